@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Entry point of the `zkvm` command. The sources are TypeScript run through tsx, so a fresh
+// clone works after `npm install` with no build step.
+// WASM kernels must run in V8's optimizing tier: Liftoff sometimes keeps a hot kernel at half
+// speed (measured), and NODE_OPTIONS refuses --no-liftoff, so it is set here before any
+// module is compiled.
+import v8 from "node:v8";
+v8.setFlagsFromString("--no-liftoff");
+const { register } = await import("tsx/esm/api");
+register();
+await import("../cli/main.ts");
