@@ -290,3 +290,25 @@ describe("errors", () => {
     expect(trapOf(asmProgram([["TRAP"]])).kind).toBe("Unreachable");
   });
 });
+
+describe("robustness against malformed programs", () => {
+  it("a RET whose saved frame pointer was overwritten traps instead of indexing outside the stack", () => {
+    // f overwrites its caller-fp save slot (slot 2) with garbage before returning.
+    const p = asmProgram(
+      [["CALL", 2, 0, 1], ["EXIT", 0], ["CONST", 2, -5], ["RET", 1]],
+      { functions: [{ name: "f", pc: 2, sig: 0, paramSlots: 0, resultSlots: 0, saveSlot: 1, frameSlots: 3 }], signatures: ["()->()"] },
+    );
+    const e = trapOf(p);
+    expect(e.kind).toBe("InvalidInstruction");
+    expect(e.pc).toBe(3);
+  });
+  it("a RET to a pc outside the code traps InvalidInstruction", () => {
+    const p = asmProgram(
+      [["CALL", 2, 0, 1], ["EXIT", 0], ["CONST", 1, 1_000_000], ["RET", 1]],
+      { functions: [{ name: "f", pc: 2, sig: 0, paramSlots: 0, resultSlots: 0, saveSlot: 1, frameSlots: 3 }], signatures: ["()->()"] },
+    );
+    const e = trapOf(p);
+    expect(e.kind).toBe("InvalidInstruction");
+    expect(e.message).toMatch(/outside the code/);
+  });
+});

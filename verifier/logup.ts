@@ -17,7 +17,7 @@
  * without a bound is the "table" side of a lookup and needs none (a value absent from the table would need a
  * count ≡ 0 mod p on the bounded side, impossible when that side's total count is below p).
  */
-import type { Expr } from "./air.ts";
+import { Expr } from "./air.ts";
 import type { TableBuilder } from "./symbolic.ts";
 
 export const LOGUP_NUM_CHALLENGES = 2;
@@ -35,10 +35,10 @@ export function appendLogup(b: TableBuilder): number {
     let f: Expr = b.constant(it.bus).add(beta.mul(it.tuple.length));
     let pow = beta.mul(beta);
     for (const t of it.tuple) {
-      f = f.add(pow.mul(new ExprRef(b, t).get()));
+      f = f.add(pow.mul(new Expr(b, t)));
       pow = pow.mul(beta);
     }
-    const mu = new ExprRef(b, it.multiplicity).get();
+    const mu = new Expr(b, it.multiplicity);
     const signed = it.direction === "send" ? mu : mu.neg();
     const h = b.aux(i, false);
     b.addConstraint(h.mul(alpha.sub(f)).sub(signed), "every", `${b.table.name}/logup/h${i}`);
@@ -52,25 +52,6 @@ export function appendLogup(b: TableBuilder): number {
   b.addConstraint(sNext.sub(s).sub(sum(hNext)), "transition", `${b.table.name}/logup/step`);
   b.addConstraint(s.sub(b.logupSum()), "last", `${b.table.name}/logup/last`);
   return m + 1;
-}
-
-/** Re-wraps an existing node id as an expression of the same builder. */
-class ExprRef {
-  constructor(
-    private readonly b: TableBuilder,
-    private readonly id: number,
-  ) {}
-  get(): Expr {
-    // Adding zero through the memo returns a handle without changing the DAG semantics; we instead build the
-    // handle directly because node ids are stable.
-    return makeExpr(this.b, this.id);
-  }
-}
-
-function makeExpr(b: TableBuilder, id: number): Expr {
-  // Expr's constructor is public in JS terms; this is the one place outside air.ts that builds a handle.
-  const E = b.constant(0).constructor as new (host: TableBuilder, id: number) => Expr;
-  return new E(b, id);
 }
 
 const P = 2013265921;

@@ -9,7 +9,7 @@
 // instruction reads them as a block of argument slots. Results are written to the canonical slot of
 // their position, and a `local.set` right after the producing instruction retargets its destination.
 
-import { IMM_FORM_DELTA, ISA, type Mnemonic } from "../isa.ts";
+import { IMM_FORM_DELTA, ISA, MNEMONIC_BY_OPCODE, type Mnemonic } from "../isa.ts";
 import { Emitter, type Label } from "./emitter.ts";
 import { CompileError } from "./errors.ts";
 import type { FuncType, Instr, ValType } from "./wasm-decode.ts";
@@ -133,11 +133,15 @@ export function translateFunction(
   const callFixups: number[] = [];
   const stack: Entry[] = [];
   let depthSlots = 0;
-  /** The last instruction wrote `slot` and nothing else, and no label/jump came after it. */
-  let lastDst: { pc: number; slot: number } | undefined;
+  /** The last instruction wrote `slot` (a pair if ty is i64) and nothing else, and no label/jump came after it. */
+  let lastDst: { pc: number; slot: number; ty: Ty } | undefined;
 
   const emit = (m: Mnemonic, a = 0, b = 0, c = 0): number => { lastDst = undefined; return em.emit(m, a, b, c); };
-  const emitDst = (m: Mnemonic, a: number, b = 0, c = 0): number => { const pc = em.emit(m, a, b, c); lastDst = { pc, slot: a }; return pc; };
+  const emitDst = (m: Mnemonic, a: number, b = 0, c = 0): number => {
+    const pc = em.emit(m, a, b, c);
+    lastDst = { pc, slot: a, ty: ISA[m].a === "dst64" ? "i64" : "i32" };
+    return pc;
+  };
   const bind = (l: Label): void => { lastDst = undefined; em.bind(l); };
   const jump = (l: Label, m: Mnemonic, field: 1 | 2, a = 0, b = 0): void => { lastDst = undefined; em.emitJump(l, m, field, a, b); };
 
@@ -227,7 +231,7 @@ export function translateFunction(
    */
   const condition = (c: Entry): { slot: number; inverted: boolean } => {
     if (
-      lastDst && lastDst.pc === em.pc - 1 && lastDst.slot === c.canon && c.kind === "slot" && c.slot === c.canon &&
+      lastDst && lastDst.pc === em.pc - 1 && lastDst.slot === c.canon && lastDst.ty === "i32" && c.kind === "slot" && c.slot === c.canon &&
       em.opcodeAt(lastDst.pc) === ISA.EQZ.op
     ) {
       const x = em.field(lastDst.pc, 2);
@@ -382,11 +386,20 @@ export function translateFunction(
         if (L === undefined) throw new CompileError("InvalidWasm", `local ${ins.a} out of range in ${name}`, { func: name });
         const v = pop();
         const flushed = flushRefs(L);
-        if (!flushed && lastDst && lastDst.pc === em.pc - 1 && v.kind === "slot" && v.slot === v.canon && lastDst.slot === v.canon) {
+        let retargeted = false;
+        // Retarget only a producer of exactly this value: same slot and width (i32.wrap_i64 of a fresh
+        // i64 result is an i32 entry in the lo slot of a pair write, which must not land on the local).
+        if (!flushed && lastDst && lastDst.pc === em.pc - 1 && v.kind === "slot" && v.slot === v.canon && lastDst.slot === v.canon && lastDst.ty === v.ty) {
           em.patch(lastDst.pc, 1, L); // retarget the producer
           lastDst = undefined;
+          retargeted = true;
         } else moveTo(v, L);
-        if (op === 0x22) push(v.ty, "slot", L);
+        if (op === 0x22) {
+          // local.tee: the value is still a constant, or still in its canonical slot, unless retargeted.
+          if (v.kind === "const") push(v.ty, "const", 0, v.lo, v.hi);
+          else if (!retargeted && v.slot === v.canon) push(v.ty, "slot", v.canon);
+          else push(v.ty, "slot", L);
+        }
         break;
       }
       case 0x23: {
@@ -548,8 +561,7 @@ export function translateFunction(
 }
 
 function immForm(m: Mnemonic): Mnemonic {
-  const op = ISA[m].op + IMM_FORM_DELTA;
-  const entry = Object.entries(ISA).find(([, s]) => s.op === op);
-  if (!entry) throw new Error(`no immediate form of ${m}`);
-  return entry[0] as Mnemonic;
+  const imm = MNEMONIC_BY_OPCODE[ISA[m].op + IMM_FORM_DELTA];
+  if (imm === undefined || ISA[imm].c !== "imm") throw new Error(`no immediate form of ${m}`);
+  return imm;
 }

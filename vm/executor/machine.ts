@@ -313,12 +313,20 @@ export class Machine {
             pc = target;
             continue;
           }
-          case 0x08: // RET
+          case 0x08: {
+            // RET
             if (this.depth === 0) throw this.trap("InvalidInstruction", "return with an empty call stack");
+            // A well-formed program always restores a valid caller fp; a corrupt one must not make the
+            // loop index outside the frame stack.
+            const rfp = s[fp + a + 1]!;
+            if (rfp < this.program.globalSlots || rfp + reach > s.length) {
+              throw this.trap("InvalidInstruction", `return restores an invalid frame pointer ${rfp}`);
+            }
             this.depth--;
             pc = s[fp + a]!;
-            fp = s[fp + a + 1]!;
+            fp = rfp;
             continue;
+          }
           // ---- moves and globals ----
           case 0x10: // MOV
             s[fp + a] = s[fp + b]!;

@@ -1,0 +1,143 @@
+/**
+ * Prover side of LogUp (verifier/logup.ts defines the columns and constraints): builds a table's auxiliary
+ * extension columns h_0 … h_{m−1}, S on the trace domain and returns its final running sum σ.
+ */
+import type { SymbolicTable } from "../verifier/symbolic.ts";
+import type { Ext } from "../verifier/fp.ts";
+import { eInv } from "../verifier/fp.ts";
+import { mulm, VecEvaluator } from "./vec-eval.ts";
+
+const P = 2013265921;
+
+export interface AuxTrace {
+  /** auxWidth extension columns, each Uint32Array(4n) coordinate-major. */
+  readonly columns: Uint32Array[];
+  readonly sum: Ext;
+}
+
+function emulScalar(a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number, out: number[]): void {
+  const t4 = (mulm(a1, b3) + mulm(a2, b2) + mulm(a3, b1)) % P;
+  const t5 = (mulm(a2, b3) + mulm(a3, b2)) % P;
+  const t6 = mulm(a3, b3);
+  out[0] = (mulm(a0, b0) + 11 * t4) % P;
+  out[1] = (mulm(a0, b1) + mulm(a1, b0) + 11 * t5) % P;
+  out[2] = (mulm(a0, b2) + mulm(a1, b1) + mulm(a2, b0) + 11 * t6) % P;
+  out[3] = (mulm(a0, b3) + mulm(a1, b2) + mulm(a2, b1) + mulm(a3, b0)) % P;
+}
+
+/** In-place batch inversion of n extension elements stored coordinate-major in `v` (length 4n). */
+export function batchInvertExt(v: Uint32Array, n: number): void {
+  const pre = new Uint32Array(4 * n);
+  const acc = [1, 0, 0, 0];
+  const tmp = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < 4; k++) pre[k * n + i] = acc[k]!;
+    emulScalar(acc[0]!, acc[1]!, acc[2]!, acc[3]!, v[i]!, v[n + i]!, v[2 * n + i]!, v[3 * n + i]!, tmp);
+    for (let k = 0; k < 4; k++) acc[k] = tmp[k]!;
+  }
+  const ia = eInv(Uint32Array.from(acc));
+  const inv = [ia[0]!, ia[1]!, ia[2]!, ia[3]!];
+  const r = [0, 0, 0, 0];
+  for (let i = n - 1; i >= 0; i--) {
+    const x0 = v[i]!, x1 = v[n + i]!, x2 = v[2 * n + i]!, x3 = v[3 * n + i]!;
+    emulScalar(inv[0]!, inv[1]!, inv[2]!, inv[3]!, pre[i]!, pre[n + i]!, pre[2 * n + i]!, pre[3 * n + i]!, r);
+    emulScalar(inv[0]!, inv[1]!, inv[2]!, inv[3]!, x0, x1, x2, x3, tmp);
+    for (let k = 0; k < 4; k++) {
+      v[k * n + i] = r[k]!;
+      inv[k] = tmp[k]!;
+    }
+  }
+}
+
+/**
+ * Aux columns of table `t` with main columns `main` (each of length n). Throws RangeError if some α − f is zero
+ * (probability ~n/p^4; the caller may retry with fresh randomness — in practice never happens).
+ */
+export function buildAuxTrace(
+  t: SymbolicTable,
+  main: readonly Uint32Array[],
+  periodic: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: readonly Ext[],
+): AuxTrace {
+  const n = main[0]!.length;
+  const its = t.interactions;
+  const outputs: number[] = [];
+  for (const it of its) outputs.push(...it.tuple, it.multiplicity);
+  const ev = new VecEvaluator(t, outputs, n, { publics, challenges, logupSum: Uint32Array.of(0, 0, 0, 0) });
+  const vals = ev.run({
+    main(col, next, out) {
+      const c = main[col]!;
+      if (!next) out.set(c);
+      else {
+        out.set(c.subarray(1), 0);
+        out[n - 1] = c[0]!;
+      }
+    },
+    aux() {
+      throw new Error("interaction expressions may not read auxiliary columns");
+    },
+    periodic(col, out) {
+      const p = periodic[col]!;
+      for (let i = 0; i < n; i++) out[i] = p[i % p.length]!;
+    },
+  });
+  const alpha = challenges[0]!, beta = challenges[1]!;
+  const betaPows: number[][] = [[1, 0, 0, 0]];
+  const maxLen = Math.max(...its.map((x) => x.tuple.length)) + 2;
+  for (let j = 1; j <= maxLen; j++) {
+    const prev = betaPows[j - 1]!;
+    const o = [0, 0, 0, 0];
+    emulScalar(prev[0]!, prev[1]!, prev[2]!, prev[3]!, beta[0]!, beta[1]!, beta[2]!, beta[3]!, o);
+    betaPows.push(o);
+  }
+  const columns: Uint32Array[] = [];
+  const S = new Uint32Array(4 * n);
+  its.forEach((it) => {
+    // d = α − f with f = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
+    const d = new Uint32Array(4 * n);
+    const c0 = [it.bus % P, 0, 0, 0];
+    const bl = betaPows[1]!;
+    for (let k = 0; k < 4; k++) c0[k] = (c0[k]! + mulm(bl[k]!, it.tuple.length)) % P;
+    for (let k = 0; k < 4; k++) d.fill((alpha[k]! - c0[k]! + P) % P, k * n, (k + 1) * n);
+    it.tuple.forEach((node, j) => {
+      const tv = vals[node]!;
+      const bp = betaPows[j + 2]!;
+      for (let k = 0; k < 4; k++) {
+        const bk = bp[k]!;
+        if (bk === 0) continue;
+        const o = k * n;
+        // tuple expressions are base-valued (they read main columns, periodic columns and publics).
+        for (let i = 0; i < n; i++) {
+          const s = d[o + i]! - mulm(bk, tv[i]!);
+          d[o + i] = s < 0 ? s + P : s;
+        }
+      }
+    });
+    for (let i = 0; i < n; i++) if (d[i] === 0 && d[n + i] === 0 && d[2 * n + i] === 0 && d[3 * n + i] === 0) throw new RangeError("LogUp denominator is zero");
+    batchInvertExt(d, n);
+    const mu = vals[it.multiplicity]!;
+    const neg = it.direction === "receive";
+    for (let k = 0; k < 4; k++) {
+      const o = k * n;
+      for (let i = 0; i < n; i++) {
+        let x = mulm(d[o + i]!, mu[i]!);
+        if (neg && x !== 0) x = P - x;
+        d[o + i] = x;
+      }
+    }
+    columns.push(d);
+  });
+  for (let k = 0; k < 4; k++) {
+    const o = k * n;
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      for (const h of columns) acc += h[o + i]!;
+      acc %= P;
+      S[o + i] = acc;
+    }
+  }
+  columns.push(S);
+  const sum = Uint32Array.of(S[n - 1]!, S[2 * n - 1]!, S[3 * n - 1]!, S[4 * n - 1]!);
+  return { columns, sum };
+}

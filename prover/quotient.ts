@@ -1,0 +1,190 @@
+/**
+ * The quotient Q = Σ_k γ^k·C_k / V_k of one table, evaluated on the coset g·H_q (a sub-coset of the LDE coset
+ * g·H_N, read with stride N/q), then interpolated and split into chunks of n coefficients:
+ *   Q(x) = Σ_c x^{c·n}·Q_c(x).
+ * V_k is Z_H = xⁿ − 1 for "every", Z_H/(x − ω⁻¹) for "transition", x − 1 for "first", x − ω⁻¹ for "last"
+ * (ω = ω_n, ω⁻¹ = ω^{n−1} the last row).
+ */
+import type { SymbolicTable, QuotientShape } from "../verifier/symbolic.ts";
+import { GENERATOR, batchInverse, inv, mul, pow, rootOfUnity, sub, type Ext } from "../verifier/fp.ts";
+import { periodicOnCoset } from "../verifier/periodic.ts";
+import { mulm, VecEvaluator } from "./vec-eval.ts";
+import { cosetInterpolate } from "./poly.ts";
+
+const P = 2013265921;
+const BLOCK = 2048;
+
+export interface QuotientInputs {
+  readonly table: SymbolicTable;
+  readonly shape: QuotientShape;
+  /** log2 of the LDE size N. */
+  readonly logLde: number;
+  /** Row-major LDE of the main trace on g·H_N (width = table width). */
+  readonly main: Uint32Array;
+  /** Row-major LDE of the aux trace (width 4·auxWidth, coordinate k of ext column c at 4c + k), if any. */
+  readonly aux: Uint32Array | undefined;
+  readonly publics: readonly number[];
+  readonly challenges: readonly Ext[];
+  readonly logupSum: Ext;
+  /** Constraint-combination challenge. */
+  readonly gamma: Ext;
+}
+
+function extPowers(g: Ext, count: number): Ext[] {
+  const out: Ext[] = [Uint32Array.of(1, 0, 0, 0)];
+  const tmp = new Uint32Array(4);
+  for (let i = 1; i < count; i++) {
+    const a = out[i - 1]!;
+    extMulTo(tmp, a, g);
+    out.push(Uint32Array.from(tmp));
+  }
+  return out;
+}
+
+function extMulTo(o: Uint32Array, a: Uint32Array, b: Uint32Array): void {
+  const a0 = a[0]!, a1 = a[1]!, a2 = a[2]!, a3 = a[3]!, b0 = b[0]!, b1 = b[1]!, b2 = b[2]!, b3 = b[3]!;
+  const t4 = (mulm(a1, b3) + mulm(a2, b2) + mulm(a3, b1)) % P;
+  const t5 = (mulm(a2, b3) + mulm(a3, b2)) % P;
+  const t6 = mulm(a3, b3);
+  o[0] = (mulm(a0, b0) + 11 * t4) % P;
+  o[1] = (mulm(a0, b1) + mulm(a1, b0) + 11 * t5) % P;
+  o[2] = (mulm(a0, b2) + mulm(a1, b1) + mulm(a2, b0) + 11 * t6) % P;
+  o[3] = (mulm(a0, b3) + mulm(a1, b2) + mulm(a2, b1) + mulm(a3, b0)) % P;
+}
+
+/** Q on g·H_q, coordinate-major (4·q). */
+export function evaluateQuotient(x: QuotientInputs): Uint32Array {
+  const t = x.table;
+  const { logN, logQuotientDomain: logQ } = x.shape;
+  const n = 2 ** logN, q = 2 ** logQ, N = 2 ** x.logLde;
+  const stride = N / q;
+  const nextOff = N / n;
+  const w = t.width;
+  const aw = 4 * t.auxWidth;
+  const g = GENERATOR;
+  const periodic = t.periodic.map((p) => periodicOnCoset(p, logN, logQ, g));
+
+  // Vanishing-polynomial factors on g·H_q.
+  const wq = rootOfUnity(logQ);
+  const omegaInvN = inv(rootOfUnity(logN));
+  const xs = new Uint32Array(q);
+  xs[0] = g;
+  for (let j = 1; j < q; j++) xs[j] = mul(xs[j - 1]!, wq);
+  const r = q / n;
+  const zvals = new Uint32Array(r);
+  for (let j = 0; j < r; j++) zvals[j] = sub(pow(xs[j]!, n), 1);
+  const zinv = batchInverse(zvals);
+  const domains = new Set(t.constraints.map((c) => c.domain));
+  const firstInv = domains.has("first") ? batchInverse(xs.map((v) => sub(v, 1))) : undefined;
+  const lastInv = domains.has("last") || domains.has("transition") ? batchInverse(xs.map((v) => sub(v, omegaInvN))) : undefined;
+
+  const gammas = extPowers(x.gamma, t.constraints.length);
+  const outputs = t.constraints.map((c) => c.node);
+  const S = Math.min(BLOCK, q);
+  const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
+  const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
+  const Q = new Uint32Array(4 * q);
+  const main = x.main, aux = x.aux;
+
+  for (let j0 = 0; j0 < q; j0 += S) {
+    const vals = ev.run({
+      main(col, next, out) {
+        const off = next ? nextOff : 0;
+        for (let j = 0; j < S; j++) out[j] = main[(((j0 + j) * stride + off) & (N - 1)) * w + col]!;
+      },
+      aux(col, next, out) {
+        const off = next ? nextOff : 0;
+        for (let j = 0; j < S; j++) {
+          const base = (((j0 + j) * stride + off) & (N - 1)) * aw + 4 * col;
+          out[j] = aux![base]!;
+          out[S + j] = aux![base + 1]!;
+          out[2 * S + j] = aux![base + 2]!;
+          out[3 * S + j] = aux![base + 3]!;
+        }
+      },
+      periodic(col, out) {
+        const p = periodic[col]!;
+        for (let j = 0; j < S; j++) out[j] = p[j0 + j]!;
+      },
+    });
+    for (const a of Object.values(accs)) a.fill(0);
+    t.constraints.forEach((c, k) => {
+      const v = vals[c.node]!;
+      const acc = accs[c.domain];
+      const gk = gammas[k]!;
+      if (v.length === S) {
+        for (let kk = 0; kk < 4; kk++) {
+          const gc = gk[kk]!;
+          if (gc === 0) continue;
+          const o = kk * S;
+          for (let j = 0; j < S; j++) {
+            const s = acc[o + j]! + mulm(gc, v[j]!);
+            acc[o + j] = s >= P ? s - P : s;
+          }
+        }
+      } else {
+        const tmp = new Uint32Array(4), e = new Uint32Array(4);
+        for (let j = 0; j < S; j++) {
+          e[0] = v[j]!; e[1] = v[S + j]!; e[2] = v[2 * S + j]!; e[3] = v[3 * S + j]!;
+          extMulTo(tmp, e, gk);
+          for (let kk = 0; kk < 4; kk++) {
+            const s = acc[kk * S + j]! + tmp[kk]!;
+            acc[kk * S + j] = s >= P ? s - P : s;
+          }
+        }
+      }
+    });
+    for (let j = 0; j < S; j++) {
+      const J = j0 + j;
+      const zi = zinv[J % r]!;
+      const tr = lastInv ? mul(sub(xs[J]!, omegaInvN), zi) : 0;
+      const fi = firstInv ? firstInv[J]! : 0;
+      const li = lastInv ? lastInv[J]! : 0;
+      for (let kk = 0; kk < 4; kk++) {
+        const o = kk * S + j;
+        const v = (mulm(accs.every[o]!, zi) + mulm(accs.transition[o]!, tr) + mulm(accs.first[o]!, fi) + mulm(accs.last[o]!, li)) % P;
+        Q[kk * q + J] = v;
+      }
+    }
+  }
+  return Q;
+}
+
+/**
+ * Interpolates Q (coordinate-major on g·H_q) and splits it into `numChunks` chunks of n coefficients
+ * (coordinate-major, each coordinate a Uint32Array of length n + hiding). With `mask` (zero knowledge), chunk c
+ * gets + x^n·r_c and chunk c+1 gets − r_c for random r_c of `hiding` coefficients: the sum Σ x^{cn}Q_c is
+ * unchanged but each chunk alone is randomised. Throws if Q has degree ≥ numChunks·n (the trace violates a
+ * constraint: the numerator was not divisible).
+ */
+export function splitQuotient(Q: Uint32Array, shape: QuotientShape, hiding: number, mask: ((len: number) => Uint32Array) | undefined): Uint32Array[][] {
+  const q = 2 ** shape.logQuotientDomain, n = 2 ** shape.logN;
+  const coords = [0, 1, 2, 3].map((k) => cosetInterpolate(Q.subarray(k * q, (k + 1) * q), GENERATOR));
+  for (const c of coords) {
+    for (let j = shape.numChunks * n; j < q; j++) {
+      if (c[j] !== 0) throw new RangeError("quotient has too high a degree: the trace does not satisfy the constraints");
+    }
+  }
+  const len = n + (mask ? hiding : 0);
+  const chunks: Uint32Array[][] = [];
+  for (let ci = 0; ci < shape.numChunks; ci++) {
+    chunks.push(coords.map((c) => {
+      const out = new Uint32Array(len);
+      out.set(c.subarray(ci * n, Math.min((ci + 1) * n, q)));
+      return out;
+    }));
+  }
+  if (mask) {
+    for (let ci = 0; ci + 1 < shape.numChunks; ci++) {
+      for (let k = 0; k < 4; k++) {
+        const rr = mask(hiding);
+        const a = chunks[ci]![k]!, b = chunks[ci + 1]![k]!;
+        for (let j = 0; j < hiding; j++) {
+          a[n + j] = (a[n + j]! + rr[j]!) % P;
+          b[j] = (b[j]! - rr[j]! + P) % P;
+        }
+      }
+    }
+  }
+  return chunks;
+}

@@ -1,0 +1,235 @@
+/**
+ * Degree-4 extension of BabyBear: F_p[X] / (X⁴ − 11), |F| = p⁴ ≈ 2^124 (the challenge field).
+ *
+ * Representation: `Ext` = `Uint32Array(4)` holding canonical coefficients of 1, X, X², X³ (docs/architecture.md).
+ * Chosen over a JS tuple because vectors of extension elements are stored flat (`Uint32Array(4n)`, element i at
+ * [4i, 4i+4)) and move to/from WASM and the wire without conversion; the `*Flat` / `*At` functions work directly
+ * on such flat vectors so hot loops need not allocate. Functions accept any `Uint32Array` of length ≥ 4 (e.g. a
+ * subarray) and return a fresh `Ext`.
+ *
+ * Irreducibility of X⁴ − 11 over F_p (p ≡ 1 mod 4): by the standard criterion for binomials (Lidl–Niederreiter,
+ * Thm 3.75), X⁴ − a is irreducible iff a is not a square (every prime factor of 4, i.e. 2, divides the order of
+ * a but not (p−1)/ord(a), and 4 | p − 1). 11 is a quadratic non-residue mod p: 11^((p−1)/2) = −1. test/field-ext.test.ts
+ * checks that, and independently that x^(p⁴) = x while x^(p²) ≠ x for X (so X generates no proper subfield).
+ */
+import { VerifierError } from "./errors.ts";
+import { P, add, sub, neg, mul, inv, decodeFe, writeFe, type Fe } from "./field.ts";
+
+declare const extBrand: unique symbol;
+export type Ext = Uint32Array & { readonly [extBrand]: true };
+
+/** The non-residue W in X⁴ = W. */
+export const W = 11;
+export const EXT_DEGREE = 4;
+export const EXT_BYTES = 16;
+
+export function extOf(a0: number, a1 = 0, a2 = 0, a3 = 0): Ext {
+  const r = new Uint32Array(4);
+  r[0] = a0;
+  r[1] = a1;
+  r[2] = a2;
+  r[3] = a3;
+  return r as Ext;
+}
+
+export const EXT_ZERO: Ext = extOf(0);
+export const EXT_ONE: Ext = extOf(1);
+
+export function eFromBase(a: number): Ext {
+  return extOf(a);
+}
+
+export function eIsZero(a: Uint32Array): boolean {
+  return a[0] === 0 && a[1] === 0 && a[2] === 0 && a[3] === 0;
+}
+
+export function eEq(a: Uint32Array, b: Uint32Array): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** True iff the element lies in the base field (X, X², X³ coefficients zero). */
+export function eIsBase(a: Uint32Array): boolean {
+  return a[1] === 0 && a[2] === 0 && a[3] === 0;
+}
+
+export function eAdd(a: Uint32Array, b: Uint32Array): Ext {
+  return extOf(add(a[0]!, b[0]!), add(a[1]!, b[1]!), add(a[2]!, b[2]!), add(a[3]!, b[3]!));
+}
+
+export function eSub(a: Uint32Array, b: Uint32Array): Ext {
+  return extOf(sub(a[0]!, b[0]!), sub(a[1]!, b[1]!), sub(a[2]!, b[2]!), sub(a[3]!, b[3]!));
+}
+
+export function eNeg(a: Uint32Array): Ext {
+  return extOf(neg(a[0]!), neg(a[1]!), neg(a[2]!), neg(a[3]!));
+}
+
+export function eAddBase(a: Uint32Array, b: number): Ext {
+  return extOf(add(a[0]!, b), a[1]!, a[2]!, a[3]!);
+}
+
+export function eSubBase(a: Uint32Array, b: number): Ext {
+  return extOf(sub(a[0]!, b), a[1]!, a[2]!, a[3]!);
+}
+
+export function eMulBase(a: Uint32Array, b: number): Ext {
+  return extOf(mul(a[0]!, b), mul(a[1]!, b), mul(a[2]!, b), mul(a[3]!, b));
+}
+
+/**
+ * Core product on flat storage: out[o..o+4) = a[ai..ai+4) · b[bi..bi+4). `out` may alias `a` or `b`.
+ * 16 exact base products (each < p), summed lazily: the largest sum is c_k = m + 11·(three products) < 34p < 2^37,
+ * exact in a double, so one `%` per output coefficient.
+ */
+export function eMulAt(out: Uint32Array, o: number, a: Uint32Array, ai: number, b: Uint32Array, bi: number): void {
+  const a0 = a[ai]!, a1 = a[ai + 1]!, a2 = a[ai + 2]!, a3 = a[ai + 3]!;
+  const b0 = b[bi]!, b1 = b[bi + 1]!, b2 = b[bi + 2]!, b3 = b[bi + 3]!;
+  const c0 = mul(a0, b0) + W * (mul(a1, b3) + mul(a2, b2) + mul(a3, b1));
+  const c1 = mul(a0, b1) + mul(a1, b0) + W * (mul(a2, b3) + mul(a3, b2));
+  const c2 = mul(a0, b2) + mul(a1, b1) + mul(a2, b0) + W * mul(a3, b3);
+  const c3 = mul(a0, b3) + mul(a1, b2) + mul(a2, b1) + mul(a3, b0);
+  out[o] = c0 % P;
+  out[o + 1] = c1 % P;
+  out[o + 2] = c2 % P;
+  out[o + 3] = c3 % P;
+}
+
+export function eMul(a: Uint32Array, b: Uint32Array): Ext {
+  const r = new Uint32Array(4);
+  eMulAt(r, 0, a, 0, b, 0);
+  return r as Ext;
+}
+
+export function eSquare(a: Uint32Array): Ext {
+  return eMul(a, a);
+}
+
+/** a^e, e ≥ 0 (number up to 2^53 or bigint). */
+export function ePow(a: Uint32Array, e: number | bigint): Ext {
+  let x = BigInt(e);
+  if (x < 0n) throw new RangeError("negative exponent");
+  const r = Uint32Array.of(1, 0, 0, 0);
+  const b = Uint32Array.from(a.subarray(0, 4));
+  while (x > 0n) {
+    if (x & 1n) eMulAt(r, 0, r, 0, b, 0);
+    x >>= 1n;
+    if (x > 0n) eMulAt(b, 0, b, 0, b, 0);
+  }
+  return r as Ext;
+}
+
+/**
+ * Inverse via the tower norm: with ā = a(−X), a·ā = t0 + t2·X² lies in F_p[Y]/(Y² − 11) (Y = X²), whose norm
+ * t0² − 11·t2² is in F_p. So a⁻¹ = ā · (t0 − t2·X²) / (t0² − 11·t2²). One base inversion instead of a^(p⁴−2).
+ * Throws RangeError on zero.
+ */
+export function eInv(a: Uint32Array): Ext {
+  if (eIsZero(a)) throw new RangeError("inverse of zero (extension)");
+  const abar = extOf(a[0]!, neg(a[1]!), a[2]!, neg(a[3]!));
+  const t = eMul(a, abar); // t1 = t3 = 0
+  const t0 = t[0]!, t2 = t[2]!;
+  const norm = sub(mul(t0, t0), mul(W, mul(t2, t2)));
+  const ni = inv(norm);
+  return eMul(abar, extOf(mul(t0, ni), 0, mul(neg(t2), ni), 0));
+}
+
+export function eDiv(a: Uint32Array, b: Uint32Array): Ext {
+  return eMul(a, eInv(b));
+}
+
+/** Batch inversion of extension elements (all non-zero; RangeError naming the index otherwise). */
+export function eBatchInverse(xs: readonly Uint32Array[]): Ext[] {
+  const n = xs.length;
+  const flat = new Uint32Array(4 * n);
+  for (let i = 0; i < n; i++) flat.set(xs[i]!.subarray(0, 4), 4 * i);
+  const inv = eBatchInverseFlat(flat);
+  const out: Ext[] = [];
+  for (let i = 0; i < n; i++) out.push(inv.slice(4 * i, 4 * i + 4) as Ext);
+  return out;
+}
+
+/** Batch inversion on a flat vector (element i at [4i, 4i+4)); returns a new flat vector. */
+export function eBatchInverseFlat(flat: Uint32Array): Uint32Array {
+  const n = flat.length >>> 2;
+  const out = new Uint32Array(4 * n);
+  const acc = Uint32Array.of(1, 0, 0, 0);
+  for (let i = 0; i < n; i++) {
+    if (flat[4 * i] === 0 && flat[4 * i + 1] === 0 && flat[4 * i + 2] === 0 && flat[4 * i + 3] === 0)
+      throw new RangeError(`eBatchInverse: zero at index ${i}`);
+    out.set(acc, 4 * i);
+    eMulAt(acc, 0, acc, 0, flat, 4 * i);
+  }
+  if (n === 0) return out;
+  const ia: Uint32Array = eInv(acc);
+  const tmp = new Uint32Array(4);
+  for (let i = n - 1; i >= 0; i--) {
+    eMulAt(tmp, 0, out, 4 * i, ia, 0);
+    eMulAt(ia, 0, ia, 0, flat, 4 * i);
+    out.set(tmp, 4 * i);
+  }
+  return out;
+}
+
+/** Element i of a flat vector, as a fresh Ext. */
+export function eGet(flat: Uint32Array, i: number): Ext {
+  return flat.slice(4 * i, 4 * i + 4) as Ext;
+}
+
+export function eSet(flat: Uint32Array, i: number, v: Uint32Array): void {
+  flat.set(v.subarray(0, 4), 4 * i);
+}
+
+/** Evaluate a polynomial with extension coefficients (flat, low degree first) at an extension point (Horner). */
+export function ePolyEval(coeffsFlat: Uint32Array, x: Uint32Array): Ext {
+  const n = coeffsFlat.length >>> 2;
+  const acc = new Uint32Array(4);
+  for (let i = n - 1; i >= 0; i--) {
+    eMulAt(acc, 0, acc, 0, x, 0);
+    acc[0] = add(acc[0]!, coeffsFlat[4 * i]!);
+    acc[1] = add(acc[1]!, coeffsFlat[4 * i + 1]!);
+    acc[2] = add(acc[2]!, coeffsFlat[4 * i + 2]!);
+    acc[3] = add(acc[3]!, coeffsFlat[4 * i + 3]!);
+  }
+  return acc as Ext;
+}
+
+/**
+ * An extension element from ≥ 32 bytes: each coefficient is a little-endian u64 reduced mod p, so its statistical
+ * distance from uniform is ≤ p/2^64 < 2^-33 per coefficient. For test vectors and prover-side randomness, NOT for
+ * Fiat–Shamir challenges (the transcript uses exact rejection sampling).
+ */
+export function eFromBytes(bytes: Uint8Array): Ext {
+  if (bytes.length < 32) throw new RangeError("eFromBytes needs 32 bytes");
+  const c = [0, 0, 0, 0];
+  for (let k = 0; k < 4; k++) {
+    let lo = 0, hi = 0;
+    for (let j = 3; j >= 0; j--) lo = lo * 256 + bytes[8 * k + j]!;
+    for (let j = 7; j >= 4; j--) hi = hi * 256 + bytes[8 * k + j]!;
+    // (hi·2^32 + lo) mod p, with 2^32 mod p = 2^32 − 2p = 268435454.
+    c[k] = (mul(hi % P, 268435454) + (lo % P)) % P;
+  }
+  return extOf(c[0]!, c[1]!, c[2]!, c[3]!);
+}
+
+// ---------------------------------------------------------------- encoding: 4 × u32 LE, canonical
+
+export function writeExt(out: Uint8Array, off: number, a: Uint32Array): void {
+  for (let k = 0; k < 4; k++) writeFe(out, off + 4 * k, a[k]!);
+}
+
+export function encodeExt(a: Uint32Array): Uint8Array {
+  const out = new Uint8Array(16);
+  writeExt(out, 0, a);
+  return out;
+}
+
+/** Decode 16 bytes at `off`; each coefficient must be canonical (NonCanonical) and present (Malformed). */
+export function decodeExt(bytes: Uint8Array, off = 0): Ext {
+  if (off < 0 || off + 16 > bytes.length) throw new VerifierError("Malformed", `extension element at ${off}: buffer too short`);
+  return extOf(decodeFe(bytes, off), decodeFe(bytes, off + 4), decodeFe(bytes, off + 8), decodeFe(bytes, off + 12));
+}
+
+/** Coefficient k of a (typed as Fe). */
+export function eCoeff(a: Uint32Array, k: 0 | 1 | 2 | 3): Fe {
+  return a[k]! as Fe;
+}
