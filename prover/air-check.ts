@@ -6,7 +6,7 @@
 import type { Air } from "../verifier/air.ts";
 import { symbolicAir } from "../verifier/symbolic.ts";
 import { evalNodes } from "../verifier/air-eval.ts";
-import { eAdd, eFromBase, eIsZero, EXT_ZERO, type Ext } from "../verifier/fp.ts";
+import { eAdd, eFromBase, eIsZero, EXT_ZERO, extOf, type Ext } from "../verifier/fp.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
 import { randomExt } from "./random.ts";
 
@@ -31,7 +31,7 @@ export function checkConstraints(air: Air, traces: readonly (readonly Uint32Arra
     for (const p of periodic) if (n % p.length !== 0) return { ok: false, kind: "BadTrace", message: `${st.name}: periodic length ${p.length} does not divide ${n}` };
     const aux = st.auxWidth > 0 ? buildAuxTrace(st, cols, periodic, publics, ch) : undefined;
     if (aux) total = eAdd(total, aux.sum);
-    const auxAt = (i: number): Ext[] => (aux ? aux.columns.map((c) => Uint32Array.of(c[i]!, c[n + i]!, c[2 * n + i]!, c[3 * n + i]!)) : []);
+    const auxAt = (i: number): Ext[] => (aux ? aux.columns.map((c) => extOf(c[i]!, c[n + i]!, c[2 * n + i]!, c[3 * n + i]!)) : []);
     for (let r = 0; r < n; r++) {
       const rn = (r + 1) % n;
       const vals = evalNodes(st, {

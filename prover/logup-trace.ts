@@ -35,7 +35,7 @@ export function batchInvertExt(v: Uint32Array, n: number): void {
     emulScalar(acc[0]!, acc[1]!, acc[2]!, acc[3]!, v[i]!, v[n + i]!, v[2 * n + i]!, v[3 * n + i]!, tmp);
     for (let k = 0; k < 4; k++) acc[k] = tmp[k]!;
   }
-  const ia = eInv(Uint32Array.from(acc));
+  const ia = eInv(Uint32Array.from(acc) as Ext);
   const inv = [ia[0]!, ia[1]!, ia[2]!, ia[3]!];
   const r = [0, 0, 0, 0];
   for (let i = n - 1; i >= 0; i--) {
@@ -64,7 +64,7 @@ export function buildAuxTrace(
   const its = t.interactions;
   const outputs: number[] = [];
   for (const it of its) outputs.push(...it.tuple, it.multiplicity);
-  const ev = new VecEvaluator(t, outputs, n, { publics, challenges, logupSum: Uint32Array.of(0, 0, 0, 0) });
+  const ev = new VecEvaluator(t, outputs, n, { publics, challenges, logupSum: Uint32Array.of(0, 0, 0, 0) as Ext });
   const vals = ev.run({
     main(col, next, out) {
       const c = main[col]!;
@@ -138,6 +138,6 @@ export function buildAuxTrace(
     }
   }
   columns.push(S);
-  const sum = Uint32Array.of(S[n - 1]!, S[2 * n - 1]!, S[3 * n - 1]!, S[4 * n - 1]!);
+  const sum = Uint32Array.of(S[n - 1]!, S[2 * n - 1]!, S[3 * n - 1]!, S[4 * n - 1]!) as Ext;
   return { columns, sum };
 }

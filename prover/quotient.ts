@@ -31,12 +31,12 @@ export interface QuotientInputs {
 }
 
 function extPowers(g: Ext, count: number): Ext[] {
-  const out: Ext[] = [Uint32Array.of(1, 0, 0, 0)];
+  const out: Ext[] = [Uint32Array.of(1, 0, 0, 0) as Ext];
   const tmp = new Uint32Array(4);
   for (let i = 1; i < count; i++) {
     const a = out[i - 1]!;
     extMulTo(tmp, a, g);
-    out.push(Uint32Array.from(tmp));
+    out.push(Uint32Array.from(tmp) as Ext);
   }
   return out;
 }
@@ -157,12 +157,12 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
  * unchanged but each chunk alone is randomised. Throws if Q has degree ≥ numChunks·n (the trace violates a
  * constraint: the numerator was not divisible).
  */
-export function splitQuotient(Q: Uint32Array, shape: QuotientShape, hiding: number, mask: ((len: number) => Uint32Array) | undefined): Uint32Array[][] {
+export function splitQuotient(Q: Uint32Array, shape: QuotientShape, hiding: number, mask: ((len: number) => Uint32Array) | undefined, truncate = false): Uint32Array[][] {
   const q = 2 ** shape.logQuotientDomain, n = 2 ** shape.logN;
   const coords = [0, 1, 2, 3].map((k) => cosetInterpolate(Q.subarray(k * q, (k + 1) * q), GENERATOR));
   for (const c of coords) {
     for (let j = shape.numChunks * n; j < q; j++) {
-      if (c[j] !== 0) throw new RangeError("quotient has too high a degree: the trace does not satisfy the constraints");
+      if (c[j] !== 0 && !truncate) throw new RangeError("quotient has too high a degree: the trace does not satisfy the constraints");
     }
   }
   const len = n + (mask ? hiding : 0);

@@ -20,7 +20,7 @@ export function randomFieldElements(n: number): Uint32Array {
 }
 
 export function randomExt(): Ext {
-  return randomFieldElements(4);
+  return randomFieldElements(4) as Ext;
 }
 
 export function randomSalts(count: number, bytes = 16): Uint8Array {

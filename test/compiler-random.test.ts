@@ -1,9 +1,10 @@
 // Random expression programs aimed at the compiler's virtual operand stack: local.tee and local.set
 // while older reads of the same local are still pending, value-carrying blocks, br_if / br_table /
-// if / select with values, calls with i32 and i64 arguments deep in an expression. Each program runs
-// in our VM and in V8; journals must be identical.
+// if / select with values, calls with i32 and i64 arguments deep in an expression, and counted loops
+// of the shape loop rotation rewrites. Each program runs in our VM and in V8; journals must be identical.
 
 import { describe, expect, it } from "vitest";
+import { INSTR_WORDS, Op } from "../vm/isa.ts";
 import { both, wat } from "./compiler-util.ts";
 
 class Rng {
@@ -46,16 +47,30 @@ export function generate(seed: number, nStmts = 12, depth = 4): string {
       default: return `(if (result i64) ${e32(d - 1)} (then ${e64(d - 1)}) (else (local.get ${r.pick(L64)})))`;
     }
   };
+  const stmt = (d: number): string => (r.int(3) ? `(local.set ${r.pick(L32)} ${e32(d)})` : `(local.set ${r.pick(L64)} ${e64(d - 1)})`);
+  // Counted loops in asc's shape, loop (if cond (then body (br $l))), which the compiler rotates; the
+  // header varies (plain compare, compare on a global, eqz), and the back edge may sit in a nested block.
+  let loops = 0;
+  const loop = (d: number): string => {
+    const k = `$k${loops++ % 2}`;
+    const header = r.pick([
+      `(i32.gt_s (local.get ${k}) (i32.const 0))`,
+      `(i32.lt_u (i32.sub (i32.const 0) (local.get ${k})) (global.get $lim))`,
+      `(i32.eqz (i32.eqz (local.get ${k})))`,
+    ]);
+    const body = [stmt(d), stmt(d), `(local.set ${k} (i32.sub (local.get ${k}) (i32.const 1)))`];
+    const back = r.int(2) ? `(br $L${k})` : `(block (br_if $L${k} (i32.const 1)))`;
+    return `(local.set ${k} (i32.const ${1 + r.int(5)})) (loop $L${k} (if ${header} (then ${body.join(" ")} ${back})))`;
+  };
   const stmts: string[] = [];
-  for (let i = 0; i < nStmts; i++) {
-    stmts.push(r.int(3) ? `(local.set ${r.pick(L32)} ${e32(depth)})` : `(local.set ${r.pick(L64)} ${e64(depth - 1)})`);
-  }
+  for (let i = 0; i < nStmts; i++) stmts.push(r.int(6) === 0 ? loop(depth - 1) : stmt(depth));
   return `(module
     (import "zkvm" "commit" (func $commit (param i32 i32)))
     (memory (export "memory") 1)
     (func $f (param $p i32) (param $q i64) (param $r i32) (result i32)
       (i32.add (i32.mul (local.get $p) (i32.const 31)) (i32.xor (i32.wrap_i64 (i64.shr_u (local.get $q) (i64.const 17))) (local.get $r))))
-    (func (export "main") (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $x i64) (local $y i64)
+    (global $lim (mut i32) (i32.const -1))
+    (func (export "main") (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $x i64) (local $y i64) (local $k0 i32) (local $k1 i32)
       (local.set $b (i32.const 5)) (local.set $y (i64.const -3))
       ${stmts.join("\n      ")}
       (i32.store (i32.const 0) (local.get $a)) (i32.store (i32.const 4) (local.get $b))
@@ -67,9 +82,15 @@ export function generate(seed: number, nStmts = 12, depth = 4): string {
 describe("random expression programs: our VM agrees with V8", () => {
   it("300 programs", () => {
     let mismatches = 0;
+    let rotated = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const text = generate(seed);
-      const { vm, v8 } = both(wat(text));
+      const { vm, v8, program } = both(wat(text));
+      // A rotated loop's back edge is a conditional branch backwards.
+      for (let pc = 0; pc < program.code.length / INSTR_WORDS; pc++) {
+        const op = program.code[pc * INSTR_WORDS]!;
+        if ((op === Op.BRNZ || op === Op.BRZ) && program.code[pc * INSTR_WORDS + 2]! < pc) { rotated++; break; }
+      }
       expect(v8.ok).toBe(true);
       if (JSON.stringify(vm) !== JSON.stringify(v8)) {
         mismatches++;
@@ -77,5 +98,6 @@ describe("random expression programs: our VM agrees with V8", () => {
       }
     }
     expect(mismatches).toBe(0);
+    expect(rotated).toBeGreaterThan(100);
   });
 });

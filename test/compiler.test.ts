@@ -194,6 +194,23 @@ export function main(): void {
     expect(runVm(p)).toMatchObject({ ok: true, journal: "0c00000000000000" + hello.toString("hex") });
   });
 
+  it("the start section runs first, then an exported _start, then main", () => {
+    const text = `(module
+      (import "zkvm" "commit" (func $commit (param i32 i32)))
+      (memory (export "memory") 1)
+      (global $n (mut i32) (i32.const 0))
+      (func $log (param $tag i32)
+        (i32.store8 (global.get $n) (local.get $tag))
+        (global.set $n (i32.add (global.get $n) (i32.const 1))))
+      (func $init (call $log (i32.const 0x11)))
+      (start $init)
+      (func (export "_start") (call $log (i32.const 0x22)))
+      (func (export "main") (call $log (i32.const 0x33)) (call $commit (i32.const 0) (global.get $n))))`;
+    const wasm = wat(text);
+    expect(runVm(compileWasm(wasm))).toMatchObject({ ok: true, exitCode: 0, journal: "112233" });
+    expect(runV8(wasm)).toEqual({ ok: true, exitCode: 0, journal: "112233" });
+  });
+
   it("a plain WASM module (not AssemblyScript) compiles; frames record their layout", () => {
     const p = compileWasm(wat(`(module (memory 1) (func $f (param i64 i32) (result i32) (i32.wrap_i64 (local.get 0))) (func (export "main") (drop (call $f (i64.const 1) (i32.const 2)))))`));
     const f = p.functions[0]!;
@@ -201,6 +218,31 @@ export function main(): void {
     expect(f.frameSlots).toBeGreaterThanOrEqual(5);
     expect(p.signatures[f.sig]).toBe("(i64,i32)->(i32)");
     expect(p.sourceMap).toBeUndefined();
+  });
+});
+
+describe("code quality", () => {
+  it("a counted loop costs its body + 2 cycles per iteration (loop rotation: no JMP on the back edge)", async () => {
+    const src = `${IO}
+export function main(): void {
+  const n = zkInputLen();
+  let s: u32 = 0;
+  for (let i = 0; i < n; i++) s += <u32>i * 3;
+  const out = new Uint32Array(1);
+  out[0] = s;
+  zkCommit(out.dataStart, 4);
+}`;
+    const { wasm } = await compileAsc({ "loop.ts": src });
+    const p = compileWasm(wasm);
+    const run = (n: number) => {
+      const r = runVm(p, new Uint8Array(n));
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      expect(r).toEqual({ ...runV8(wasm, new Uint8Array(n)), cycles: r.cycles });
+      return r.cycles!;
+    };
+    expect(run(0)).toBeGreaterThan(0);
+    // Body MULI, ADD, ADDI; loop control LTS, BRNZ (a JMP back to the header would make it 6).
+    expect((run(3000) - run(1000)) / 2000).toBe(5);
   });
 });
 

@@ -2,9 +2,10 @@
 // Programs are terminating by construction (bounded counted loops, bounded recursion), use every
 // integer instruction class the ISA lowers (i32/i64 ALU, comparisons, shifts/rotates, clz/ctz/popcnt,
 // sign extension, wrap/extend, all load/store widths, memory.fill/copy/size/grow, globals, select,
-// if/else, br_if, br_table, call, call_indirect), and commit their final state to the journal. A few
-// percent of operations are left unguarded so traps (division by zero, out of bounds, indirect-call
-// mismatch, unreachable) are compared too.
+// if/else, br_if, br_table, call, call_indirect, the fxmul/dot/axpy/sha256_compress imports), and
+// commit their final state to the journal. A few percent of operations are left unguarded so traps
+// (division by zero, out of bounds, indirect-call mismatch, unreachable, fixed-point overflow, invalid
+// operand) are compared too.
 
 export class Rng {
   private s: number;
@@ -103,7 +104,19 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
       return `(call_indirect (type $ii) ${e32(env, d - 1)} ${idx})`;
     }
     if (k < 18) return r.chance(0.2) ? `(memory.grow (i32.and ${e32(env, d - 1)} (i32.const 1)))` : `(memory.size)`;
+    if (k < 19 && env.calls) {
+      // Q16.16 multiply of operands scaled down so most products fit (overflow traps are compared too).
+      return `(call $fxmul (i32.shr_s ${e32(env, d - 1)} (i32.const ${11 + r.int(14)})) (i32.shr_s ${e32(env, d - 1)} (i32.const ${11 + r.int(14)})))`;
+    }
+    if (k < 20 && env.calls) {
+      const shift = r.chance(env.trapRate * 2) ? e32(env, 0) : `(i32.add (i32.const 32) (i32.and ${e32(env, 0)} (i32.const 31)))`;
+      return `(call $dot ${vecPtr(env)} ${vecPtr(env)} (i32.and ${e32(env, 0)} (i32.const 7)) (i32.const ${r.int(4) - 1}) (i32.const ${r.int(4) - 1}) ${e64(env, 1)} ${shift})`;
+    }
     return c32();
+  }
+  /** A vector pointer in [64, 512): with n ≤ 7 and |stride| ≤ 2 every element stays inside [0, 1024). */
+  function vecPtr(env: Env): string {
+    return `(i32.add (i32.and ${e32(env, 0)} (i32.const 447)) (i32.const 64))`;
   }
   function e64(env: Env, d: number): string {
     if (d <= 0 || r.chance(0.2)) {
@@ -159,6 +172,14 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
     if (k < 20) return `(memory.copy ${addr(env, 1)} ${addr(env, 1)} (i32.and ${e32(env, 1)} (i32.const 127)))`;
     if (k < 21) return `(local.set ${r.pick(X)} (call $rec (i32.and ${e32(env, 2)} (i32.const 15))))`;
     if (k < 22 && r.chance(env.trapRate * 5)) return `(if ${e32(env, 1)} (then (unreachable)))`;
+    if (k < 23 && r.chance(0.5)) {
+      return `(call $axpy ${vecPtr(env)} ${vecPtr(env)} (i32.and ${e32(env, 0)} (i32.const 7)) (i32.const ${r.int(4) - 1}) (i32.const ${r.int(4) - 1}) (i32.shr_s ${e32(env, 0)} (i32.const 8)) (i32.add (i32.const 24) (i32.and ${e32(env, 0)} (i32.const 31))))`;
+    }
+    if (k < 23 && r.chance(0.1)) {
+      // Early exit with a code: whatever was committed so far is the journal.
+      return `(if (i32.eqz (i32.and ${e32(env, 1)} (i32.const 7))) (then (call $commit (i32.const ${r.int(512)}) (i32.const ${r.int(64)})) (call $exit ${e32(env, 1)})))`;
+    }
+    if (k < 23) return `(call $sha (i32.and ${e32(env, 1)} (i32.const 991)) (i32.and ${e32(env, 1)} (i32.const 959)))`;
     return `(local.set ${r.pick(X)} ${e32(env, 3)})`;
   }
   function block(env: Env, loopDepth: number, budget: number, n: number): string {
@@ -193,7 +214,12 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
   (type $ll (func (param i64) (result i64)))
   (import "zkvm" "commit" (func $commit (param i32 i32)))
   (import "zkvm" "read" (func $read (param i32 i32)))
+  (import "zkvm" "exit" (func $exit (param i32)))
   (import "zkvm" "input_len" (func $input_len (result i32)))
+  (import "zkvm" "fxmul" (func $fxmul (param i32 i32) (result i32)))
+  (import "zkvm" "dot" (func $dot (param i32 i32 i32 i32 i32 i64 i32) (result i32)))
+  (import "zkvm" "axpy" (func $axpy (param i32 i32 i32 i32 i32 i32 i32)))
+  (import "zkvm" "sha256_compress" (func $sha (param i32 i32)))
   (memory (export "memory") 1 3)
   (global $g0 (mut i32) ${c32()})
   (global $g1 (mut i64) ${c64()})

@@ -4,8 +4,7 @@ import binaryen from "binaryen";
 import { compileWasm } from "../vm/compiler/index.ts";
 import { execute } from "../vm/executor/index.ts";
 import { isVmError, type VmErrorKind } from "../vm/errors.ts";
-import { axpy, dotBig, fxmul, sha256Compress } from "../vm/intrinsics.ts";
-import { GuestExit, HostIo, abortError, decodeLog } from "../vm/host-io.ts";
+import { GuestExit, HostIo, vmErrorKindOfWasmTrap, wasmHostImports } from "../vm/host-io.ts";
 
 export type Outcome =
   | { status: "exit"; exitCode: number; journal: string }
@@ -28,50 +27,13 @@ export function watToWasm(wat: string): Uint8Array {
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
-/** V8 trap messages → our error kinds (what the reference engine must report). */
-export function kindOfV8Error(e: unknown): VmErrorKind | "HostError" {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return "CallStackOverflow";
-  if (!(e instanceof WebAssembly.RuntimeError)) return "HostError";
-  const m = e.message;
-  if (/unreachable/.test(m)) return "Unreachable";
-  if (/out of bounds/.test(m) && /table/.test(m)) return "IndirectCallMismatch";
-  if (/memory access out of bounds|out of bounds memory/.test(m)) return "MemoryOutOfBounds";
-  if (/divide by zero|remainder by zero|divide result unrepresentable/.test(m)) {
-    return /unrepresentable/.test(m) ? "DivisionOverflow" : "DivideByZero";
-  }
-  if (/signature mismatch|null function/.test(m)) return "IndirectCallMismatch";
-  return "HostError";
-}
-
-/** The reference engine: the same WASM in V8, host functions from the shared modules. */
+/** The reference engine: the same WASM in V8, host functions from vm/host-io.ts (shared with the VM). */
 export function runInV8(wasm: Uint8Array, input: Uint8Array): Outcome {
   const io = new HostIo(input, () => {});
   let memory: WebAssembly.Memory | undefined;
-  const mem = (): Uint8Array => new Uint8Array(memory!.buffer);
-  const dv = (): DataView => new DataView(memory!.buffer);
-  const imports = {
-    zkvm: {
-      read: (p: number, n: number) => io.input.read(mem(), p, n),
-      input_len: () => io.inputLen(),
-      commit: (p: number, n: number) => io.journal.commit(mem(), p, n),
-      exit: (code: number) => {
-        throw new GuestExit(code);
-      },
-      log: (p: number, n: number) => io.log(decodeLog(mem(), p, n)),
-      fxmul: (a: number, b: number) => fxmul(a, b),
-      dot: (xp: number, yp: number, n: number, sx: number, sy: number, acc: bigint, shift: number) => dotBig(dv(), xp, yp, n, sx, sy, acc, shift),
-      axpy: (yp: number, xp: number, n: number, sy: number, sx: number, a: number, shift: number) => axpy(dv(), yp, xp, n, sy, sx, a, shift),
-      sha256_compress: (st: number, blk: number) => sha256Compress(dv(), st, blk),
-    },
-    env: {
-      abort: (msg: number, file: number, line: number, col: number) => {
-        throw abortError(mem(), msg, file, line, col);
-      },
-    },
-  };
   try {
     const module = new WebAssembly.Module(new Uint8Array(wasm)); // ArrayBuffer-backed copy
-    const instance = new WebAssembly.Instance(module, imports as unknown as WebAssembly.Imports);
+    const instance = new WebAssembly.Instance(module, wasmHostImports(io, () => memory!));
     memory = instance.exports.memory as WebAssembly.Memory;
     const start = instance.exports._start as (() => void) | undefined;
     if (start) start();
@@ -80,7 +42,7 @@ export function runInV8(wasm: Uint8Array, input: Uint8Array): Outcome {
   } catch (e) {
     if (e instanceof GuestExit) return { status: "exit", exitCode: e.code, journal: hex(io.journal.bytes()) };
     if (isVmError(e)) return { status: "trap", kind: e.kind, message: e.message };
-    return { status: "trap", kind: kindOfV8Error(e), message: String((e as Error).message) };
+    return { status: "trap", kind: vmErrorKindOfWasmTrap(e) ?? "HostError", message: String((e as Error).message) };
   }
 }
 

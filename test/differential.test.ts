@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { generateWat, Rng } from "./differential-gen.ts";
 import { runInV8, runInVm, sameOutcome, watToWasm } from "./differential-harness.ts";
 
-const MIN_CYCLES = 150_000;
+const MIN_CYCLES = 200_000; // rows; every instruction is 1–4 rows, so well over 10^5 instructions
 const MIN_PROGRAMS = 120;
 
 describe("VM vs V8 on random programs", () => {
@@ -30,7 +30,7 @@ describe("VM vs V8 on random programs", () => {
     expect(mismatches.map((m) => m.seed)).toEqual([]);
     expect(cycles).toBeGreaterThanOrEqual(MIN_CYCLES);
     // The generator must actually exercise both normal exits and several trap kinds.
-    expect(outcomes.exit ?? 0).toBeGreaterThan(programs * 0.7);
+    expect(outcomes.exit ?? 0).toBeGreaterThan(programs * 0.6);
     expect(Object.keys(outcomes).filter((k) => k !== "exit").length).toBeGreaterThanOrEqual(3);
     expect(outcomes.HostError).toBeUndefined();
   });

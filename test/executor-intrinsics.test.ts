@@ -102,6 +102,10 @@ describe("dot", () => {
       const want = roundShiftBig(s, shift);
       const got = kindOf(() => dotBig(mem, x0 * 4, y0 * 4, n, sx, sy, acc, shift));
       expect(got).toBe(fitsI32(want) ? Number(want) : "FixedPointOverflow");
+      // The same vectors one byte further on (unaligned path) give the same result.
+      const shifted = new DataView(new ArrayBuffer(mem.byteLength + 1));
+      new Uint8Array(shifted.buffer).set(new Uint8Array(mem.buffer), 1);
+      expect(kindOf(() => dotBig(shifted, x0 * 4 + 1, y0 * 4 + 1, n, sx, sy, acc, shift))).toBe(got);
     }
   });
   it("wraps the sum mod 2^64 like i64.add", () => {
@@ -111,6 +115,22 @@ describe("dot", () => {
     const acc = (1n << 63n) - 1n;
     const s = BigInt.asIntN(64, acc + BigInt(m) * BigInt(m));
     expect(dotBig(mem, 0, 4, 1, 0, 0, acc, 63)).toBe(Number(roundShiftBig(s, 63)));
+  });
+  it("stays exact across accumulation blocks (n > 2^19) on extreme values, aligned and unaligned", () => {
+    const n = (1 << 19) + 5;
+    for (const [x, y] of [[-0x80000000, -0x80000000], [0x7fffffff, -0x80000000], [0x7fffffff, 0x7fffffff], [-1, 0x12345678]]) {
+      for (const off of [0, 1]) {
+        const dv = new DataView(new ArrayBuffer(16));
+        dv.setInt32(off, x!, true);
+        dv.setInt32(off + 8, y!, true);
+        const acc = -(1n << 63n) + 12345n;
+        const s = BigInt.asIntN(64, acc + BigInt(n) * BigInt(x!) * BigInt(y!));
+        const want = roundShiftBig(s, 63);
+        expect(kindOf(() => dotBig(dv, off, off + 8, n, 0, 0, acc, 63))).toBe(fitsI32(want) ? Number(want) : "FixedPointOverflow");
+        const s32 = roundShiftBig(s, 32);
+        expect(kindOf(() => dotBig(dv, off, off + 8, n, 0, 0, acc, 32))).toBe(fitsI32(s32) ? Number(s32) : "FixedPointOverflow");
+      }
+    }
   });
   it("validates operands and bounds", () => {
     const mem = memOf([1, 2, 3, 4]);

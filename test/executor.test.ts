@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ISA, MNEMONIC_BY_OPCODE, type Mnemonic } from "../vm/isa.ts";
 import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
-import { execute, replayWindow, Machine, type ExecuteOptions } from "../vm/executor/index.ts";
+import { execute, replayWindow, Machine, executeWithCheckpoints, machineAtCheckpoint, type ExecuteOptions } from "../vm/executor/index.ts";
 import { isVmError, type VmError } from "../vm/errors.ts";
 import type { FunctionInfo, Program } from "../vm/program.ts";
 
@@ -91,6 +91,25 @@ describe("cycles", () => {
     const base = body.reduce((acc, [m]) => acc + ISA[m].cycles.rows, 0);
     expect(r.cycles).toBe(base + 5 + 3); // DOT: 1 + n, READ: 1 + len
     expect(ISA.ADD64.cycles.rows).toBe(2);
+  });
+  it("charges every per-unit instruction of the ISA its units (n or len)", () => {
+    // Slots 0..7 hold the arguments; for each instruction the unit count is 5.
+    const setups: Partial<Record<Mnemonic, AsmInstr[]>> = {
+      MEMCOPY: [["CONST", 0, 100], ["CONST", 1, 200], ["CONST", 2, 5], ["MEMCOPY", 0]],
+      MEMFILL: [["CONST", 0, 100], ["CONST", 1, 7], ["CONST", 2, 5], ["MEMFILL", 0]],
+      READ: [["CONST", 0, 100], ["CONST", 1, 5], ["READ", 0, 1]],
+      COMMIT: [["CONST", 0, 100], ["CONST", 1, 5], ["COMMIT", 0, 1]],
+      DOT: [["CONST", 0, 100], ["CONST", 1, 200], ["CONST", 2, 5], ["CONST", 3, 1], ["CONST", 4, 1], ["CONST", 7, 16], ["DOT", 9, 0]],
+      AXPY: [["CONST", 0, 100], ["CONST", 1, 200], ["CONST", 2, 5], ["CONST", 3, 1], ["CONST", 4, 1], ["CONST", 5, 3], ["CONST", 6, 16], ["AXPY", 0]],
+    };
+    const perUnit = (Object.keys(ISA) as Mnemonic[]).filter((m) => (ISA[m].cycles as { perUnit?: string }).perUnit !== undefined);
+    expect(perUnit.sort()).toEqual(Object.keys(setups).sort());
+    for (const m of perUnit) {
+      const body = [...setups[m]!, ["EXIT", 0] as AsmInstr];
+      const r = execute(asmProgram(body), new Uint8Array(8));
+      const base = body.reduce((acc, [mm]) => acc + ISA[mm].cycles.rows, 0);
+      expect(r.cycles, m).toBe(base + 5);
+    }
   });
   it("allows exactly maxCycles and traps CycleLimit one below", () => {
     const p = asmProgram([["CONST", 0, 100], ["SUBI", 0, 0, 1], ["BRNZ", 0, 1], ["EXIT", 0]]);
@@ -310,5 +329,110 @@ describe("robustness against malformed programs", () => {
     const e = trapOf(p);
     expect(e.kind).toBe("InvalidInstruction");
     expect(e.message).toMatch(/outside the code/);
+  });
+});
+
+describe("snapshots", () => {
+  it("restore a machine whose memory has grown and whose input is partly consumed", () => {
+    const p = asmProgram([
+      ["CONST", 0, 2],
+      ["MEMGROW", 1, 0], // 3 pages now
+      ["CONST", 2, 3 * 65536 - 8],
+      ["CONST", 3, 4],
+      ["READ", 2, 3], // first 4 input bytes at the end of page 3
+      ["CONST", 4, 40],
+      ["SUBI", 4, 4, 1], // spin a little so the snapshot lands mid-loop
+      ["BRNZ", 4, 6],
+      ["CONST", 5, 3 * 65536 - 4],
+      ["READ", 5, 3], // next 4 bytes
+      ["CONST", 3, 8],
+      ["COMMIT", 2, 3],
+      ["EXIT", 1],
+    ], { initialPages: 1, maxPages: 8 });
+    const input = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    const straight = execute(p, input);
+    expect(straight.exitCode).toBe(1);
+    expect([...straight.journal]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const m = new Machine(p, input);
+    expect(m.run(30)).toBe(false);
+    const snap = m.snapshot();
+    expect(snap.memory.length).toBe(3 * 65536);
+    expect(snap.inputPosition).toBe(4);
+    const r = Machine.restore(p, input, snap);
+    expect(r.run()).toBe(true);
+    expect({ exitCode: r.exitCode, cycles: r.cycles, journal: r.io.journal.bytes() }).toEqual(straight);
+    // The original machine continues independently to the same end.
+    expect(m.run()).toBe(true);
+    expect(m.cycles).toBe(straight.cycles);
+  });
+  it("a trapped machine keeps its error and rethrows it", () => {
+    const m = new Machine(asmProgram([["TRAP"]]), new Uint8Array(0));
+    expect(() => m.run()).toThrow();
+    expect(m.error?.kind).toBe("Unreachable");
+    expect(() => m.run()).toThrow(m.error);
+  });
+});
+
+describe("incremental checkpoints", () => {
+  // Writes a rolling pattern into page 0, grows to 3 pages and touches page 2 half-way, reads input,
+  // commits; ~1,600 cycles.
+  const p = asmProgram([
+    ["CONST", 0, 200], // counter
+    ["CONST", 1, 0], // pointer
+    ["CONST", 6, 4],
+    ["READ", 1, 6], // input[0..4) → M[0..4)
+    ["LOAD32", 2, 1, 0], // 4: loop
+    ["ADD", 2, 2, 0],
+    ["STORE32", 1, 2, 4],
+    ["ADDI", 1, 1, 4],
+    ["EQI", 3, 0, 100],
+    ["BRZ", 3, 13],
+    ["CONST", 4, 2],
+    ["MEMGROW", 5, 4],
+    ["STORE32", 5, 0, 2 * 65536],
+    ["SUBI", 0, 0, 1], // 13
+    ["BRNZ", 0, 4],
+    ["CONST", 6, 64],
+    ["COMMIT", 1, 6],
+    ["EXIT", 2],
+  ], { initialPages: 1, maxPages: 4 });
+  const input = new Uint8Array([9, 0, 0, 0, 1]);
+
+  it("records sparse page diffs and any checkpoint resumes to the same end", () => {
+    const straight = execute(p, input);
+    const run = executeWithCheckpoints(p, input, 100);
+    expect({ exitCode: run.exitCode, cycles: run.cycles, journal: run.journal }).toEqual(straight);
+    expect(run.checkpoints.length).toBeGreaterThan(10);
+    expect(run.checkpoints[0]!.cycles).toBe(0);
+    for (let i = 1; i < run.checkpoints.length; i++) {
+      const c = run.checkpoints[i]!;
+      expect(c.cycles).toBeGreaterThanOrEqual(i * 100);
+      expect(c.cycles - i * 100).toBeLessThan(3); // the first boundary at or after i·interval
+      for (const page of c.changedPages.keys()) expect([0, 2]).toContain(page); // page 1 never written
+    }
+    expect(run.checkpoints.some((c) => c.changedPages.has(2))).toBe(true);
+    expect(run.checkpoints.at(-1)!.memoryPages).toBe(3);
+    for (const k of [0, 1, 5, run.checkpoints.length - 1]) {
+      const m = machineAtCheckpoint(p, input, run, k);
+      expect(m.cycles).toBe(run.checkpoints[k]!.cycles);
+      expect(m.run()).toBe(true);
+      expect({ exitCode: m.exitCode, cycles: m.cycles, journal: m.io.journal.bytes() }).toEqual(straight);
+    }
+  });
+
+  it("tracing from a checkpoint sees the same steps as the full trace", () => {
+    const full: [number, number, number][] = [];
+    execute(p, input, { trace: { step: (m) => full.push([m.pc, m.cycles, m.slots[m.fp + 2]!]) } });
+    const run = executeWithCheckpoints(p, input, 250);
+    const k = 3;
+    const m = machineAtCheckpoint(p, input, run, k);
+    const seen: [number, number, number][] = [];
+    while (!m.halted && m.cycles < run.checkpoints[k + 1]!.cycles) {
+      seen.push([m.pc, m.cycles, m.slots[m.fp + 2]!]);
+      m.run(m.cycles + 1);
+    }
+    const start = full.findIndex(([, c]) => c === run.checkpoints[k]!.cycles);
+    expect(start).toBeGreaterThan(0);
+    expect(seen).toEqual(full.slice(start, start + seen.length));
   });
 });

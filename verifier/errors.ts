@@ -47,8 +47,8 @@ export interface VerifierErrorInfo {
 export class VerifierError extends Error implements VerifierErrorInfo {
   readonly kind: VerifierErrorKind;
   constructor(kind: VerifierErrorKind, message: string) {
-    super(`${kind}: ${message}`);
-    this.name = "VerifierError";
+    super(message);
+    this.name = `VerifierError[${kind}]`;
     this.kind = kind;
   }
   toJSON(): VerifierErrorInfo {

@@ -4,7 +4,8 @@
 // Checking order (both engines): pointer/length are unsigned u32; the memory range [ptr, ptr+len) is
 // bounds-checked first (MemoryOutOfBounds), then the input tape (InputExhausted).
 
-import { VmError } from "./errors.ts";
+import { VmError, type VmErrorKind } from "./errors.ts";
+import { axpy, dotBig, fxmul, sha256Compress } from "./intrinsics.ts";
 
 function checkRange(op: string, mem: Uint8Array, ptr: number, len: number): void {
   if (ptr + len > mem.length) {
@@ -142,4 +143,53 @@ export class HostIo {
   inputLen(): number {
     return this.input.remaining();
   }
+}
+
+/**
+ * The `zkvm` and `env` import objects for running a guest's WASM in V8 (the reference engine) with
+ * exactly the host functions our VM implements. `memory` is called on every access because
+ * memory.grow replaces the buffer. zkvm.exit throws GuestExit; faults throw VmError.
+ */
+export function wasmHostImports(io: HostIo, memory: () => WebAssembly.Memory): WebAssembly.Imports {
+  const u8 = (): Uint8Array => new Uint8Array(memory().buffer);
+  const dv = (): DataView => new DataView(memory().buffer);
+  return {
+    zkvm: {
+      read: (p: number, n: number) => io.input.read(u8(), p, n),
+      input_len: () => io.inputLen(),
+      commit: (p: number, n: number) => io.journal.commit(u8(), p, n),
+      exit: (code: number) => {
+        throw new GuestExit(code);
+      },
+      log: (p: number, n: number) => io.log(decodeLog(u8(), p, n)),
+      fxmul: (a: number, b: number) => fxmul(a, b),
+      dot: (xp: number, yp: number, n: number, sx: number, sy: number, acc: bigint, shift: number) =>
+        dotBig(dv(), xp, yp, n, sx, sy, acc, shift),
+      axpy: (yp: number, xp: number, n: number, sy: number, sx: number, a: number, shift: number) =>
+        axpy(dv(), yp, xp, n, sy, sx, a, shift),
+      sha256_compress: (state: number, block: number) => sha256Compress(dv(), state, block),
+    },
+    env: {
+      abort: (msg: number, file: number, line: number, col: number) => {
+        throw abortError(u8(), msg, file, line, col);
+      },
+    },
+  };
+}
+
+/**
+ * The VmError kind of a trap raised by V8 while running guest WASM (WebAssembly.RuntimeError messages,
+ * or the RangeError of JS stack exhaustion), or undefined if `e` is not a guest trap.
+ */
+export function vmErrorKindOfWasmTrap(e: unknown): VmErrorKind | undefined {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return "CallStackOverflow";
+  if (!(e instanceof WebAssembly.RuntimeError)) return undefined;
+  const m = e.message;
+  if (/unreachable/.test(m)) return "Unreachable";
+  if (/table/.test(m) && /out of bounds/.test(m)) return "IndirectCallMismatch";
+  if (/signature mismatch|null function/.test(m)) return "IndirectCallMismatch";
+  if (/out of bounds/.test(m)) return "MemoryOutOfBounds";
+  if (/unrepresentable/.test(m)) return "DivisionOverflow";
+  if (/by zero/.test(m)) return "DivideByZero";
+  return undefined;
 }

@@ -5,7 +5,7 @@
 // from globalsInit); execution starts at pc = entryPc with fp = globalSlots. Linear memory is a separate
 // byte-addressed space of memory.initialPages · 64 KiB, zero except for the segments.
 
-import { INSTR_WORDS } from "./isa.ts";
+import { disassembleOne, INSTR_WORDS } from "./isa.ts";
 
 export const PROGRAM_VERSION = 1;
 export const WASM_PAGE_BYTES = 65536;
@@ -88,4 +88,26 @@ export function sourceLocation(p: Program, pc: number): { file: string; line: nu
   const line = sm.lines[lo]!;
   if (line === 0) return undefined;
   return { file: sm.files[sm.fileIdx[lo]!]!, line };
+}
+
+/**
+ * Assembly listing of a whole program: a `name:` line before each function's first instruction, one
+ * line per instruction (`pc  MNEMONIC operands`), and `; file:line` when the source line changes.
+ */
+export function disassemble(p: Program): string {
+  const starts = new Map<number, string>();
+  for (const f of p.functions) starts.set(f.pc, f.name);
+  const out: string[] = [];
+  let lastLoc = "";
+  for (let pc = 0; pc < instructionCount(p); pc++) {
+    if (pc === p.entryPc) out.push("<entry>:");
+    const name = starts.get(pc);
+    if (name !== undefined) out.push(`${name}:`);
+    const loc = sourceLocation(p, pc);
+    const locStr = loc ? `${loc.file}:${loc.line}` : "";
+    const text = `${String(pc).padStart(6)}  ${disassembleOne(p.code, pc)}`;
+    out.push(locStr && locStr !== lastLoc ? `${text.padEnd(44)} ; ${locStr}` : text);
+    if (locStr) lastLoc = locStr;
+  }
+  return out.join("\n");
 }

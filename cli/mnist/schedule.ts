@@ -8,7 +8,7 @@ export class Schedule {
   readonly batchesPerEpoch: number;
   private readonly h: number;
   private keyEpoch = -1;
-  private keys = new Uint32Array(0);
+  private keys: Uint32Array = new Uint32Array(0);
 
   constructor(readonly seed: number, readonly samples: number, readonly batch: number) {
     this.batchesPerEpoch = Math.floor(samples / batch);

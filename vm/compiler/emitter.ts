@@ -55,11 +55,36 @@ export class Emitter {
     this.n--;
   }
 
+  /** Append a copy of the instruction at `pc` (loop rotation duplicates a loop's header). */
+  copy(pc: number): number {
+    const w = pc * INSTR_WORDS;
+    const op = this.words[w]!;
+    const at = this.emit("TRAP");
+    this.words.copyWithin(at * INSTR_WORDS, w, w + INSTR_WORDS);
+    this.words[at * INSTR_WORDS] = op;
+    this.offs[at] = this.offs[pc]!;
+    return at;
+  }
+
   newLabel(): Label {
     return { pc: -1, fixups: [] };
   }
 
+  /** pc at which the most recent label was bound (−1 = none yet). */
+  lastBindPc = -1;
+
   bind(l: Label): void {
+    // A JMP to this very label just before it is a no-op: drop it, unless another label is already bound
+    // here (its fixups were patched with the current pc, which must keep meaning "after the JMP").
+    const last = this.n - 1;
+    if (last >= 0 && this.lastBindPc !== this.n && this.words[last * INSTR_WORDS] === ISA.JMP.op) {
+      const k = l.fixups.findIndex((f) => f.pc === last && f.field === 1);
+      if (k >= 0) {
+        l.fixups.splice(k, 1);
+        this.n--;
+      }
+    }
+    this.lastBindPc = this.n;
     l.pc = this.n;
     for (const f of l.fixups) this.patch(f.pc, f.field, l.pc);
     l.fixups.length = 0;

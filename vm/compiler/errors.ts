@@ -6,7 +6,8 @@ export type CompileErrorKind =
   | "FloatNotAllowed" // f32/f64/v128 type or instruction anywhere in the module
   | "UnsupportedImport" // an import outside the guest ABI (docs/architecture.md), or with the wrong signature
   | "UnsupportedFeature" // valid WASM the VM does not support (multi-value, reference types, passive segments, …)
-  | "MissingMain"; // no exported `main: () -> ()`
+  | "MissingMain" // no exported `main: () -> ()`
+  | "InternalError"; // a compiler bug (reported as a typed error rather than a host exception)
 
 export class CompileError extends Error {
   readonly kind: CompileErrorKind;

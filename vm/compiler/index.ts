@@ -30,14 +30,17 @@ export const MAX_PAGES = 65535;
 const sigString = (t: FuncType): string => `(${t.params.join(",")})->(${t.results.join(",")})`;
 
 export function compileWasm(wasm: Uint8Array, opts: CompileOptions = {}): Program {
-  const m = decodeWasm(wasm);
-  const map = opts.sourceMap !== undefined ? parseSourceMap(opts.sourceMap) : undefined;
-  const nImports = m.imports.filter((i) => i.kind === "func").length;
-  const exportName = new Map<number, string>();
-  for (const e of m.exports) if (e.kind === "func" && !exportName.has(e.index)) exportName.set(e.index, e.name);
-  const funcName = (idx: number): string => exportName.get(idx) ?? m.names.get(idx) ?? `f${idx}`;
+  try {
+    return compile(wasm, opts);
+  } catch (e) {
+    if (e instanceof CompileError) throw e;
+    // A bug of ours, not of the guest: still a typed error, never a host stack trace.
+    throw new CompileError("InternalError", `compiler failure: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
 
-  checkNoFloats(m, map, funcName);
+function compile(wasm: Uint8Array, opts: CompileOptions): Program {
+  // V8 validates first (exact WASM typing rules, silent), so everything below sees a valid module.
   const bytes = new Uint8Array(wasm); // an ArrayBuffer-backed copy, as the WebAssembly API wants
   if (!WebAssembly.validate(bytes)) {
     let why = "";
@@ -48,6 +51,14 @@ export function compileWasm(wasm: Uint8Array, opts: CompileOptions = {}): Progra
     }
     throw new CompileError("InvalidWasm", `invalid WASM module${why}`);
   }
+  const m = decodeWasm(wasm);
+  const map = opts.sourceMap !== undefined ? parseSourceMap(opts.sourceMap) : undefined;
+  const nImports = m.imports.filter((i) => i.kind === "func").length;
+  const exportName = new Map<number, string>();
+  for (const e of m.exports) if (e.kind === "func" && !exportName.has(e.index)) exportName.set(e.index, e.name);
+  const funcName = (idx: number): string => exportName.get(idx) ?? m.names.get(idx) ?? `f${idx}`;
+
+  checkNoFloats(m, map, funcName);
 
   // Imports: functions of the guest ABI only, with their exact signatures.
   const intrinsics: ImportIntrinsic[] = [];
@@ -65,13 +76,13 @@ export function compileWasm(wasm: Uint8Array, opts: CompileOptions = {}): Progra
 
   const main = m.exports.find((e) => e.name === "main");
   if (main === undefined || main.kind !== "func") throw new CompileError("MissingMain", "the module must export a function `main` (no parameters, no result)");
-  const typeOfFunc = (f: number): number => (f < nImports ? m.imports.filter((i) => i.kind === "func")[f]!.typeIdx : m.funcTypes[f - nImports]!);
   const funcImports = m.imports.filter((i) => i.kind === "func");
-  const typeOf = (f: number): FuncType => {
-    const t = m.types[f < nImports ? funcImports[f]!.typeIdx : m.funcTypes[f - nImports]!];
-    if (t === undefined) throw new CompileError("InvalidWasm", `function ${f} out of range`);
+  const typeOfFunc = (f: number): number => {
+    const t = f < nImports ? funcImports[f]?.typeIdx : m.funcTypes[f - nImports];
+    if (t === undefined || m.types[t] === undefined) throw new CompileError("InvalidWasm", `function ${f} out of range`);
     return t;
   };
+  const typeOf = (f: number): FuncType => m.types[typeOfFunc(f)]!;
   if (main.index < nImports) throw new CompileError("MissingMain", "`main` must be defined in the module, not imported");
   if (sigString(typeOf(main.index)) !== "()->()") throw new CompileError("MissingMain", `\`main\` must take no parameters and return nothing, found ${sigString(typeOf(main.index))}`);
   const starts: number[] = [];

@@ -37,6 +37,14 @@ interface Frame {
   readonly elseLabel: Label | undefined;
   unreachable: boolean;
   sawElse: boolean;
+  /** Loops: pc of the loop's first instruction. */
+  startPc?: number;
+  /**
+   * Loops whose body starts with `if <cond>` computed by a few straight-line instructions: those
+   * instructions and the branch, so that a back-edge `br` can re-run them inline and branch into the
+   * body (loop rotation: one JMP less per iteration).
+   */
+  header?: { start: number; branchPc: number; exit: Label };
 }
 
 /** What the translator needs to know about the module. */
@@ -67,6 +75,15 @@ export interface TranslatedFunction {
 }
 
 const width = (t: Ty): number => (t === "i64" ? 2 : 1);
+
+/** Longest loop header (instructions before its branch) that loop rotation duplicates. */
+const MAX_ROTATED_HEADER = 4;
+/** Straight-line instructions whose copy behaves exactly like the original (no pc, no side effect). */
+const ROTATABLE: ReadonlySet<number> = new Set(
+  Object.values(ISA)
+    .filter((s) => s.group === "alu32" || s.group === "alu32imm" || s.group === "alu64" || (s.group === "move" && s.a !== "global") || (s.group === "memory" && s.a === "dst" && s.b === "src" && s.c === "imm"))
+    .map((s) => s.op),
+);
 
 function intTy(t: ValType, where: string): Ty {
   if (t === "i32" || t === "i64") return t;
@@ -282,13 +299,20 @@ export function translateFunction(
       case 0x00: emit("TRAP"); markUnreachable(); break;
       case 0x01: break;
       case 0x02: flushRefs(); openFrame("block", ins.bt!); break;
-      case 0x03: { flushRefs(); const f = openFrame("loop", ins.bt!); bind(f.label); break; }
+      case 0x03: { flushRefs(); const f = openFrame("loop", ins.bt!); bind(f.label); f.startPc = em.pc; break; }
       case 0x04: {
         const c = pop();
         flushRefs();
         const cond = condition(c);
+        const parent = cur();
         const f = openFrame("if", ins.bt!, em.newLabel());
         jump(f.elseLabel!, cond.inverted ? "BRNZ" : "BRZ", 2, cond.slot);
+        const branchPc = em.pc - 1;
+        if (parent.kind === "loop" && parent.startPc !== undefined && em.lastBindPc === parent.startPc && branchPc - parent.startPc <= MAX_ROTATED_HEADER) {
+          let pure = true;
+          for (let pc = parent.startPc; pc < branchPc; pc++) pure &&= ROTATABLE.has(em.opcodeAt(pc));
+          if (pure) parent.header = { start: parent.startPc, branchPc, exit: f.elseLabel! };
+        }
         break;
       }
       case 0x05: {
@@ -319,7 +343,21 @@ export function translateFunction(
         if (f.result) push(f.result, "slot", f.resultSlot);
         break;
       }
-      case 0x0c: branchTo(depthOf(ins.a)); markUnreachable(); break;
+      case 0x0c: {
+        const f = depthOf(ins.a);
+        const h = f.header;
+        if (h) {
+          // Back edge of a rotated loop: the header's instructions, then the inverted branch into the
+          // body; the loop exit (taken once) jumps to the if's else label. Everything live at this point
+          // is dropped by the branch, so the header may reuse its temporaries.
+          for (let pc = h.start; pc < h.branchPc; pc++) em.copy(pc);
+          const brz = em.opcodeAt(h.branchPc) === ISA.BRZ.op;
+          emit(brz ? "BRNZ" : "BRZ", em.field(h.branchPc, 1), h.branchPc + 1);
+          jump(h.exit, "JMP", 1);
+        } else branchTo(f);
+        markUnreachable();
+        break;
+      }
       case 0x0d: {
         const c = pop();
         const f = depthOf(ins.a);

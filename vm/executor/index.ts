@@ -10,3 +10,4 @@ export {
   DEFAULT_MAX_MEMORY_PAGES,
 } from "./machine.ts";
 export { BASE_CYCLES, analyzeProgram, type ProgramLayout } from "./layout.ts";
+export { executeWithCheckpoints, machineAtCheckpoint, type Checkpoint, type CheckpointedRun } from "./checkpoints.ts";

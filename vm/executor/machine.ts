@@ -77,8 +77,11 @@ export class Machine {
   cycles = 0;
   /** Current call depth (CALL/CALLI +1, RET −1). */
   depth = 0;
+  /** True after EXIT or a trap (then `error` is set). */
   halted = false;
   exitCode = 0;
+  /** The trap that ended the run, if it ended with one. */
+  error: VmError | undefined = undefined;
 
   /** Frame stack: globals at [0, globalSlots), frames above. Grows on demand up to maxSlots. */
   slots: Int32Array;
@@ -204,9 +207,10 @@ export class Machine {
   /**
    * Runs until halt (returns true), or until `cycles ≥ stopAt` at an instruction boundary (returns
    * false). Throws VmError on a trap, with pc = the faulting instruction and cycles = the rows
-   * completed before it; the machine is then dead (no further run).
+   * completed before it; the machine is then dead: `error` holds the trap and further runs rethrow it.
    */
   run(stopAt: number = Infinity): boolean {
+    if (this.error !== undefined) throw this.error;
     if (this.halted) return true;
     const code = this.code;
     const maxCycles = this.maxCycles;
@@ -626,6 +630,7 @@ export class Machine {
         this.fp = fp;
         this.cycles = before;
         this.halted = true;
+        this.error = e;
       }
       throw e;
     }

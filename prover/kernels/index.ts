@@ -1,0 +1,158 @@
+/**
+ * Host side of the WASM kernels (prover/kernels/assembly/): loads the module once per thread, owns its linear
+ * memory layout, and keeps the twiddle tables. The rest of the prover goes through prover/ntt.ts, prover/lde.ts
+ * and prover/merkle.ts; only they touch raw pointers.
+ *
+ * Memory layout (byte addresses, all 16-byte aligned):
+ *   [heapBase, tablesEnd)  forward and inverse twiddles for 2^logMax points ("offset h" layout, see ntt.ts) and
+ *                          one cached coefficient-scale table; rebuilt from scratch when a bigger size is needed
+ *   [tablesEnd, …)         per-call scratch, reused by every call (calls never nest)
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { P, inv, mul, rootOfUnity, TWO_ADICITY } from "../../verifier/field.ts";
+import { KernelError, invalid } from "./errors.ts";
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  fillPowers(ptr: number, n: number, baseMont: number, startMont: number): void;
+  scale(ptr: number, n: number, cMont: number): void;
+  mulPointwise(ptr: number, tPtr: number, n: number): void;
+  bitReverse(ptr: number, logN: number): void;
+  dif(ptr: number, logN: number, tw: number): void;
+  dit(ptr: number, logN: number, tw: number, logStart: number): void;
+  ldeSpread(src: number, dst: number, logN: number, logB: number, t: number): void;
+  scatterColumn(x: number, rows: number, m: number, width: number, col: number): void;
+  scratchBytes(itemBytes: number, saltBytes: number): number;
+  hashBatch(
+    src: number, stride: number, itemBytes: number, prefix: number, salt: number, saltBytes: number, count: number,
+    out: number, scratch: number,
+  ): void;
+}
+
+const WASM_PATH = fileURLToPath(new URL("./build/kernels.wasm", import.meta.url));
+const BUILD_SCRIPT = fileURLToPath(new URL("./build.mjs", import.meta.url));
+const PAGE = 65536;
+const R_MOD_P = Number((1n << 32n) % BigInt(P));
+
+/** Montgomery form x·2^32 mod p of a canonical element. */
+export function toMont(x: number): number {
+  return mul(x, R_MOD_P);
+}
+
+function align16(x: number): number {
+  return (x + 15) & ~15;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function loadModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  if (!existsSync(WASM_PATH)) {
+    // `npx vitest run` skips the pretest hook: build on first use (the script is a no-op when up to date).
+    try {
+      execFileSync(process.execPath, [BUILD_SCRIPT], { stdio: ["ignore", "ignore", "pipe"] });
+    } catch (e) {
+      throw new KernelError("KernelUnavailable", `could not build ${WASM_PATH}: ${(e as Error).message}`);
+    }
+  }
+  // V8's baseline WASM tier (Liftoff) runs these kernels at about half speed until tier-up happens, so compile
+  // them with the optimizing tier straight away. The flag is process-wide (workers share V8's flags; Node refuses
+  // it in a worker's execArgv) and only changes speed, never results.
+  setFlagsFromString("--no-liftoff");
+  compiled = new WebAssembly.Module(readFileSync(WASM_PATH));
+  return compiled;
+}
+
+/** One instantiated kernel module with its memory plan. Not re-entrant: calls must not interleave. */
+export class Kernels {
+  readonly x: KernelExports;
+  private logMax = -1;
+  private twFwd = 0;
+  private twInv = 0;
+  private scaleTab = 0;
+  private scaleKey = "";
+  private tablesEnd = 0;
+
+  constructor() {
+    const inst = new WebAssembly.Instance(loadModule(), { env: { abort: () => { throw new KernelError("InvalidArgument", "kernel abort"); } } });
+    this.x = inst.exports as unknown as KernelExports;
+    this.tablesEnd = align16(this.x.heapBase());
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.x.memory;
+  }
+  /** Fresh views: any memory growth detaches older ones. */
+  u32(): Uint32Array {
+    return new Uint32Array(this.x.memory.buffer);
+  }
+  u8(): Uint8Array {
+    return new Uint8Array(this.x.memory.buffer);
+  }
+
+  /** Make sure bytes [0, end) exist. */
+  ensure(end: number): void {
+    const have = this.x.memory.buffer.byteLength;
+    if (end <= have) return;
+    if (end > 4 * 1024 * 1024 * 1024) invalid(`kernel memory of ${end} bytes exceeds wasm32's 4 GiB`);
+    this.x.memory.grow(Math.ceil((end - have) / PAGE));
+  }
+
+  /** Start of the scratch area (valid until the next call that needs bigger tables). */
+  scratchBase(): number {
+    return this.tablesEnd;
+  }
+
+  /** Ensure twiddle tables for 2^logN points; returns [forward, inverse] pointers. */
+  twiddles(logN: number): [number, number] {
+    if (logN > this.logMax) this.rebuildTables(Math.max(logN, 16));
+    return [this.twFwd, this.twInv];
+  }
+
+  /**
+   * Pointer to t[i] = Montgomery(shift^rev(i) · c) for i < 2^logN, rev = logN-bit reversal: the per-coefficient
+   * factor the LDE applies to the bit-reversed coefficients the inverse DIF leaves behind. Cached for the last key.
+   */
+  coeffScaleTable(logN: number, shift: number, c: number): number {
+    const key = `${logN}:${shift}:${c}`;
+    this.twiddles(logN);
+    if (key !== this.scaleKey) {
+      this.x.fillPowers(this.scaleTab, 2 ** logN, toMont(shift), toMont(c));
+      this.x.bitReverse(this.scaleTab, logN);
+      this.scaleKey = key;
+    }
+    return this.scaleTab;
+  }
+
+  private rebuildTables(logMax: number): void {
+    if (logMax > TWO_ADICITY) invalid(`2^${logMax} points exceed BabyBear's two-adicity ${TWO_ADICITY}`);
+    const n = 2 ** logMax;
+    const base = align16(this.x.heapBase());
+    this.twFwd = base;
+    this.twInv = base + 4 * n;
+    this.scaleTab = base + 8 * n;
+    this.tablesEnd = base + 12 * n;
+    this.ensure(this.tablesEnd);
+    const one = toMont(1);
+    for (let k = 0; k < logMax; k++) {
+      const h = 2 ** k;
+      const w = rootOfUnity(k + 1);
+      this.x.fillPowers(this.twFwd + 4 * h, h, toMont(w), one);
+      this.x.fillPowers(this.twInv + 4 * h, h, toMont(inv(w)), one);
+    }
+    this.logMax = logMax;
+    this.scaleKey = "";
+  }
+}
+
+let instance: Kernels | undefined;
+
+/** The kernels of this thread (each worker has its own instance and memory). */
+export function kernels(): Kernels {
+  instance ??= new Kernels();
+  return instance;
+}

@@ -1,0 +1,327 @@
+/**
+ * STARK prover for multi-table AIRs (protocol in docs/proof-system.md):
+ *   seed transcript → commit main traces (LDE, ZK-randomised, salted) → LogUp challenges → commit aux columns,
+ *   send running sums → γ → commit quotient chunks (+ DEEP mask) → ζ → send OOD values → λ → DEEP
+ *   composition → FRI (commit, proof of work, queries) → open every commitment at the query rows.
+ */
+import type { Air } from "../verifier/air.ts";
+import { symbolicAir, type SymbolicTable } from "../verifier/symbolic.ts";
+import { GENERATOR, P, mul, pow, rootOfUnity, inv } from "../verifier/field.ts";
+import { eMul, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
+import { Transcript } from "../verifier/backend.ts";
+import {
+  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, checkParams, drawOodPoint, proofShape, seedTranscript, PROTOCOL_VERSION,
+  type ProofShape, type StarkParams,
+} from "../verifier/protocol.ts";
+import { deepCoefficients } from "../verifier/deep.ts";
+import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/proof-types.ts";
+import { encodeProof } from "../verifier/proof.ts";
+import { checkConstraints } from "./air-check.ts";
+import { buildAuxTrace } from "./logup-trace.ts";
+import { evaluateQuotient, splitQuotient } from "./quotient.ts";
+import { cosetEvaluate, cosetInterpolate } from "./poly.ts";
+import { MerkleTree, friProve, type Committed } from "./backend.ts";
+import { randomFieldElements, randomSalts } from "./random.ts";
+import { batchInvertExt } from "./logup-trace.ts";
+import { mulm, mulInto } from "./vec-eval.ts";
+import type { FriProof } from "../verifier/backend.ts";
+
+export interface ProveOptions {
+  readonly params?: StarkParams;
+  /** Refuse to prove below this many conjectured bits (default 100). */
+  readonly minSecurityBits?: number;
+  /** Run checkConstraints first and throw a descriptive error if the witness is invalid (default true). */
+  readonly check?: boolean;
+  /**
+   * Cheating-prover switches for soundness tests ONLY: they make the prover emit proofs of false statements or
+   * malformed FRI data, which the verifier must reject.
+   */
+  readonly testHooks?: CheatHooks;
+}
+
+export interface CheatHooks {
+  /** skip checkConstraints and truncate a non-divisible quotient instead of refusing */
+  readonly allowInvalidWitness?: boolean;
+  /** add 1 to every DEEP value before FRI (commitments stay consistent, the DEEP relation does not) */
+  readonly corruptDeep?: boolean;
+  /** change the final polynomial's top coefficient before absorbing it */
+  readonly corruptFinalPoly?: boolean;
+  /** send a nonce that fails the proof-of-work check */
+  readonly skipProofOfWork?: boolean;
+}
+
+export class ProverError extends Error {
+  constructor(readonly kind: string, message: string) {
+    super(`${kind}: ${message}`);
+  }
+}
+
+export interface ProveResult {
+  readonly proof: StarkProof<FriProof>;
+  readonly bytes: Uint8Array;
+  readonly shape: ProofShape;
+}
+
+interface Commitment {
+  readonly tree: Committed;
+  /** row-major, N rows */
+  readonly matrix: Uint32Array;
+  readonly width: number;
+  readonly salts: Uint8Array | undefined;
+}
+
+/** Coefficients of a trace column, ZK-randomised: t + Z_H·r (deg r < hiding) so values on H are unchanged. */
+function columnCoeffs(evals: Uint32Array, hiding: number): Uint32Array {
+  const n = evals.length;
+  const c = cosetInterpolate(evals, 1);
+  if (hiding === 0) return c;
+  const out = new Uint32Array(n + hiding);
+  out.set(c);
+  const r = randomFieldElements(hiding);
+  for (let j = 0; j < hiding; j++) {
+    out[j] = (out[j]! - r[j]! + P) % P;
+    out[n + j] = (out[n + j]! + r[j]!) % P;
+  }
+  return out;
+}
+
+/** Commits columns given by their coefficients: evaluates each on g·H_N and hashes the rows. */
+function commitCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, zk: boolean): Commitment {
+  const N = 2 ** logLde;
+  const w = coeffs.length;
+  const matrix = new Uint32Array(N * w);
+  coeffs.forEach((c, j) => {
+    const ev = cosetEvaluate(c, logLde, GENERATOR);
+    for (let i = 0; i < N; i++) matrix[i * w + j] = ev[i]!;
+  });
+  const salts = zk ? randomSalts(N) : undefined;
+  return { tree: MerkleTree.commit(matrix, w, N, salts), matrix, width: w, salts };
+}
+
+function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOpening {
+  const rows = new Uint32Array(indices.length * c.width);
+  const salts = new Uint8Array(c.salts ? 16 * indices.length : 0);
+  indices.forEach((i, k) => {
+    rows.set(c.matrix.subarray(i * c.width, (i + 1) * c.width), k * c.width);
+    if (c.salts) salts.set(c.salts.subarray(16 * i, 16 * i + 16), 16 * k);
+  });
+  return { rows, salts, proof: c.tree.openMulti(indices) };
+}
+
+/** Powers 1, x, x², … of an extension point, coordinate-major (4·len). */
+function extPowersFlat(x: Ext, len: number): Uint32Array {
+  const out = new Uint32Array(4 * len);
+  let cur = extOf(1);
+  for (let j = 0; j < len; j++) {
+    for (let k = 0; k < 4; k++) out[k * len + j] = cur[k]!;
+    cur = eMul(cur, x);
+  }
+  return out;
+}
+
+/** Σ_j c_j·x^j from precomputed powers (ext × base products only). */
+function evalWithPowers(c: Uint32Array, pw: Uint32Array, len: number): Ext {
+  const r = [0, 0, 0, 0];
+  for (let k = 0; k < 4; k++) {
+    const o = k * len;
+    let acc = 0;
+    for (let j = 0; j < c.length; j++) {
+      acc += mulm(c[j]!, pw[o + j]!);
+      if ((j & 1023) === 1023) acc %= P;
+    }
+    r[k] = acc % P;
+  }
+  return extOf(r[0]!, r[1]!, r[2]!, r[3]!);
+}
+
+function periodicColumns(t: SymbolicTable): Uint32Array[] {
+  return t.periodic.map((p) => Uint32Array.from(p));
+}
+
+/**
+ * Proves that `traces` (per table: columns of equal power-of-two height) satisfy `air` with `publics`.
+ * Throws ProverError for a bad witness or parameters (never produces a proof of a false statement knowingly).
+ */
+export function prove(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}): ProveResult {
+  const params = opts.params ?? DEFAULT_PARAMS;
+  const sym = symbolicAir(air);
+  try {
+    checkParams(params);
+  } catch (e) {
+    throw new ProverError("InvalidParams", (e as Error).message);
+  }
+  if (traces.length !== sym.tables.length) throw new ProverError("BadTrace", `expected ${sym.tables.length} tables`);
+  if (publics.length !== sym.numPublicInputs || publics.some((v) => !Number.isInteger(v) || v < 0 || v >= P)) throw new ProverError("BadPublicInputs", "wrong count or non-canonical public inputs");
+  const logHeights = traces.map((cols, t) => {
+    const n = cols[0]?.length ?? 0;
+    if (cols.length !== sym.tables[t]!.width) throw new ProverError("BadTrace", `${sym.tables[t]!.name}: expected ${sym.tables[t]!.width} columns, got ${cols.length}`);
+    if (n < 1 || (n & (n - 1)) !== 0 || cols.some((c) => c.length !== n)) throw new ProverError("BadTrace", `${sym.tables[t]!.name}: columns must share a power-of-two height`);
+    return Math.log2(n);
+  });
+  const hooks = opts.testHooks ?? {};
+  if ((opts.check ?? true) && !hooks.allowInvalidWitness) {
+    const r = checkConstraints(air, traces, publics);
+    if (!r.ok) throw new ProverError(r.kind, r.message);
+  }
+  let shape: ProofShape;
+  try {
+    shape = proofShape(sym, params, logHeights, opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET);
+  } catch (e) {
+    const k = (e as { kind?: string }).kind ?? "InvalidParams";
+    throw new ProverError(k, (e as Error).message);
+  }
+  const { logLde, hiding } = shape;
+  const N = 2 ** logLde;
+  const zk = params.zk;
+
+  const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
+  seedTranscript(tr, params, sym, logHeights, publics);
+
+  // 1. main traces
+  const mainCoeffs = traces.map((cols) => cols.map((c) => columnCoeffs(c, hiding)));
+  const mains = mainCoeffs.map((cs) => commitCoeffColumns(cs, logLde, zk));
+  mains.forEach((m) => tr.absorbBytes("main", m.tree.root));
+
+  // 2. LogUp
+  const challenges: Ext[] = [];
+  for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
+  const auxCoeffs: (Uint32Array[] | undefined)[] = [];
+  const auxs: (Commitment | undefined)[] = [];
+  const sums: Ext[] = [];
+  sym.tables.forEach((t, ti) => {
+    if (t.auxWidth === 0) { auxCoeffs.push(undefined); auxs.push(undefined); return; }
+    const a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
+    const n = 2 ** logHeights[ti]!;
+    const cs: Uint32Array[] = [];
+    for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(columnCoeffs(col.subarray(k * n, (k + 1) * n), hiding));
+    auxCoeffs.push(cs);
+    auxs.push(commitCoeffColumns(cs, logLde, zk));
+    sums.push(a.sum);
+  });
+  auxs.forEach((a) => { if (a) tr.absorbBytes("aux", a.tree.root); });
+  tr.absorbExts("logup/sums", sums);
+
+  // 3. quotient
+  const gamma = tr.challengeExt("gamma");
+  let sumIdx = 0;
+  const quotCoeffs: Uint32Array[][] = [];
+  const quots = sym.tables.map((t, ti) => {
+    const logupSum = t.auxWidth > 0 ? sums[sumIdx++]! : EXT_ZERO;
+    const Q = evaluateQuotient({
+      table: t, shape: shape.quotient[ti]!, logLde, main: mains[ti]!.matrix, aux: auxs[ti]?.matrix,
+      publics, challenges, logupSum, gamma,
+    });
+    let chunks: Uint32Array[][];
+    try {
+      chunks = splitQuotient(Q, shape.quotient[ti]!, hiding, zk ? randomFieldElements : undefined, hooks.allowInvalidWitness ?? false);
+    } catch (e) {
+      throw new ProverError("ConstraintFailed", `${t.name}: ${(e as Error).message}`);
+    }
+    const cols: Uint32Array[] = chunks.flat();
+    if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** logHeights[ti]!)); // DEEP mask R
+    quotCoeffs.push(cols);
+    return commitCoeffColumns(cols, logLde, zk);
+  });
+  quots.forEach((q) => tr.absorbBytes("quotient", q.tree.root));
+
+  // 4. OOD
+  const zeta = drawOodPoint(tr, logHeights, logLde);
+  const ood: TableOodValues[] = sym.tables.map((_, ti) => {
+    const zw = eMul(zeta, extOf(rootOfUnity(logHeights[ti]!)));
+    const len = Math.max(...[mainCoeffs[ti]!, auxCoeffs[ti] ?? [], quotCoeffs[ti]!].flat().map((c) => c.length));
+    const pz = extPowersFlat(zeta, len), pzw = extPowersFlat(zw, len);
+    const at = (cs: readonly Uint32Array[] | undefined, x: Ext) => (cs ?? []).map((c) => evalWithPowers(c, x === zeta ? pz : pzw, len));
+    return {
+      mainZ: at(mainCoeffs[ti], zeta), mainZw: at(mainCoeffs[ti], zw),
+      auxZ: at(auxCoeffs[ti], zeta), auxZw: at(auxCoeffs[ti], zw),
+      quotZ: at(quotCoeffs[ti], zeta),
+    };
+  });
+  for (const o of ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
+
+  // 5. DEEP composition on g·H_N
+  const lambda = tr.challengeExt("deep");
+  const deep = deepComposition(shape, mains, auxs, quots, ood, zeta, lambda, N);
+  if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[i] = (deep[i]! + 1) % P;
+
+  // 6. FRI
+  const fri = friProve(tr, deep, logLde, shape.logFriDegree, { numQueries: params.numQueries, powBits: params.powBits, logFinalLen: params.logFinalLen }, hooks);
+  const uniq = [...new Set(fri.indices)].sort((a, b) => a - b);
+  const queries = sym.tables.map((_, ti) => ({
+    main: openCommitment(mains[ti]!, uniq),
+    aux: auxs[ti] ? openCommitment(auxs[ti]!, uniq) : undefined,
+    quotient: openCommitment(quots[ti]!, uniq),
+  }));
+  const proof: StarkProof<FriProof> = {
+    logHeights, mainRoots: mains.map((m) => m.tree.root), auxRoots: auxs.filter((a): a is Commitment => !!a).map((a) => a.tree.root),
+    logupSums: sums, quotientRoots: quots.map((q) => q.tree.root), ood, fri: fri.proof, queries,
+  };
+  return { proof, bytes: encodeProof(proof, shape, params), shape };
+}
+
+/** f(x) = (A(x) − a)/(x − ζ) + μ·Σ_t (A_t(x) − b_t)/(x − ζω_t), coordinate-major on g·H_N (see verifier/deep.ts). */
+function deepComposition(shape: ProofShape, mains: Commitment[], auxs: (Commitment | undefined)[], quots: Commitment[], ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number): Uint32Array {
+  const co = deepCoefficients(shape, ood, lambda);
+  const A = new Uint32Array(4 * N);
+  const At = shape.logHeights.map(() => new Uint32Array(4 * N));
+  const accumulate = (acc: Uint32Array, c: Commitment | undefined, coeffs: readonly Ext[]) => {
+    if (!c) return;
+    const w = c.width, m = c.matrix;
+    const l0 = Uint32Array.from(coeffs.map((l) => l[0]!)), l1 = Uint32Array.from(coeffs.map((l) => l[1]!));
+    const l2 = Uint32Array.from(coeffs.map((l) => l[2]!)), l3 = Uint32Array.from(coeffs.map((l) => l[3]!));
+    // row by row (sequential memory); partial sums of ≤ 2^21 products < 2^31 each stay exact in a double.
+    for (let i = 0; i < N; i++) {
+      let s0 = acc[i]!, s1 = acc[N + i]!, s2 = acc[2 * N + i]!, s3 = acc[3 * N + i]!;
+      const row = i * w;
+      for (let j = 0; j < w; j++) {
+        const v = m[row + j]!;
+        s0 += mulm(l0[j]!, v); s1 += mulm(l1[j]!, v); s2 += mulm(l2[j]!, v); s3 += mulm(l3[j]!, v);
+      }
+      acc[i] = s0 % P; acc[N + i] = s1 % P; acc[2 * N + i] = s2 % P; acc[3 * N + i] = s3 % P;
+    }
+  };
+  shape.logHeights.forEach((_, t) => {
+    accumulate(At[t]!, mains[t], co.main[t]!);
+    accumulate(At[t]!, auxs[t], co.aux[t]!);
+    for (let i = 0; i < 4 * N; i++) { const s = A[i]! + At[t]![i]!; A[i] = s >= P ? s - P : s; }
+    accumulate(A, quots[t], co.quot[t]!);
+  });
+  // denominators
+  const xs = new Uint32Array(N);
+  const w = rootOfUnity(Math.log2(N));
+  let x: number = GENERATOR;
+  for (let i = 0; i < N; i++) { xs[i] = x; x = mul(x, w); }
+  const invDen = (pt: Ext) => {
+    const d = new Uint32Array(4 * N);
+    for (let i = 0; i < N; i++) {
+      d[i] = (xs[i]! - pt[0]! + P) % P;
+      d[N + i] = pt[1] === 0 ? 0 : P - pt[1]!;
+      d[2 * N + i] = pt[2] === 0 ? 0 : P - pt[2]!;
+      d[3 * N + i] = pt[3] === 0 ? 0 : P - pt[3]!;
+    }
+    batchInvertExt(d, N);
+    return d;
+  };
+  const out = new Uint32Array(4 * N);
+  const addTerm = (num: Uint32Array, sub: Ext, scale: Ext | undefined, den: Uint32Array) => {
+    // den ← (num − sub)·den·scale, then out += den (coordinate-major, vectorised multiplies)
+    for (let k = 0; k < 4; k++) {
+      const o = k * N, sk = sub[k]!;
+      for (let i = 0; i < N; i++) { const s = num[o + i]! - sk; num[o + i] = s < 0 ? s + P : s; }
+    }
+    const prod = new Uint32Array(4 * N);
+    mulInto(prod, num, den, N);
+    if (scale) {
+      const sc = new Uint32Array(4 * N);
+      for (let k = 0; k < 4; k++) sc.fill(scale[k]!, k * N, (k + 1) * N);
+      mulInto(prod, prod.slice(), sc, N);
+    }
+    for (let i = 0; i < 4 * N; i++) { const s = out[i]! + prod[i]!; out[i] = s >= P ? s - P : s; }
+  };
+  addTerm(A, co.a, undefined, invDen(zeta));
+  shape.logHeights.forEach((l, t) => {
+    addTerm(At[t]!, co.b[t]!, co.mu, invDen(eMul(zeta, extOf(rootOfUnity(l)))));
+  });
+  return out;
+}
+void pow; void inv;

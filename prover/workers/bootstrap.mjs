@@ -1,0 +1,5 @@
+// Worker entry: registers tsx (resolved from this file, so any cwd works), then loads the TypeScript worker.
+import { register } from "tsx/esm/api";
+
+register();
+await import("./worker.ts");

@@ -1,0 +1,102 @@
+/**
+ * Multi-threaded forms of the bulk prover kernels, on the worker pool. Same results as the in-thread versions
+ * (ldeColumns in prover/lde.ts, MerkleTree.commit in prover/merkle.ts), bit for bit; small inputs stay in-thread
+ * because starting work on a worker costs more than it saves.
+ */
+import { GENERATOR } from "../../verifier/field.ts";
+import { ldeColumns, type RowMajorMatrix } from "../lde.ts";
+import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
+import { kernels } from "../kernels/index.ts";
+import { invalid } from "../kernels/errors.ts";
+import { log2Exact } from "../ntt.ts";
+import { sharedPool, type WorkerPool } from "./pool.ts";
+import type { LdeTask, SubtreeTask } from "./tasks.ts";
+
+export interface ParallelOptions {
+  /** The pool to use; default the process-wide one. `null` forces the in-thread path. */
+  readonly pool?: WorkerPool | null;
+  /** Below this many output values (rows × width) stay in-thread. Default 2^18. */
+  readonly minParallelValues?: number;
+}
+
+const DEFAULT_MIN = 1 << 18;
+
+/** Copy into a SharedArrayBuffer unless the array already is the whole of one. */
+function shareU32(a: Uint32Array): { buf: SharedArrayBuffer; offset: number } {
+  if (a.buffer instanceof SharedArrayBuffer) return { buf: a.buffer, offset: a.byteOffset };
+  const buf = new SharedArrayBuffer(a.byteLength);
+  new Uint32Array(buf).set(a);
+  return { buf, offset: 0 };
+}
+
+/**
+ * ldeColumns on the worker pool: the output matrix lives in a SharedArrayBuffer (its `data.buffer`), which
+ * commitParallel then hashes without copying.
+ */
+export async function ldeColumnsParallel(
+  columns: readonly Uint32Array[], logBlowup: number, shift: number = GENERATOR, opts: ParallelOptions = {},
+): Promise<RowMajorMatrix> {
+  if (columns.length === 0) invalid("ldeColumns needs at least one column");
+  const n = columns[0]!.length;
+  const logN = log2Exact(n);
+  if (!Number.isInteger(logBlowup) || logBlowup < 0) invalid(`logBlowup must be a non-negative integer, got ${logBlowup}`);
+  log2Exact(2 ** (logN + logBlowup), "LDE size");
+  const width = columns.length;
+  const height = n * 2 ** logBlowup;
+  const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  if (pool === null || height * width < (opts.minParallelValues ?? DEFAULT_MIN)) return ldeColumns(columns, logBlowup, shift);
+
+  const input = new SharedArrayBuffer(4 * n * width);
+  const inView = new Uint32Array(input);
+  columns.forEach((c, i) => {
+    if (c.length !== n) invalid(`column ${i} has ${c.length} rows, column 0 has ${n}`);
+    inView.set(c, i * n);
+  });
+  const output = new SharedArrayBuffer(4 * height * width);
+  // A few tasks per worker so a slow worker does not hold up the end.
+  const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
+  const tasks: LdeTask[] = [];
+  for (let c = 0; c < width; c += per) {
+    tasks.push({ op: "lde", input, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output });
+  }
+  await pool.runAll(tasks);
+  return { data: new Uint32Array(output), width, height };
+}
+
+/**
+ * MerkleTree.commit on the worker pool: each worker hashes the leaves and inner nodes of whole subtrees into a
+ * shared node array, then this thread hashes the few levels above them.
+ */
+export async function commitParallel(
+  matrix: Uint32Array, width: number, height: number, salts?: Uint8Array, opts: ParallelOptions = {},
+): Promise<MerkleTree> {
+  const depth = checkMatrix(matrix, width, height, salts);
+  const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  if (pool === null || height * width < (opts.minParallelValues ?? DEFAULT_MIN) || height < 64) {
+    return MerkleTree.commit(matrix, width, height, salts);
+  }
+  // Subtrees: the smallest power of two ≥ 2·workers, so the top levels left to this thread are few.
+  let parts = 1;
+  while (parts < 2 * pool.size) parts *= 2;
+  const count = height / parts;
+  const levels = depth - Math.log2(parts);
+  const offs = levelOffsets(depth);
+  const nodesBuf = new SharedArrayBuffer(offs[depth + 1]!);
+  const m = shareU32(matrix);
+  let saltBuf: SharedArrayBuffer | null = null;
+  if (salts !== undefined) {
+    saltBuf = new SharedArrayBuffer(salts.length);
+    new Uint8Array(saltBuf).set(salts);
+  }
+  const tasks: SubtreeTask[] = [];
+  for (let p = 0; p < parts; p++) {
+    tasks.push({ op: "subtree", matrix: m.buf, matrixOffset: m.offset, width, height, salts: saltBuf, first: p * count, count, levels, nodes: nodesBuf });
+  }
+  await pool.runAll(tasks);
+  const nodes = new Uint8Array(nodesBuf);
+  // Levels above the subtrees: `parts` digests at level `levels`, hashed here.
+  const top = levelOffsets(depth - levels);
+  const topNodes = nodes.subarray(offs[levels]!);
+  hashLevels(kernels(), topNodes, top, 0, parts, depth - levels);
+  return new MerkleTree(matrix, width, height, salts, nodes);
+}

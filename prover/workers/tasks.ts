@@ -1,0 +1,53 @@
+/**
+ * Messages between the pool and its workers. Big arrays travel as SharedArrayBuffers (no copies); every field
+ * says which slice of them a task owns, so concurrent tasks never write the same bytes.
+ */
+
+/** LDE of columns [colStart, colEnd) of a column-major input into a row-major output matrix. */
+export interface LdeTask {
+  readonly op: "lde";
+  /** width columns of n values each, column c at [c·n, (c+1)·n). */
+  readonly input: SharedArrayBuffer;
+  readonly n: number;
+  readonly width: number;
+  readonly colStart: number;
+  readonly colEnd: number;
+  readonly logBlowup: number;
+  readonly shift: number;
+  /** (n·2^logBlowup) × width u32, row-major. */
+  readonly output: SharedArrayBuffer;
+}
+
+/**
+ * Leaves [first, first + count) of a Merkle tree and the `levels` node levels of the subtree above them
+ * (count = 2^levels), written into the shared node array (layout: prover/merkle.ts levelOffsets).
+ */
+export interface SubtreeTask {
+  readonly op: "subtree";
+  readonly matrix: SharedArrayBuffer;
+  readonly matrixOffset: number; // byte offset of the matrix in its buffer
+  readonly width: number;
+  readonly height: number;
+  readonly salts: SharedArrayBuffer | null;
+  readonly first: number;
+  readonly count: number;
+  readonly levels: number;
+  readonly nodes: SharedArrayBuffer;
+}
+
+/** Used by tests: a task that fails inside the worker, to check errors come back typed. */
+export interface FailTask {
+  readonly op: "fail";
+  readonly message: string;
+}
+
+export type WorkerTask = LdeTask | SubtreeTask | FailTask;
+
+export interface TaskRequest {
+  readonly id: number;
+  readonly task: WorkerTask;
+}
+
+export type TaskReply =
+  | { readonly id: number; readonly ok: true }
+  | { readonly id: number; readonly ok: false; readonly error: { readonly kind: string; readonly message: string } };

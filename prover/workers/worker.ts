@@ -1,0 +1,49 @@
+/** Worker side of the pool: runs tasks (prover/workers/tasks.ts) on this thread's own kernel instance. */
+import { parentPort } from "node:worker_threads";
+import { ldeColumnsInto } from "../lde.ts";
+import { hashLevels, hashRows, levelOffsets } from "../merkle.ts";
+import { kernels } from "../kernels/index.ts";
+import type { TaskReply, TaskRequest, WorkerTask } from "./tasks.ts";
+
+function run(task: WorkerTask): void {
+  switch (task.op) {
+    case "lde": {
+      const input = new Uint32Array(task.input);
+      const columns: Uint32Array[] = [];
+      for (let c = 0; c < task.width; c++) columns.push(input.subarray(c * task.n, (c + 1) * task.n));
+      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.width);
+      return;
+    }
+    case "subtree": {
+      const matrix = new Uint32Array(task.matrix, task.matrixOffset, task.width * task.height);
+      const salts = task.salts === null ? undefined : new Uint8Array(task.salts);
+      const nodes = new Uint8Array(task.nodes);
+      const depth = 31 - Math.clz32(task.height);
+      const offs = levelOffsets(depth);
+      const k = kernels();
+      hashRows(k, matrix, task.width, task.first, task.count, salts, nodes.subarray(32 * task.first, 32 * (task.first + task.count)));
+      hashLevels(k, nodes, offs, task.first, task.count, task.levels);
+      return;
+    }
+    case "fail":
+      throw new Error(task.message);
+  }
+}
+
+const port = parentPort;
+if (port === null) throw new Error("prover/workers/worker.ts must run in a worker thread");
+port.on("message", (req: TaskRequest) => {
+  let reply: TaskReply;
+  try {
+    run(req.task);
+    reply = { id: req.id, ok: true };
+  } catch (e) {
+    const err = e as { kind?: unknown; message?: unknown };
+    reply = {
+      id: req.id,
+      ok: false,
+      error: { kind: typeof err.kind === "string" ? err.kind : "WorkerFailed", message: String(err.message ?? e) },
+    };
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,52 @@
+/**
+ * The verifier must run in a browser: bundle verifier/index.ts for platform "browser" with esbuild and fail on
+ * any Node built-in import (esbuild errors on unresolvable "node:*"/"fs"/… when platform is browser; we also
+ * mark them external and assert none is referenced).
+ */
+import { describe, expect, it } from "vitest";
+import { build } from "esbuild";
+import { builtinModules } from "node:module";
+
+async function bundle(entry: string) {
+    const seen: string[] = [];
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      plugins: [
+        {
+          name: "forbid-node-builtins",
+          setup(b) {
+            const names = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+            b.onResolve({ filter: /.*/ }, (args) => {
+              if (names.has(args.path) || args.path.startsWith("node:")) {
+                seen.push(`${args.path} (from ${args.importer})`);
+                return { path: args.path, external: true };
+              }
+              return undefined;
+            });
+          },
+        },
+      ],
+    });
+    return { seen, result };
+}
+
+describe("verifier bundles for the browser", () => {
+  it("has no Node built-in imports", async () => {
+    const { seen, result } = await bundle("verifier/index.ts");
+    expect(seen).toEqual([]);
+    expect(result.errors).toEqual([]);
+    const code = result.outputFiles[0]!.text;
+    expect(code).toContain("LogupSumNonZero");
+    expect(code.length).toBeGreaterThan(10_000);
+  });
+
+  it("the check itself catches a Node import (prover code uses node:crypto)", async () => {
+    const { seen } = await bundle("prover/random.ts");
+    expect(seen.some((s) => s.startsWith("node:crypto"))).toBe(true);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * STARK verifier. Order of checks (shared/reference/soundness.md):
+ *  1. parameters (InvalidParams) · public inputs (PublicInputMismatch)
+ *  2. heights bounded before any shift (HeightOutOfRange), security at this LDE size (InsecureParams),
+ *     LogUp no-wrap bound (MultiplicityOverflow)
+ *  5. strict parse (Malformed, NonCanonical, TrailingBytes) — interleaved with 2: heights are read first
+ *  3. transcript seeded with version, params, AIR digest, heights, public inputs
+ *  4. every prover message absorbed before the challenges that depend on it
+ *  7. ζ outside trace and LDE domains (OodPointInDomain); constraints(ζ) = Q(ζ)·V(ζ) per table (OodMismatch)
+ *  8. FRI: layer roots, final polynomial, proof of work (ProofOfWork), query rows (QueryCount), Merkle paths
+ *     (MerklePath), DEEP recomputation and folds (FriFold), final polynomial values (FriFinalDegree)
+ *  9. LogUp sums add up to zero (LogupSumNonZero)
+ * 11. anything unexpected becomes `Internal` — never an exception to the caller.
+ */
+import type { Air } from "./air.ts";
+import { symbolicAir, type SymbolicAir } from "./symbolic.ts";
+import { VerifierError, ensure, toErrorInfo, type VerifierErrorInfo } from "./errors.ts";
+import { GENERATOR, P, mul, pow, rootOfUnity } from "./field.ts";
+import { eAdd, eEq, eMul, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
+import { evalNodes } from "./air-eval.ts";
+import { periodicAt } from "./periodic.ts";
+import {
+  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, proofShape, seedTranscript,
+  type ProofShape, type StarkParams,
+} from "./protocol.ts";
+import { decodeProof } from "./proof.ts";
+import { deepAt, deepCoefficients } from "./deep.ts";
+import { Transcript, friVerifyPhase1, friVerifyPhase2, hashLeaf, verifyMultiProof, type FriProof } from "./backend.ts";
+import type { CommitmentOpening, StarkProof } from "./proof-types.ts";
+
+export type VerifyResult = { readonly ok: true; readonly securityBits: number } | { readonly ok: false; readonly error: VerifierErrorInfo };
+
+export interface VerifyOptions {
+  readonly params?: StarkParams;
+  /** minimum conjectured security bits accepted (default 100) */
+  readonly minSecurityBits?: number;
+}
+
+/** Verifies `proof` (bytes) for `air` and `publics`. Never throws. */
+export function verify(air: Air, proof: Uint8Array, publics: readonly number[], opts: VerifyOptions = {}): VerifyResult {
+  try {
+    const securityBits = verifyOrThrow(air, proof, publics, opts);
+    return { ok: true, securityBits };
+  } catch (e) {
+    return { ok: false, error: toErrorInfo(e) };
+  }
+}
+
+/** Same as `verify` but throws `VerifierError` (every failure typed). Returns the conjectured security bits. */
+export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly number[], opts: VerifyOptions = {}): number {
+  const params = opts.params ?? DEFAULT_PARAMS;
+  const minBits = opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET;
+  checkParams(params);
+  let sym: SymbolicAir;
+  try {
+    sym = symbolicAir(air);
+  } catch (e) {
+    throw new VerifierError("AirMismatch", `ill-formed AIR: ${(e as Error).message}`);
+  }
+  ensure(Array.isArray(publics) && publics.length === sym.numPublicInputs, "PublicInputMismatch", `expected ${sym.numPublicInputs} public inputs`);
+  for (const v of publics) ensure(Number.isInteger(v) && v >= 0 && v < P, "PublicInputMismatch", `public input ${v} is not a canonical field element`);
+  const hasAux = sym.tables.map((t) => t.auxWidth > 0);
+  const { proof, shape } = decodeProof(bytes, sym.tables.length, hasAux, params, (lh) => proofShape(sym, params, lh, minBits));
+  verifyParsed(sym, proof, shape, publics, params);
+  return shape.security.conjectured;
+}
+
+function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: ProofShape, publics: readonly number[], params: StarkParams): void {
+  const { logHeights, logLde } = shape;
+  const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
+  seedTranscript(tr, params, sym, logHeights, publics);
+  proof.mainRoots.forEach((r) => tr.absorbBytes("main", r));
+  const challenges: Ext[] = [];
+  for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
+  proof.auxRoots.forEach((r) => tr.absorbBytes("aux", r));
+  tr.absorbExts("logup/sums", proof.logupSums);
+  const gamma = tr.challengeExt("gamma");
+  proof.quotientRoots.forEach((r) => tr.absorbBytes("quotient", r));
+  const zeta = drawOodPoint(tr, logHeights, logLde);
+  for (const o of proof.ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
+
+  // 7. constraints at ζ
+  let sumIdx = 0;
+  const sums: Ext[] = [];
+  sym.tables.forEach((t, ti) => {
+    const o = proof.ood[ti]!;
+    const logN = logHeights[ti]!;
+    const logupSum = t.auxWidth > 0 ? proof.logupSums[sumIdx++]! : EXT_ZERO;
+    if (t.auxWidth > 0) sums.push(logupSum);
+    const auxExt = (vals: Ext[]) => Array.from({ length: t.auxWidth }, (_, c) => recombine(vals.slice(4 * c, 4 * c + 4)));
+    const nodeVals = evalNodes(t, {
+      mainCur: o.mainZ, mainNext: o.mainZw, auxCur: auxExt(o.auxZ), auxNext: auxExt(o.auxZw),
+      periodic: t.periodic.map((p) => periodicAt(p, logN, zeta)),
+      publics, challenges, logupSum,
+    });
+    const vinv = inverseVanishingAt(zeta, logN);
+    let lhs = extOf(0);
+    let g = extOf(1);
+    for (const c of t.constraints) {
+      lhs = eAdd(lhs, eMul(eMul(g, nodeVals[c.node]!), vinv[c.domain]));
+      g = eMul(g, gamma);
+    }
+    const q = shape.quotient[ti]!;
+    let rhs = extOf(0);
+    const zn = ePow(zeta, 2 ** logN);
+    let zc = extOf(1);
+    for (let c = 0; c < q.numChunks; c++) {
+      rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
+      zc = eMul(zc, zn);
+    }
+    ensure(eEq(lhs, rhs), "OodMismatch", `table ${t.name}: constraints at ζ do not match the quotient`);
+  });
+
+  // 8. DEEP + FRI
+  const lambda = tr.challengeExt("deep");
+  const friParams = { numQueries: params.numQueries, powBits: params.powBits, logFinalLen: params.logFinalLen };
+  const { betas, indices } = friVerifyPhase1(tr, proof.fri, logLde, shape.logFriDegree, friParams);
+  const uniq = [...new Set(indices)].sort((a, b) => a - b);
+  const U = uniq.length;
+  ensure(proof.queries[0]!.main.rows.length === U * shape.mainWidth[0]!, "QueryCount", `proof opens ${proof.queries[0]!.main.rows.length / shape.mainWidth[0]!} rows, the queries need ${U}`);
+  const checkOpening = (c: CommitmentOpening, root: Uint8Array, width: number, what: string) => {
+    const leaves = uniq.map((_, k) => hashLeaf(c.rows.subarray(k * width, (k + 1) * width), params.zk ? c.salts.subarray(16 * k, 16 * k + 16) : undefined));
+    ensure(verifyMultiProof(root, logLde, uniq, leaves, c.proof), "MerklePath", `${what}: Merkle multi-proof does not match the root`);
+  };
+  let auxIdx = 0;
+  sym.tables.forEach((t, ti) => {
+    const q = proof.queries[ti]!;
+    checkOpening(q.main, proof.mainRoots[ti]!, shape.mainWidth[ti]!, `${t.name} main`);
+    if (q.aux) checkOpening(q.aux, proof.auxRoots[auxIdx++]!, shape.auxWidth[ti]!, `${t.name} aux`);
+    checkOpening(q.quotient, proof.quotientRoots[ti]!, shape.quotWidth[ti]!, `${t.name} quotient`);
+  });
+  const co = deepCoefficients(shape, proof.ood, lambda);
+  const zetaW = logHeights.map((l) => eMul(zeta, extOf(rootOfUnity(l))));
+  const wN = rootOfUnity(logLde);
+  const deepByIndex = new Map<number, Ext>();
+  uniq.forEach((idx, k) => {
+    const x = mul(GENERATOR, pow(wN, idx));
+    const rows = proof.queries.map((q, ti) => ({
+      main: q.main.rows.subarray(k * shape.mainWidth[ti]!, (k + 1) * shape.mainWidth[ti]!),
+      aux: q.aux?.rows.subarray(k * shape.auxWidth[ti]!, (k + 1) * shape.auxWidth[ti]!),
+      quot: q.quotient.rows.subarray(k * shape.quotWidth[ti]!, (k + 1) * shape.quotWidth[ti]!),
+    }));
+    deepByIndex.set(idx, deepAt(co, x, zeta, zetaW, rows));
+  });
+  friVerifyPhase2(proof.fri, logLde, shape.logFriDegree, friParams, betas, indices, indices.map((i) => deepByIndex.get(i)!));
+
+  // 9. LogUp balance
+  if (sums.length > 0) {
+    const total = sums.reduce((a, b) => eAdd(a, b), extOf(0));
+    ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables do not add up to zero");
+  }
+}
+
+/** Σ_k X^k·v_k: an extension column committed as 4 base coordinate columns, opened at an extension point. */
+function recombine(v: readonly Ext[]): Ext {
+  // X^k as extension elements: (0,…,1 at k,…)
+  let acc = extOf(0);
+  for (let k = 0; k < 4; k++) {
+    const xk = extOf(k === 0 ? 1 : 0, k === 1 ? 1 : 0, k === 2 ? 1 : 0, k === 3 ? 1 : 0);
+    acc = eAdd(acc, eMul(xk, v[k]!));
+  }
+  return acc;
+}
