@@ -17,5 +17,5 @@ const fnAt = (pc: number) => { let best = ""; let bp = -1; for (const f of prog.
 const byFn = new Map<string, number>();
 for (const [pc, c] of hist) byFn.set(fnAt(pc), (byFn.get(fnAt(pc)) ?? 0) + c);
 console.log([...byFn].sort((a, b) => b[1] - a[1]).slice(0, 10));
-const top = [...hist].sort((a, b) => b[1] - a[1]).slice(0, 40).sort((a, b) => a[0] - b[0]);
+const top = [...hist].filter(([pc]) => fnAt(pc) === "f14").sort((a, b) => b[1] - a[1]).slice(0, 60).sort((a, b) => a[0] - b[0]);
 for (const [pc, c] of top) console.log(pc, c, fnAt(pc), disassembleOne(prog.code, pc));

@@ -1,11 +1,18 @@
 // MNIST benchmarks (never run by `npm test`):
-//   npm run bench:mnist -- accuracy [--config exp1] [--epochs N] [--samples N] [--which fixed|float|both] [--json]
+//   npm run bench:mnist -- accuracy [--config exp1] [--epochs N] [--samples N] [--which fixed|float|both]
+//                                   [--state PATH] [--json]
 //       trains the exact Q16.16 emulator and/or the float64 reference on the real training set with the
 //       same init and sample order, prints test accuracy (10k images) and mean loss per epoch, samples/s.
 //   npm run bench:mnist -- guest [--config exp1] [--batches N] [--json]
 //       runs the training guest in V8 (asc build, VM host functions) for N batches, checks the final weight
 //       hash against the emulator, and reports coprocessor rows (MACs) per training sample and samples/s.
+//   npm run bench:mnist -- vm [--config exp1] [--batches N] [--at G] [--json]
+//       runs the guest in OUR VM (vm/compiler + vm/executor; data placed by cli/mnist/vm-runner.ts) for N
+//       batches starting at global batch G (the emulator trains up to G first, so the state is realistic),
+//       checks the weight hash against the emulator and reports cycles per training sample: the cycles of
+//       the run minus those of the same run with 0 batches (start-up and the two weight hashes).
 
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { CONFIGS, isConfigName, macsPerSample, type TrainConfig } from "../cli/mnist/config.ts";
 import { packSegments } from "../cli/mnist/dataset.ts";
 import { evaluateFixed, FixedTrainer } from "../cli/mnist/fixed-reference.ts";
@@ -14,6 +21,7 @@ import { decodeJournal, encodeInput, type TrainJournal } from "../cli/mnist/gues
 import { loadMnist } from "../cli/mnist/idx.ts";
 import { paramsHash, toHex } from "../cli/mnist/model.ts";
 import { compileGuestForV8, runGuestV8 } from "../cli/mnist/v8-runner.ts";
+import { compileGuestForVm, runGuestVm, withData } from "../cli/mnist/vm-runner.ts";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,38 +39,80 @@ const train = loadMnist("train");
 const test = loadMnist("test");
 const say = (s: string) => { if (!json) console.log(s); };
 
+/**
+ * Checkpoint of a long run, so a 10-epoch run can be split into CPU-bounded pieces:
+ * `--state PATH` loads PATH.<kind>.json if present (continuing after its epoch) and rewrites it after
+ * every epoch.
+ */
+interface Checkpoint {
+  config: string;
+  seed: number;
+  samples: number;
+  epoch: number;
+  params: number[];
+}
+
+function loadCheckpoint(path: string | undefined, samples: number): Checkpoint | undefined {
+  if (path === undefined || !existsSync(path)) return undefined;
+  const c = JSON.parse(readFileSync(path, "utf8")) as Checkpoint;
+  if (c.config !== cfg.name || c.seed !== cfg.seed || c.samples !== samples) throw new Error(`${path} belongs to another run`);
+  return c;
+}
+
 async function accuracy(): Promise<void> {
   const epochs = Number(arg("epochs", "1"));
   const samples = Number(arg("samples", "60000"));
   const which = arg("which", "both");
+  const state = arg("state", "");
   const spec = { ...cfg, samples };
-  const rows: Record<string, unknown>[] = [];
-  const runs: [string, { trainBatches(s: number, n: number): number; batchesPerEpoch: number }, () => number][] = [];
+  interface Run {
+    name: string;
+    batchesPerEpoch: number;
+    startEpoch: number;
+    trainBatches(s: number, n: number): number;
+    evaluate(): number;
+    params(): number[];
+  }
+  const runs: Run[] = [];
+  const statePath = (kind: string) => (state === "" ? undefined : `${state}.${kind}.json`);
   if (which !== "float") {
-    const fx = new FixedTrainer(spec, train);
-    runs.push(["fixed", { trainBatches: (s, n) => fx.trainBatches(s, n).meanLossRaw / 65536, batchesPerEpoch: fx.batchesPerEpoch },
-      () => evaluateFixed(spec.layers, fx.params, test)]);
+    const ck = loadCheckpoint(statePath("fixed"), samples);
+    const fx = new FixedTrainer(spec, train, ck && Int32Array.from(ck.params));
+    runs.push({
+      name: "fixed", batchesPerEpoch: fx.batchesPerEpoch, startEpoch: ck?.epoch ?? 0,
+      trainBatches: (s, n) => fx.trainBatches(s, n).meanLossRaw / 65536,
+      evaluate: () => evaluateFixed(spec.layers, fx.params, test), params: () => Array.from(fx.params),
+    });
   }
   if (which !== "fixed") {
-    const fl = new FloatTrainer(spec, train);
-    runs.push(["float", fl, () => evaluateFloat(spec.layers, fl.params, test)]);
+    const ck = loadCheckpoint(statePath("float"), samples);
+    const fl = new FloatTrainer(spec, train, ck && Float64Array.from(ck.params));
+    runs.push({
+      name: "float", batchesPerEpoch: fl.batchesPerEpoch, startEpoch: ck?.epoch ?? 0,
+      trainBatches: (s, n) => fl.trainBatches(s, n),
+      evaluate: () => evaluateFloat(spec.layers, fl.params, test), params: () => Array.from(fl.params),
+    });
   }
   say(`${cfg.name} ${JSON.stringify(cfg.layers)} batch ${cfg.batch} lr ${cfg.lr} seed ${cfg.seed}, ${samples} training samples, ${epochs} epoch(s)`);
-  for (const [name, t, evaluate] of runs) {
-    for (let e = 0; e < epochs; e++) {
+  for (const t of runs) {
+    for (let e = t.startEpoch; e < t.startEpoch + epochs; e++) {
       const t0 = performance.now();
       const loss = t.trainBatches(e * t.batchesPerEpoch, t.batchesPerEpoch);
       const ms = performance.now() - t0;
-      const correct = evaluate();
+      const correct = t.evaluate();
       const row = {
-        kind: name, epoch: e + 1, meanLoss: Number(loss.toFixed(5)), testAccuracy: correct / 100,
+        kind: t.name, epoch: e + 1, meanLoss: Number(loss.toFixed(5)), testAccuracy: correct / 100,
         samplesPerSecond: Math.round((t.batchesPerEpoch * cfg.batch) / (ms / 1000)), trainMs: Math.round(ms),
       };
-      rows.push(row);
-      say(`${name.padEnd(5)} epoch ${e + 1}: loss ${row.meanLoss}  test ${row.testAccuracy.toFixed(2)}%  ${row.samplesPerSecond} samples/s`);
+      if (json) console.log(JSON.stringify({ config: cfg.name, samples, ...row })); // one line per epoch, streamed
+      say(`${t.name.padEnd(5)} epoch ${e + 1}: loss ${row.meanLoss}  test ${row.testAccuracy.toFixed(2)}%  ${row.samplesPerSecond} samples/s`);
+      const path = statePath(t.name);
+      if (path !== undefined) {
+        const ck: Checkpoint = { config: cfg.name, seed: cfg.seed, samples, epoch: e + 1, params: t.params() };
+        writeFileSync(path, JSON.stringify(ck));
+      }
     }
   }
-  if (json) console.log(JSON.stringify({ config: cfg.name, samples, epochs, rows }));
 }
 
 async function guest(): Promise<void> {
@@ -91,4 +141,33 @@ async function guest(): Promise<void> {
   if (!match) process.exitCode = 1;
 }
 
-await (cmd === "guest" ? guest() : accuracy());
+async function vm(): Promise<void> {
+  const batches = Number(arg("batches", "2"));
+  const at = Number(arg("at", "0"));
+  const samples = Number(arg("samples", "60000"));
+  const spec = { ...cfg, samples };
+  const program = withData(await compileGuestForVm(), packSegments(train, test));
+  const em = new FixedTrainer(spec, train);
+  if (at > 0) em.trainBatches(0, at);
+  const params = Int32Array.from(em.params);
+  const req = { mode: "train" as const, ...spec, startBatch: at, params };
+  const base = runGuestVm(program, encodeInput({ ...req, numBatches: 0 }));
+  const t0 = performance.now();
+  const r = runGuestVm(program, encodeInput({ ...req, numBatches: batches }));
+  const ms = performance.now() - t0;
+  em.trainBatches(at, batches);
+  const j = decodeJournal(r.journal) as TrainJournal;
+  const n = batches * cfg.batch;
+  const out = {
+    config: cfg.name, startBatch: at, batches, samplesTrained: n,
+    weightHashMatchesEmulator: j.endHash === toHex(paramsHash(em.params)),
+    cyclesPerSample: Math.round((r.cycles - base.cycles) / n), fixedCycles: base.cycles, totalCycles: r.cycles,
+    recipeMacsPerSample: Math.round(macsPerSample(cfg.layers, cfg.batch)),
+    vmMillionCyclesPerSecond: Number((r.cycles / ms / 1000).toFixed(1)),
+  };
+  if (json) console.log(JSON.stringify(out));
+  else for (const [k, v] of Object.entries(out)) console.log(`${k}: ${v}`);
+  if (!out.weightHashMatchesEmulator) process.exitCode = 1;
+}
+
+await (cmd === "guest" ? guest() : cmd === "vm" ? vm() : accuracy());

@@ -5,6 +5,7 @@
  * security bits. --json prints one JSON object per size.
  */
 import { prove } from "../prover/stark.ts";
+import { closeSharedPool } from "../prover/workers/pool.ts";
 import { verify } from "../verifier/stark.ts";
 import { wideAir, wideTrace } from "../prover/examples/wide.ts";
 import { DEFAULT_PARAMS, type StarkParams } from "../verifier/protocol.ts";
@@ -35,7 +36,7 @@ for (const logN of sizes) {
   const { traces, publics } = wideTrace(width, logN);
   sample();
   const t0 = performance.now();
-  const r = prove(air, traces, publics, { params, check: false });
+  const r = await prove(air, traces, publics, { params, check: false });
   const proveS = (performance.now() - t0) / 1000;
   sample();
   const c0 = performance.now();
@@ -54,9 +55,10 @@ for (const logN of sizes) {
     proveSeconds: +proveS.toFixed(3), verifyMsCold: +cold.toFixed(2), verifyMsWarm: +warm[2]!.toFixed(2),
     proofBytes: r.bytes.length, peakRssMiB: Math.round(peakRss / 2 ** 20),
     securityBitsConjectured: r.shape.security.conjectured, securityBitsProven: r.shape.security.proven,
-    logLde: r.shape.logLde,
+    logLde: r.shape.logLde, phasesMs: r.timings,
   };
   if (json) console.log(JSON.stringify(row));
-  else console.log(`2^${logN} × ${width}: prove ${row.proveSeconds} s, verify ${row.verifyMsWarm} ms warm / ${row.verifyMsCold} ms cold, proof ${(row.proofBytes / 1024).toFixed(1)} KiB, peak RSS ${row.peakRssMiB} MiB, security ${row.securityBitsConjectured} bits conjectured (${row.securityBitsProven} proven), LDE 2^${row.logLde}`);
+  else console.log(`2^${logN} × ${width}: prove ${row.proveSeconds} s, verify ${row.verifyMsWarm} ms warm / ${row.verifyMsCold} ms cold, proof ${(row.proofBytes / 1024).toFixed(1)} KiB, peak RSS ${row.peakRssMiB} MiB, security ${row.securityBitsConjectured} bits conjectured (${row.securityBitsProven} proven), LDE 2^${row.logLde}; phases ms ${JSON.stringify(r.timings)}`);
 }
 clearInterval(timer);
+await closeSharedPool();

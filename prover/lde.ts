@@ -27,15 +27,29 @@ function checkShift(shift: number): void {
   if (!Number.isInteger(shift) || shift <= 0 || shift >= 2013265921) invalid(`coset shift must be a non-zero canonical element, got ${shift}`);
 }
 
+/** What a column given to the batched forms holds. */
+export type ColumnInput = "evals" | "coeffs";
+
 /**
- * Run one column's LDE inside the kernel memory; returns the byte address of the 2^(logN+logBlowup) results.
- * `src` and `dst` are scratch addresses (dst must have room for the extended column).
+ * Run one column's LDE inside the kernel memory, leaving the 2^(logN+logBlowup) results at byte address `dst`.
+ * `src` is scratch for the 2^logN inputs. From evaluations: the inverse DIF yields bit-reversed coefficients
+ * (times n). From coefficients (zero-padded to 2^logN): a bit-reversal permutation yields the same order.
  */
-function ldeInKernel(k: Kernels, evals: Uint32Array, logN: number, logBlowup: number, shift: number, src: number, dst: number): void {
+function ldeInKernel(
+  k: Kernels, column: Uint32Array, logN: number, logBlowup: number, shift: number, src: number, dst: number,
+  input: ColumnInput = "evals",
+): void {
+  const n = 2 ** logN;
   const [twFwd, twInv] = k.twiddles(logN + logBlowup);
-  const t = k.coeffScaleTable(logN, shift, inv(evals.length));
-  k.u32().set(evals, src >>> 2);
-  k.x.dif(src, logN, twInv);
+  const t = k.coeffScaleTable(logN, shift, input === "evals" ? inv(n) : 1);
+  const mem = k.u32();
+  mem.set(column, src >>> 2);
+  if (input === "evals") {
+    k.x.dif(src, logN, twInv);
+  } else {
+    mem.fill(0, (src >>> 2) + column.length, (src >>> 2) + n);
+    k.x.bitReverse(src, logN);
+  }
   k.x.ldeSpread(src, dst, logN, logBlowup, t);
   k.x.dit(dst, logN + logBlowup, twFwd, logBlowup);
 }
@@ -59,16 +73,44 @@ export function lde(evals: Uint32Array, logBlowup: number, shift: number = GENER
 const GROUP = 8;
 
 /**
+ * Row-major scatter of `cnt` columns (each `rows` long, back to back from mem[base]) into out[r·width + col0 + j].
+ * Row-outer order: each row's group of values lands in one or two cache lines of `out`, while the reads are `cnt`
+ * sequential streams; column-outer order touched a new line of `out` on every write and was ~5× slower.
+ */
+function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number, out: Uint32Array, width: number, col0: number): void {
+  if (cnt === GROUP) {
+    // The common case unrolled: V8 keeps the eight stream offsets in registers.
+    const s0 = base, s1 = base + rows, s2 = base + 2 * rows, s3 = base + 3 * rows;
+    const s4 = base + 4 * rows, s5 = base + 5 * rows, s6 = base + 6 * rows, s7 = base + 7 * rows;
+    for (let r = 0, o = col0; r < rows; r++, o += width) {
+      out[o] = mem[s0 + r]!;
+      out[o + 1] = mem[s1 + r]!;
+      out[o + 2] = mem[s2 + r]!;
+      out[o + 3] = mem[s3 + r]!;
+      out[o + 4] = mem[s4 + r]!;
+      out[o + 5] = mem[s5 + r]!;
+      out[o + 6] = mem[s6 + r]!;
+      out[o + 7] = mem[s7 + r]!;
+    }
+    return;
+  }
+  for (let r = 0, o = col0; r < rows; r++, o += width) {
+    for (let j = 0, s = base + r; j < cnt; j++, s += rows) out[o + j] = mem[s]!;
+  }
+}
+
+/**
  * LDE columns [colStart, colEnd) of `columns` into `out` (row-major, `width` values per row, column c at offset c).
+ * Columns hold evaluations on H_n (all exactly n = 2^logN long), or coefficients (each at most n = 2^logN long,
+ * zero-padded); the results are the evaluations on shift·H_{n·2^logBlowup}.
  * Shared by the in-thread path and the workers (which pass views of SharedArrayBuffers).
  */
 export function ldeColumnsInto(
   columns: readonly Uint32Array[], colStart: number, colEnd: number, logBlowup: number, shift: number,
-  out: Uint32Array, width: number,
+  out: Uint32Array, width: number, input: ColumnInput = "evals", logN: number = log2Exact(columns[colStart]?.length ?? 0),
 ): void {
   if (colEnd <= colStart) return;
-  const n = columns[colStart]!.length;
-  const logN = log2Exact(n);
+  const n = 2 ** logN;
   checkBlowup(logN, logBlowup);
   checkShift(shift);
   const rows = n << logBlowup;
@@ -82,33 +124,48 @@ export function ldeColumnsInto(
     k.ensure(dst0 + 4 * rows * (gEnd - g));
     for (let c = g; c < gEnd; c++) {
       const col = columns[c]!;
-      if (col.length !== n) invalid(`column ${c} has ${col.length} rows, column ${colStart} has ${n}`);
-      ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g));
+      if (input === "evals" ? col.length !== n : col.length > n) {
+        invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
+      }
+      ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g), input);
     }
-    // Row-major scatter: for each row, the group's values are adjacent in `out`.
-    const mem = k.u32();
-    const base = dst0 >>> 2;
-    const cnt = gEnd - g;
-    for (let j = 0; j < cnt; j++) {
-      const from = base + j * rows;
-      let o = g + j;
-      for (let r = 0; r < rows; r++, o += width) out[o] = mem[from + r]!;
-    }
+    scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g);
   }
 }
 
 /**
  * LDE of every column (all of the same power-of-two length n) onto shift·H_{n·2^logBlowup}, laid out row-major:
- * row r holds the r-th evaluation of every column. In-thread; see ldeColumnsParallel (prover/workers) for the
- * worker-pool version.
+ * row r holds the r-th evaluation of every column. In-thread; prover/workers/parallel.ts has ldeColumnsParallel.
  */
 export function ldeColumns(columns: readonly Uint32Array[], logBlowup: number, shift: number = GENERATOR): RowMajorMatrix {
   if (columns.length === 0) invalid("ldeColumns needs at least one column");
-  const n = columns[0]!.length;
-  log2Exact(n);
-  const height = n * 2 ** logBlowup;
+  const logN = log2Exact(columns[0]!.length);
+  const height = 2 ** (logN + logBlowup);
   const width = columns.length;
   const data = new Uint32Array(height * width);
-  ldeColumnsInto(columns, 0, width, logBlowup, shift, data, width);
+  ldeColumnsInto(columns, 0, width, logBlowup, shift, data, width, "evals", logN);
+  return { data, width, height };
+}
+
+/** Smallest logN with every coefficient column fitting 2^logN (at least 0). */
+export function coeffLogLength(coeffs: readonly Uint32Array[]): number {
+  let m = 1;
+  for (const c of coeffs) m = Math.max(m, c.length);
+  return 32 - Math.clz32(m - 1);
+}
+
+/**
+ * Coefficient columns (lowest degree first, each at most 2^logN long) → their evaluations on shift·H_{2^logN},
+ * row-major (the layout a commitment to quotient chunks hashes). In-thread; see evaluateColumnsParallel.
+ */
+export function evaluateColumns(coeffs: readonly Uint32Array[], logN: number, shift: number = GENERATOR): RowMajorMatrix {
+  if (coeffs.length === 0) invalid("evaluateColumns needs at least one column");
+  log2Exact(2 ** logN, "2^logN");
+  const logC = coeffLogLength(coeffs);
+  if (logC > logN) invalid(`a column of 2^${logC} coefficients does not fit 2^${logN} points`);
+  const height = 2 ** logN;
+  const width = coeffs.length;
+  const data = new Uint32Array(height * width);
+  ldeColumnsInto(coeffs, 0, width, logN - logC, shift, data, width, "coeffs", logC);
   return { data, width, height };
 }

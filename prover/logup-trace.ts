@@ -5,7 +5,9 @@
 import type { SymbolicTable } from "../verifier/symbolic.ts";
 import type { Ext } from "../verifier/fp.ts";
 import { eInv } from "../verifier/fp.ts";
-import { mulm, VecEvaluator } from "./vec-eval.ts";
+import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
+
+const mulm: (a: number, b: number) => number = mulmImported;
 
 const P = 2013265921;
 

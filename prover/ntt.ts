@@ -6,7 +6,7 @@
  * not re-checked here on the hot path. Sizes are checked and violations raise KernelError "InvalidArgument".
  */
 import { inv, TWO_ADICITY } from "../verifier/field.ts";
-import { kernels, toMont } from "./kernels/index.ts";
+import { kernels } from "./kernels/index.ts";
 import { invalid } from "./kernels/errors.ts";
 
 /** log2 of a power-of-two length in [1, 2^27]; throws InvalidArgument otherwise. */
@@ -35,7 +35,7 @@ export function interpolate(evals: Uint32Array): Uint32Array {
   k.ensure(ptr + 4 * n);
   k.u32().set(evals, ptr >>> 2);
   k.x.dif(ptr, logN, twInv);
-  k.x.scale(ptr, n, toMont(inv(n)));
+  k.x.scale(ptr, n, inv(n));
   k.x.bitReverse(ptr, logN);
   evals.set(k.u32().subarray(ptr >>> 2, (ptr >>> 2) + n));
   return evals;
@@ -53,9 +53,9 @@ export function interpolateCoset(evals: Uint32Array, shift: number): Uint32Array
   const k = kernels();
   const ptr = k.scratchBase();
   const tab = ptr + 4 * n;
-  k.ensure(tab + 4 * n);
+  k.powersTable(tab, n, inv(shift), 1);
+  k.ensure(ptr + 4 * n);
   k.u32().set(evals, ptr >>> 2);
-  k.x.fillPowers(tab, n, toMont(inv(shift)), toMont(1));
   k.x.mulPointwise(ptr, tab, n);
   evals.set(k.u32().subarray(ptr >>> 2, (ptr >>> 2) + n));
   return evals;
@@ -73,14 +73,12 @@ export function evaluate(coeffs: Uint32Array, logN: number, shift = 1): Uint32Ar
   const [twFwd] = k.twiddles(logN);
   const ptr = k.scratchBase();
   const tab = ptr + 4 * n;
-  k.ensure(tab + 4 * n);
+  if (shift !== 1) k.powersTable(tab, coeffs.length, shift, 1);
+  k.ensure(ptr + 4 * n);
   const mem = k.u32();
   mem.set(coeffs, ptr >>> 2);
   mem.fill(0, (ptr >>> 2) + coeffs.length, (ptr >>> 2) + n);
-  if (shift !== 1) {
-    k.x.fillPowers(tab, coeffs.length, toMont(shift), toMont(1));
-    k.x.mulPointwise(ptr, tab, coeffs.length);
-  }
+  if (shift !== 1) k.x.mulPointwise(ptr, tab, coeffs.length);
   k.x.dif(ptr, logN, twFwd);
   k.x.bitReverse(ptr, logN);
   return k.u32().slice(ptr >>> 2, (ptr >>> 2) + n);

@@ -2,7 +2,7 @@
  * Polynomial helpers for the STARK prover on top of the NTT kernels (prover/ntt.ts): coset interpolation and
  * evaluation of base columns (extension columns are handled as 4 base coordinate columns).
  */
-import { interpolateCoset, evaluate } from "./ntt-adapter.ts";
+import { interpolateCoset, evaluate } from "./ntt.ts";
 
 /** Coefficients of the polynomial taking `evals` on shift·H_{len} (a copy; `evals` is left untouched). */
 export function cosetInterpolate(evals: Uint32Array, shift: number): Uint32Array {

@@ -6,10 +6,15 @@
  * (ω = ω_n, ω⁻¹ = ω^{n−1} the last row).
  */
 import type { SymbolicTable, QuotientShape } from "../verifier/symbolic.ts";
-import { GENERATOR, batchInverse, inv, mul, pow, rootOfUnity, sub, type Ext } from "../verifier/fp.ts";
+import { GENERATOR, batchInverse, inv, mul as field_mul, pow, rootOfUnity, sub as field_sub, type Ext } from "../verifier/fp.ts";
 import { periodicOnCoset } from "../verifier/periodic.ts";
-import { mulm, VecEvaluator } from "./vec-eval.ts";
+import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { cosetInterpolate } from "./poly.ts";
+
+const mul: (a: number, b: number) => number = field_mul;
+const sub: (a: number, b: number) => number = field_sub;
+
+const mulm: (a: number, b: number) => number = mulmImported;
 
 const P = 2013265921;
 const BLOCK = 2048;

@@ -6,9 +6,9 @@
  */
 import type { Air } from "../verifier/air.ts";
 import { symbolicAir, type SymbolicTable } from "../verifier/symbolic.ts";
-import { GENERATOR, P, mul, pow, rootOfUnity, inv } from "../verifier/field.ts";
-import { eMul, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
-import { Transcript } from "../verifier/backend.ts";
+import { GENERATOR, P, mul as field_mul, pow, rootOfUnity, inv } from "../verifier/field.ts";
+import { eMul, eSub, ePow, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
+import { Transcript } from "../verifier/transcript.ts";
 import {
   DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, checkParams, drawOodPoint, proofShape, seedTranscript, PROTOCOL_VERSION,
   type ProofShape, type StarkParams,
@@ -19,12 +19,21 @@ import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
 import { evaluateQuotient, splitQuotient } from "./quotient.ts";
-import { cosetEvaluate, cosetInterpolate } from "./poly.ts";
-import { MerkleTree, friProve, type Committed } from "./backend.ts";
+import { cosetEvaluate } from "./poly.ts";
+import type { MerkleTree } from "./merkle.ts";
+import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
+import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
+import { createHash } from "node:crypto";
+import { commitParallel, ldeColumnsParallel } from "./workers/parallel.ts";
+import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSalts } from "./random.ts";
 import { batchInvertExt } from "./logup-trace.ts";
-import { mulm, mulInto } from "./vec-eval.ts";
-import type { FriProof } from "../verifier/backend.ts";
+import { mulm as mulmImported, mulInto } from "./vec-eval.ts";
+import type { FriProof } from "../verifier/fri.ts";
+
+const mul: (a: number, b: number) => number = field_mul;
+
+const mulm: (a: number, b: number) => number = mulmImported;
 
 export interface ProveOptions {
   readonly params?: StarkParams;
@@ -32,6 +41,8 @@ export interface ProveOptions {
   readonly minSecurityBits?: number;
   /** Run checkConstraints first and throw a descriptive error if the witness is invalid (default true). */
   readonly check?: boolean;
+  /** Use the worker pool for LDEs and Merkle trees (default true; small inputs stay in-thread anyway). */
+  readonly workers?: boolean;
   /**
    * Cheating-prover switches for soundness tests ONLY: they make the prover emit proofs of false statements or
    * malformed FRI data, which the verifier must reject.
@@ -60,33 +71,81 @@ export interface ProveResult {
   readonly proof: StarkProof<FriProof>;
   readonly bytes: Uint8Array;
   readonly shape: ProofShape;
+  /** wall-clock milliseconds per prover phase */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 interface Commitment {
-  readonly tree: Committed;
+  readonly tree: MerkleTree;
   /** row-major, N rows */
   readonly matrix: Uint32Array;
   readonly width: number;
   readonly salts: Uint8Array | undefined;
 }
 
-/** Coefficients of a trace column, ZK-randomised: t + Z_H·r (deg r < hiding) so values on H are unchanged. */
-function columnCoeffs(evals: Uint32Array, hiding: number): Uint32Array {
-  const n = evals.length;
-  const c = cosetInterpolate(evals, 1);
-  if (hiding === 0) return c;
-  const out = new Uint32Array(n + hiding);
-  out.set(c);
-  const r = randomFieldElements(hiding);
-  for (let j = 0; j < hiding; j++) {
-    out[j] = (out[j]! - r[j]! + P) % P;
-    out[n + j] = (out[n + j]! + r[j]!) % P;
-  }
+/**
+ * ZK trace randomisation: the column's n values placed at every 2^z-th point of H_{n·2^z} (= H_n), uniformly
+ * random values in between. The interpolant agrees with the trace on H_n and any `hiding` ≤ n·(2^z − 1) of its
+ * evaluations outside H_{n·2^z} are jointly uniform. Without zk (z = 0) the column is returned as is.
+ */
+function interleaveRandom(col: Uint32Array, logD: number): Uint32Array {
+  const n = col.length;
+  const D = 2 ** logD;
+  if (D === n) return col;
+  const step = D / n;
+  const out = randomFieldElements(D);
+  for (let i = 0; i < n; i++) out[i * step] = col[i]!;
   return out;
 }
 
+/** Commits evaluation columns (each of length 2^logD on H) by their LDE on g·H_N (worker pool unless pool = null). */
+async function commitEvalColumns(cols: readonly Uint32Array[], logD: number, logLde: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment> {
+  const N = 2 ** logLde;
+  const m = await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool });
+  const salts = zk ? randomSalts(N) : undefined;
+  const tree = await commitParallel(m.data, m.width, N, salts, { pool });
+  return { tree, matrix: m.data, width: m.width, salts };
+}
+
+/**
+ * Barycentric weights for evaluating polynomials given on H_D at an extension point x ∉ H_D:
+ *   p(x) = (x^D − 1)/D · Σ_i p(ω^i)·ω^i/(x − ω^i).
+ * Returns the weights ω^i/(x − ω^i) (coordinate-major, 4·D) and the factor (x^D − 1)/D.
+ */
+function barycentricWeights(logD: number, x: Ext): { w: Uint32Array; factor: Ext } {
+  const D = 2 ** logD;
+  const w = new Uint32Array(4 * D);
+  const om = rootOfUnity(logD);
+  let wi = 1;
+  const pts = new Uint32Array(D);
+  for (let i = 0; i < D; i++) { pts[i] = wi; wi = mul(wi, om); }
+  for (let i = 0; i < D; i++) {
+    w[i] = (x[0]! - pts[i]! + P) % P;
+    w[D + i] = x[1]!; w[2 * D + i] = x[2]!; w[3 * D + i] = x[3]!;
+  }
+  batchInvertExt(w, D);
+  for (let k = 0; k < 4; k++) for (let i = 0; i < D; i++) w[k * D + i] = mulm(w[k * D + i]!, pts[i]!);
+  const factor = eMul(eSub(ePow(x, D), extOf(1)), extOf(inv(D % P)));
+  return { w, factor };
+}
+
+function evalBarycentric(col: Uint32Array, bw: { w: Uint32Array; factor: Ext }): Ext {
+  const D = col.length;
+  const r = [0, 0, 0, 0];
+  for (let k = 0; k < 4; k++) {
+    const o = k * D;
+    let acc = 0;
+    for (let i = 0; i < D; i++) {
+      acc += mulm(col[i]!, bw.w[o + i]!);
+      if ((i & 1023) === 1023) acc %= P;
+    }
+    r[k] = acc % P;
+  }
+  return eMul(extOf(r[0]!, r[1]!, r[2]!, r[3]!), bw.factor);
+}
+
 /** Commits columns given by their coefficients: evaluates each on g·H_N and hashes the rows. */
-function commitCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, zk: boolean): Commitment {
+async function commitCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment> {
   const N = 2 ** logLde;
   const w = coeffs.length;
   const matrix = new Uint32Array(N * w);
@@ -95,7 +154,7 @@ function commitCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, zk: 
     for (let i = 0; i < N; i++) matrix[i * w + j] = ev[i]!;
   });
   const salts = zk ? randomSalts(N) : undefined;
-  return { tree: MerkleTree.commit(matrix, w, N, salts), matrix, width: w, salts };
+  return { tree: await commitParallel(matrix, w, N, salts, { pool }), matrix, width: w, salts };
 }
 
 function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOpening {
@@ -142,7 +201,8 @@ function periodicColumns(t: SymbolicTable): Uint32Array[] {
  * Proves that `traces` (per table: columns of equal power-of-two height) satisfy `air` with `publics`.
  * Throws ProverError for a bad witness or parameters (never produces a proof of a false statement knowingly).
  */
-export function prove(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}): ProveResult {
+export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}): Promise<ProveResult> {
+  const pool = opts.workers === false ? null : undefined;
   const params = opts.params ?? DEFAULT_PARAMS;
   const sym = symbolicAir(air);
   try {
@@ -170,42 +230,51 @@ export function prove(air: Air, traces: readonly (readonly Uint32Array[])[], pub
     const k = (e as { kind?: string }).kind ?? "InvalidParams";
     throw new ProverError(k, (e as Error).message);
   }
-  const { logLde, hiding } = shape;
+  const { logLde } = shape;
   const N = 2 ** logLde;
   const zk = params.zk;
 
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
   seedTranscript(tr, params, sym, logHeights, publics);
 
+  const timings: Record<string, number> = {};
+  let tPhase = performance.now();
+  const lap = (name: string) => { const now = performance.now(); timings[name] = Math.round(now - tPhase); tPhase = now; };
   // 1. main traces
-  const mainCoeffs = traces.map((cols) => cols.map((c) => columnCoeffs(c, hiding)));
-  const mains = mainCoeffs.map((cs) => commitCoeffColumns(cs, logLde, zk));
-  mains.forEach((m) => tr.absorbBytes("main", m.tree.root));
+  const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!)));
+  const mains: Commitment[] = [];
+  for (let ti = 0; ti < mainEvals.length; ti++) mains.push(await commitEvalColumns(mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, zk, pool));
+  mains.forEach((m) => tr.absorbDigest("main", m.tree.root));
 
+  lap("main");
   // 2. LogUp
   const challenges: Ext[] = [];
   for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
-  const auxCoeffs: (Uint32Array[] | undefined)[] = [];
+  const auxEvals: (Uint32Array[] | undefined)[] = [];
   const auxs: (Commitment | undefined)[] = [];
   const sums: Ext[] = [];
-  sym.tables.forEach((t, ti) => {
-    if (t.auxWidth === 0) { auxCoeffs.push(undefined); auxs.push(undefined); return; }
+  for (let ti = 0; ti < sym.tables.length; ti++) {
+    const t = sym.tables[ti]!;
+    if (t.auxWidth === 0) { auxEvals.push(undefined); auxs.push(undefined); continue; }
     const a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
     const n = 2 ** logHeights[ti]!;
     const cs: Uint32Array[] = [];
-    for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(columnCoeffs(col.subarray(k * n, (k + 1) * n), hiding));
-    auxCoeffs.push(cs);
-    auxs.push(commitCoeffColumns(cs, logLde, zk));
+    for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(interleaveRandom(col.slice(k * n, (k + 1) * n), shape.logTraceDegree[ti]!));
+    auxEvals.push(cs);
+    auxs.push(await commitEvalColumns(cs, shape.logTraceDegree[ti]!, logLde, zk, pool));
     sums.push(a.sum);
-  });
-  auxs.forEach((a) => { if (a) tr.absorbBytes("aux", a.tree.root); });
+  }
+  auxs.forEach((a) => { if (a) tr.absorbDigest("aux", a.tree.root); });
   tr.absorbExts("logup/sums", sums);
 
+  lap("logup");
   // 3. quotient
   const gamma = tr.challengeExt("gamma");
   let sumIdx = 0;
   const quotCoeffs: Uint32Array[][] = [];
-  const quots = sym.tables.map((t, ti) => {
+  const quots: Commitment[] = [];
+  for (let ti = 0; ti < sym.tables.length; ti++) {
+    const t = sym.tables[ti]!;
     const logupSum = t.auxWidth > 0 ? sums[sumIdx++]! : EXT_ZERO;
     const Q = evaluateQuotient({
       table: t, shape: shape.quotient[ti]!, logLde, main: mains[ti]!.matrix, aux: auxs[ti]?.matrix,
@@ -213,39 +282,47 @@ export function prove(air: Air, traces: readonly (readonly Uint32Array[])[], pub
     });
     let chunks: Uint32Array[][];
     try {
-      chunks = splitQuotient(Q, shape.quotient[ti]!, hiding, zk ? randomFieldElements : undefined, hooks.allowInvalidWitness ?? false);
+      const qs = shape.quotient[ti]!;
+      chunks = splitQuotient(Q, qs, qs.traceDegree - 2 ** qs.logN, zk ? randomFieldElements : undefined, hooks.allowInvalidWitness ?? false);
     } catch (e) {
       throw new ProverError("ConstraintFailed", `${t.name}: ${(e as Error).message}`);
     }
     const cols: Uint32Array[] = chunks.flat();
     if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** logHeights[ti]!)); // DEEP mask R
     quotCoeffs.push(cols);
-    return commitCoeffColumns(cols, logLde, zk);
-  });
-  quots.forEach((q) => tr.absorbBytes("quotient", q.tree.root));
+    quots.push(await commitCoeffColumns(cols, logLde, zk, pool));
+  }
+  quots.forEach((q) => tr.absorbDigest("quotient", q.tree.root));
 
+  lap("quotient");
   // 4. OOD
   const zeta = drawOodPoint(tr, logHeights, logLde);
   const ood: TableOodValues[] = sym.tables.map((_, ti) => {
     const zw = eMul(zeta, extOf(rootOfUnity(logHeights[ti]!)));
-    const len = Math.max(...[mainCoeffs[ti]!, auxCoeffs[ti] ?? [], quotCoeffs[ti]!].flat().map((c) => c.length));
-    const pz = extPowersFlat(zeta, len), pzw = extPowersFlat(zw, len);
-    const at = (cs: readonly Uint32Array[] | undefined, x: Ext) => (cs ?? []).map((c) => evalWithPowers(c, x === zeta ? pz : pzw, len));
+    const logD = shape.logTraceDegree[ti]!;
+    const bz = barycentricWeights(logD, zeta), bzw = barycentricWeights(logD, zw);
+    const at = (cs: readonly Uint32Array[] | undefined, bw: typeof bz) => (cs ?? []).map((c) => evalBarycentric(c, bw));
+    const len = Math.max(...quotCoeffs[ti]!.map((c) => c.length));
+    const pz = extPowersFlat(zeta, len);
     return {
-      mainZ: at(mainCoeffs[ti], zeta), mainZw: at(mainCoeffs[ti], zw),
-      auxZ: at(auxCoeffs[ti], zeta), auxZw: at(auxCoeffs[ti], zw),
-      quotZ: at(quotCoeffs[ti], zeta),
+      mainZ: at(mainEvals[ti], bz), mainZw: at(mainEvals[ti], bzw),
+      auxZ: at(auxEvals[ti], bz), auxZw: at(auxEvals[ti], bzw),
+      quotZ: quotCoeffs[ti]!.map((c) => evalWithPowers(c, pz, len)),
     };
   });
   for (const o of ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
 
+  lap("ood");
   // 5. DEEP composition on g·H_N
   const lambda = tr.challengeExt("deep");
   const deep = deepComposition(shape, mains, auxs, quots, ood, zeta, lambda, N);
-  if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[i] = (deep[i]! + 1) % P;
+  if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[4 * i] = (deep[4 * i]! + 1) % P;
 
+  lap("deep");
   // 6. FRI
-  const fri = friProve(tr, deep, logLde, shape.logFriDegree, { numQueries: params.numQueries, powBits: params.powBits, logFinalLen: params.logFinalLen }, hooks);
+  const st = hooks.corruptFinalPoly ? cheatFriCommitPhase(tr, shape.fri, deep) : friCommitPhase(tr, shape.fri, deep, { truncateFinalPoly: hooks.allowInvalidWitness === true });
+  const { powNonce, indices } = hooks.skipProofOfWork ? cheatGrindAndQuery(tr, st) : friGrindAndQuery(tr, st, nodeSha256);
+  const fri = { proof: friProof(st, powNonce, indices), indices };
   const uniq = [...new Set(fri.indices)].sort((a, b) => a - b);
   const queries = sym.tables.map((_, ti) => ({
     main: openCommitment(mains[ti]!, uniq),
@@ -256,10 +333,12 @@ export function prove(air: Air, traces: readonly (readonly Uint32Array[])[], pub
     logHeights, mainRoots: mains.map((m) => m.tree.root), auxRoots: auxs.filter((a): a is Commitment => !!a).map((a) => a.tree.root),
     logupSums: sums, quotientRoots: quots.map((q) => q.tree.root), ood, fri: fri.proof, queries,
   };
-  return { proof, bytes: encodeProof(proof, shape, params), shape };
+  const bytes = encodeProof(proof, shape, params);
+  lap("fri+open");
+  return { proof, bytes, shape, timings };
 }
 
-/** f(x) = (A(x) − a)/(x − ζ) + μ·Σ_t (A_t(x) − b_t)/(x − ζω_t), coordinate-major on g·H_N (see verifier/deep.ts). */
+/** f(x) = (A(x) − a)/(x − ζ) + μ·Σ_t (A_t(x) − b_t)/(x − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it. */
 function deepComposition(shape: ProofShape, mains: Commitment[], auxs: (Commitment | undefined)[], quots: Commitment[], ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number): Uint32Array {
   const co = deepCoefficients(shape, ood, lambda);
   const A = new Uint32Array(4 * N);
@@ -316,7 +395,10 @@ function deepComposition(shape: ProofShape, mains: Commitment[], auxs: (Commitme
       for (let k = 0; k < 4; k++) sc.fill(scale[k]!, k * N, (k + 1) * N);
       mulInto(prod, prod.slice(), sc, N);
     }
-    for (let i = 0; i < 4 * N; i++) { const s = out[i]! + prod[i]!; out[i] = s >= P ? s - P : s; }
+    for (let k = 0; k < 4; k++) {
+      const o = k * N;
+      for (let i = 0; i < N; i++) { const s = out[4 * i + k]! + prod[o + i]!; out[4 * i + k] = s >= P ? s - P : s; }
+    }
   };
   addTerm(A, co.a, undefined, invDen(zeta));
   shape.logHeights.forEach((l, t) => {
@@ -324,4 +406,8 @@ function deepComposition(shape: ProofShape, mains: Commitment[], auxs: (Commitme
   });
   return out;
 }
-void pow; void inv;
+
+/** node:crypto SHA-256 for grinding (several times faster than the pure-JS hash; same function). */
+function nodeSha256(m: Uint8Array): Uint8Array {
+  return createHash("sha256").update(m).digest();
+}

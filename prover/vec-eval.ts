@@ -11,6 +11,8 @@ const P = 2013265921;
 
 /** a·b mod p for canonical a, b (verifier/field.ts's Barrett multiply). */
 export const mulm: (a: number, b: number) => number = mul;
+/** module-local alias: calls through an imported binding cost a getter per call under tsx */
+const mulLocal: (a: number, b: number) => number = mul;
 
 export interface VecLeaves {
   /** Writes main column `col` (current or next row) for the block's points into `out` (length size). */
@@ -110,25 +112,25 @@ function fillExt(out: Uint32Array, e: Ext, S: number): void {
 export function mulInto(out: Uint32Array, a: Uint32Array, b: Uint32Array, S: number): void {
   const ea = a.length > S, eb = b.length > S;
   if (!ea && !eb) {
-    for (let j = 0; j < S; j++) out[j] = mulm(a[j]!, b[j]!);
+    for (let j = 0; j < S; j++) out[j] = mulLocal(a[j]!, b[j]!);
   } else if (ea !== eb) {
     const e = ea ? a : b, s = ea ? b : a;
     for (let k = 0; k < 4; k++) {
       const o = k * S;
-      for (let j = 0; j < S; j++) out[o + j] = mulm(e[o + j]!, s[j]!);
+      for (let j = 0; j < S; j++) out[o + j] = mulLocal(e[o + j]!, s[j]!);
     }
   } else {
     for (let j = 0; j < S; j++) {
       const a0 = a[j]!, a1 = a[S + j]!, a2 = a[2 * S + j]!, a3 = a[3 * S + j]!;
       const b0 = b[j]!, b1 = b[S + j]!, b2 = b[2 * S + j]!, b3 = b[3 * S + j]!;
       // (Σ a_i X^i)(Σ b_j X^j) mod X^4 − 11; partial sums stay < 2^53 (each term < 2^31, ≤ 4 terms, ×11).
-      const t4 = (mulm(a1, b3) + mulm(a2, b2) + mulm(a3, b1)) % P;
-      const t5 = (mulm(a2, b3) + mulm(a3, b2)) % P;
-      const t6 = mulm(a3, b3);
-      out[j] = (mulm(a0, b0) + 11 * t4) % P;
-      out[S + j] = (mulm(a0, b1) + mulm(a1, b0) + 11 * t5) % P;
-      out[2 * S + j] = (mulm(a0, b2) + mulm(a1, b1) + mulm(a2, b0) + 11 * t6) % P;
-      out[3 * S + j] = (mulm(a0, b3) + mulm(a1, b2) + mulm(a2, b1) + mulm(a3, b0)) % P;
+      const t4 = (mulLocal(a1, b3) + mulLocal(a2, b2) + mulLocal(a3, b1)) % P;
+      const t5 = (mulLocal(a2, b3) + mulLocal(a3, b2)) % P;
+      const t6 = mulLocal(a3, b3);
+      out[j] = (mulLocal(a0, b0) + 11 * t4) % P;
+      out[S + j] = (mulLocal(a0, b1) + mulLocal(a1, b0) + 11 * t5) % P;
+      out[2 * S + j] = (mulLocal(a0, b2) + mulLocal(a1, b1) + mulLocal(a2, b0) + 11 * t6) % P;
+      out[3 * S + j] = (mulLocal(a0, b3) + mulLocal(a1, b2) + mulLocal(a2, b1) + mulLocal(a3, b0)) % P;
     }
   }
 }

@@ -98,7 +98,11 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
       return `(i32.${op} offset=${r.int(40)} ${addr(env, d - 1)})`;
     }
     if (k < 15) return `(select ${e32(env, d - 1)} ${e32(env, d - 1)} ${e32(env, d - 1)})`;
-    if (k < 16 && env.calls) return `(call ${r.pick(["$h0", "$h2"])} ${e32(env, d - 1)})`;
+    if (k < 16 && env.calls) {
+      return r.chance(0.6)
+        ? `(call ${r.pick(["$h0", "$h2"])} ${e32(env, d - 1)})`
+        : `(call $h4 ${e64(env, d - 1)} ${e64(env, d - 1)})`;
+    }
     if (k < 17 && env.calls) {
       const idx = r.chance(env.trapRate * 5) ? `(i32.and ${e32(env, d - 1)} (i32.const 3))` : `(i32.const ${r.pick([0, 2])})`;
       return `(call_indirect (type $ii) ${e32(env, d - 1)} ${idx})`;
@@ -138,7 +142,11 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
       return `(i64.${op} offset=${r.int(40)} ${addr(env, d - 1)})`;
     }
     if (k < 14) return `(select ${e64(env, d - 1)} ${e64(env, d - 1)} ${e32(env, d - 1)})`;
-    if (k < 15 && env.calls) return `(call $h1 ${e64(env, d - 1)})`;
+    if (k < 15 && env.calls) {
+      return r.chance(0.5)
+        ? `(call $h1 ${e64(env, d - 1)})`
+        : `(call $h3 ${e32(env, d - 1)} ${e64(env, d - 1)} ${e32(env, d - 1)})`;
+    }
     return c64();
   }
 
@@ -194,6 +202,11 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
   const h0 = e32(pEnv32, 3);
   const h1 = e64(pEnv64, 3);
   const h2 = e32(pEnv32, 2);
+  // Mixed i32/i64 parameters and an i64 local exercise the slot layout of the calling convention.
+  const pEnvMixed: Env = { i32: ["0", "2"], i64: ["1", "3"], trapRate, calls: false };
+  const h3 = `(local.set 3 ${e64(pEnvMixed, 2)}) ${e64(pEnvMixed, 3)}`;
+  const pEnv64x2: Env = { i32: ["2"], i64: ["0", "1"], trapRate, calls: false };
+  const h4 = `(local.set 2 ${e32(pEnv64x2, 2)}) ${e32(pEnv64x2, 3)}`;
   const mainEnv: Env = { i32: X, i64: Y, trapRate, calls: true };
   const body: string[] = [];
   const nStmts = opts.statements ?? 12;
@@ -228,6 +241,8 @@ export function generateWat(seed: number, opts: GenOptions = {}): string {
   (func $h0 (type $ii) ${h0})
   (func $h1 (type $ll) ${h1})
   (func $h2 (type $ii) ${h2})
+  (func $h3 (param i32 i64 i32) (result i64) (local i64) ${h3})
+  (func $h4 (param i64 i64) (result i32) (local i32) ${h4})
   (func $rec (param $n i32) (result i32)
     (if (result i32) (i32.le_s (local.get $n) (i32.const 0))
       (then (global.get $g0))

@@ -436,3 +436,42 @@ describe("incremental checkpoints", () => {
     expect(seen).toEqual(full.slice(start, start + seen.length));
   });
 });
+
+describe("robustness: random instruction streams", () => {
+  it("either run or fail with a VmError — never a host exception", () => {
+    const mnemonics = Object.keys(ISA) as Mnemonic[];
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const kinds = new Set<string>();
+    let exits = 0;
+    for (let iter = 0; iter < 3000; iter++) {
+      const len = 4 + rnd(20);
+      const instrs: AsmInstr[] = [];
+      const operand = () => (rnd(10) === 0 ? rnd(2 ** 32) | 0 : rnd(len + 4));
+      for (let i = 0; i < len; i++) instrs.push([mnemonics[rnd(mnemonics.length)]!, operand(), operand(), operand()]);
+      if (rnd(2) === 0) instrs.push(["EXIT", 0]);
+      const p = asmProgram(instrs, {
+        globals: [1, 2, 3],
+        functions: [{ name: "f", pc: rnd(len), sig: 0, paramSlots: 1, resultSlots: 1, saveSlot: 1, frameSlots: 4 }],
+        signatures: ["(i32)->(i32)"],
+        table: [0, -1],
+        maxPages: 4,
+      });
+      if (rnd(5) === 0) p.code[rnd(p.code.length)] = rnd(2 ** 32); // raw garbage word
+      try {
+        execute(p, new Uint8Array([1, 2, 3]), { maxCycles: 5000, maxCallDepth: 200, log: () => {} });
+        exits++;
+      } catch (e) {
+        if (!isVmError(e)) throw e;
+        kinds.add(e.kind);
+      }
+    }
+    expect(exits).toBeGreaterThan(10);
+    expect(kinds.size).toBeGreaterThanOrEqual(6);
+  });
+});

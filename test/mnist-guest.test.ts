@@ -10,6 +10,8 @@ import { decodeJournal, encodeInput, type GuestRequest, JournalError, type Train
 import { loadMnist } from "../cli/mnist/idx.ts";
 import { paramsHash, toHex } from "../cli/mnist/model.ts";
 import { compileGuestForV8, GUEST_TEST_EXPORTS, runGuestV8 } from "../cli/mnist/v8-runner.ts";
+import { compileGuestForVm, runGuestVm, withData } from "../cli/mnist/vm-runner.ts";
+import { subset } from "../cli/mnist/idx.ts";
 import { VmError } from "../vm/errors.ts";
 
 const train = loadMnist("train");
@@ -124,6 +126,26 @@ describe("training guest in V8 vs the Q16.16 emulator", () => {
   });
 });
 
+describe("training guest in our VM (compiler + executor)", () => {
+  it("gives the emulator's weight hash and loss, and the same journal as V8", async () => {
+    const small = packSegments(subset(train, 512), subset(test, 64));
+    const program = withData(await compileGuestForVm(), small);
+    const spec = { layers: [784, 16, 10], batch: 16, lrRaw: 13107, seed: 11, samples: 512 };
+    const input = encodeInput({ mode: "train", ...spec, startBatch: 30, numBatches: 3 }); // crosses epoch 0 → 1
+    const r = runGuestVm(program, input);
+    expect(r.exitCode).toBe(0);
+    const j = decodeJournal(r.journal) as TrainJournal;
+    const em = new FixedTrainer(spec, train);
+    const res = em.trainBatches(30, 3);
+    expect(j.endHash).toBe(toHex(paramsHash(em.params)));
+    expect(j.meanLossRaw).toBe(BigInt(res.meanLossRaw));
+    const v8 = await runGuestV8(guest, input, segments);
+    expect(Buffer.from(v8.journal).equals(Buffer.from(r.journal))).toBe(true);
+    // Cost: coprocessor rows dominate; CPU overhead stays a fraction of them.
+    expect(r.cycles).toBeGreaterThan(v8.dotRows + v8.axpyRows);
+  });
+});
+
 describe("training guest rejects bad input with typed errors", () => {
   const ok: GuestRequest = { mode: "train", layers: [784, 16, 10], batch: 16, lrRaw: 13107, seed: 0, samples: 64, startBatch: 0, numBatches: 1 };
   const patch = (word: number, value: number, req = ok) => {
@@ -141,6 +163,7 @@ describe("training guest rejects bad input with typed errors", () => {
 
   it("more samples than the dataset → Abort; truncated weights → InputExhausted", async () => {
     expect((await failure(patch(9, 60001))).message).toMatch(/dataset/);
+    expect((await failure(patch(10, 0xffffffff))).message).toMatch(/overflows/); // startBatch + numBatches wraps
     const withParams = encodeInput({ ...ok, params: new Int32Array(784 * 16 + 16 + 16 * 10 + 10) });
     expect((await failure(withParams.subarray(0, withParams.length - 4))).kind).toBe("InputExhausted");
   });

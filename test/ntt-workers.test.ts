@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ldeColumns } from "../prover/lde.ts";
-import { ldeColumnsParallel } from "../prover/workers/parallel.ts";
+import { evaluateColumns, ldeColumns } from "../prover/lde.ts";
+import { evaluateColumnsParallel, ldeColumnsParallel } from "../prover/workers/parallel.ts";
 import { WorkerPool } from "../prover/workers/pool.ts";
 import { KernelError } from "../prover/kernels/errors.ts";
 
@@ -27,6 +27,14 @@ describe("ldeColumnsParallel (worker pool)", () => {
       expect(got.data.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(Buffer.compare(Buffer.from(got.data.buffer), Buffer.from(expected.data.buffer))).toBe(0);
     }
+  });
+
+  it("evaluateColumnsParallel equals evaluateColumns", async () => {
+    const cols = randomColumns(77, 9, 128).map((c, i) => c.subarray(0, 128 - 13 * i));
+    const expected = evaluateColumns(cols, 10, 31);
+    const got = await evaluateColumnsParallel(cols, 10, 31, { pool, minParallelValues: 0 });
+    expect(got.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.compare(Buffer.from(got.data.buffer), Buffer.from(expected.data.buffer))).toBe(0);
   });
 
   it("falls back to the in-thread path for small inputs or pool: null", async () => {

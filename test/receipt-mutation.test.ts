@@ -10,8 +10,8 @@ import { fibProof, TEST_OPTS } from "./stark-helpers.ts";
 import { mutationCampaign } from "./mutation-campaign.ts";
 
 describe("receipt mutation", () => {
-  it("1,000 bit flips + truncations + extensions: 100% rejected with typed errors", () => {
-    const { bytes, publics } = fibProof(5);
+  it("1,000 bit flips + truncations + extensions: 100% rejected with typed errors", async () => {
+    const { bytes, publics } = await fibProof(5);
     expect(verify(fibonacciAir, bytes, publics, TEST_OPTS).ok).toBe(true);
     const stats = mutationCampaign(bytes, (b) => verify(fibonacciAir, b, publics, TEST_OPTS), 1000, 0x5eed);
     expect(stats.accepted).toBe(0);

@@ -2,7 +2,7 @@
  * One test per verifier error kind, and the cheating-prover tests of issue 4 (wrong trace cell, wrong LogUp
  * multiplicity, wrong public input, wrong final polynomial, skipped proof of work, other claimed height).
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { prove } from "../prover/stark.ts";
 import { verify } from "../verifier/stark.ts";
 import { decodeProof, encodeProof } from "../verifier/proof.ts";
@@ -26,55 +26,63 @@ function reencode(bytes: Uint8Array, air: Air, edit: (p: ReturnType<typeof decod
 }
 
 describe("verifier error kinds", () => {
-  const base = fibProof(6);
+  let base: Awaited<ReturnType<typeof fibProof>>;
+  beforeAll(async () => { base = await fibProof(6); });
   const v = (bytes: Uint8Array, publics = base.publics, opts: Parameters<typeof verify>[3] = TEST_OPTS) => kindOf(verify(fibonacciAir, bytes, publics, opts));
 
-  it("accepts the honest proof", () => expect(v(base.bytes)).toBe("ok"));
+  it("accepts the honest proof", async () => expect(v(base.bytes)).toBe("ok"));
 
-  it("InvalidParams: zero queries, bad blowup, grinding of 31/32/64 bits, non-integer", () => {
-    for (const bad of [{ numQueries: 0 }, { logBlowup: 0 }, { powBits: 31 }, { powBits: 32 }, { powBits: 64 }, { numQueries: 1.5 }, { logFinalLen: 99 }]) {
+  it("InvalidParams: zero queries, bad blowup or arity, grinding beyond 48 bits, non-integer, final poly too long", async () => {
+    for (const bad of [{ numQueries: 0 }, { logBlowup: 0 }, { logFoldingArity: 0 }, { logFoldingArity: 5 }, { powBits: 49 }, { powBits: 64 }, { powBits: -1 }, { numQueries: 1.5 }, { logFinalLen: 99 }, { logFinalLen: 10 }]) {
       expect(v(base.bytes, base.publics, { params: { ...TEST_PARAMS, ...bad }, minSecurityBits: 0 })).toBe("InvalidParams");
     }
   });
-  it("InsecureParams: below the target", () => {
+  it("grinding of 0, 31, 32 bits is arithmetic-safe: a typed rejection of this proof, never a crash", async () => {
+    for (const powBits of [0, 31, 32]) {
+      const k = v(base.bytes, base.publics, { params: { ...TEST_PARAMS, powBits }, minSecurityBits: 0 });
+      expect(k).not.toBe("ok"); // params are absorbed: a proof made with 6 bits fails under any other setting
+      expect(VERIFIER_ERROR_KINDS).toContain(k);
+    }
+  });
+  it("InsecureParams: below the target", async () => {
     expect(v(base.bytes, base.publics, { params: TEST_PARAMS })).toBe("InsecureParams"); // default target 100
     expect(securityBits(DEFAULT_PARAMS, 22).conjectured).toBeGreaterThanOrEqual(100);
   });
-  it("HeightOutOfRange: a claimed height beyond the bound, before any shift", () => {
+  it("HeightOutOfRange: a claimed height beyond the bound, before any shift", async () => {
     const b = base.bytes.slice();
     new DataView(b.buffer).setUint32(12, 40, true);
     expect(v(b)).toBe("HeightOutOfRange");
     new DataView(b.buffer).setUint32(12, 1, true);
     expect(v(b)).toBe("HeightOutOfRange");
   });
-  it("AirMismatch: a proof checked against another AIR", () => {
+  it("AirMismatch: a proof checked against another AIR", async () => {
     expect(kindOf(verify(mulBusAir, base.bytes, [0], TEST_OPTS))).toBe("AirMismatch");
   });
-  it("Malformed: bad magic, version, truncation", () => {
+  it("Malformed: bad magic, version, truncation", async () => {
     const b = base.bytes.slice();
     b[0]! ^= 1;
     expect(v(b)).toBe("Malformed");
     expect(v(base.bytes.subarray(0, base.bytes.length - 1))).toBe("Malformed");
     expect(v(new Uint8Array(0))).toBe("Malformed");
   });
-  it("NonCanonical: a field element ≥ p", () => {
+  it("NonCanonical: a field element ≥ p", async () => {
     // first OOD value sits after header (16) + 2 roots (64)
     const b = base.bytes.slice();
     new DataView(b.buffer).setUint32(16 + 64, P, true);
     expect(v(b)).toBe("NonCanonical");
   });
-  it("TrailingBytes", () => {
+  it("TrailingBytes", async () => {
     const b = new Uint8Array(base.bytes.length + 1);
     b.set(base.bytes);
     expect(v(b)).toBe("TrailingBytes");
   });
-  it("MerklePath: an opened row changed", () => {
+  it("MerklePath: an opened row changed", async () => {
     const b = reencode(base.bytes, fibonacciAir, (p) => { const r = p.queries[0]!.main.rows as Uint32Array; r[0] = (r[0]! + 1) % P; });
     expect(v(b)).toBe("MerklePath");
   });
-  it("QueryCount: fewer opened rows than the queries need", () => {
+  it("QueryCount: fewer opened rows than the queries need", async () => {
     const b = reencode(base.bytes, fibonacciAir, (p) => {
-      const q = p.queries[0]! as { main: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
+      const q = p.queries[0]! as unknown as { main: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
       q.main = { ...q.main, rows: q.main.rows.subarray(0, q.main.rows.length - 2), salts: q.main.salts.subarray(16) };
       const qq = p.queries[0]! as unknown as { quotient: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
       const w = qq.quotient.rows.length / (q.main.rows.length / 2 + 1);
@@ -82,7 +90,7 @@ describe("verifier error kinds", () => {
     });
     expect(v(b)).toBe("QueryCount");
   });
-  it("OodPointInDomain: points of H_n and of the LDE coset are refused (typed, no crash)", () => {
+  it("OodPointInDomain: points of H_n and of the LDE coset are refused (typed, no crash)", async () => {
     expect(oodPointInDomain(extOf(rootOfUnity(6)), [6], 10)).toBe(true);
     expect(oodPointInDomain(extOf(GENERATOR), [6], 10)).toBe(true);
     expect(oodPointInDomain(extOf(0), [6], 10)).toBe(true);
@@ -93,65 +101,65 @@ describe("verifier error kinds", () => {
     const stuck = { challengeExt: () => extOf(1) } as unknown as Parameters<typeof drawOodPoint>[0];
     expect(() => drawOodPoint(stuck, [6], 10)).toThrow(/out-of-domain/);
   });
-  it("OodMismatch: wrong public input (cheating statement)", () => {
+  it("OodMismatch: wrong public input (cheating statement)", async () => {
     expect(v(base.bytes, [0, 1, (base.publics[2]! + 1) % P])).toBe("OodMismatch");
   });
-  it("FriFold: DEEP values inconsistent with the committed columns", () => {
-    expect(v(fibProof(6, { testHooks: { corruptDeep: true } }).bytes)).toBe("FriFold");
+  it("FriFold: DEEP values inconsistent with the committed columns", async () => {
+    expect(v((await fibProof(6, { testHooks: { corruptDeep: true } })).bytes)).toBe("FriFold");
   });
-  it("FriFinalDegree: wrong final polynomial", () => {
-    expect(v(fibProof(6, { testHooks: { corruptFinalPoly: true } }).bytes)).toBe("FriFinalDegree");
+  it("FriFinalDegree: wrong final polynomial", async () => {
+    expect(v((await fibProof(6, { testHooks: { corruptFinalPoly: true } })).bytes)).toBe("FriFinalDegree");
   });
-  it("ProofOfWork: skipped grinding", () => {
-    expect(v(fibProof(6, { testHooks: { skipProofOfWork: true } }).bytes)).toBe("ProofOfWork");
+  it("ProofOfWork: skipped grinding", async () => {
+    expect(v((await fibProof(6, { testHooks: { skipProofOfWork: true } })).bytes)).toBe("ProofOfWork");
   });
-  it("PublicInputMismatch: wrong count or non-canonical", () => {
+  it("PublicInputMismatch: wrong count or non-canonical", async () => {
     expect(v(base.bytes, [0, 1])).toBe("PublicInputMismatch");
     expect(v(base.bytes, [0, 1, P])).toBe("PublicInputMismatch");
     expect(v(base.bytes, [0, 1, -1])).toBe("PublicInputMismatch");
   });
-  it("MultiplicityOverflow: bus bounds that could wrap mod p", () => {
+  it("MultiplicityOverflow: bus bounds that could wrap mod p", async () => {
     const overflowing: Air = {
       name: "fibonacci", numPublicInputs: 3,
       tables: [{ ...fibonacciAir.tables[0]!, eval: (b) => { fibonacciAir.tables[0]!.eval(b); b.send(9, [b.col(0)], b.col(1), 2 ** 25); b.receive(9, [b.col(0)], b.col(1), 2 ** 25); } }],
     };
     expect(kindOf(verify(overflowing, base.bytes, base.publics, TEST_OPTS))).toBe("MultiplicityOverflow");
   });
-  it("LogupSumNonZero and Internal", () => {
+  it("LogupSumNonZero and Internal", async () => {
     const { traces, publics } = mulBusTrace(6, 4);
     const mult = traces[1]![3]!;
     mult[mult.findIndex((x) => x > 0)]! += 1; // the mul table claims one more use than the cpu made
-    const r = prove(mulBusAir, traces, publics, { ...TEST_OPTS, testHooks: { allowInvalidWitness: true } });
+    const r = await prove(mulBusAir, traces, publics, { ...TEST_OPTS, testHooks: { allowInvalidWitness: true } });
     expect(kindOf(verify(mulBusAir, r.bytes, publics, TEST_OPTS))).toBe("LogupSumNonZero");
     expect(toErrorInfo(new Error("boom")).kind).toBe("Internal");
   });
-  it("every declared kind is exercised here or by FRI/Merkle tests", () => {
+  it("every declared kind is exercised here or by FRI/Merkle tests", async () => {
     expect(VERIFIER_ERROR_KINDS.length).toBeGreaterThan(15);
     expect(() => checkParams({ ...TEST_PARAMS, zk: 1 as unknown as boolean })).toThrow(/zk/);
   });
 });
 
 describe("cheating provers", () => {
-  it("wrong trace cell → rejected", () => {
+  it("wrong trace cell → rejected", async () => {
     const { traces, publics } = fibonacciTrace(6);
     traces[0]![0]![20] = (traces[0]![0]![20]! + 1) % P;
-    const r = prove(fibonacciAir, traces, publics, { ...TEST_OPTS, testHooks: { allowInvalidWitness: true } });
+    const r = await prove(fibonacciAir, traces, publics, { ...TEST_OPTS, testHooks: { allowInvalidWitness: true } });
     expect(kindOf(verify(fibonacciAir, r.bytes, publics, TEST_OPTS))).toMatch(/OodMismatch|FriFold|FriFinalDegree/);
   });
-  it("the honest prover refuses an invalid witness with the failing constraint", () => {
+  it("the honest prover refuses an invalid witness with the failing constraint", async () => {
     const { traces, publics } = fibonacciTrace(6);
     traces[0]![1]![7] = 3;
-    expect(() => prove(fibonacciAir, traces, publics, TEST_OPTS)).toThrow(/fib: constraint/);
+    await expect(prove(fibonacciAir, traces, publics, TEST_OPTS)).rejects.toThrow(/fib: constraint/);
   });
-  it("claimed other height → rejected", () => {
-    const base = fibProof(6);
+  it("claimed other height → rejected", async () => {
+    const base = await fibProof(6);
     const b = base.bytes.slice();
     new DataView(b.buffer).setUint32(12, 7, true);
     const k = kindOf(verify(fibonacciAir, b, base.publics, TEST_OPTS));
     expect(k).not.toBe("ok");
     expect(VERIFIER_ERROR_KINDS).toContain(k);
     // a genuine proof at another height, with the publics of this one, is rejected too
-    const other = fibProof(7);
+    const other = await fibProof(7);
     expect(kindOf(verify(fibonacciAir, other.bytes, base.publics, TEST_OPTS))).toBe("OodMismatch");
   });
 });

@@ -10,8 +10,8 @@ import { mulBusAir, mulBusTrace } from "../prover/examples/mul-bus.ts";
 import { range16Air, range16Trace } from "../prover/examples/range16.ts";
 import type { Air } from "../verifier/air.ts";
 
-function roundTrip(air: Air, traces: Uint32Array[][], publics: number[]) {
-  const r = prove(air, traces, publics);
+async function roundTrip(air: Air, traces: Uint32Array[][], publics: number[]) {
+  const r = await prove(air, traces, publics);
   expect(r.shape.security.conjectured).toBeGreaterThanOrEqual(100);
   const ok = verify(air, r.bytes, publics);
   expect(ok).toEqual({ ok: true, securityBits: r.shape.security.conjectured });
@@ -23,36 +23,36 @@ function roundTrip(air: Air, traces: Uint32Array[][], publics: number[]) {
 
 describe("STARK prove/verify (default parameters)", () => {
   for (const logN of [8, 12, 16]) {
-    it(`fibonacci 2^${logN}`, () => {
+    it(`fibonacci 2^${logN}`, async () => {
       const { traces, publics } = fibonacciTrace(logN, 1, 2);
-      roundTrip(fibonacciAir, traces, publics);
+      await roundTrip(fibonacciAir, traces, publics);
     });
   }
   for (const [logCpu, logMul] of [[8, 5], [12, 8], [16, 10]] as const) {
-    it(`two tables on a LogUp bus: cpu 2^${logCpu}, mul 2^${logMul}`, () => {
+    it(`two tables on a LogUp bus: cpu 2^${logCpu}, mul 2^${logMul}`, async () => {
       const { traces, publics } = mulBusTrace(logCpu, logMul, logCpu);
-      roundTrip(mulBusAir, traces, publics);
+      await roundTrip(mulBusAir, traces, publics);
     });
   }
   for (const logV of [8, 16]) {
-    it(`16-bit range check: 2^${logV} values against the 2^16-row table`, () => {
+    it(`16-bit range check: 2^${logV} values against the 2^16-row table`, async () => {
       const { traces, publics } = range16Trace(logV, logV);
-      roundTrip(range16Air, traces, publics);
+      await roundTrip(range16Air, traces, publics);
     });
   }
-  it("zero knowledge off also round-trips and is smaller", () => {
+  it("zero knowledge off also round-trips and is smaller", async () => {
     const { traces, publics } = fibonacciTrace(8);
     const params = { ...DEFAULT_PARAMS, zk: false };
-    const a = prove(fibonacciAir, traces, publics, { params });
+    const a = await prove(fibonacciAir, traces, publics, { params });
     expect(verify(fibonacciAir, a.bytes, publics, { params }).ok).toBe(true);
     // a ZK proof checked with non-ZK parameters (or vice versa) is refused
-    const b = prove(fibonacciAir, traces, publics);
+    const b = await prove(fibonacciAir, traces, publics);
     expect(verify(fibonacciAir, b.bytes, publics, { params }).ok).toBe(false);
     expect(a.bytes.length).toBeLessThan(b.bytes.length);
   });
-  it("zero knowledge: two proofs of the same statement differ everywhere after the header", () => {
+  it("zero knowledge: two proofs of the same statement differ everywhere after the header", async () => {
     const { traces, publics } = fibonacciTrace(8);
-    const a = prove(fibonacciAir, traces, publics).bytes, b = prove(fibonacciAir, traces, publics).bytes;
+    const a = (await prove(fibonacciAir, traces, publics)).bytes, b = (await prove(fibonacciAir, traces, publics)).bytes;
     expect(Buffer.from(a.subarray(0, 16)).equals(Buffer.from(b.subarray(0, 16)))).toBe(true);
     expect(Buffer.from(a.subarray(16, 48)).equals(Buffer.from(b.subarray(16, 48)))).toBe(false); // main root salted
   });

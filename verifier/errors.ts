@@ -18,7 +18,6 @@ export const VERIFIER_ERROR_KINDS = [
   "TrailingBytes", // bytes left after a complete proof
   // 6. commitments
   "MerklePath", // a Merkle multi-proof does not reconstruct the committed root
-  "QueryIndex", // a query index out of range / openings for the wrong positions
   // 7. DEEP-ALI
   "OodPointInDomain", // the out-of-domain point landed in the trace domain or the LDE coset
   "OodMismatch", // constraints(ζ) ≠ quotient(ζ)·Z(ζ)

@@ -13,7 +13,12 @@
  * checks that, and independently that x^(p⁴) = x while x^(p²) ≠ x for X (so X generates no proper subfield).
  */
 import { VerifierError } from "./errors.ts";
-import { P, add, sub, neg, mul, inv, decodeFe, writeFe, type Fe } from "./field.ts";
+import * as F from "./field.ts";
+import type { Fe } from "./field.ts";
+// Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
+// that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
+// into module-local constants removes that; an esbuild bundle is unaffected either way.
+const { P, add, sub, neg, mul, inv, decodeFe, writeFe } = F;
 
 declare const extBrand: unique symbol;
 export type Ext = Uint32Array & { readonly [extBrand]: true };
@@ -76,22 +81,37 @@ export function eMulBase(a: Uint32Array, b: number): Ext {
   return extOf(mul(a[0]!, b), mul(a[1]!, b), mul(a[2]!, b), mul(a[3]!, b));
 }
 
+const INV_P = 1 / P;
+/** Reduce a non-negative integer s < 2^53 mod p (float quotient, off by at most one, then corrected). */
+function reduce53(s: number): number {
+  let r = s - Math.floor(s * INV_P) * P;
+  if (r < 0) r += P;
+  else if (r >= P) r -= P;
+  return r;
+}
+
 /**
  * Core product on flat storage: out[o..o+4) = a[ai..ai+4) · b[bi..bi+4). `out` may alias `a` or `b`.
- * 16 exact base products (each < p), summed lazily: the largest sum is c_k = m + 11·(three products) < 34p < 2^37,
- * exact in a double, so one `%` per output coefficient.
+ *
+ * Each b_j is split into 16-bit halves h_j, l_j, and the products are accumulated unreduced in doubles:
+ * a·h < 2^46 and 11·a·h < 2^49.5, so each high sum (4 terms) is < 2^51.2; the low sums are < 2^52.2; then
+ * c = reduce(Σhigh)·2^16 + Σlow < 2^52.3 — all exact (< 2^53). Two float reductions per coefficient instead of
+ * 16 modular products: measured ~2× faster than 16 `mul` + lazy `%` (bench/fuzz-field.ts), and 5× faster than `%`.
  */
 export function eMulAt(out: Uint32Array, o: number, a: Uint32Array, ai: number, b: Uint32Array, bi: number): void {
   const a0 = a[ai]!, a1 = a[ai + 1]!, a2 = a[ai + 2]!, a3 = a[ai + 3]!;
   const b0 = b[bi]!, b1 = b[bi + 1]!, b2 = b[bi + 2]!, b3 = b[bi + 3]!;
-  const c0 = mul(a0, b0) + W * (mul(a1, b3) + mul(a2, b2) + mul(a3, b1));
-  const c1 = mul(a0, b1) + mul(a1, b0) + W * (mul(a2, b3) + mul(a3, b2));
-  const c2 = mul(a0, b2) + mul(a1, b1) + mul(a2, b0) + W * mul(a3, b3);
-  const c3 = mul(a0, b3) + mul(a1, b2) + mul(a2, b1) + mul(a3, b0);
-  out[o] = c0 % P;
-  out[o + 1] = c1 % P;
-  out[o + 2] = c2 % P;
-  out[o + 3] = c3 % P;
+  const h0 = b0 >>> 16, l0 = b0 & 0xffff, h1 = b1 >>> 16, l1 = b1 & 0xffff;
+  const h2 = b2 >>> 16, l2 = b2 & 0xffff, h3 = b3 >>> 16, l3 = b3 & 0xffff;
+  const w1 = W * a1, w2 = W * a2, w3 = W * a3;
+  const c0 = reduce53(reduce53(a0 * h0 + w1 * h3 + w2 * h2 + w3 * h1) * 65536 + (a0 * l0 + w1 * l3 + w2 * l2 + w3 * l1));
+  const c1 = reduce53(reduce53(a0 * h1 + a1 * h0 + w2 * h3 + w3 * h2) * 65536 + (a0 * l1 + a1 * l0 + w2 * l3 + w3 * l2));
+  const c2 = reduce53(reduce53(a0 * h2 + a1 * h1 + a2 * h0 + w3 * h3) * 65536 + (a0 * l2 + a1 * l1 + a2 * l0 + w3 * l3));
+  const c3 = reduce53(reduce53(a0 * h3 + a1 * h2 + a2 * h1 + a3 * h0) * 65536 + (a0 * l3 + a1 * l2 + a2 * l1 + a3 * l0));
+  out[o] = c0;
+  out[o + 1] = c1;
+  out[o + 2] = c2;
+  out[o + 3] = c3;
 }
 
 export function eMul(a: Uint32Array, b: Uint32Array): Ext {

@@ -2,7 +2,7 @@
  * Periodic columns. A column of period m on a table of height n (m | n) is the polynomial I(x^{n/m}), where I
  * interpolates the m values over H_m. Both sides derive its values from the AIR description alone.
  */
-import { add, eAdd, eMul, eMulBase, EXT_ZERO, ePow, inv, mul, pow, rootOfUnity, type Ext } from "./fp.ts";
+import { add, eAdd, eMul, EXT_ZERO, ePow, extOf, inv, mul, pow, rootOfUnity, type Ext } from "./fp.ts";
 
 /** Coefficients of I (naive inverse DFT; periodic columns are short). */
 export function periodicCoeffs(values: readonly number[]): Uint32Array {
@@ -29,7 +29,7 @@ export function periodicAt(values: readonly number[], logN: number, zeta: Ext): 
   const c = periodicCoeffs(values);
   const y = ePow(zeta, 2 ** logN / values.length);
   let acc = EXT_ZERO;
-  for (let k = c.length - 1; k >= 0; k--) acc = eAdd(eMul(acc, y), Uint32Array.of(c[k]!, 0, 0, 0));
+  for (let k = c.length - 1; k >= 0; k--) acc = eAdd(eMul(acc, y), extOf(c[k]!));
   return acc;
 }
 
@@ -54,4 +54,3 @@ export function periodicOnCoset(values: readonly number[], logN: number, logD: n
   for (let i = period; i < D; i++) out[i] = out[i - period]!;
   return out;
 }
-void eMulBase;

@@ -23,7 +23,7 @@ export interface CommitmentOpening {
   /** count × 16 bytes in ZK mode, else empty. */
   readonly salts: Uint8Array;
   /** Sibling hashes of the multi-proof (32 bytes each), in verifier consumption order. */
-  readonly proof: Uint8Array[];
+  readonly proof: readonly Uint8Array[];
 }
 
 export interface TableQueryOpenings {

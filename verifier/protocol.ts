@@ -3,75 +3,37 @@
  * DEEP coefficient layout. Both sides call exactly these functions so they cannot drift apart.
  */
 import { VerifierError, ensure } from "./errors.ts";
-import { GENERATOR, P, inv, mul, pow, rootOfUnity, TWO_ADICITY } from "./field.ts";
-import { eIsBase, ePow, eSub, eMul, extOf, eIsZero, type Ext } from "./ext.ts";
+import { encodeParams } from "./params.ts";
+import { GENERATOR, inv, mul, pow, rootOfUnity, TWO_ADICITY } from "./field.ts";
+import { eInv, eIsBase, ePow, eSub, eMul, extOf, eIsZero, type Ext } from "./ext.ts";
 import { quotientShape, type QuotientShape, type SymbolicAir } from "./symbolic.ts";
 import { multiplicityTotal, multiplicitiesCannotWrap } from "./logup.ts";
-import type { Transcript } from "./backend.ts";
+import type { Transcript } from "./transcript.ts";
+import { friShape, type FriShape } from "./fri.ts";
 
 export const PROTOCOL_VERSION = 1;
 export const MIN_LOG_HEIGHT = 2;
 export const MAX_LOG_HEIGHT = 24;
-/** Collision resistance of SHA-256 caps the security level. */
-const HASH_BITS = 128;
-/** log2 |F_p^4| ≈ 4·30.9 = 123.6 → 123 (floor). */
-const EXT_FIELD_BITS = 123;
 
-export interface StarkParams {
-  /** log2 of the blowup factor (LDE size / FRI degree bound). */
-  readonly logBlowup: number;
-  readonly numQueries: number;
-  /** proof-of-work bits before the query phase. */
-  readonly powBits: number;
-  /** log2 of the number of coefficients of FRI's final polynomial. */
-  readonly logFinalLen: number;
-  /** zero knowledge: hiding trace randomisation, salted leaves, masked quotient and DEEP input. */
-  readonly zk: boolean;
-}
-
-export const DEFAULT_PARAMS: StarkParams = { logBlowup: 2, numQueries: 84, powBits: 16, logFinalLen: 3, zk: true };
-export const DEFAULT_SECURITY_TARGET = 100;
-
-/** Structural parameter check (before anything else). */
-export function checkParams(p: StarkParams): void {
-  const int = (v: unknown, lo: number, hi: number, what: string) => {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) throw new VerifierError("InvalidParams", `${what} must be an integer in [${lo}, ${hi}], got ${String(v)}`);
-  };
-  int(p.logBlowup, 1, 6, "logBlowup");
-  int(p.numQueries, 1, 512, "numQueries");
-  int(p.powBits, 0, 30, "powBits");
-  int(p.logFinalLen, 0, 10, "logFinalLen");
-  if (typeof p.zk !== "boolean") throw new VerifierError("InvalidParams", "zk must be a boolean");
-}
-
-export interface SecurityBits {
-  /** conservative conjectured bits: min(ext bits − log2 LDE, queries·logBlowup + pow) − 1, capped by hashes */
-  readonly conjectured: number;
-  /** a proven-style figure (unique-decoding regime: queries·log2(2/(1+ρ)) + pow, and field term) */
-  readonly proven: number;
-}
-
-export function securityBits(p: StarkParams, logLde: number): SecurityBits {
-  const fri = p.numQueries * p.logBlowup + p.powBits;
-  const conjectured = Math.min(EXT_FIELD_BITS - logLde, fri, HASH_BITS) - 1;
-  const rho = 2 ** -p.logBlowup;
-  const perQuery = -Math.log2((1 + rho) / 2);
-  const proven = Math.floor(Math.min(EXT_FIELD_BITS - logLde - 1, p.numQueries * perQuery + p.powBits, HASH_BITS));
-  return { conjectured, proven };
-}
-
-export function encodeParams(p: StarkParams): Uint32Array {
-  return Uint32Array.of(PROTOCOL_VERSION, p.logBlowup, p.numQueries, p.powBits, p.logFinalLen, p.zk ? 1 : 0);
-}
+// Parameters, their validation and security figures live in verifier/params.ts (H3); re-exported here so the
+// STARK layer has one import.
+export { DEFAULT_PARAMS, SECURITY_TARGET_BITS as DEFAULT_SECURITY_TARGET, securityBits, encodeParams, validateParams as checkParams } from "./params.ts";
+export type { StarkParams, SecurityFigures as SecurityBits } from "./params.ts";
+import { securityBits, type StarkParams, type SecurityFigures as SecurityBits } from "./params.ts";
 
 /** Everything about a proof's size that follows from AIR, params and heights. */
 export interface ProofShape {
   readonly logHeights: readonly number[];
-  /** random coefficients added to each trace polynomial (0 without zk) */
+  /** number of evaluations of each trace polynomial a proof may reveal (numQueries + 2 with zk, else 0) */
   readonly hiding: number;
+  /**
+   * per table: log2 of the trace polynomials' degree bound. Without zk it is the log height; with zk the trace is
+   * interleaved with random rows on H_{n·2^z}, the smallest such domain with n·(2^z − 1) ≥ hiding.
+   */
+  readonly logTraceDegree: readonly number[];
   readonly logFriDegree: number;
   readonly logLde: number;
-  readonly numFriLayers: number;
+  readonly fri: FriShape;
   readonly quotient: readonly QuotientShape[];
   /** committed widths per table, in base columns */
   readonly mainWidth: readonly number[];
@@ -91,24 +53,28 @@ export function proofShape(sym: SymbolicAir, p: StarkParams, logHeights: readonl
     for (const col of sym.tables[t]!.periodic) ensure(col.length <= 2 ** l, "HeightOutOfRange", `table ${t}: height below its periodic column length`);
   });
   const hiding = p.zk ? p.numQueries + 2 : 0;
-  const maxLog = Math.max(...logHeights);
-  let logFriDegree = maxLog;
-  while (2 ** logFriDegree < 2 ** maxLog + hiding) logFriDegree++;
+  const logTraceDegree = logHeights.map((l) => {
+    let d = l;
+    while (2 ** d < 2 ** l + hiding) d++;
+    return d;
+  });
+  const logFriDegree = Math.max(...logTraceDegree);
   const logLde = logFriDegree + p.logBlowup;
   ensure(logLde <= TWO_ADICITY && logLde <= MAX_LOG_HEIGHT + 6, "HeightOutOfRange", `LDE of 2^${logLde} exceeds the two-adic domain`);
-  ensure(p.logFinalLen <= logFriDegree, "InvalidParams", `final polynomial (2^${p.logFinalLen}) longer than the degree bound 2^${logFriDegree}`);
+  const fri = friShape(p, logFriDegree); // InvalidParams if the final polynomial exceeds the degree bound
   const security = securityBits(p, logLde);
   ensure(security.conjectured >= minSecurityBits, "InsecureParams", `parameters give ${security.conjectured} conjectured bits at LDE 2^${logLde}, below the target ${minSecurityBits}`);
   const total = multiplicityTotal(sym.tables.map((t) => [...t.interactions]), logHeights.map((l) => 2 ** l));
   ensure(multiplicitiesCannotWrap(total), "MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p: LogUp could wrap`);
-  const quotient = sym.tables.map((t, i) => quotientShape(t, logHeights[i]!, hiding));
+  const quotient = sym.tables.map((t, i) => quotientShape(t, logHeights[i]!, 2 ** logTraceDegree[i]! - 2 ** logHeights[i]!));
   quotient.forEach((q, i) => ensure(q.logQuotientDomain <= logLde, "HeightOutOfRange", `table ${i}: constraint degree too high for blowup 2^${p.logBlowup}`));
   return {
     logHeights: [...logHeights],
     hiding,
+    logTraceDegree,
     logFriDegree,
     logLde,
-    numFriLayers: Math.max(0, logFriDegree - p.logFinalLen),
+    fri,
     quotient,
     mainWidth: sym.tables.map((t) => t.width),
     auxWidth: sym.tables.map((t) => 4 * t.auxWidth),
@@ -118,10 +84,7 @@ export function proofShape(sym: SymbolicAir, p: StarkParams, logHeights: readonl
 }
 
 export function seedTranscript(t: Transcript, p: StarkParams, sym: SymbolicAir, logHeights: readonly number[], publics: readonly number[]): void {
-  t.absorbFields("params", encodeParams(p));
-  t.absorbBytes("air", sym.digest);
-  t.absorbFields("heights", Uint32Array.from([logHeights.length, ...logHeights]));
-  t.absorbFields("publics", Uint32Array.from([publics.length, ...publics]));
+  t.seed(PROTOCOL_VERSION, encodeParams(p), sym.digest, logHeights, publics);
 }
 
 /** True when ζ (or ζ·ω for any table) lies in a trace domain H_n or in the LDE coset g·H_N. */
@@ -153,12 +116,6 @@ export function inverseVanishingAt(zeta: Ext, logN: number): { every: Ext; trans
   const xmLast = eSub(zeta, extOf(wInv));
   const xm1 = eSub(zeta, one);
   for (const v of [zh, xmLast, xm1]) if (eIsZero(v)) throw new VerifierError("OodPointInDomain", "ζ is a root of a vanishing polynomial");
-  const zi = invExt(zh);
-  return { every: zi, transition: eMul(xmLast, zi), first: invExt(xm1), last: invExt(xmLast) };
+  const zi = eInv(zh);
+  return { every: zi, transition: eMul(xmLast, zi), first: eInv(xm1), last: eInv(xmLast) };
 }
-
-import { eInv } from "./ext.ts";
-function invExt(a: Ext): Ext {
-  return eInv(a);
-}
-void P;

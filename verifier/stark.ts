@@ -25,7 +25,9 @@ import {
 } from "./protocol.ts";
 import { decodeProof } from "./proof.ts";
 import { deepAt, deepCoefficients } from "./deep.ts";
-import { Transcript, friVerifyPhase1, friVerifyPhase2, hashLeaf, verifyMultiProof, type FriProof } from "./backend.ts";
+import { Transcript } from "./transcript.ts";
+import { hashLeaf, verifyMultiProof } from "./merkle.ts";
+import { friVerifyCommitPhase, friVerifyQueries, type FriProof } from "./fri.ts";
 import type { CommitmentOpening, StarkProof } from "./proof-types.ts";
 
 export type VerifyResult = { readonly ok: true; readonly securityBits: number } | { readonly ok: false; readonly error: VerifierErrorInfo };
@@ -69,13 +71,13 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   const { logHeights, logLde } = shape;
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
   seedTranscript(tr, params, sym, logHeights, publics);
-  proof.mainRoots.forEach((r) => tr.absorbBytes("main", r));
+  proof.mainRoots.forEach((r) => tr.absorbDigest("main", r));
   const challenges: Ext[] = [];
   for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
-  proof.auxRoots.forEach((r) => tr.absorbBytes("aux", r));
+  proof.auxRoots.forEach((r) => tr.absorbDigest("aux", r));
   tr.absorbExts("logup/sums", proof.logupSums);
   const gamma = tr.challengeExt("gamma");
-  proof.quotientRoots.forEach((r) => tr.absorbBytes("quotient", r));
+  proof.quotientRoots.forEach((r) => tr.absorbDigest("quotient", r));
   const zeta = drawOodPoint(tr, logHeights, logLde);
   for (const o of proof.ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
 
@@ -113,8 +115,8 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
 
   // 8. DEEP + FRI
   const lambda = tr.challengeExt("deep");
-  const friParams = { numQueries: params.numQueries, powBits: params.powBits, logFinalLen: params.logFinalLen };
-  const { betas, indices } = friVerifyPhase1(tr, proof.fri, logLde, shape.logFriDegree, friParams);
+  const ch = friVerifyCommitPhase(tr, shape.fri, proof.fri);
+  const indices = ch.indices;
   const uniq = [...new Set(indices)].sort((a, b) => a - b);
   const U = uniq.length;
   ensure(proof.queries[0]!.main.rows.length === U * shape.mainWidth[0]!, "QueryCount", `proof opens ${proof.queries[0]!.main.rows.length / shape.mainWidth[0]!} rows, the queries need ${U}`);
@@ -142,7 +144,7 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
     }));
     deepByIndex.set(idx, deepAt(co, x, zeta, zetaW, rows));
   });
-  friVerifyPhase2(proof.fri, logLde, shape.logFriDegree, friParams, betas, indices, indices.map((i) => deepByIndex.get(i)!));
+  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => deepByIndex.get(i)!));
 
   // 9. LogUp balance
   if (sums.length > 0) {

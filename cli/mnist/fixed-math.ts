@@ -113,10 +113,12 @@ export function permute(keys: Uint32Array, h: number, i: number, n: number): num
 }
 
 // ---------------------------------------------------------------------------------------------
-// exp on (−∞, 0] for the softmax, Q16.16 in and out. m = −d = q·2^16 + f: exp(−q) from a table
-// (Q26), exp(−f/2^16) by 12 terms of its Taylor series in Q26 (terms truncated), product rounded
-// once. Absolute error < 2^−7 raw units, so the result is faithful and almost always the correctly
-// rounded value (the test measures it against Math.exp).
+// exp on (−∞, 0] for the softmax, Q16.16 in and out. m = −d = q·2^16 + f with f = fh·2^8 + fl:
+//   exp(−m/2^16) = exp(−q) · exp(−fh/2^8) · exp(−fl/2^16)
+// exp(−q) comes from a constant table (Q26); the two 256-entry tables EXP_HI/EXP_LO (Q26) are computed
+// by expSeriesQ26 (12 Taylor terms, truncated), by the guest at start-up exactly as here. Products are
+// truncated to Q26 once and the result rounded once. Absolute error < 2^−7 raw units: faithful, and
+// almost always the correctly rounded value (the test measures it against Math.exp).
 
 const Q26 = 67108864;
 /** round(e^−q · 2^26), q = 0..11. For q ≥ 12, e^−q·2^16 < 0.41, which rounds to 0. */
@@ -124,21 +126,31 @@ export const EXP_NEG_INT_Q26: readonly number[] = [
   67108864, 24687971, 9082197, 3341154, 1229142, 452176, 166346, 61195, 22513, 8282, 3047, 1121,
 ];
 
+/** exp(−x / 2^26) · 2^26 for 0 ≤ x < 2^26 by 12 Taylor terms, each truncated (t·x < 2^52). */
+export function expSeriesQ26(x: number): number {
+  let t = Q26;
+  let sum = Q26;
+  for (let n = 1; n <= 12; n++) {
+    t = Math.floor((t * x) / Q26);
+    t = Math.floor(t / n);
+    sum += n & 1 ? -t : t;
+  }
+  return sum;
+}
+
+/** EXP_HI[i] = exp(−i/2^8) and EXP_LO[i] = exp(−i/2^16), Q26, i < 256. */
+export const EXP_HI: Float64Array = Float64Array.from({ length: 256 }, (_, i) => expSeriesQ26(i << 18));
+export const EXP_LO: Float64Array = Float64Array.from({ length: 256 }, (_, i) => expSeriesQ26(i << 10));
+
 /** exp(d / 2^16) · 2^16 for a raw d ≤ 0 (d ≥ −2^31). */
 export function expNeg(d: number): number {
   if (d > 0) throw new RangeError(`expNeg: argument ${d} > 0`);
   const m = -d;
   const q = Math.floor(m / 65536);
   if (q >= 12) return 0;
-  const x = (m % 65536) * 1024; // Q26, < 2^26
-  let t = Q26;
-  let sum = Q26;
-  for (let n = 1; n <= 12; n++) {
-    t = Math.floor((t * x) / Q26); // t·x < 2^52
-    t = Math.floor(t / n);
-    sum += n & 1 ? -t : t;
-  }
-  return roundShift(EXP_NEG_INT_Q26[q]! * sum, 36); // < 2^52
+  const f = m % 65536;
+  const frac = Math.floor((EXP_HI[f >>> 8]! * EXP_LO[f & 255]!) / Q26); // ≤ 2^52
+  return roundShift(EXP_NEG_INT_Q26[q]! * frac, 36); // ≤ 2^52
 }
 
 /** round(ln 2 · 2^26) */

@@ -3,6 +3,8 @@
 
 import * as m from "./lib/mathlib";
 
+m.expInit();
+
 export function mix2(a: u32, b: u32): u32 {
   return m.mix2(a, b);
 }

@@ -2,6 +2,7 @@
 export type KernelErrorKind =
   | "KernelUnavailable" // the WASM module is missing and could not be built
   | "InvalidArgument" // a size, shift, width or index out of its domain
+  | "OutOfMemory" // the kernel's linear memory cannot grow that far (wasm32: 4 GiB)
   | "WorkerFailed"; // a worker thread crashed or reported an error
 
 export class KernelError extends Error {

@@ -4,28 +4,29 @@
  * and prover/merkle.ts; only they touch raw pointers.
  *
  * Memory layout (byte addresses, all 16-byte aligned):
- *   [heapBase, tablesEnd)  forward and inverse twiddles for 2^logMax points ("offset h" layout, see ntt.ts) and
- *                          one cached coefficient-scale table; rebuilt from scratch when a bigger size is needed
+ *   [heapBase, tablesEnd)  forward and inverse twiddles for 2^logMax points and one cached coefficient-scale
+ *                          table, all "constant tables" (value + Shoup companion, see assembly/ntt.ts), 8 bytes
+ *                          per entry; rebuilt from scratch when a bigger size is needed
  *   [tablesEnd, …)         per-call scratch, reused by every call (calls never nest)
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { P, inv, mul, rootOfUnity, TWO_ADICITY } from "../../verifier/field.ts";
+import { inv, rootOfUnity, TWO_ADICITY } from "../../verifier/field.ts";
 import { KernelError, invalid } from "./errors.ts";
 
 interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  fillPowers(ptr: number, n: number, baseMont: number, startMont: number): void;
-  scale(ptr: number, n: number, cMont: number): void;
-  mulPointwise(ptr: number, tPtr: number, n: number): void;
+  fillPowers(ptr: number, n: number, base: number, start: number): void;
+  toConstTable(src: number, tab: number, first: number, n: number): void;
+  scale(ptr: number, n: number, c: number): void;
+  mulPointwise(ptr: number, tab: number, n: number): void;
   bitReverse(ptr: number, logN: number): void;
   dif(ptr: number, logN: number, tw: number): void;
   dit(ptr: number, logN: number, tw: number, logStart: number): void;
   ldeSpread(src: number, dst: number, logN: number, logB: number, t: number): void;
-  scatterColumn(x: number, rows: number, m: number, width: number, col: number): void;
   scratchBytes(itemBytes: number, saltBytes: number): number;
   hashBatch(
     src: number, stride: number, itemBytes: number, prefix: number, salt: number, saltBytes: number, count: number,
@@ -36,12 +37,6 @@ interface KernelExports {
 const WASM_PATH = fileURLToPath(new URL("./build/kernels.wasm", import.meta.url));
 const BUILD_SCRIPT = fileURLToPath(new URL("./build.mjs", import.meta.url));
 const PAGE = 65536;
-const R_MOD_P = Number((1n << 32n) % BigInt(P));
-
-/** Montgomery form x·2^32 mod p of a canonical element. */
-export function toMont(x: number): number {
-  return mul(x, R_MOD_P);
-}
 
 function align16(x: number): number {
   return (x + 15) & ~15;
@@ -49,10 +44,19 @@ function align16(x: number): number {
 
 let compiled: WebAssembly.Module | undefined;
 
+/** Missing, or older than a kernel source or the build script. */
+function isStale(): boolean {
+  if (!existsSync(WASM_PATH)) return true;
+  const built = statSync(WASM_PATH).mtimeMs;
+  const srcDir = fileURLToPath(new URL("./assembly/", import.meta.url));
+  if (statSync(BUILD_SCRIPT).mtimeMs > built) return true;
+  return readdirSync(srcDir).some((f) => statSync(srcDir + f).mtimeMs > built);
+}
+
 function loadModule(): WebAssembly.Module {
   if (compiled) return compiled;
-  if (!existsSync(WASM_PATH)) {
-    // `npx vitest run` skips the pretest hook: build on first use (the script is a no-op when up to date).
+  if (isStale()) {
+    // `npx vitest run` skips the pretest hook: build on first use, or after the kernel sources changed.
     try {
       execFileSync(process.execPath, [BUILD_SCRIPT], { stdio: ["ignore", "ignore", "pipe"] });
     } catch (e) {
@@ -98,8 +102,12 @@ export class Kernels {
   ensure(end: number): void {
     const have = this.x.memory.buffer.byteLength;
     if (end <= have) return;
-    if (end > 4 * 1024 * 1024 * 1024) invalid(`kernel memory of ${end} bytes exceeds wasm32's 4 GiB`);
-    this.x.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > 4 * 1024 * 1024 * 1024) throw new KernelError("OutOfMemory", `kernel memory of ${end} bytes exceeds wasm32's 4 GiB`);
+    try {
+      this.x.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch (e) {
+      throw new KernelError("OutOfMemory", `could not grow kernel memory to ${end} bytes: ${(e as Error).message}`);
+    }
   }
 
   /** Start of the scratch area (valid until the next call that needs bigger tables). */
@@ -114,18 +122,34 @@ export class Kernels {
   }
 
   /**
-   * Pointer to t[i] = Montgomery(shift^rev(i) · c) for i < 2^logN, rev = logN-bit reversal: the per-coefficient
-   * factor the LDE applies to the bit-reversed coefficients the inverse DIF leaves behind. Cached for the last key.
+   * Constant table t[i] = shift^rev(i) · c for i < 2^logN, rev = logN-bit reversal: the per-coefficient factor
+   * the LDE applies to the bit-reversed coefficients the inverse DIF leaves behind. Cached for the last key.
    */
   coeffScaleTable(logN: number, shift: number, c: number): number {
     const key = `${logN}:${shift}:${c}`;
     this.twiddles(logN);
     if (key !== this.scaleKey) {
-      this.x.fillPowers(this.scaleTab, 2 ** logN, toMont(shift), toMont(c));
-      this.x.bitReverse(this.scaleTab, logN);
+      const n = 2 ** logN;
+      const tmp = this.tablesEnd; // scratch: plain powers, permuted, then turned into a constant table
+      this.ensure(tmp + 4 * n);
+      this.x.fillPowers(tmp, n, shift, c);
+      this.x.bitReverse(tmp, logN);
+      this.x.toConstTable(tmp, this.scaleTab, 0, n);
       this.scaleKey = key;
     }
     return this.scaleTab;
+  }
+
+  /**
+   * Constant table t[i] = start · base^i for i < n, written in the scratch area at `at` (returns the byte size
+   * used, a multiple of 32). For one-off coset factors.
+   */
+  powersTable(at: number, n: number, base: number, start: number): number {
+    const bytes = 32 * Math.ceil(n / 4);
+    this.ensure(at + bytes + 4 * n);
+    this.x.fillPowers(at + bytes, n, base, start);
+    this.x.toConstTable(at + bytes, at, 0, n);
+    return bytes;
   }
 
   private rebuildTables(logMax: number): void {
@@ -133,16 +157,18 @@ export class Kernels {
     const n = 2 ** logMax;
     const base = align16(this.x.heapBase());
     this.twFwd = base;
-    this.twInv = base + 4 * n;
-    this.scaleTab = base + 8 * n;
-    this.tablesEnd = base + 12 * n;
-    this.ensure(this.tablesEnd);
-    const one = toMont(1);
+    this.twInv = base + 8 * n;
+    this.scaleTab = base + 16 * n;
+    this.tablesEnd = base + 24 * n;
+    const tmp = this.tablesEnd;
+    this.ensure(tmp + 4 * (n / 2));
     for (let k = 0; k < logMax; k++) {
       const h = 2 ** k;
       const w = rootOfUnity(k + 1);
-      this.x.fillPowers(this.twFwd + 4 * h, h, toMont(w), one);
-      this.x.fillPowers(this.twInv + 4 * h, h, toMont(inv(w)), one);
+      this.x.fillPowers(tmp, h, w, 1);
+      this.x.toConstTable(tmp, this.twFwd, h, h);
+      this.x.fillPowers(tmp, h, inv(w), 1);
+      this.x.toConstTable(tmp, this.twInv, h, h);
     }
     this.logMax = logMax;
     this.scaleKey = "";

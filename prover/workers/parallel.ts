@@ -4,7 +4,7 @@
  * because starting work on a worker costs more than it saves.
  */
 import { GENERATOR } from "../../verifier/field.ts";
-import { ldeColumns, type RowMajorMatrix } from "../lde.ts";
+import { coeffLogLength, evaluateColumns, ldeColumns, type RowMajorMatrix } from "../lde.ts";
 import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { invalid } from "../kernels/errors.ts";
@@ -37,27 +37,48 @@ export async function ldeColumnsParallel(
   columns: readonly Uint32Array[], logBlowup: number, shift: number = GENERATOR, opts: ParallelOptions = {},
 ): Promise<RowMajorMatrix> {
   if (columns.length === 0) invalid("ldeColumns needs at least one column");
-  const n = columns[0]!.length;
-  const logN = log2Exact(n);
+  const logN = log2Exact(columns[0]!.length);
   if (!Number.isInteger(logBlowup) || logBlowup < 0) invalid(`logBlowup must be a non-negative integer, got ${logBlowup}`);
   log2Exact(2 ** (logN + logBlowup), "LDE size");
+  columns.forEach((c, i) => {
+    if (c.length !== 2 ** logN) invalid(`column ${i} has ${c.length} rows, column 0 has ${2 ** logN}`);
+  });
+  const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  if (pool === null || columns.length * 2 ** (logN + logBlowup) < (opts.minParallelValues ?? DEFAULT_MIN)) {
+    return ldeColumns(columns, logBlowup, shift);
+  }
+  return runLde(pool, columns, "evals", logN, logBlowup, shift);
+}
+
+/** evaluateColumns (coefficients → row-major evaluations on shift·H_{2^logN}) on the worker pool. */
+export async function evaluateColumnsParallel(
+  coeffs: readonly Uint32Array[], logN: number, shift: number = GENERATOR, opts: ParallelOptions = {},
+): Promise<RowMajorMatrix> {
+  if (coeffs.length === 0) invalid("evaluateColumns needs at least one column");
+  log2Exact(2 ** logN, "2^logN");
+  const logC = coeffLogLength(coeffs);
+  if (logC > logN) invalid(`a column of 2^${logC} coefficients does not fit 2^${logN} points`);
+  const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) return evaluateColumns(coeffs, logN, shift);
+  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift);
+}
+
+async function runLde(
+  pool: WorkerPool, columns: readonly Uint32Array[], kind: "evals" | "coeffs", logN: number, logBlowup: number, shift: number,
+): Promise<RowMajorMatrix> {
+  const n = 2 ** logN;
   const width = columns.length;
   const height = n * 2 ** logBlowup;
-  const pool = opts.pool === undefined ? sharedPool() : opts.pool;
-  if (pool === null || height * width < (opts.minParallelValues ?? DEFAULT_MIN)) return ldeColumns(columns, logBlowup, shift);
-
+  // Column-major shared copy of the input (coefficient columns zero-padded to n by the fresh buffer).
   const input = new SharedArrayBuffer(4 * n * width);
   const inView = new Uint32Array(input);
-  columns.forEach((c, i) => {
-    if (c.length !== n) invalid(`column ${i} has ${c.length} rows, column 0 has ${n}`);
-    inView.set(c, i * n);
-  });
+  columns.forEach((c, i) => inView.set(c, i * n));
   const output = new SharedArrayBuffer(4 * height * width);
   // A few tasks per worker so a slow worker does not hold up the end.
   const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
   const tasks: LdeTask[] = [];
   for (let c = 0; c < width; c += per) {
-    tasks.push({ op: "lde", input, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output });
+    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output });
   }
   await pool.runAll(tasks);
   return { data: new Uint32Array(output), width, height };

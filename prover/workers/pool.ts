@@ -6,7 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { KernelError } from "../kernels/errors.ts";
+import { KernelError, type KernelErrorKind } from "../kernels/errors.ts";
 import type { TaskReply, TaskRequest, WorkerTask } from "./tasks.ts";
 
 const BOOTSTRAP = new URL("./bootstrap.mjs", import.meta.url);
@@ -121,8 +121,10 @@ export class WorkerPool {
   }
 }
 
-function isKind(k: string): k is "KernelUnavailable" | "InvalidArgument" | "WorkerFailed" {
-  return k === "KernelUnavailable" || k === "InvalidArgument" || k === "WorkerFailed";
+const KINDS: readonly string[] = ["KernelUnavailable", "InvalidArgument", "OutOfMemory", "WorkerFailed"] satisfies KernelErrorKind[];
+
+function isKind(k: string): k is KernelErrorKind {
+  return KINDS.includes(k);
 }
 
 let shared: WorkerPool | undefined;

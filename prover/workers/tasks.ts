@@ -3,11 +3,15 @@
  * says which slice of them a task owns, so concurrent tasks never write the same bytes.
  */
 
-/** LDE of columns [colStart, colEnd) of a column-major input into a row-major output matrix. */
+/**
+ * LDE of columns [colStart, colEnd) of a column-major input into a row-major output matrix. The input columns are
+ * evaluations on H_n, or coefficients zero-padded to n (`kind`).
+ */
 export interface LdeTask {
   readonly op: "lde";
   /** width columns of n values each, column c at [c·n, (c+1)·n). */
   readonly input: SharedArrayBuffer;
+  readonly kind: "evals" | "coeffs";
   readonly n: number;
   readonly width: number;
   readonly colStart: number;

@@ -1,6 +1,7 @@
 /** Worker side of the pool: runs tasks (prover/workers/tasks.ts) on this thread's own kernel instance. */
 import { parentPort } from "node:worker_threads";
 import { ldeColumnsInto } from "../lde.ts";
+import { log2Exact } from "../ntt.ts";
 import { hashLevels, hashRows, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import type { TaskReply, TaskRequest, WorkerTask } from "./tasks.ts";
@@ -11,7 +12,8 @@ function run(task: WorkerTask): void {
       const input = new Uint32Array(task.input);
       const columns: Uint32Array[] = [];
       for (let c = 0; c < task.width; c++) columns.push(input.subarray(c * task.n, (c + 1) * task.n));
-      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.width);
+      const logN = log2Exact(task.n);
+      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.width, task.kind, logN);
       return;
     }
     case "subtree": {

@@ -1,7 +1,8 @@
 // The interpreter: one Machine holds the whole state of a run (pc, fp, cycle count, frame stack,
 // linear memory, I/O) and `run(stopAt)` executes instructions until the guest halts, traps, or the
 // cycle count reaches `stopAt`. Fast mode calls run(∞) once; tracing calls it one instruction at a
-// time (see trace.ts), so the hot loop carries no tracing code at all.
+// time (execute.ts) and checkpointing once per interval (checkpoints.ts), so the hot loop carries no
+// tracing code at all.
 //
 // Hot-loop design: state lives in locals, code is an Int32Array view, slots an Int32Array, memory a
 // Uint8Array + DataView pair sized exactly to the current memory (so bounds checks are one compare),
@@ -105,7 +106,7 @@ export class Machine {
     this.pc = program.entryPc;
     this.fp = program.globalSlots;
     const want = program.globalSlots + this.layout.slotReach;
-    if (want > this.maxSlots) throw new VmError("CallStackOverflow", `entry frame needs ${want} slots, limit ${this.maxSlots}`);
+    if (want > this.maxSlots) throw new VmError("InvalidImage", `instructions address slots up to ${want}, beyond the frame-stack limit of ${this.maxSlots}`);
     this.slots = new Int32Array(Math.min(this.maxSlots, Math.max(1 << 16, want * 2)));
     this.slots.set(new Int32Array(program.globalsInit.buffer, program.globalsInit.byteOffset, program.globalsInit.length));
     const bytes = program.memory.initialPages * WASM_PAGE_BYTES;

@@ -86,37 +86,40 @@ const EXP_NEG_INT_Q26: StaticArray<i64> = [
   67108864, 24687971, 9082197, 3341154, 1229142, 452176, 166346, 61195, 22513, 8282, 3047, 1121,
 ];
 
-/** exp(d / 2^16) · 2^16 for raw d ≤ 0. */
+/** exp(−x / 2^26) · 2^26 for 0 ≤ x < 2^26: 12 truncated Taylor terms (fixed-math.ts expSeriesQ26). */
+export function expSeriesQ26(x: i64): i64 {
+  let t: i64 = Q26;
+  let sum: i64 = Q26;
+  for (let n: i64 = 1; n <= 12; n++) {
+    t = (t * x) >> 26;
+    t = t / n;
+    sum += (n & 1) != 0 ? -t : t;
+  }
+  return sum;
+}
+
+// EXP_HI[i] = exp(−i/2^8), EXP_LO[i] = exp(−i/2^16) in Q26 (i64 each), filled by expInit.
+let expHi: usize = 0;
+let expLo: usize = 0;
+
+/** Computes the exp tables (≈ 512 series evaluations, once per run). Call before expNeg. */
+export function expInit(): void {
+  expHi = heap.alloc(8 * 256);
+  expLo = heap.alloc(8 * 256);
+  for (let i: i64 = 0; i < 256; i++) {
+    store<i64>(expHi + 8 * <usize>i, expSeriesQ26(i << 18));
+    store<i64>(expLo + 8 * <usize>i, expSeriesQ26(i << 10));
+  }
+}
+
+/** exp(d / 2^16) · 2^16 for raw d ≤ 0: exp(−q)·exp(−fh/2^8)·exp(−fl/2^16) by table (fixed-math.ts). */
 export function expNeg(d: i32): i32 {
   assert(d <= 0, "expNeg: positive argument");
-  const m: i64 = -<i64>d;
+  const m: u32 = <u32>(-<i64>d);
   const q = m >> 16;
   if (q >= 12) return 0;
-  const x: i64 = (m & 0xffff) << 10;
-  // The 12 Taylor terms written out (same integers as the loop in fixed-math.ts, fewer cycles).
-  let t: i64 = (x * x >> 26) / 2; // t1 = (Q26·x >> 26) / 1 = x
-  let sum: i64 = Q26 - x + t;
-  t = (t * x >> 26) / 3;
-  sum -= t;
-  t = (t * x >> 26) / 4;
-  sum += t;
-  t = (t * x >> 26) / 5;
-  sum -= t;
-  t = (t * x >> 26) / 6;
-  sum += t;
-  t = (t * x >> 26) / 7;
-  sum -= t;
-  t = (t * x >> 26) / 8;
-  sum += t;
-  t = (t * x >> 26) / 9;
-  sum -= t;
-  t = (t * x >> 26) / 10;
-  sum += t;
-  t = (t * x >> 26) / 11;
-  sum -= t;
-  t = (t * x >> 26) / 12;
-  sum += t;
-  return <i32>((unchecked(EXP_NEG_INT_Q26[<i32>q]) * sum + (<i64>1 << 35)) >> 36);
+  const frac = (load<i64>(expHi + 8 * <usize>((m >> 8) & 255)) * load<i64>(expLo + 8 * <usize>(m & 255))) >> 26;
+  return <i32>((unchecked(EXP_NEG_INT_Q26[q]) * frac + (<i64>1 << 35)) >> 36);
 }
 
 const LN2_Q26: i64 = 46516320;

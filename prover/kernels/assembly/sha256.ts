@@ -36,6 +36,18 @@ const W_PTR: usize = memory.data(64 * 16, 16);
   return v128.xor(v128.xor(rotr(x, 17), rotr(x, 19)), i32x4.shr_u(x, 10));
 }
 
+// T1 = h + Σ1(e) + Ch(e, f, g) + (K[t] + W[t]);  Ch(e, f, g) = e ? f : g, bit by bit.
+@inline function roundT1(e: v128, f: v128, g: v128, h: v128, kw: usize): v128 {
+  const ch = v128.bitselect(f, g, e);
+  return i32x4.add(i32x4.add(h, bigSigma1(e)), i32x4.add(ch, v128.load(kw)));
+}
+
+// T2 = Σ0(a) + Maj(a, b, c);  Maj = a where a and b agree, else c.
+@inline function roundT2(a: v128, b: v128, c: v128): v128 {
+  const maj = v128.bitselect(c, a, v128.xor(a, b));
+  return i32x4.add(bigSigma0(a), maj);
+}
+
 // Load words 4g … 4g+3 of the block of each of the four messages and transpose them into lanes, byte-swapping
 // (SHA-256 reads big-endian words) in the same shuffles.
 @inline function loadWords(m0: usize, m1: usize, m2: usize, m3: usize, g: usize): void {
@@ -126,13 +138,15 @@ export function hashBatch(
         );
         v128.store(w, x);
       }
+      // K[t] + W[t] for every round at once, off the rounds' dependency chain.
+      for (let t: usize = 0; t < 64; t++) {
+        const w = W_PTR + (t << 4);
+        v128.store(w, i32x4.add(v128.load(w), i32x4.splat(load<u32>(K_PTR + (t << 2)))));
+      }
       let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
       for (let t: usize = 0; t < 64; t++) {
-        const t1 = i32x4.add(
-          i32x4.add(i32x4.add(h, bigSigma1(e)), v128.bitselect(f, g, e)),
-          i32x4.add(i32x4.splat(load<u32>(K_PTR + (t << 2))), v128.load(W_PTR + (t << 4))),
-        );
-        const t2 = i32x4.add(bigSigma0(a), v128.bitselect(c, a, v128.xor(a, b)));
+        const t1 = roundT1(e, f, g, h, W_PTR + (t << 4));
+        const t2 = roundT2(a, b, c);
         h = g;
         g = f;
         f = e;

@@ -1,0 +1,183 @@
+// Image ID: the SHA-256 commitment a receipt binds (docs/image-format.md, "Image ID").
+//
+//   imageId    = SHA-256("zkvm/image-id/v1" ‖ codeRoot ‖ memoryRoot ‖ configHash)
+//   codeRoot   = Merkle root over the instructions (leaf i = hashLeaf(code[4i..4i+4]))
+//   memoryRoot = Merkle root over the 2^20 pages of 4 KiB of the 32-bit address space (leaf = hashLeaf of
+//                the page's 1024 u32le words; absent pages are zero pages, so sparse images hash in time
+//                proportional to their content)
+//   configHash = SHA-256("zkvm/config/v1" ‖ u32le fields: entry, globals, memory limits, functions'
+//                frame layout and signature ids, signatures, call_indirect table)
+//
+// Merkle hashing is the project's (docs/architecture.md): leaf = SHA-256(0x00 ‖ bytes), node =
+// SHA-256(0x01 ‖ l ‖ r). A proof can open one page of initial memory with 20 sibling digests instead of
+// rehashing the image. Not bound: function names, the source map, the embedded WASM copy (they do not
+// change what the program computes).
+//
+// Pure: imports no Node built-in, so the verifier side can compute it in a browser.
+
+import { sha256, sha256Parts } from "../../verifier/sha256.ts";
+import { PROGRAM_VERSION, type Program } from "../program.ts";
+import { INSTR_WORDS } from "../isa.ts";
+
+/** Lower-case hex of the 32-byte image ID. */
+export type ImageId = string & { readonly __brand: "ImageId" };
+
+/** Bytes per page of the memory tree. */
+export const PAGE_BYTES = 4096;
+/** log2(2^32 / PAGE_BYTES): the memory tree covers the whole 32-bit address space. */
+export const MEMORY_TREE_DEPTH = 20;
+
+const LEAF = new Uint8Array([0x00]);
+const NODE = new Uint8Array([0x01]);
+const enc = new TextEncoder();
+const ID_TAG = enc.encode("zkvm/image-id/v1");
+const CONFIG_TAG = enc.encode("zkvm/config/v1");
+
+export const hashNode = (l: Uint8Array, r: Uint8Array): Uint8Array => sha256Parts(NODE, l, r);
+export const hashPage = (page: Uint8Array): Uint8Array => sha256Parts(LEAF, page);
+
+/** emptyMemory[k] = root of a subtree of 2^k zero pages. */
+export const EMPTY_MEMORY_SUBTREE: readonly Uint8Array[] = (() => {
+  const out = [hashPage(new Uint8Array(PAGE_BYTES))];
+  for (let k = 1; k <= MEMORY_TREE_DEPTH; k++) out.push(hashNode(out[k - 1]!, out[k - 1]!));
+  return out;
+})();
+
+export interface ImageIdParts {
+  readonly codeRoot: Uint8Array;
+  readonly memoryRoot: Uint8Array;
+  readonly configHash: Uint8Array;
+  readonly imageId: ImageId;
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = "";
+  for (const x of b) s += x.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** Parses a 64-digit hex image ID (case-insensitive); undefined if malformed. */
+export function parseImageId(s: string): ImageId | undefined {
+  return /^[0-9a-fA-F]{64}$/.test(s) ? (s.toLowerCase() as ImageId) : undefined;
+}
+
+/** Hashes of the pages covered by `segments` (page index → leaf hash). Zero pages hash like absent ones. */
+export function pageLeaves(segments: Program["segments"]): Map<number, Uint8Array> {
+  // Collect the pages any segment touches, then fill each page buffer once.
+  const pages = new Map<number, Uint8Array>();
+  for (const s of segments) {
+    let off = 0;
+    while (off < s.bytes.length) {
+      const addr = s.addr + off;
+      const idx = Math.floor(addr / PAGE_BYTES);
+      const inPage = addr - idx * PAGE_BYTES;
+      const n = Math.min(PAGE_BYTES - inPage, s.bytes.length - off);
+      let page = pages.get(idx);
+      if (page === undefined) {
+        page = new Uint8Array(PAGE_BYTES);
+        pages.set(idx, page);
+      }
+      page.set(s.bytes.subarray(off, off + n), inPage);
+      off += n;
+    }
+  }
+  const leaves = new Map<number, Uint8Array>();
+  for (const [idx, page] of pages) leaves.set(idx, hashPage(page));
+  return leaves;
+}
+
+/** Root of the sparse memory tree given the non-default leaves. */
+export function memoryRoot(leaves: Map<number, Uint8Array>): Uint8Array {
+  let level = leaves;
+  for (let k = 0; k < MEMORY_TREE_DEPTH; k++) {
+    const empty = EMPTY_MEMORY_SUBTREE[k]!;
+    const next = new Map<number, Uint8Array>();
+    for (const idx of level.keys()) {
+      const parent = idx >>> 1;
+      if (next.has(parent)) continue;
+      const l = level.get(parent * 2) ?? empty;
+      const r = level.get(parent * 2 + 1) ?? empty;
+      next.set(parent, hashNode(l, r));
+    }
+    level = next;
+  }
+  return level.get(0) ?? EMPTY_MEMORY_SUBTREE[MEMORY_TREE_DEPTH]!;
+}
+
+/** Merkle root over the instructions, padded to a power of two with all-zero instructions. */
+export function codeRoot(code: Uint32Array): Uint8Array {
+  const n = code.length / INSTR_WORDS;
+  let width = 1;
+  while (width < n) width *= 2;
+  const bytes = new Uint8Array(code.buffer, code.byteOffset, code.byteLength);
+  const leafBytes = INSTR_WORDS * 4;
+  const le = isLittleEndian();
+  let level: Uint8Array[] = [];
+  const zeroLeaf = hashPage(new Uint8Array(leafBytes));
+  for (let i = 0; i < width; i++) {
+    if (i >= n) { level.push(zeroLeaf); continue; }
+    level.push(hashPage(le ? bytes.subarray(i * leafBytes, (i + 1) * leafBytes) : u32le(code.subarray(i * INSTR_WORDS, (i + 1) * INSTR_WORDS))));
+  }
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(hashNode(level[i]!, level[i + 1]!));
+    level = next;
+  }
+  return level[0]!;
+}
+
+function isLittleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+}
+
+function u32le(words: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(words.length * 4);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < words.length; i++) dv.setUint32(4 * i, words[i]! >>> 0, true);
+  return out;
+}
+
+/** Canonical encoding of everything besides code and memory that decides what the program computes. */
+export function configBytes(p: Program): Uint8Array {
+  const w: number[] = [PROGRAM_VERSION, p.code.length / INSTR_WORDS, p.entryPc, p.globalSlots, ...p.globalsInit];
+  w.push(p.memory.initialPages, p.memory.maxPages, p.functions.length);
+  for (const f of p.functions) w.push(f.pc, f.sig, f.paramSlots, f.resultSlots, f.saveSlot, f.frameSlots);
+  w.push(p.signatures.length);
+  const parts: Uint8Array[] = [];
+  const sigBytes = p.signatures.map((s) => enc.encode(s));
+  for (const b of sigBytes) w.push(b.length);
+  w.push(p.table.length, ...Array.from(p.table, (x) => x >>> 0));
+  parts.push(u32le(w), ...sigBytes);
+  let len = 0;
+  for (const q of parts) len += q.length;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const q of parts) { out.set(q, o); o += q.length; }
+  return out;
+}
+
+/** All parts of the image ID of a program. */
+export function imageIdParts(p: Program): ImageIdParts {
+  const code = codeRoot(p.code);
+  const mem = memoryRoot(pageLeaves(p.segments));
+  const config = sha256Parts(CONFIG_TAG, configBytes(p));
+  const id = toHex(sha256Parts(ID_TAG, code, mem, config)) as ImageId;
+  return { codeRoot: code, memoryRoot: mem, configHash: config, imageId: id };
+}
+
+const cache = new WeakMap<Program, ImageId>();
+
+/** The image ID of a program (memoised per Program object; programs are immutable). */
+export function computeImageId(p: Program): ImageId {
+  let id = cache.get(p);
+  if (id === undefined) {
+    id = imageIdParts(p).imageId;
+    cache.set(p, id);
+  }
+  return id;
+}
+
+/** SHA-256 of arbitrary bytes as hex (journal digests and the like). */
+export function sha256Hex(b: Uint8Array): string {
+  return toHex(sha256(b));
+}
