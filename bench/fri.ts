@@ -2,10 +2,11 @@
  * `npm run bench:fri [-- --min 16 --max 20 --arity 2 --queries 43 --pow 16]`: FRI prove / verify times and proof
  * sizes for 2^min..2^max extension evaluations (degree bound = size / blowup).
  */
+import { createHash } from "node:crypto";
 import { P } from "../verifier/field.ts";
 import { Transcript } from "../verifier/transcript.ts";
 import { friShape, verifyFri, encodeFriProof, decodeFriProof } from "../verifier/fri.ts";
-import { DEFAULT_PARAMS, securityBits } from "../verifier/params.ts";
+import { DEFAULT_PARAMS, securityBits, securityTable } from "../verifier/params.ts";
 import { friCommitPhase, friGrindAndQuery, friProof } from "../prover/fri.ts";
 import { evaluate } from "../prover/ntt.ts";
 
@@ -20,7 +21,7 @@ const params = {
   powBits: opt("pow", DEFAULT_PARAMS.powBits),
   logBlowup: opt("blowup", DEFAULT_PARAMS.logBlowup),
 };
-console.log(`params: ${JSON.stringify(params)}`);
+console.log(securityTable({ ...params, zk: true }, 16, 24));
 for (let logN = opt("min", 16); logN <= opt("max", 20); logN++) {
   const logD = logN - params.logBlowup;
   const shape = friShape(params, logD);
@@ -36,7 +37,7 @@ for (let logN = opt("min", 16); logN <= opt("max", 20); logN++) {
   const st = friCommitPhase(t, shape, evals);
   const commitMs = performance.now() - s;
   s = performance.now();
-  const { powNonce, indices } = friGrindAndQuery(t, st);
+  const { powNonce, indices } = friGrindAndQuery(t, st, (m) => createHash("sha256").update(m).digest());
   const powMs = performance.now() - s;
   s = performance.now();
   const proof = friProof(st, powNonce, indices);

@@ -5,7 +5,7 @@
  *   - Merkle commitment of 2^logRows leaves × `columns` values, s;
  * in-thread and on the worker pool (one worker per core). Run with --no-liftoff (the npm script does).
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { evaluate } from "../prover/ntt.ts";
 import { ldeColumns } from "../prover/lde.ts";
 import { MerkleTree } from "../prover/merkle.ts";
@@ -41,19 +41,26 @@ function bestMs(runs: number, f: () => void): number {
   return best;
 }
 
-async function seconds(f: () => unknown): Promise<number> {
+/** Wall seconds, and CPU seconds of the whole process (all threads): on a shared machine wall time includes
+ * waiting for a core, CPU time does not. */
+async function seconds(f: () => unknown): Promise<[number, number]> {
+  const c = process.cpuUsage();
   const t = performance.now();
   await f();
-  return (performance.now() - t) / 1000;
+  const u = process.cpuUsage(c);
+  return [(performance.now() - t) / 1000, (u.user + u.system) / 1e6];
 }
 
 const results: Record<string, number> = {};
-const log = (key: string, value: number, unit: string): void => {
-  results[key] = Number(value.toFixed(unit === "ms" ? 2 : 3));
-  if (!json) console.log(`${key.padEnd(44)} ${value.toFixed(unit === "ms" ? 2 : 3)} ${unit}`);
+const log = (key: string, value: number | [number, number], unit: string): void => {
+  const [wall, cpu] = typeof value === "number" ? [value, undefined] : value;
+  const digits = unit === "ms" ? 2 : 3;
+  results[key] = Number(wall.toFixed(digits));
+  if (cpu !== undefined) results[`${key} cpu`] = Number(cpu.toFixed(digits));
+  if (!json) console.log(`${key.padEnd(44)} ${wall.toFixed(digits)} ${unit}${cpu === undefined ? "" : `  (cpu ${cpu.toFixed(digits)} ${unit}, all threads)`}`);
 };
 
-if (!json) console.log(`cores: ${availableParallelism()}, columns: ${columns}, rows: 2^${logRows}`);
+if (!json) console.log(`cores: ${availableParallelism()}, load average: ${loadavg()[0]!.toFixed(1)}, columns: ${columns}, rows: 2^${logRows}`);
 for (let logN = 16; logN <= 20; logN++) {
   const c = randomColumn(2 ** logN, logN);
   evaluate(c, logN); // warm-up: twiddles + tier-up

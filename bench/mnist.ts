@@ -1,13 +1,13 @@
 // MNIST benchmarks (never run by `npm test`):
 //   npm run bench:mnist -- accuracy [--config exp1] [--epochs N] [--samples N] [--which fixed|float|both]
-//                                   [--state PATH] [--json]
+//                                   [--state PATH] [--until E] [--json]
 //       trains the exact Q16.16 emulator and/or the float64 reference on the real training set with the
 //       same init and sample order, prints test accuracy (10k images) and mean loss per epoch, samples/s.
 //   npm run bench:mnist -- guest [--config exp1] [--batches N] [--json]
 //       runs the training guest in V8 (asc build, VM host functions) for N batches, checks the final weight
 //       hash against the emulator, and reports coprocessor rows (MACs) per training sample and samples/s.
 //   npm run bench:mnist -- vm [--config exp1] [--batches N] [--at G] [--json]
-//       runs the guest in OUR VM (vm/compiler + vm/executor; data placed by cli/mnist/vm-runner.ts) for N
+//       builds the training image with the toolchain (vm/api.ts build, MNIST as --data) and runs it in OUR VM for N
 //       batches starting at global batch G (the emulator trains up to G first, so the state is realistic),
 //       checks the weight hash against the emulator and reports cycles per training sample: the cycles of
 //       the run minus those of the same run with 0 batches (start-up and the two weight hashes).
@@ -21,7 +21,7 @@ import { decodeJournal, encodeInput, type TrainJournal } from "../cli/mnist/gues
 import { loadMnist } from "../cli/mnist/idx.ts";
 import { paramsHash, toHex } from "../cli/mnist/model.ts";
 import { compileGuestForV8, runGuestV8 } from "../cli/mnist/v8-runner.ts";
-import { compileGuestForVm, runGuestVm, withData } from "../cli/mnist/vm-runner.ts";
+import { buildMnistImage, runMnistGuest } from "../cli/mnist/image.ts";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,6 +64,7 @@ async function accuracy(): Promise<void> {
   const samples = Number(arg("samples", "60000"));
   const which = arg("which", "both");
   const state = arg("state", "");
+  const until = Number(arg("until", String(cfg.epochs))); // never train past this epoch (default: the config's)
   const spec = { ...cfg, samples };
   interface Run {
     name: string;
@@ -95,7 +96,7 @@ async function accuracy(): Promise<void> {
   }
   say(`${cfg.name} ${JSON.stringify(cfg.layers)} batch ${cfg.batch} lr ${cfg.lr} seed ${cfg.seed}, ${samples} training samples, ${epochs} epoch(s)`);
   for (const t of runs) {
-    for (let e = t.startEpoch; e < t.startEpoch + epochs; e++) {
+    for (let e = t.startEpoch; e < t.startEpoch + epochs && e < until; e++) {
       const t0 = performance.now();
       const loss = t.trainBatches(e * t.batchesPerEpoch, t.batchesPerEpoch);
       const ms = performance.now() - t0;
@@ -146,24 +147,29 @@ async function vm(): Promise<void> {
   const at = Number(arg("at", "0"));
   const samples = Number(arg("samples", "60000"));
   const spec = { ...cfg, samples };
-  const program = withData(await compileGuestForVm(), packSegments(train, test));
+  const tb = performance.now();
+  const img = await buildMnistImage(packSegments(train, test));
+  const buildMs = performance.now() - tb;
   const em = new FixedTrainer(spec, train);
   if (at > 0) em.trainBatches(0, at);
   const params = Int32Array.from(em.params);
   const req = { mode: "train" as const, ...spec, startBatch: at, params };
-  const base = runGuestVm(program, encodeInput({ ...req, numBatches: 0 }));
+  const base = runMnistGuest(img, { ...req, numBatches: 0 });
   const t0 = performance.now();
-  const r = runGuestVm(program, encodeInput({ ...req, numBatches: batches }));
+  const r = runMnistGuest(img, { ...req, numBatches: batches });
   const ms = performance.now() - t0;
   em.trainBatches(at, batches);
-  const j = decodeJournal(r.journal) as TrainJournal;
+  const j = r.journal as TrainJournal;
   const n = batches * cfg.batch;
+  const cycles = r.cycles ?? 0;
+  const baseCycles = base.cycles ?? 0;
   const out = {
     config: cfg.name, startBatch: at, batches, samplesTrained: n,
     weightHashMatchesEmulator: j.endHash === toHex(paramsHash(em.params)),
-    cyclesPerSample: Math.round((r.cycles - base.cycles) / n), fixedCycles: base.cycles, totalCycles: r.cycles,
+    imageId: img.imageId, buildMs: Math.round(buildMs),
+    cyclesPerSample: Math.round((cycles - baseCycles) / n), fixedCycles: baseCycles, totalCycles: cycles,
     recipeMacsPerSample: Math.round(macsPerSample(cfg.layers, cfg.batch)),
-    vmMillionCyclesPerSecond: Number((r.cycles / ms / 1000).toFixed(1)),
+    vmMillionCyclesPerSecond: Number((cycles / ms / 1000).toFixed(1)),
   };
   if (json) console.log(JSON.stringify(out));
   else for (const [k, v] of Object.entries(out)) console.log(`${k}: ${v}`);

@@ -14,15 +14,16 @@
 import * as F from "../verifier/field.ts";
 import * as E from "../verifier/ext.ts";
 import type { Ext } from "../verifier/ext.ts";
-// Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
-// that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
-// into module-local constants removes that; an esbuild bundle is unaffected either way.
-const { add, sub, mul, inv, pow } = F;
-const { eMulAt } = E;
 import type { Transcript } from "../verifier/transcript.ts";
 import { FRI_SHIFT, INV_TWO, invRootOfUnity, layerGroups, type FriLayerOpening, type FriProof, type FriShape } from "../verifier/fri.ts";
 import { MerkleTree } from "./merkle.ts";
 import { interpolateCoset } from "./ntt.ts";
+
+// Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
+// that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
+// into module-local constants removes that; an esbuild bundle is unaffected either way.
+const { mul, inv, pow } = F;
+const { eMulAt } = E;
 
 export interface FriCommitOptions {
   /**
@@ -45,33 +46,53 @@ export interface FriProverState {
   readonly finalPoly: Uint32Array;
 }
 
-/** x/2 mod p for canonical x (p is odd: halve x or x + p, whichever is even). */
-function half2(x: number): number {
-  return (x & 1) === 0 ? x / 2 : (x + 2013265921) / 2;
+const P = 2013265921;
+const INV_P = 1 / P;
+const W = 11;
+/** s mod p for an integer 0 ≤ s < 2^53 (float quotient off by at most one, corrected). */
+function red(s: number): number {
+  let r = s - Math.floor(s * INV_P) * P;
+  if (r < 0) r += P;
+  else if (r >= P) r -= P;
+  return r;
 }
 
 /**
  * One binary fold of a whole layer: size M → M/2, f'(x²) = (f(x) + f(−x))/2 + β·(f(x) − f(−x))/(2x), x = s·ω_M^i.
  * Returns the new flat vector.
+ *
+ * The hot loop of the FRI prover, written out by hand: d = (f(x) − f(−x))·(1/2x) (4 base products), β·d with β's
+ * coefficients pre-split into 16-bit halves (the exact unreduced-double scheme of verifier/ext.ts `eMulAt`), then
+ * (f(x) + f(−x) + 2·βd)/2 with a single halving. test/fri.test.ts checks it against the coefficient definition.
  */
 export function foldBinary(v: Uint32Array, logM: number, shift: number, beta: Uint32Array): Uint32Array {
   const half = 2 ** (logM - 1);
   const out = new Uint32Array(4 * half);
   const wInv = invRootOfUnity(logM);
-  const d = new Uint32Array(4);
-  let h: number = mul(inv(shift), INV_TWO); // 1/(2x) for i = 0, then times ω^{-1} per step
-  for (let i = 0; i < half; i++) {
-    const lo = 4 * i, hi = 4 * (i + half);
-    const d0 = mul(sub(v[lo]!, v[hi]!), h);
-    const d1 = mul(sub(v[lo + 1]!, v[hi + 1]!), h);
-    const d2 = mul(sub(v[lo + 2]!, v[hi + 2]!), h);
-    const d3 = mul(sub(v[lo + 3]!, v[hi + 3]!), h);
-    d[0] = d0; d[1] = d1; d[2] = d2; d[3] = d3;
-    eMulAt(d, 0, d, 0, beta, 0);
-    out[lo] = add(half2(add(v[lo]!, v[hi]!)), d[0]!);
-    out[lo + 1] = add(half2(add(v[lo + 1]!, v[hi + 1]!)), d[1]!);
-    out[lo + 2] = add(half2(add(v[lo + 2]!, v[hi + 2]!)), d[2]!);
-    out[lo + 3] = add(half2(add(v[lo + 3]!, v[hi + 3]!)), d[3]!);
+  const b0 = beta[0]!, b1 = beta[1]!, b2 = beta[2]!, b3 = beta[3]!;
+  const h0 = b0 >>> 16, l0 = b0 & 0xffff, h1 = b1 >>> 16, l1 = b1 & 0xffff;
+  const h2 = b2 >>> 16, l2 = b2 & 0xffff, h3 = b3 >>> 16, l3 = b3 & 0xffff;
+  let h: number = mul(inv(shift), INV_TWO); // 1/(2x) at i = 0, then times ω^{-1} per step
+  const off = 4 * half;
+  for (let lo = 0; lo < off; lo += 4) {
+    const hi = lo + off;
+    const x0 = v[lo]!, x1 = v[lo + 1]!, x2 = v[lo + 2]!, x3 = v[lo + 3]!;
+    const y0 = v[hi]!, y1 = v[hi + 1]!, y2 = v[hi + 2]!, y3 = v[hi + 3]!;
+    const a0 = mul(x0 >= y0 ? x0 - y0 : x0 - y0 + P, h);
+    const a1 = mul(x1 >= y1 ? x1 - y1 : x1 - y1 + P, h);
+    const a2 = mul(x2 >= y2 ? x2 - y2 : x2 - y2 + P, h);
+    const a3 = mul(x3 >= y3 ? x3 - y3 : x3 - y3 + P, h);
+    const w1 = W * a1, w2 = W * a2, w3 = W * a3;
+    const c0 = red(red(a0 * h0 + w1 * h3 + w2 * h2 + w3 * h1) * 65536 + (a0 * l0 + w1 * l3 + w2 * l2 + w3 * l1));
+    const c1 = red(red(a0 * h1 + a1 * h0 + w2 * h3 + w3 * h2) * 65536 + (a0 * l1 + a1 * l0 + w2 * l3 + w3 * l2));
+    const c2 = red(red(a0 * h2 + a1 * h1 + a2 * h0 + w3 * h3) * 65536 + (a0 * l2 + a1 * l1 + a2 * l0 + w3 * l3));
+    const c3 = red(red(a0 * h3 + a1 * h2 + a2 * h1 + a3 * h0) * 65536 + (a0 * l3 + a1 * l2 + a2 * l1 + a3 * l0));
+    // (x + y + 2c) < 4p; reduce to [0, p) then halve mod p (p odd)
+    const s0 = red(x0 + y0 + 2 * c0), s1 = red(x1 + y1 + 2 * c1), s2 = red(x2 + y2 + 2 * c2), s3 = red(x3 + y3 + 2 * c3);
+    out[lo] = (s0 & 1) === 0 ? s0 / 2 : (s0 + P) / 2;
+    out[lo + 1] = (s1 & 1) === 0 ? s1 / 2 : (s1 + P) / 2;
+    out[lo + 2] = (s2 & 1) === 0 ? s2 / 2 : (s2 + P) / 2;
+    out[lo + 3] = (s3 & 1) === 0 ? s3 / 2 : (s3 + P) / 2;
     h = mul(h, wInv);
   }
   return out;
@@ -122,7 +143,8 @@ export function friCommitPhase(t: Transcript, shape: FriShape, evals: Uint32Arra
   for (let r = 0; r < shape.layerLogArities.length; r++) {
     const k = shape.layerLogArities[r]!;
     const logM = shape.layerLogSizes[r]!;
-    const tree = MerkleTree.commit(groupMatrix(cur, logM, k), 4 << k, 2 ** (logM - k));
+    const matrix = groupMatrix(cur, logM, k);
+    const tree = MerkleTree.commit(matrix, 4 << k, 2 ** (logM - k));
     layers.push({ evals: cur, tree });
     t.absorbDigest("fri/layer", tree.root);
     const beta = t.challengeExt("fri/beta");

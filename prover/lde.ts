@@ -9,7 +9,7 @@
 import { GENERATOR, inv } from "../verifier/field.ts";
 import { kernels, type Kernels } from "./kernels/index.ts";
 import { invalid } from "./kernels/errors.ts";
-import { log2Exact } from "./ntt.ts";
+import { checkShift, log2Exact } from "./ntt.ts";
 
 /** A row-major matrix of canonical elements: row r is data[r·width, (r+1)·width). */
 export interface RowMajorMatrix {
@@ -21,10 +21,6 @@ export interface RowMajorMatrix {
 function checkBlowup(logN: number, logBlowup: number): void {
   if (!Number.isInteger(logBlowup) || logBlowup < 0) invalid(`logBlowup must be a non-negative integer, got ${logBlowup}`);
   log2Exact(2 ** (logN + logBlowup), "LDE size");
-}
-
-function checkShift(shift: number): void {
-  if (!Number.isInteger(shift) || shift <= 0 || shift >= 2013265921) invalid(`coset shift must be a non-zero canonical element, got ${shift}`);
 }
 
 /** What a column given to the batched forms holds. */

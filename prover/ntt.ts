@@ -17,7 +17,8 @@ export function log2Exact(n: number, what = "length"): number {
   return 31 - Math.clz32(n);
 }
 
-function checkShift(shift: number): void {
+/** A coset shift must be a non-zero canonical element; throws InvalidArgument otherwise. */
+export function checkShift(shift: number): void {
   if (!Number.isInteger(shift) || shift <= 0 || shift >= 2013265921) invalid(`coset shift must be a non-zero canonical element, got ${shift}`);
 }
 

@@ -91,11 +91,21 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
   const Q = new Uint32Array(4 * q);
   const main = x.main, aux = x.aux;
 
+  // Per block, the needed rows are transposed once (row by row: sequential reads of whole rows) into column
+  // buffers; reading a column straight from the row-major matrix would touch a new cache line per value.
+  const curCols = new Uint32Array(w * S), nextCols = new Uint32Array(w * S);
+  const transpose = (j0: number, off: number, out: Uint32Array) => {
+    for (let j = 0; j < S; j++) {
+      const row = (((j0 + j) * stride + off) & (N - 1)) * w;
+      for (let c = 0, o = j; c < w; c++, o += S) out[o] = main[row + c]!;
+    }
+  };
   for (let j0 = 0; j0 < q; j0 += S) {
+    transpose(j0, 0, curCols);
+    transpose(j0, nextOff, nextCols);
     const vals = ev.run({
       main(col, next, out) {
-        const off = next ? nextOff : 0;
-        for (let j = 0; j < S; j++) out[j] = main[(((j0 + j) * stride + off) & (N - 1)) * w + col]!;
+        out.set((next ? nextCols : curCols).subarray(col * S, (col + 1) * S));
       },
       aux(col, next, out) {
         const off = next ? nextOff : 0;

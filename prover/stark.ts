@@ -6,7 +6,7 @@
  */
 import type { Air } from "../verifier/air.ts";
 import { symbolicAir, type SymbolicTable } from "../verifier/symbolic.ts";
-import { GENERATOR, P, mul as field_mul, pow, rootOfUnity, inv } from "../verifier/field.ts";
+import { GENERATOR, P, mul as field_mul, rootOfUnity, inv } from "../verifier/field.ts";
 import { eMul, eSub, ePow, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
 import { Transcript } from "../verifier/transcript.ts";
 import {
@@ -14,12 +14,14 @@ import {
   type ProofShape, type StarkParams,
 } from "../verifier/protocol.ts";
 import { deepCoefficients } from "../verifier/deep.ts";
+import { oodConstraintsHold } from "../verifier/stark.ts";
 import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/proof-types.ts";
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
 import { evaluateQuotient, splitQuotient } from "./quotient.ts";
 import { cosetEvaluate } from "./poly.ts";
+import { lde } from "./lde.ts";
 import type { MerkleTree } from "./merkle.ts";
 import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
 import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
@@ -39,7 +41,11 @@ export interface ProveOptions {
   readonly params?: StarkParams;
   /** Refuse to prove below this many conjectured bits (default 100). */
   readonly minSecurityBits?: number;
-  /** Run checkConstraints first and throw a descriptive error if the witness is invalid (default true). */
+  /**
+   * Run checkConstraints (row by row, names the failing constraint and row) before proving. Default: only for
+   * small traces (≤ 2^14 rows in all); larger invalid witnesses are still refused, by the quotient's degree check
+   * (ConstraintFailed) and the LogUp sum check (LogupSumNonZero), just without the row number.
+   */
   readonly check?: boolean;
   /** Use the worker pool for LDEs and Merkle trees (default true; small inputs stay in-thread anyway). */
   readonly workers?: boolean;
@@ -216,10 +222,14 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     const n = cols[0]?.length ?? 0;
     if (cols.length !== sym.tables[t]!.width) throw new ProverError("BadTrace", `${sym.tables[t]!.name}: expected ${sym.tables[t]!.width} columns, got ${cols.length}`);
     if (n < 1 || (n & (n - 1)) !== 0 || cols.some((c) => c.length !== n)) throw new ProverError("BadTrace", `${sym.tables[t]!.name}: columns must share a power-of-two height`);
+    for (const c of cols) {
+      for (let i = 0; i < n; i++) if (c[i]! >= P) throw new ProverError("BadTrace", `${sym.tables[t]!.name}: row ${i} holds ${c[i]}, not a canonical field element`);
+    }
     return Math.log2(n);
   });
   const hooks = opts.testHooks ?? {};
-  if ((opts.check ?? true) && !hooks.allowInvalidWitness) {
+  const totalRows = logHeights.reduce((s, l) => s + 2 ** l, 0);
+  if ((opts.check ?? totalRows <= 1 << 14) && !hooks.allowInvalidWitness) {
     const r = checkConstraints(air, traces, publics);
     if (!r.ok) throw new ProverError(r.kind, r.message);
   }
@@ -264,6 +274,10 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     auxs.push(await commitEvalColumns(cs, shape.logTraceDegree[ti]!, logLde, zk, pool));
     sums.push(a.sum);
   }
+  if (sums.length > 0 && !hooks.allowInvalidWitness) {
+    const total = sums.reduce((a, b) => [0, 1, 2, 3].map((k) => (a[k]! + b[k]!) % P), [0, 0, 0, 0]);
+    if (total.some((v) => v !== 0)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across tables (run checkConstraints for details)");
+  }
   auxs.forEach((a) => { if (a) tr.absorbDigest("aux", a.tree.root); });
   tr.absorbExts("logup/sums", sums);
 
@@ -288,7 +302,9 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
       throw new ProverError("ConstraintFailed", `${t.name}: ${(e as Error).message}`);
     }
     const cols: Uint32Array[] = chunks.flat();
-    if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** logHeights[ti]!)); // DEEP mask R
+    // DEEP mask R: as many random coefficients as the FRI degree bound allows (D − 1), so the linear functionals
+    // of f that FRI's openings reveal are masked whenever D exceeds their number (see docs/proof-system.md).
+    if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
     quotCoeffs.push(cols);
     quots.push(await commitCoeffColumns(cols, logLde, zk, pool));
   }
@@ -310,12 +326,21 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
       quotZ: quotCoeffs[ti]!.map((c) => evalWithPowers(c, pz, len)),
     };
   });
+  if (!hooks.allowInvalidWitness) {
+    let si = 0;
+    sym.tables.forEach((t, ti) => {
+      const s = t.auxWidth > 0 ? sums[si++]! : EXT_ZERO;
+      if (!oodConstraintsHold(t, ood[ti]!, logHeights[ti]!, shape.quotient[ti]!.numChunks, zeta, gamma, publics, challenges, s)) {
+        throw new ProverError("ConstraintFailed", `${t.name}: the trace does not satisfy the constraints (run checkConstraints for the row)`);
+      }
+    });
+  }
   for (const o of ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
 
   lap("ood");
   // 5. DEEP composition on g·H_N
   const lambda = tr.challengeExt("deep");
-  const deep = deepComposition(shape, mains, auxs, quots, ood, zeta, lambda, N);
+  const deep = deepComposition(shape, mainEvals, auxEvals, quotCoeffs, ood, zeta, lambda, N);
   if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[4 * i] = (deep[4 * i]! + 1) % P;
 
   lap("deep");
@@ -339,31 +364,46 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
 }
 
 /** f(x) = (A(x) − a)/(x − ζ) + μ·Σ_t (A_t(x) − b_t)/(x − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it. */
-function deepComposition(shape: ProofShape, mains: Commitment[], auxs: (Commitment | undefined)[], quots: Commitment[], ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number): Uint32Array {
+function deepComposition(
+  shape: ProofShape, mainEvals: readonly Uint32Array[][], auxEvals: readonly (Uint32Array[] | undefined)[], quotCoeffs: readonly Uint32Array[][],
+  ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number,
+): Uint32Array {
   const co = deepCoefficients(shape, ood, lambda);
-  const A = new Uint32Array(4 * N);
-  const At = shape.logHeights.map(() => new Uint32Array(4 * N));
-  const accumulate = (acc: Uint32Array, c: Commitment | undefined, coeffs: readonly Ext[]) => {
-    if (!c) return;
-    const w = c.width, m = c.matrix;
-    const l0 = Uint32Array.from(coeffs.map((l) => l[0]!)), l1 = Uint32Array.from(coeffs.map((l) => l[1]!));
-    const l2 = Uint32Array.from(coeffs.map((l) => l[2]!)), l3 = Uint32Array.from(coeffs.map((l) => l[3]!));
-    // row by row (sequential memory); partial sums of ≤ 2^21 products < 2^31 each stay exact in a double.
-    for (let i = 0; i < N; i++) {
-      let s0 = acc[i]!, s1 = acc[N + i]!, s2 = acc[2 * N + i]!, s3 = acc[3 * N + i]!;
-      const row = i * w;
-      for (let j = 0; j < w; j++) {
-        const v = m[row + j]!;
-        s0 += mulm(l0[j]!, v); s1 += mulm(l1[j]!, v); s2 += mulm(l2[j]!, v); s3 += mulm(l3[j]!, v);
+  const logN = Math.log2(N);
+  // The column combinations are linear, so they are formed where the columns are small — trace columns on
+  // H_{D_t}, quotient columns as coefficients — and only the 4 coordinates of each combination are extended
+  // to g·H_N (NTTs), instead of combining every committed column at all N points.
+  const combine = (cols: readonly Uint32Array[], coeffs: readonly Ext[], len: number, acc: Uint32Array) => {
+    for (let k = 0; k < 4; k++) {
+      const o = k * len;
+      for (let j = 0; j < cols.length; j++) {
+        const c = coeffs[j]![k]!;
+        if (c === 0) continue;
+        const col = cols[j]!;
+        for (let i = 0; i < col.length; i++) {
+          const s = acc[o + i]! + mulm(c, col[i]!);
+          acc[o + i] = s >= P ? s - P : s;
+        }
       }
-      acc[i] = s0 % P; acc[N + i] = s1 % P; acc[2 * N + i] = s2 % P; acc[3 * N + i] = s3 % P;
     }
   };
-  shape.logHeights.forEach((_, t) => {
-    accumulate(At[t]!, mains[t], co.main[t]!);
-    accumulate(At[t]!, auxs[t], co.aux[t]!);
-    for (let i = 0; i < 4 * N; i++) { const s = A[i]! + At[t]![i]!; A[i] = s >= P ? s - P : s; }
-    accumulate(A, quots[t], co.quot[t]!);
+  const A = new Uint32Array(4 * N);
+  const At = shape.logHeights.map((_, t) => {
+    const D = 2 ** shape.logTraceDegree[t]!;
+    const onH = new Uint32Array(4 * D);
+    combine(mainEvals[t]!, co.main[t]!, D, onH);
+    combine(auxEvals[t] ?? [], co.aux[t]!, D, onH);
+    const ext = new Uint32Array(4 * N);
+    for (let k = 0; k < 4; k++) ext.set(lde(onH.slice(k * D, (k + 1) * D), logN - shape.logTraceDegree[t]!, GENERATOR), k * N);
+    const qLen = Math.max(...quotCoeffs[t]!.map((c) => c.length));
+    const qc = new Uint32Array(4 * qLen);
+    combine(quotCoeffs[t]!, co.quot[t]!, qLen, qc);
+    for (let k = 0; k < 4; k++) {
+      const qv = cosetEvaluate(qc.slice(k * qLen, (k + 1) * qLen), logN, GENERATOR);
+      const o = k * N;
+      for (let i = 0; i < N; i++) { const s = A[o + i]! + ext[o + i]! + qv[i]!; A[o + i] = s % P; }
+    }
+    return ext;
   });
   // denominators
   const xs = new Uint32Array(N);

@@ -5,6 +5,7 @@ import { compileWasm } from "../vm/compiler/index.ts";
 import { execute } from "../vm/executor/index.ts";
 import { isVmError, type VmErrorKind } from "../vm/errors.ts";
 import { GuestExit, HostIo, vmErrorKindOfWasmTrap, wasmHostImports } from "../vm/host-io.ts";
+import { executeWasm } from "../vm/wasm-engine/index.ts";
 
 export type Outcome =
   | { status: "exit"; exitCode: number; journal: string }
@@ -43,6 +44,17 @@ export function runInV8(wasm: Uint8Array, input: Uint8Array): Outcome {
     if (e instanceof GuestExit) return { status: "exit", exitCode: e.code, journal: hex(io.journal.bytes()) };
     if (isVmError(e)) return { status: "trap", kind: e.kind, message: e.message };
     return { status: "trap", kind: vmErrorKindOfWasmTrap(e) ?? "HostError", message: String((e as Error).message) };
+  }
+}
+
+/** The product's reference engine (vm/wasm-engine), on an image made of the compiled program + its WASM. */
+export function runInWasmEngine(wasm: Uint8Array, input: Uint8Array): Outcome {
+  try {
+    const r = executeWasm({ program: compileWasm(wasm), wasm }, input, { log: () => {} });
+    return { status: "exit", exitCode: r.exitCode, journal: hex(r.journal) };
+  } catch (e) {
+    if (isVmError(e)) return { status: "trap", kind: e.kind, message: e.message };
+    throw e;
   }
 }
 

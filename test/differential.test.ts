@@ -3,7 +3,7 @@
 // `npm run fuzz:vm` runs many more seeds.
 import { describe, expect, it } from "vitest";
 import { generateWat, Rng } from "./differential-gen.ts";
-import { runInV8, runInVm, sameOutcome, watToWasm } from "./differential-harness.ts";
+import { runInV8, runInVm, runInWasmEngine, sameOutcome, watToWasm } from "./differential-harness.ts";
 
 const MIN_CYCLES = 200_000; // rows; every instruction is 1–4 rows, so well over 10^5 instructions
 const MIN_PROGRAMS = 120;
@@ -33,6 +33,21 @@ describe("VM vs V8 on random programs", () => {
     expect(outcomes.exit ?? 0).toBeGreaterThan(programs * 0.6);
     expect(Object.keys(outcomes).filter((k) => k !== "exit").length).toBeGreaterThanOrEqual(3);
     expect(outcomes.HostError).toBeUndefined();
+  });
+
+  it("the product's reference engine (vm/wasm-engine, `--engine wasm`) agrees with the VM too", () => {
+    const mismatches: number[] = [];
+    let traps = 0;
+    for (let seed = 10_001; seed <= 10_060; seed++) {
+      const wasm = watToWasm(generateWat(seed));
+      const input = new Uint8Array([seed & 255, 1, 2, 3]);
+      const vm = runInVm(wasm, input);
+      const ref = runInWasmEngine(wasm, input);
+      if (ref.status === "trap") traps++;
+      if (!sameOutcome(vm, ref) || !sameOutcome(ref, runInV8(wasm, input))) mismatches.push(seed);
+    }
+    expect(mismatches).toEqual([]);
+    expect(traps).toBeGreaterThan(0);
   });
 
   it("detects a mismatch when one engine differs (the comparison can fail)", () => {

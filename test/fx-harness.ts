@@ -3,7 +3,10 @@
 // and instantiates it in V8 with the reference implementations of the zkvm intrinsics
 // (vm/intrinsics.ts), so the tests exercise exactly the integer code a guest runs.
 
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 import * as intrinsics from "../vm/intrinsics.ts";
@@ -72,16 +75,39 @@ export interface FxModule {
 export const SCRATCH = 1 << 20;
 export const SCRATCH_BYTES = 1 << 20;
 
+const ASC_ARGS = ["fx-entry.ts", "--runtime", "stub", "-O3", "--outFile", "fx.wasm"];
+
+/**
+ * Compiles the test module. The result is cached on disk under a hash of every source, so the several
+ * fx test files (separate vitest workers) pay for one asc run, never for a stale one.
+ */
 export async function compileFx(): Promise<Uint8Array> {
   const files: Record<string, string> = {
     "fx-entry.ts": ENTRY,
     "fx.ts": readFileSync(SDK + "fx.ts", "utf8"),
     "intrinsics.ts": readFileSync(SDK + "intrinsics.ts", "utf8"),
   };
+  const hash = createHash("sha256").update(JSON.stringify([files, ASC_ARGS])).digest("hex").slice(0, 24);
+  const dir = join(tmpdir(), "zkvm-fx-test");
+  const path = join(dir, `${hash}.wasm`);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    // not cached yet
+  }
+  const wasm = await runAsc(files);
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${process.pid}`;
+  writeFileSync(tmp, wasm);
+  renameSync(tmp, path); // atomic: a concurrent reader never sees half a file
+  return wasm;
+}
+
+async function runAsc(files: Record<string, string>): Promise<Uint8Array> {
   const out: Record<string, Uint8Array | string> = {};
   let stderr = "";
   const { error } = await asc.main(
-    ["fx-entry.ts", "--runtime", "stub", "-O3", "--outFile", "fx.wasm"],
+    ASC_ARGS,
     {
       readFile: (name: string) => (name in files ? files[name]! : null),
       writeFile: (name: string, data: Uint8Array | string) => { out[name] = data; },
@@ -120,7 +146,7 @@ export async function instantiateFx(wasm: Uint8Array): Promise<FxModule> {
       },
     },
   };
-  const { instance } = await WebAssembly.instantiate(wasm, imports);
+  const instance = await WebAssembly.instantiate(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), imports);
   const ex = instance.exports as unknown as FxModule;
   memory = ex.memory;
   const needPages = (SCRATCH + SCRATCH_BYTES) / 65536 - memory.buffer.byteLength / 65536;

@@ -206,6 +206,44 @@ describe("multi-openings", () => {
     });
   });
 
+  it("random tampering (bit flips, dropped/duplicated/reordered digests, moved indices) is always rejected", () => {
+    const rt = rng(2024);
+    let checked = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const idx = randomIndices(rt, h, 1 + Math.floor(rt() * 12));
+      const proof = tree.openMulti(idx).map((d) => d.slice());
+      const lh = leafHashes(idx);
+      let i2 = idx.slice();
+      let p2: Uint8Array[] = proof;
+      let l2 = lh.map((d) => d.slice());
+      const kind = Math.floor(rt() * 5);
+      if (kind === 0 && proof.length > 0) {
+        const d = Math.floor(rt() * proof.length);
+        p2[d]![Math.floor(rt() * 32)]! ^= 1 << Math.floor(rt() * 8);
+      } else if (kind === 1) {
+        l2[Math.floor(rt() * l2.length)]![Math.floor(rt() * 32)]! ^= 1 << Math.floor(rt() * 8);
+      } else if (kind === 2 && proof.length > 0) {
+        const d = Math.floor(rt() * proof.length);
+        p2 = proof.filter((_, j) => j !== d);
+      } else if (kind === 3 && proof.length > 0) {
+        const d = Math.floor(rt() * proof.length);
+        p2 = [...proof.slice(0, d), proof[d]!, ...proof.slice(d)];
+      } else {
+        // Move one index to a position not already opened.
+        const j = Math.floor(rt() * i2.length);
+        let v = Math.floor(rt() * h);
+        while (i2.includes(v)) v = Math.floor(rt() * h);
+        i2[j] = v;
+        const order = i2.map((x, q) => [x, q] as const).sort((a, b) => a[0] - b[0]);
+        i2 = order.map(([x]) => x);
+        l2 = order.map(([, q]) => l2[q]!);
+      }
+      expect(verifyMultiProof(tree.root, tree.depth, i2, l2, p2)).toBe(false);
+      checked++;
+    }
+    expect(checked).toBe(300);
+  });
+
   it("openMulti rejects bad index sets with typed errors", () => {
     for (const bad of [[], [5, 5], [6, 5], [h], [-1], [1.5]]) {
       let kind = "";

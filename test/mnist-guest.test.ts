@@ -10,7 +10,7 @@ import { decodeJournal, encodeInput, type GuestRequest, JournalError, type Train
 import { loadMnist } from "../cli/mnist/idx.ts";
 import { paramsHash, toHex } from "../cli/mnist/model.ts";
 import { compileGuestForV8, GUEST_TEST_EXPORTS, runGuestV8 } from "../cli/mnist/v8-runner.ts";
-import { compileGuestForVm, runGuestVm, withData } from "../cli/mnist/vm-runner.ts";
+import { buildMnistImage, runMnistGuest } from "../cli/mnist/image.ts";
 import { subset } from "../cli/mnist/idx.ts";
 import { VmError } from "../vm/errors.ts";
 
@@ -126,23 +126,26 @@ describe("training guest in V8 vs the Q16.16 emulator", () => {
   });
 });
 
-describe("training guest in our VM (compiler + executor)", () => {
-  it("gives the emulator's weight hash and loss, and the same journal as V8", async () => {
-    const small = packSegments(subset(train, 512), subset(test, 64));
-    const program = withData(await compileGuestForVm(), small);
+describe("training image built by the toolchain (zkvm build --data), both engines", () => {
+  it("VM and wasm engines give the emulator's weight hash and loss, and the V8 harness's journal", async () => {
+    const img = await buildMnistImage(packSegments(subset(train, 512), subset(test, 64)));
     const spec = { layers: [784, 16, 10], batch: 16, lrRaw: 13107, seed: 11, samples: 512 };
-    const input = encodeInput({ mode: "train", ...spec, startBatch: 30, numBatches: 3 }); // crosses epoch 0 → 1
-    const r = runGuestVm(program, input);
-    expect(r.exitCode).toBe(0);
-    const j = decodeJournal(r.journal) as TrainJournal;
+    const req: GuestRequest = { mode: "train", ...spec, startBatch: 30, numBatches: 3 }; // crosses epoch 0 → 1
+    const vm = runMnistGuest(img, req, "vm");
+    const wasm = runMnistGuest(img, req, "wasm");
+    const j = vm.journal as TrainJournal;
     const em = new FixedTrainer(spec, train);
     const res = em.trainBatches(30, 3);
     expect(j.endHash).toBe(toHex(paramsHash(em.params)));
     expect(j.meanLossRaw).toBe(BigInt(res.meanLossRaw));
-    const v8 = await runGuestV8(guest, input, segments);
-    expect(Buffer.from(v8.journal).equals(Buffer.from(r.journal))).toBe(true);
-    // Cost: coprocessor rows dominate; CPU overhead stays a fraction of them.
-    expect(r.cycles).toBeGreaterThan(v8.dotRows + v8.axpyRows);
+    expect(Buffer.from(wasm.journalBytes).equals(Buffer.from(vm.journalBytes))).toBe(true);
+    const v8 = await runGuestV8(guest, encodeInput(req), segments);
+    expect(Buffer.from(v8.journal).equals(Buffer.from(vm.journalBytes))).toBe(true);
+    // Cost: coprocessor rows dominate; the CPU rows around them are a small fraction.
+    expect(vm.cycles!).toBeGreaterThan(v8.dotRows + v8.axpyRows);
+    // Evaluation mode through the toolchain too.
+    const ev = runMnistGuest(img, { mode: "eval", layers: spec.layers, batch: 0, lrRaw: 0, seed: 0, samples: 64, startBatch: 0, numBatches: 0, params: em.params }, "vm");
+    expect((ev.journal as EvalJournal).correct).toBe(evaluateFixed(spec.layers, em.params, test, 64));
   });
 });
 

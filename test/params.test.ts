@@ -63,8 +63,8 @@ describe("STARK parameters", () => {
   });
 
   it("encodes every field for the transcript and prints a table", () => {
-    expect([...encodeParams(DEFAULT_PARAMS)]).toEqual([2, 43, 2, 3, 16, 1]);
-    const variants = [P({}), P({ zk: false }), P({ powBits: 17 }), P({ logFinalLen: 2 }), P({ logFoldingArity: 3 }), P({ numQueries: 44 }), P({ logBlowup: 3 })];
+    expect([...encodeParams(DEFAULT_PARAMS)]).toEqual([2, 43, 3, 3, 16, 1]);
+    const variants = [P({}), P({ zk: false }), P({ powBits: 17 }), P({ logFinalLen: 2 }), P({ logFoldingArity: 2 }), P({ numQueries: 44 }), P({ logBlowup: 3 })];
     expect(new Set(variants.map((v) => encodeParams(v).join(","))).size).toBe(variants.length);
     const table = securityTable(DEFAULT_PARAMS, 20, 24);
     expect(table.split("\n").length).toBe(2 + 5);

@@ -163,3 +163,18 @@ describe("cheating provers", () => {
     expect(kindOf(verify(fibonacciAir, other.bytes, base.publics, TEST_OPTS))).toBe("OodMismatch");
   });
 });
+
+describe("honest prover input checks", () => {
+  it("refuses non-canonical cells, bad shapes and unbalanced buses without the row-by-row check", async () => {
+    const f = fibonacciTrace(5);
+    f.traces[0]![0]![3] = P;
+    await expect(prove(fibonacciAir, f.traces, f.publics, TEST_OPTS)).rejects.toMatchObject({ kind: "BadTrace" });
+    await expect(prove(fibonacciAir, [[new Uint32Array(6), new Uint32Array(6)]], [0, 0, 0], TEST_OPTS)).rejects.toMatchObject({ kind: "BadTrace" });
+    const m = mulBusTrace(6, 4);
+    m.traces[1]![3]![0]! += 1;
+    await expect(prove(mulBusAir, m.traces, m.publics, { ...TEST_OPTS, check: false })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
+    const g = fibonacciTrace(6);
+    g.traces[0]![1]![9] = 77;
+    await expect(prove(fibonacciAir, g.traces, g.publics, { ...TEST_OPTS, check: false })).rejects.toMatchObject({ kind: "ConstraintFailed" });
+  });
+});

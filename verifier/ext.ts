@@ -15,6 +15,7 @@
 import { VerifierError } from "./errors.ts";
 import * as F from "./field.ts";
 import type { Fe } from "./field.ts";
+
 // Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
 // that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
 // into module-local constants removes that; an esbuild bundle is unaffected either way.

@@ -31,21 +31,21 @@
  *   friVerifyQueries(shape, proof, ch, initialValues)           (throws VerifierError)
  * or `verifyFri(...)` doing both and returning a result value.
  */
-import { VerifierError } from "./errors.ts";
+import { VerifierError, toErrorInfo, type VerifierErrorInfo } from "./errors.ts";
 import * as F from "./field.ts";
 import * as E from "./ext.ts";
 import type { Ext } from "./ext.ts";
-// Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
-// that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
-// into module-local constants removes that; an esbuild bundle is unaffected either way.
-const { GENERATOR, add, sub, mul, inv, pow, rootOfUnity } = F;
-const { eMulAt } = E;
 import { hashLeaf, verifyMultiProof } from "./merkle.ts";
 import { validateDomain, type StarkParams } from "./params.ts";
 import { isValidNonce } from "./pow.ts";
 import type { Transcript } from "./transcript.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
-import { toErrorInfo, type VerifierErrorInfo } from "./errors.ts";
+
+// Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
+// that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
+// into module-local constants removes that; an esbuild bundle is unaffected either way.
+const { GENERATOR, add, sub, mul, inv, pow, rootOfUnity } = F;
+const { eMulAt } = E;
 
 /** The coset shift of the LDE / FRI input domain. */
 export const FRI_SHIFT = GENERATOR;
@@ -232,7 +232,7 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
   const Q = ch.indices.length;
   if (Q !== shape.numQueries) throw new VerifierError("QueryCount", `FRI: ${Q} query indices, expected ${shape.numQueries}`);
   if (initialValues.length !== Q) throw new VerifierError("QueryCount", `FRI: ${initialValues.length} initial values for ${Q} queries`);
-  let pos = ch.indices.slice();
+  const pos = ch.indices.slice();
   let vals = new Uint32Array(4 * Q);
   initialValues.forEach((v, q) => {
     if (!(v instanceof Uint32Array) || v.length < 4) throw new VerifierError("Internal", `FRI: initial value ${q} is not an extension element`);
@@ -281,7 +281,6 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
     if (!eqAt(y, 0, vals, 4 * q))
       throw new VerifierError("FriFinalDegree", `FRI final polynomial disagrees with the last layer at query ${q}: the committed function is not of degree < 2^${shape.logDegree}`);
   }
-  pos = [];
 }
 
 export type FriResult = { readonly ok: true; readonly indices: readonly number[] } | { readonly ok: false; readonly error: VerifierErrorInfo };

@@ -52,13 +52,15 @@ const JOHNSON_M = 3;
 
 /**
  * Defaults: rate 1/4, 43 queries + 16 bits of grinding → 43·2 + 16 = 102, so conjectured = min(124 − logLde, 102) − 1
- * = 101 for an LDE up to 2^22 and 100 at 2^23 (the field term takes over above that). Arity 4 halves the Merkle
- * layers of arity 2; final polynomial of 8 coefficients.
+ * = 101 for an LDE up to 2^22 and 100 at 2^23 (the field term takes over above that). Folding arity 8: at 2^20
+ * extension evaluations (bench/fri.ts, 43 queries) the FRI proof is 144 KB at arity 2, 77 KB at arity 4, 60 KB at
+ * arity 8 and 60 KB at arity 16, with the fewest layers (Merkle hashing) to verify at 8–16. Final polynomial of 8
+ * coefficients.
  */
 export const DEFAULT_PARAMS: StarkParams = Object.freeze({
   logBlowup: 2,
   numQueries: 43,
-  logFoldingArity: 2,
+  logFoldingArity: 3,
   logFinalLen: 3,
   powBits: 16,
   zk: true,

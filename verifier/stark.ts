@@ -13,7 +13,7 @@
  * 11. anything unexpected becomes `Internal` — never an exception to the caller.
  */
 import type { Air } from "./air.ts";
-import { symbolicAir, type SymbolicAir } from "./symbolic.ts";
+import { symbolicAir, type SymbolicAir, type SymbolicTable } from "./symbolic.ts";
 import { VerifierError, ensure, toErrorInfo, type VerifierErrorInfo } from "./errors.ts";
 import { GENERATOR, P, mul, pow, rootOfUnity } from "./field.ts";
 import { eAdd, eEq, eMul, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
@@ -28,7 +28,7 @@ import { deepAt, deepCoefficients } from "./deep.ts";
 import { Transcript } from "./transcript.ts";
 import { hashLeaf, verifyMultiProof } from "./merkle.ts";
 import { friVerifyCommitPhase, friVerifyQueries, type FriProof } from "./fri.ts";
-import type { CommitmentOpening, StarkProof } from "./proof-types.ts";
+import type { CommitmentOpening, StarkProof, TableOodValues } from "./proof-types.ts";
 
 export type VerifyResult = { readonly ok: true; readonly securityBits: number } | { readonly ok: false; readonly error: VerifierErrorInfo };
 
@@ -85,32 +85,10 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   let sumIdx = 0;
   const sums: Ext[] = [];
   sym.tables.forEach((t, ti) => {
-    const o = proof.ood[ti]!;
-    const logN = logHeights[ti]!;
     const logupSum = t.auxWidth > 0 ? proof.logupSums[sumIdx++]! : EXT_ZERO;
     if (t.auxWidth > 0) sums.push(logupSum);
-    const auxExt = (vals: Ext[]) => Array.from({ length: t.auxWidth }, (_, c) => recombine(vals.slice(4 * c, 4 * c + 4)));
-    const nodeVals = evalNodes(t, {
-      mainCur: o.mainZ, mainNext: o.mainZw, auxCur: auxExt(o.auxZ), auxNext: auxExt(o.auxZw),
-      periodic: t.periodic.map((p) => periodicAt(p, logN, zeta)),
-      publics, challenges, logupSum,
-    });
-    const vinv = inverseVanishingAt(zeta, logN);
-    let lhs = extOf(0);
-    let g = extOf(1);
-    for (const c of t.constraints) {
-      lhs = eAdd(lhs, eMul(eMul(g, nodeVals[c.node]!), vinv[c.domain]));
-      g = eMul(g, gamma);
-    }
-    const q = shape.quotient[ti]!;
-    let rhs = extOf(0);
-    const zn = ePow(zeta, 2 ** logN);
-    let zc = extOf(1);
-    for (let c = 0; c < q.numChunks; c++) {
-      rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
-      zc = eMul(zc, zn);
-    }
-    ensure(eEq(lhs, rhs), "OodMismatch", `table ${t.name}: constraints at ζ do not match the quotient`);
+    const ok = oodConstraintsHold(t, proof.ood[ti]!, logHeights[ti]!, shape.quotient[ti]!.numChunks, zeta, gamma, publics, challenges, logupSum);
+    ensure(ok, "OodMismatch", `table ${t.name}: constraints at ζ do not match the quotient`);
   });
 
   // 8. DEEP + FRI
@@ -151,6 +129,37 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
     const total = sums.reduce((a, b) => eAdd(a, b), extOf(0));
     ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables do not add up to zero");
   }
+}
+
+/**
+ * The DEEP-ALI identity of one table at ζ: Σ_k γ^k·C_k(ζ)/V_k(ζ) = Σ_c ζ^{c·n}·Q_c(ζ). Also used by the prover as
+ * a last check of its own witness before it spends the FRI work.
+ */
+export function oodConstraintsHold(
+  t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
+  publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
+): boolean {
+  const auxExt = (vals: Ext[]) => Array.from({ length: t.auxWidth }, (_, c) => recombine(vals.slice(4 * c, 4 * c + 4)));
+  const nodeVals = evalNodes(t, {
+    mainCur: o.mainZ, mainNext: o.mainZw, auxCur: auxExt(o.auxZ), auxNext: auxExt(o.auxZw),
+    periodic: t.periodic.map((p) => periodicAt(p, logN, zeta)),
+    publics, challenges, logupSum,
+  });
+  const vinv = inverseVanishingAt(zeta, logN);
+  let lhs = extOf(0);
+  let g = extOf(1);
+  for (const c of t.constraints) {
+    lhs = eAdd(lhs, eMul(eMul(g, nodeVals[c.node]!), vinv[c.domain]));
+    g = eMul(g, gamma);
+  }
+  let rhs = extOf(0);
+  const zn = ePow(zeta, 2 ** logN);
+  let zc = extOf(1);
+  for (let c = 0; c < numChunks; c++) {
+    rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
+    zc = eMul(zc, zn);
+  }
+  return eEq(lhs, rhs);
 }
 
 /** Σ_k X^k·v_k: an extension column committed as 4 base coordinate columns, opened at an extension point. */

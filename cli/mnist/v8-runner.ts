@@ -1,7 +1,7 @@
 // Runs the training guest in V8 with JS host functions for the zkvm imports, sharing their exact
 // semantics with the VM (vm/intrinsics.ts for dot/axpy/sha256_compress, vm/host-io.ts for input,
-// journal and abort). This is how the guest is tested against the emulator independently of the
-// toolchain; it also counts coprocessor rows (the Σ n of DOT/AXPY calls, i.e. MACs executed).
+// journal and abort). It tests the guest against the emulator independently of the toolchain's build
+// (cli/mnist/image.ts is the real path), and counts coprocessor rows (Σ n of DOT/AXPY calls = MACs).
 //
 // Data segments: the guest is compiled against guests/mnist-train/harness-sdk, whose dataPtr asks
 // the host; the host appends the segment above the current memory (memory.grow) the first time it is

@@ -30,30 +30,20 @@ export const MIN: i32 = i32.MIN_VALUE;
 // ---------------------------------------------------------------------------------------------------
 // Traps
 
-/**
- * Stops the guest with FixedPointOverflow. Multiplying the two largest values is an fxmul whose result
- * cannot fit i32, so the instruction itself raises the typed trap with this pc; `unreachable` tells the
- * compiler that control never comes back.
- */
-// @ts-ignore: decorator
-@inline function overflow(): void {
-  fxmul(i32.MAX_VALUE, i32.MAX_VALUE);
-  unreachable();
-}
-
-/** Narrows an exact i64 result to i32, trapping FixedPointOverflow if it does not fit. */
-// @ts-ignore: decorator
-@inline function fit(v: i64): i32 {
-  if (v != <i64><i32>v) overflow();
-  return <i32>v;
-}
+// Every overflow check below ends in `fxmul(MAX, TRAP + id)`: for any id ≥ 1 the product exceeds the
+// range, so the instruction itself raises the typed FixedPointOverflow trap, in both engines. It is
+// written out at each check with a distinct id (a shared helper, or identical trap blocks that the
+// optimizer would merge, would all report one place), so the trap's pc maps to the source line of the
+// operation that overflowed, and the id in the message ("2147483647 * 65538") names it: 1 fromInt,
+// 2 add, 3 sub, 4 neg, 5 abs, 6 div, 7 exp. `unreachable` tells the compiler control never comes back.
+const TRAP: i32 = 0x10000;
 
 // ---------------------------------------------------------------------------------------------------
 // Conversions
 
 /** n as Q16.16; n must be in [−32768, 32767] (else FixedPointOverflow). */
 export function fromInt(n: i32): i32 {
-  if (n < -32768 || n > 32767) overflow();
+  if (n < -32768 || n > 32767) { fxmul(MAX, TRAP + 1); unreachable(); }
   return n << 16;
 }
 
@@ -74,26 +64,26 @@ export function toIntRound(x: i32): i32 {
 export function add(a: i32, b: i32): i32 {
   const s = a + b;
   // Signed overflow happened iff both operands have the sign opposite to the wrapped sum.
-  if (((a ^ s) & (b ^ s)) < 0) overflow();
+  if (((a ^ s) & (b ^ s)) < 0) { fxmul(MAX, TRAP + 2); unreachable(); }
   return s;
 }
 
 /** a − b; FixedPointOverflow if the difference leaves the range. */
 export function sub(a: i32, b: i32): i32 {
   const s = a - b;
-  if (((a ^ b) & (a ^ s)) < 0) overflow();
+  if (((a ^ b) & (a ^ s)) < 0) { fxmul(MAX, TRAP + 3); unreachable(); }
   return s;
 }
 
 /** −x; FixedPointOverflow for x = MIN. */
 export function neg(x: i32): i32 {
-  if (x == i32.MIN_VALUE) overflow();
+  if (x == i32.MIN_VALUE) { fxmul(MAX, TRAP + 4); unreachable(); }
   return -x;
 }
 
 /** |x|; FixedPointOverflow for x = MIN. */
 export function abs(x: i32): i32 {
-  if (x == i32.MIN_VALUE) overflow();
+  if (x == i32.MIN_VALUE) { fxmul(MAX, TRAP + 5); unreachable(); }
   return x < 0 ? -x : x;
 }
 
@@ -156,12 +146,13 @@ export function div(a: i32, b: i32): i32 {
   // den = 0 makes this i64 division trap DivideByZero.
   let q = num / den;
   if (num < 0 && q * den != num) q--; // floor, not truncation
-  return fit(q);
+  if (q != <i64><i32>q) { fxmul(MAX, TRAP + 6); unreachable(); }
+  return <i32>q;
 }
 
 /** √x rounded half up; aborts for x < 0. The result is at most 181.02 (raw 11863283). */
 export function sqrt(x: i32): i32 {
-  if (x < 0) abort("fx.sqrt: negative argument");
+  if (x < 0) throw new Error("fx.sqrt: negative argument");
   if (x == 0) return 0;
   const n: u64 = <u64>x << 16; // √(x/2^16)·2^16 = √(x·2^16)
   // Newton's method from above converges monotonically to floor(√n).
@@ -251,7 +242,7 @@ const EXP_MIN: i32 = -772243; // ≈ −11.78355, the smallest x with round(e^x�
 
 /** e^x, correctly rounded (see header); FixedPointOverflow for x > EXP_MAX (≈ ln 32768). */
 export function exp(x: i32): i32 {
-  if (x > EXP_MAX) overflow();
+  if (x > EXP_MAX) { fxmul(MAX, TRAP + 7); unreachable(); }
   if (x < EXP_MIN) return 0;
   const m = expParts(x);
   const s = <u64>(46 - expK); // Q62·2^k → Q16; k ∈ [−17, 14] here, so s ∈ [32, 63]
@@ -285,7 +276,7 @@ const INV8: u64 = 0x2000000000000000;
  * the latter by its alternating series to t^8/8 (truncation < 2^−66).
  */
 export function ln(x: i32): i32 {
-  if (x <= 0) abort("fx.ln: argument must be positive");
+  if (x <= 0) throw new Error("fx.ln: argument must be positive");
   const n = 31 - <i32>clz(x);
   const m = <u64>x << <u64>(63 - n); // Q63, [2^63, 2^64)
   const j = <i32>((m >> 56) & 127);
@@ -398,7 +389,7 @@ export function argmax(xp: usize, n: i32, sx: i32 = 1): i32 {
  * Never traps for n ≤ 2^16 (aborts for n > 2^16 or n < 0).
  */
 export function softmax(xp: usize, outp: usize, n: i32): void {
-  if (n < 0 || n > 65536) abort("fx.softmax: length must be in [0, 65536]");
+  if (n < 0 || n > 65536) throw new Error("fx.softmax: length must be in [0, 65536]");
   if (n == 0) return;
   let m = load<i32>(xp);
   for (let i = 1; i < n; i++) m = max(m, load<i32>(xp + (<usize>i << 2)));
@@ -456,7 +447,7 @@ export class Rng {
 
   /** Uniform integer in [0, bound), unbiased (rejection of the short last interval); bound ≥ 1. */
   below(bound: u32): u32 {
-    if (bound == 0) abort("fx.Rng.below: bound must be positive");
+    if (bound == 0) throw new Error("fx.Rng.below: bound must be positive");
     const threshold: u32 = (<u32>0 - bound) % bound; // 2^32 mod bound
     let r = this.nextU32();
     while (r < threshold) r = this.nextU32();

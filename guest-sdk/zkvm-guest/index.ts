@@ -141,3 +141,7 @@ export function dataLen(name: string): usize {
 
 // ---------------------------------------------------------------------------------------------------
 // Further modules of the SDK (fixed point, coprocessor intrinsics) are re-exported below.
+
+// Q16.16 fixed point: `import { fx } from "zkvm-guest"` (asc 0.28 has no `export * as`, hence two lines).
+import * as fx from "./fx";
+export { fx };

@@ -8,7 +8,7 @@ import { coeffLogLength, evaluateColumns, ldeColumns, type RowMajorMatrix } from
 import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { invalid } from "../kernels/errors.ts";
-import { log2Exact } from "../ntt.ts";
+import { checkShift, log2Exact } from "../ntt.ts";
 import { sharedPool, type WorkerPool } from "./pool.ts";
 import type { LdeTask, SubtreeTask } from "./tasks.ts";
 
@@ -40,6 +40,7 @@ export async function ldeColumnsParallel(
   const logN = log2Exact(columns[0]!.length);
   if (!Number.isInteger(logBlowup) || logBlowup < 0) invalid(`logBlowup must be a non-negative integer, got ${logBlowup}`);
   log2Exact(2 ** (logN + logBlowup), "LDE size");
+  checkShift(shift);
   columns.forEach((c, i) => {
     if (c.length !== 2 ** logN) invalid(`column ${i} has ${c.length} rows, column 0 has ${2 ** logN}`);
   });
@@ -58,6 +59,7 @@ export async function evaluateColumnsParallel(
   log2Exact(2 ** logN, "2^logN");
   const logC = coeffLogLength(coeffs);
   if (logC > logN) invalid(`a column of 2^${logC} coefficients does not fit 2^${logN} points`);
+  checkShift(shift);
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
   if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) return evaluateColumns(coeffs, logN, shift);
   return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift);

@@ -104,6 +104,54 @@ export function memoryRoot(leaves: Map<number, Uint8Array>): Uint8Array {
   return level.get(0) ?? EMPTY_MEMORY_SUBTREE[MEMORY_TREE_DEPTH]!;
 }
 
+/** An opening of one page of initial memory against the memory root (siblings from the leaf up). */
+export interface PageOpening {
+  readonly pageIndex: number;
+  readonly page: Uint8Array;
+  readonly siblings: readonly Uint8Array[];
+}
+
+/** Opens page `pageIndex` (address pageIndex · PAGE_BYTES) of a program's initial memory. */
+export function openMemoryPage(segments: Program["segments"], pageIndex: number): PageOpening {
+  if (!Number.isInteger(pageIndex) || pageIndex < 0 || pageIndex >= 2 ** MEMORY_TREE_DEPTH) throw new RangeError(`page index ${pageIndex} outside the address space`);
+  const page = new Uint8Array(PAGE_BYTES);
+  const lo = pageIndex * PAGE_BYTES;
+  for (const s of segments) {
+    const a = Math.max(lo, s.addr);
+    const b = Math.min(lo + PAGE_BYTES, s.addr + s.bytes.length);
+    if (a < b) page.set(s.bytes.subarray(a - s.addr, b - s.addr), a - lo);
+  }
+  const siblings: Uint8Array[] = [];
+  let level = pageLeaves(segments);
+  let idx = pageIndex;
+  for (let k = 0; k < MEMORY_TREE_DEPTH; k++) {
+    const empty = EMPTY_MEMORY_SUBTREE[k]!;
+    siblings.push(level.get(idx ^ 1) ?? empty);
+    const next = new Map<number, Uint8Array>();
+    for (const i of level.keys()) {
+      const parent = i >>> 1;
+      if (!next.has(parent)) next.set(parent, hashNode(level.get(parent * 2) ?? empty, level.get(parent * 2 + 1) ?? empty));
+    }
+    level = next;
+    idx >>>= 1;
+  }
+  return { pageIndex, page, siblings };
+}
+
+/** Checks a page opening against a memory root (what a verifier holding only the root does). */
+export function verifyMemoryPage(root: Uint8Array, o: PageOpening): boolean {
+  if (o.page.length !== PAGE_BYTES || o.siblings.length !== MEMORY_TREE_DEPTH) return false;
+  if (!Number.isInteger(o.pageIndex) || o.pageIndex < 0 || o.pageIndex >= 2 ** MEMORY_TREE_DEPTH) return false;
+  let h = hashPage(o.page);
+  let idx = o.pageIndex;
+  for (const sib of o.siblings) {
+    if (sib.length !== 32) return false;
+    h = idx & 1 ? hashNode(sib, h) : hashNode(h, sib);
+    idx >>>= 1;
+  }
+  return h.length === root.length && h.every((b, i) => b === root[i]);
+}
+
 /** Merkle root over the instructions, padded to a power of two with all-zero instructions. */
 export function codeRoot(code: Uint32Array): Uint8Array {
   const n = code.length / INSTR_WORDS;

@@ -9,6 +9,9 @@ export {
   MEMORY_TREE_DEPTH,
   PAGE_BYTES,
   EMPTY_MEMORY_SUBTREE,
+  openMemoryPage,
+  verifyMemoryPage,
+  type PageOpening,
   type ImageId,
   type ImageIdParts,
 } from "./image-id.ts";

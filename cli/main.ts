@@ -1,0 +1,45 @@
+// The `zkvm` command (bin/zkvm.js runs this file through tsx). Each command lives in cli/commands/ as a
+// yargs CommandModule over the library API; to add one (prove, verify, train, ...), write its module
+// and append it to COMMANDS. Output and error conventions: cli/output.ts and docs/cli.md.
+
+import yargs, { type CommandModule } from "yargs";
+import { hideBin } from "yargs/helpers";
+import { demoCommand, newCommand } from "./commands/project.ts";
+import { buildCommand, executeCommand, inspectCommand } from "./commands/toolchain.ts";
+import { EXIT, reportError, UsageError } from "./output.ts";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, inspectCommand, newCommand, demoCommand];
+
+export async function main(argv: string[]): Promise<void> {
+  const wantsJson = argv.includes("--json");
+  let cli = yargs(argv)
+    .scriptName("zkvm")
+    .usage("$0 <command> [options]")
+    .strict()
+    .demandCommand(1, "give a command (zkvm --help lists them)")
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      // Usage errors (unknown option, missing argument): one line (or JSON), never yargs' stack.
+      if (err !== undefined && err !== null && !(err instanceof UsageError)) reportError(err, wantsJson);
+      else reportError(new UsageError(msg ?? err?.message ?? "invalid arguments"), wantsJson);
+      if (!wantsJson) process.stderr.write("(zkvm --help for usage)\n");
+      process.exitCode = err && !(err instanceof UsageError) ? process.exitCode : EXIT.usage;
+      throw new HandledFailure();
+    });
+  for (const c of COMMANDS) cli = cli.command(c);
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (!(e instanceof HandledFailure)) reportError(e, wantsJson);
+  }
+}
+
+/** Thrown from yargs' fail hook to stop parsing once the error has been reported. */
+class HandledFailure extends Error {}
+
+await main(hideBin(process.argv));
