@@ -11,13 +11,16 @@
 //       batches starting at global batch G (the emulator trains up to G first, so the state is realistic),
 //       checks the weight hash against the emulator and reports cycles per training sample: the cycles of
 //       the run minus those of the same run with 0 batches (start-up and the two weight hashes).
+//   npm run bench:mnist -- eval [--config exp1] [--state PATH] [--test-samples M] [--json]
+//       evaluates the emulator's checkpoint PATH.fixed.json (from `accuracy --state PATH`) IN THE VM
+//       (evaluation mode of the guest) on the test set and checks the count against the emulator.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { CONFIGS, isConfigName, macsPerSample, type TrainConfig } from "../cli/mnist/config.ts";
 import { packSegments } from "../cli/mnist/dataset.ts";
 import { evaluateFixed, FixedTrainer } from "../cli/mnist/fixed-reference.ts";
 import { evaluateFloat, FloatTrainer } from "../cli/mnist/float-reference.ts";
-import { decodeJournal, encodeInput, type TrainJournal } from "../cli/mnist/guest-io.ts";
+import { decodeJournal, encodeInput, type EvalJournal, type TrainJournal } from "../cli/mnist/guest-io.ts";
 import { loadMnist } from "../cli/mnist/idx.ts";
 import { paramsHash, toHex } from "../cli/mnist/model.ts";
 import { compileGuestForV8, runGuestV8 } from "../cli/mnist/v8-runner.ts";
@@ -176,4 +179,25 @@ async function vm(): Promise<void> {
   if (!out.weightHashMatchesEmulator) process.exitCode = 1;
 }
 
-await (cmd === "guest" ? guest() : cmd === "vm" ? vm() : accuracy());
+async function evalInVm(): Promise<void> {
+  const state = arg("state", "");
+  const count = Number(arg("test-samples", "10000"));
+  const ck = loadCheckpoint(state === "" ? undefined : `${state}.fixed.json`, Number(arg("samples", "60000")));
+  const params = ck === undefined ? new FixedTrainer({ ...cfg, samples: cfg.batch }, train).params : Int32Array.from(ck.params);
+  const img = await buildMnistImage(packSegments(train, test));
+  const t0 = performance.now();
+  const r = runMnistGuest(img, { mode: "eval", layers: cfg.layers, batch: 0, lrRaw: 0, seed: 0, samples: count, startBatch: 0, numBatches: 0, params });
+  const ms = performance.now() - t0;
+  const j = r.journal as EvalJournal;
+  const emulator = evaluateFixed(cfg.layers, params, test, count);
+  const out = {
+    config: cfg.name, trainedEpochs: ck?.epoch ?? 0, modelHash: j.startHash, evaluated: j.evaluated,
+    testAccuracy: (100 * j.correct) / j.evaluated, matchesEmulator: j.correct === emulator,
+    cyclesPerTestImage: Math.round((r.cycles ?? 0) / count), vmMs: Math.round(ms),
+  };
+  if (json) console.log(JSON.stringify(out));
+  else for (const [k, v] of Object.entries(out)) console.log(`${k}: ${v}`);
+  if (!out.matchesEmulator) process.exitCode = 1;
+}
+
+await (cmd === "guest" ? guest() : cmd === "vm" ? vm() : cmd === "eval" ? evalInVm() : accuracy());

@@ -7,6 +7,7 @@
 import { loadavg } from "node:os";
 import { prove } from "../prover/stark.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
+import { closeQuotientPool } from "../prover/quotient-parallel.ts";
 import { verify } from "../verifier/stark.ts";
 import { wideAir, wideTrace } from "../prover/examples/wide.ts";
 import { DEFAULT_PARAMS, type StarkParams } from "../verifier/protocol.ts";
@@ -67,3 +68,4 @@ for (const logN of sizes) {
 }
 clearInterval(timer);
 await closeSharedPool();
+await closeQuotientPool();

@@ -57,8 +57,41 @@ function extMulTo(o: Uint32Array, a: Uint32Array, b: Uint32Array): void {
   o[3] = (mulm(a0, b3) + mulm(a1, b2) + mulm(a2, b1) + mulm(a3, b0)) % P;
 }
 
+/** Unreduced sums of γ-coordinate-half × value products (see evaluateQuotient). */
+interface LazyAcc {
+  hi: Float64Array;
+  lo: Float64Array;
+  terms: number;
+}
+/** 2^46·(LAZY_TERMS) and 2^47·(LAZY_TERMS) must stay below 2^53. */
+const LAZY_TERMS = 60;
+
+/** acc += hi·2^16 + lo (mod p), then clears the lazy sums. */
+function flushLazy(lz: LazyAcc, acc: Uint32Array, S: number): void {
+  if (lz.terms === 0) return;
+  const hi = lz.hi, lo = lz.lo;
+  for (let i = 0; i < 4 * S; i++) {
+    // (hi mod p)·2^16 < 2^47, + lo < 2^53, + acc < 2^31: exact
+    acc[i] = (((hi[i]! % P) * 65536 + lo[i]! + acc[i]!) % P);
+    hi[i] = 0;
+    lo[i] = 0;
+  }
+  lz.terms = 0;
+}
+
 /** Q on g·H_q, coordinate-major (4·q). */
 export function evaluateQuotient(x: QuotientInputs): Uint32Array {
+  const q = 2 ** x.shape.logQuotientDomain;
+  const Q = new Uint32Array(4 * q);
+  evaluateQuotientRange(x, 0, q, Q);
+  return Q;
+}
+
+/**
+ * Q at the points J ∈ [from, to) of g·H_q, written into Q (coordinate-major over all q points). `to − from` must
+ * be a multiple of min(BLOCK, q). The worker pool (prover/quotient-parallel.ts) calls this on disjoint ranges.
+ */
+export function evaluateQuotientRange(x: QuotientInputs, from: number, to: number, Q: Uint32Array): void {
   const t = x.table;
   const { logN, logQuotientDomain: logQ } = x.shape;
   const n = 2 ** logN, q = 2 ** logQ, N = 2 ** x.logLde;
@@ -72,12 +105,14 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
   // Vanishing-polynomial factors on g·H_q.
   const wq = rootOfUnity(logQ);
   const omegaInvN = inv(rootOfUnity(logN));
-  const xs = new Uint32Array(q);
-  xs[0] = g;
-  for (let j = 1; j < q; j++) xs[j] = mul(xs[j - 1]!, wq);
+  // xs[J − from] = g·ω_q^J for J in the range
+  const len = to - from;
+  const xs = new Uint32Array(len);
+  xs[0] = mul(g, pow(wq, from));
+  for (let j = 1; j < len; j++) xs[j] = mul(xs[j - 1]!, wq);
   const r = q / n;
   const zvals = new Uint32Array(r);
-  for (let j = 0; j < r; j++) zvals[j] = sub(pow(xs[j]!, n), 1);
+  for (let j = 0; j < r; j++) zvals[j] = sub(pow(mul(g, pow(wq, j)), n), 1);
   const zinv = batchInverse(zvals);
   const domains = new Set(t.constraints.map((c) => c.domain));
   const firstInv = domains.has("first") ? batchInverse(xs.map((v) => sub(v, 1))) : undefined;
@@ -86,10 +121,12 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
   const gammas = extPowers(x.gamma, t.constraints.length);
   const outputs = t.constraints.map((c) => c.node);
   const S = Math.min(BLOCK, q);
+  if (len % S !== 0 || from % S !== 0) throw new RangeError("quotient range must be aligned to the block size");
   const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
   const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
-  const Q = new Uint32Array(4 * q);
   const main = x.main, aux = x.aux;
+  const mkLazy = (): LazyAcc => ({ hi: new Float64Array(4 * S), lo: new Float64Array(4 * S), terms: 0 });
+  const lazy = { every: mkLazy(), transition: mkLazy(), first: mkLazy(), last: mkLazy() };
 
   // Per block, the needed rows are transposed once (row by row: sequential reads of whole rows) into column
   // buffers; reading a column straight from the row-major matrix would touch a new cache line per value.
@@ -100,7 +137,7 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
       for (let c = 0, o = j; c < w; c++, o += S) out[o] = main[row + c]!;
     }
   };
-  for (let j0 = 0; j0 < q; j0 += S) {
+  for (let j0 = from; j0 < to; j0 += S) {
     transpose(j0, 0, curCols);
     transpose(j0, nextOff, nextCols);
     const vals = ev.run({
@@ -123,18 +160,28 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
       },
     });
     for (const a of Object.values(accs)) a.fill(0);
+    for (const d of Object.values(lazy)) { d.hi.fill(0); d.lo.fill(0); d.terms = 0; }
     t.constraints.forEach((c, k) => {
       const v = vals[c.node]!;
       const acc = accs[c.domain];
       const gk = gammas[k]!;
       if (v.length === S) {
+        // Base-valued constraint: γ^k·C_k accumulated without modular reduction. Each coordinate g of γ^k is split
+        // into 16-bit halves; g_hi·v < 2^46 and g_lo·v < 2^47, so up to LAZY_TERMS products per half stay exact in
+        // a double before `flushLazy` reduces them into `acc`.
+        const lz = lazy[c.domain];
+        if (lz.terms === LAZY_TERMS) flushLazy(lz, acc, S);
+        lz.terms++;
         for (let kk = 0; kk < 4; kk++) {
           const gc = gk[kk]!;
           if (gc === 0) continue;
+          const ghi = gc >>> 16, glo = gc & 0xffff;
           const o = kk * S;
+          const hi = lz.hi, lo = lz.lo;
           for (let j = 0; j < S; j++) {
-            const s = acc[o + j]! + mulm(gc, v[j]!);
-            acc[o + j] = s >= P ? s - P : s;
+            const x = v[j]!;
+            hi[o + j] += ghi * x;
+            lo[o + j] += glo * x;
           }
         }
       } else {
@@ -149,12 +196,14 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
         }
       }
     });
+    for (const d of ["every", "transition", "first", "last"] as const) flushLazy(lazy[d], accs[d], S);
     for (let j = 0; j < S; j++) {
       const J = j0 + j;
+      const L = J - from;
       const zi = zinv[J % r]!;
-      const tr = lastInv ? mul(sub(xs[J]!, omegaInvN), zi) : 0;
-      const fi = firstInv ? firstInv[J]! : 0;
-      const li = lastInv ? lastInv[J]! : 0;
+      const tr = lastInv ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
+      const fi = firstInv ? firstInv[L]! : 0;
+      const li = lastInv ? lastInv[L]! : 0;
       for (let kk = 0; kk < 4; kk++) {
         const o = kk * S + j;
         const v = (mulm(accs.every[o]!, zi) + mulm(accs.transition[o]!, tr) + mulm(accs.first[o]!, fi) + mulm(accs.last[o]!, li)) % P;
@@ -162,7 +211,6 @@ export function evaluateQuotient(x: QuotientInputs): Uint32Array {
       }
     }
   }
-  return Q;
 }
 
 /**

@@ -19,7 +19,9 @@ import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
-import { evaluateQuotient, splitQuotient } from "./quotient.ts";
+import { splitQuotient } from "./quotient.ts";
+import { evaluateQuotientParallel, deepParallel } from "./quotient-parallel.ts";
+import type { DeepTerm } from "./deep-range.ts";
 import { cosetEvaluate } from "./poly.ts";
 import { lde } from "./lde.ts";
 import type { MerkleTree } from "./merkle.ts";
@@ -30,7 +32,7 @@ import { commitParallel, ldeColumnsParallel } from "./workers/parallel.ts";
 import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSalts } from "./random.ts";
 import { batchInvertExt } from "./logup-trace.ts";
-import { mulm as mulmImported, mulInto } from "./vec-eval.ts";
+import { mulm as mulmImported } from "./vec-eval.ts";
 import type { FriProof } from "../verifier/fri.ts";
 
 const mul: (a: number, b: number) => number = field_mul;
@@ -290,10 +292,10 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
     const logupSum = t.auxWidth > 0 ? sums[sumIdx++]! : EXT_ZERO;
-    const Q = evaluateQuotient({
+    const Q = await evaluateQuotientParallel({
       table: t, shape: shape.quotient[ti]!, logLde, main: mains[ti]!.matrix, aux: auxs[ti]?.matrix,
       publics, challenges, logupSum, gamma,
-    });
+    }, opts.workers !== false);
     let chunks: Uint32Array[][];
     try {
       const qs = shape.quotient[ti]!;
@@ -340,7 +342,7 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   lap("ood");
   // 5. DEEP composition on g·H_N
   const lambda = tr.challengeExt("deep");
-  const deep = deepComposition(shape, mainEvals, auxEvals, quotCoeffs, ood, zeta, lambda, N);
+  const deep = await deepComposition(opts.workers !== false, shape, mainEvals, auxEvals, quotCoeffs, ood, zeta, lambda, N);
   if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[4 * i] = (deep[4 * i]! + 1) % P;
 
   lap("deep");
@@ -364,10 +366,10 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
 }
 
 /** f(x) = (A(x) − a)/(x − ζ) + μ·Σ_t (A_t(x) − b_t)/(x − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it. */
-function deepComposition(
-  shape: ProofShape, mainEvals: readonly Uint32Array[][], auxEvals: readonly (Uint32Array[] | undefined)[], quotCoeffs: readonly Uint32Array[][],
+async function deepComposition(
+  useWorkers: boolean, shape: ProofShape, mainEvals: readonly Uint32Array[][], auxEvals: readonly (Uint32Array[] | undefined)[], quotCoeffs: readonly Uint32Array[][],
   ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number,
-): Uint32Array {
+): Promise<Uint32Array> {
   const co = deepCoefficients(shape, ood, lambda);
   const logN = Math.log2(N);
   // The column combinations are linear, so they are formed where the columns are small — trace columns on
@@ -405,45 +407,9 @@ function deepComposition(
     }
     return ext;
   });
-  // denominators
-  const xs = new Uint32Array(N);
-  const w = rootOfUnity(Math.log2(N));
-  let x: number = GENERATOR;
-  for (let i = 0; i < N; i++) { xs[i] = x; x = mul(x, w); }
-  const invDen = (pt: Ext) => {
-    const d = new Uint32Array(4 * N);
-    for (let i = 0; i < N; i++) {
-      d[i] = (xs[i]! - pt[0]! + P) % P;
-      d[N + i] = pt[1] === 0 ? 0 : P - pt[1]!;
-      d[2 * N + i] = pt[2] === 0 ? 0 : P - pt[2]!;
-      d[3 * N + i] = pt[3] === 0 ? 0 : P - pt[3]!;
-    }
-    batchInvertExt(d, N);
-    return d;
-  };
-  const out = new Uint32Array(4 * N);
-  const addTerm = (num: Uint32Array, sub: Ext, scale: Ext | undefined, den: Uint32Array) => {
-    // den ← (num − sub)·den·scale, then out += den (coordinate-major, vectorised multiplies)
-    for (let k = 0; k < 4; k++) {
-      const o = k * N, sk = sub[k]!;
-      for (let i = 0; i < N; i++) { const s = num[o + i]! - sk; num[o + i] = s < 0 ? s + P : s; }
-    }
-    const prod = new Uint32Array(4 * N);
-    mulInto(prod, num, den, N);
-    if (scale) {
-      const sc = new Uint32Array(4 * N);
-      for (let k = 0; k < 4; k++) sc.fill(scale[k]!, k * N, (k + 1) * N);
-      mulInto(prod, prod.slice(), sc, N);
-    }
-    for (let k = 0; k < 4; k++) {
-      const o = k * N;
-      for (let i = 0; i < N; i++) { const s = out[4 * i + k]! + prod[o + i]!; out[4 * i + k] = s >= P ? s - P : s; }
-    }
-  };
-  addTerm(A, co.a, undefined, invDen(zeta));
-  shape.logHeights.forEach((l, t) => {
-    addTerm(At[t]!, co.b[t]!, co.mu, invDen(eMul(zeta, extOf(rootOfUnity(l)))));
-  });
+  const terms: DeepTerm[] = [{ num: A, sub: co.a, point: zeta, scale: undefined }];
+  shape.logHeights.forEach((l, t) => terms.push({ num: At[t]!, sub: co.b[t]!, point: eMul(zeta, extOf(rootOfUnity(l))), scale: co.mu }));
+  const out = await deepParallel(terms, logN, useWorkers);
   return out;
 }
 

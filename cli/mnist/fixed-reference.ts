@@ -79,6 +79,8 @@ export interface BatchRangeResult {
 /** Stateful emulator: holds the parameters, trains global batches in order. */
 export class FixedTrainer {
   readonly params: Int32Array;
+  /** Operations (a layer's forward, gradient, back-prop, or the update) that needed the BigInt path. */
+  bigIntFallbacks = 0;
   private readonly offs: LayerOffsets[];
   private readonly schedule: Schedule;
   private readonly logB: number;
@@ -156,6 +158,7 @@ export class FixedTrainer {
     const out = this.acts[l]!;
     const bound = o.nIn * maxAbs(a) * maxAbs(p, o.w, o.b) + maxAbs(p, o.b, o.b + o.nOut) * 65536;
     const fast = bound < EXACT;
+    if (!fast) this.bigIntFallbacks++;
     for (let b = 0; b < B; b++) {
       const ab = b * o.nIn;
       for (let j = 0; j < o.nOut; j++) {
@@ -184,7 +187,9 @@ export class FixedTrainer {
     const gr = this.grads;
     const shiftW = 16 + this.logB;
     const maxD = maxAbs(d);
-    if (B * maxAbs(a) * maxD < EXACT) {
+    const fastW = B * maxAbs(a) * maxD < EXACT;
+    if (!fastW) this.bigIntFallbacks++;
+    if (fastW) {
       const acc = this.scratch;
       const n = o.nIn * o.nOut;
       acc.fill(0, 0, n);
@@ -223,6 +228,7 @@ export class FixedTrainer {
     const aPrev = this.acts[l - 1]!;
     const dPrev = this.deltas[l - 1]!;
     const fast = o.nOut * maxAbs(d) * maxAbs(p, o.w, o.b) < EXACT;
+    if (!fast) this.bigIntFallbacks++;
     const acc = this.scratch;
     for (let b = 0; b < B; b++) {
       const ab = b * o.nIn;
@@ -257,6 +263,7 @@ export class FixedTrainer {
     const g = this.grads;
     const a = -this.spec.lrRaw;
     const fast = this.spec.lrRaw * maxAbs(g) < EXACT;
+    if (!fast) this.bigIntFallbacks++;
     for (let i = 0; i < p.length; i++) {
       const t = fast ? rnd(a * g[i]!, 16) : rndBig(BigInt(a) * BigInt(g[i]!), 16);
       fitI32(t, "update step");

@@ -183,6 +183,12 @@ export function sqrt(x: i32): i32 {
   return ah * bh + (lh >> 32) + (hl >> 32) + (mid >> 32);
 }
 
+/** floor(a·b / 2^32) for b < 2^32 (the result must be < 2^64): two products instead of four. */
+// @ts-ignore: decorator
+@inline function mulHi32(a: u64, b: u64): u64 {
+  return (a >> 32) * b + (((a & 0xffffffff) * b) >> 32);
+}
+
 /** floor(a·b / 2^62) for Q62 operands (the result must be < 2^64). */
 // @ts-ignore: decorator
 @inline function mulQ62(a: u64, b: u64): u64 {
@@ -216,7 +222,7 @@ let expK: i32 = 0;
  *
  * x·log2(e) = k + f (k integer, f ∈ [0, 1)), f = j/64 + g (j < 64, g < 1/64); 2^f = 2^(j/64) · e^(g·ln 2)
  * with 2^(j/64) from a table and e^u, u = g·ln2 < 2^−6.5, by a degree-7 Taylor polynomial
- * (truncation < 2^−66).
+ * (truncation < 2^−66) in Horner form.
  */
 function expParts(x: i32): u64 {
   const xi = <i64>x;
@@ -226,9 +232,11 @@ function expParts(x: i32): u64 {
   const j = <i32>(f >> 52);
   const g = (f & ((<u64>1 << 52) - 1)) << 6; // Q64
   const u = mulHi(g, LN2_Q64); // Q64, < 2^57.5
-  let s = INV_FACT6 + mulHi(u, INV_FACT7);
-  s = INV_FACT5 + mulHi(u, s);
-  s = INV_FACT4 + mulHi(u, s);
+  // The innermost Horner levels need only 32 bits (their error is scaled by u^5 < 2^−32): Q32 steps.
+  const u32 = u >> 32;
+  let s32 = (INV_FACT6 >> 32) + ((u32 * (INV_FACT7 >> 32)) >> 32);
+  s32 = (INV_FACT5 >> 32) + ((u32 * s32) >> 32);
+  let s = INV_FACT4 + mulHi32(u, s32);
   s = INV_FACT3 + mulHi(u, s);
   s = INV_FACT2 + mulHi(u, s);
   const em1 = u + mulHi(mulHi(u, u), s); // e^u − 1, Q64
@@ -282,10 +290,12 @@ export function ln(x: i32): i32 {
   const j = <i32>((m >> 56) & 127);
   const d = (m & ((<u64>1 << 56) - 1)) << 1; // m − (1 + j/128), Q64
   const t = j == 0 ? d : mulHi(d, unchecked(RECIP_TABLE[j])); // Q64, < 2^57
-  let q = INV7 - mulHi(t, INV8);
-  q = INV6 - mulHi(t, q);
-  q = INV5 - mulHi(t, q);
-  q = INV4 - mulHi(t, q);
+  // The innermost levels need only 32 bits (their error is scaled by t^5 < 2^−35): Q32 steps.
+  const t32 = t >> 32;
+  let q32 = (INV7 >> 32) - ((t32 * (INV8 >> 32)) >> 32);
+  q32 = (INV6 >> 32) - ((t32 * q32) >> 32);
+  q32 = (INV5 >> 32) - ((t32 * q32) >> 32);
+  let q = INV4 - mulHi32(t, q32);
   q = INV3 - mulHi(t, q);
   q = INV2 - mulHi(t, q);
   const l1p = t - mulHi(mulHi(t, t), q); // ln(1 + t), Q64

@@ -6,10 +6,9 @@
 // bare import `zkvm-guest` to guest-sdk/zkvm-guest/index.ts for a guest anywhere on disk), and
 // --memoryBase above the data segments. A guest folder's asconfig.json is deliberately ignored.
 
-import asc from "assemblyscript/asc";
-import { promises as fs } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { BuildError } from "./errors.ts";
 
 /** guest-sdk/ of this checkout: the directory that contains `zkvm-guest/index.ts`. */
@@ -31,8 +30,6 @@ const OUT = "zkvm-guest-out.wasm";
 export async function compileAssemblyScript(entryFile: string, opts: AscOptions): Promise<AscResult> {
   const abs = resolve(entryFile);
   const baseDir = dirname(abs);
-  const outputs = new Map<string, Uint8Array | string>();
-  let diagnostics = "";
   const argv = [
     basename(abs),
     "--baseDir", baseDir,
@@ -46,41 +43,63 @@ export async function compileAssemblyScript(entryFile: string, opts: AscOptions)
     "--noColors",
     "--outFile", OUT,
   ];
-  let result;
-  try {
-    result = await asc.main(argv, {
-      readFile: async (name: string, dir: string) => {
-        try {
-          return await fs.readFile(resolve(dir, name), "utf8");
-        } catch {
-          return null;
-        }
-      },
-      writeFile: (name: string, data: Uint8Array | string) => {
-        outputs.set(name, data);
-      },
-      listFiles: async (dir: string, base: string) => {
-        try {
-          return (await fs.readdir(resolve(base, dir))).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
-        } catch {
-          return null;
-        }
-      },
-      stdout: { write: () => true } as never,
-      stderr: { write: (s: string | Uint8Array) => { diagnostics += typeof s === "string" ? s : new TextDecoder().decode(s); return true; } } as never,
-    });
-  } catch (e) {
-    throw new BuildError("AscError", `AssemblyScript compiler failed: ${(e as Error)?.message ?? String(e)}`, diagnostics);
+  const reply = await runAscWorker(argv);
+  if (reply.error !== null) {
+    const first = firstDiagnostic(reply.diagnostics);
+    throw new BuildError("AscError", `AssemblyScript: ${first ?? reply.error}`, reply.diagnostics.trim());
   }
-  if (result.error) {
-    const first = firstDiagnostic(diagnostics);
-    throw new BuildError("AscError", `AssemblyScript: ${first ?? result.error.message}`, diagnostics.trim());
-  }
+  const outputs = new Map(Object.entries(reply.outputs));
   const wasm = outputs.get(OUT);
   const map = outputs.get(`${OUT}.map`);
   if (!(wasm instanceof Uint8Array) || map === undefined) throw new BuildError("InternalError", "asc produced no output");
   const mapText = typeof map === "string" ? map : new TextDecoder().decode(map);
   return { wasm, sourceMap: stripSourcesContent(mapText) };
+}
+
+interface WorkerReply {
+  readonly outputs: Record<string, Uint8Array | string>;
+  readonly diagnostics: string;
+  readonly error: string | null;
+}
+
+/** asc in a worker thread (vm/build/asc-worker.mjs explains why): one per process, started on first use,
+ * unref'd so it never keeps the process alive, restarted if it dies. */
+let worker: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
+
+function ascWorker(): Worker {
+  if (worker !== undefined) return worker;
+  // execArgv []: V8 flags such as --no-liftoff are refused in a worker's execArgv, and no loader is needed.
+  const w = new Worker(new URL("./asc-worker.mjs", import.meta.url), { execArgv: [] });
+  w.unref();
+  w.on("message", (m: WorkerReply & { id: number }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    p?.resolve(m);
+  });
+  const fail = (why: string): void => {
+    worker = undefined;
+    for (const p of pending.values()) p.reject(new BuildError("AscError", `AssemblyScript compiler failed: ${why}`));
+    pending.clear();
+  };
+  w.on("error", (e) => fail(e.message));
+  w.on("exit", (code) => fail(`worker exited with code ${code}`));
+  worker = w;
+  return w;
+}
+
+function runAscWorker(argv: string[]): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    const w = ascWorker();
+    // While a build is pending the worker must keep the process alive; unref again when idle.
+    w.ref();
+    const done = (): void => { if (pending.size === 0) w.unref(); };
+    pending.set(id, { resolve: (r) => { resolve(r); done(); }, reject: (e) => { reject(e); done(); } });
+    w.postMessage({ id, argv });
+  });
 }
 
 /** First "ERROR ..." diagnostic with its location line, as one line. */

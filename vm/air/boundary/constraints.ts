@@ -1,0 +1,40 @@
+// BOUNDARY table (docs/vm-air.md §5.3), prototype for the frame-stack space only: one row per touched slot,
+// strictly increasing addresses (so no slot is initialised twice), producing the init record (addr, 0, 0)
+// and consuming the final record (addr, fin, fin_ts) on the MEM bus.
+// Prototype limit: every slot starts at 0 (no globals; the design takes globals from a public GLOBALS bus).
+import type { TableAir } from "../../../verifier/air.ts";
+import { BUS } from "../buses.ts";
+
+export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6 } as const;
+export const BOUNDARY_WIDTH = 7;
+/** Slots are < 2^25 (executor maxSlots), so the gap's high limb is < 2^9. */
+export const GAP_HI_BITS = 9;
+
+/**
+ * `gapHiBits` is the width of the gap's high limb (9 for slots < 2^25). Tests build a weakened variant (16) to
+ * show that the narrow check is what rejects a descending pair.
+ */
+export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS): TableAir {
+  return {
+  name: "boundary",
+  width: BOUNDARY_WIDTH,
+  eval(b) {
+    const C = BOUNDARY_COLS;
+    const isReal = b.col(C.isReal), addr = b.col(C.addr);
+    const g0 = b.col(C.g0), g1 = b.col(C.g1);
+    const nReal = b.next(C.isReal);
+    b.assertBool(isReal, "boundary/isReal-bool");
+    b.whenTransition().assertZero(nReal.mul(b.constant(1).sub(isReal)), "boundary/real-prefix");
+    // strictly increasing: addr' − addr − 1 = g0 + 2^16·g1, g0 16-bit, g1 9-bit. A plain pair of 16-bit
+    // limbs would cover every field element and check nothing (soundness.md: range check too wide).
+    b.whenTransition().assertZero(nReal.mul(b.next(C.addr).sub(addr).sub(1).sub(g0).sub(g1.mul(65536))), "boundary/sorted");
+    b.send(BUS.RANGE, [g0], nReal, 1);
+    b.send(BUS.RANGE, [g1], nReal, 1);
+    b.send(BUS.RANGE, [g1.mul(2 ** (16 - gapHiBits))], nReal, 1);
+    b.send(BUS.MEM, [addr, 0, 0, 0], isReal, 1);
+    b.receive(BUS.MEM, [addr, b.col(C.fin0), b.col(C.fin1), b.col(C.finTs)], isReal, 1);
+  },
+  };
+}
+
+export const boundaryTable: TableAir = makeBoundaryTable();

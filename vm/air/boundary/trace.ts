@@ -1,0 +1,32 @@
+// BOUNDARY trace: one row per touched slot, sorted, with its final value/timestamp and the gap limbs.
+import type { MemCell } from "../cpu/trace.ts";
+import { BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS } from "./constraints.ts";
+
+export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array): Uint32Array[] {
+  const addrs = [...memory.keys()].sort((a, b) => a - b);
+  let n = 4;
+  while (n < addrs.length) n *= 2;
+  const cols = Array.from({ length: BOUNDARY_WIDTH }, () => new Uint32Array(n));
+  addrs.forEach((a, i) => {
+    const cell = memory.get(a)!;
+    cols[C.isReal]![i] = 1;
+    cols[C.addr]![i] = a;
+    cols[C.fin0]![i] = cell.v & 0xffff;
+    cols[C.fin1]![i] = cell.v >>> 16;
+    cols[C.finTs]![i] = cell.ts;
+    if (i + 1 < addrs.length) {
+      const gap = addrs[i + 1]! - a - 1;
+      cols[C.g0]![i] = gap & 0xffff;
+      cols[C.g1]![i] = gap >>> 16;
+    }
+  });
+  // The gap lookups are sent with multiplicity next(is_real), which wraps from the last row to row 0.
+  for (let i = 0; i < n; i++) {
+    if (cols[C.isReal]![(i + 1) % n] !== 1) continue;
+    const g1 = cols[C.g1]![i]!;
+    range[cols[C.g0]![i]!]!++;
+    range[g1]!++;
+    range[g1 * 2 ** (16 - GAP_HI_BITS)]!++;
+  }
+  return cols;
+}

@@ -1,0 +1,23 @@
+// Bus ids of the VM AIR (docs/vm-air.md §1). One module so every table agrees on them.
+export const BUS = {
+  FETCH: 1,
+  MEM: 2,
+  RANGE: 3,
+} as const;
+
+/** Memory access phases inside a row: ts = 4·clk + phase (docs/vm-air.md §4.4). */
+export const PHASE = { SLOT_READ: 0, MEM_READ: 1, MEM_WRITE: 2, SLOT_WRITE: 3 } as const;
+
+/** Typed error of the VM AIR layer (prototype: programs outside the supported subset). */
+export class VmAirError extends Error {
+  constructor(
+    readonly kind: "UnprovableImage" | "TraceError",
+    message: string,
+  ) {
+    super(message);
+    this.name = "VmAirError";
+  }
+  toJSON(): { kind: string; message: string } {
+    return { kind: this.kind, message: this.message };
+  }
+}

@@ -1,0 +1,35 @@
+// Column layout of the prototype CPU table (docs/vm-air.md §4.1, subset). Named indices so constraints and
+// the trace builder cannot disagree.
+import { DECODE_FIELDS } from "../program/decode.ts";
+
+const CONTROL = ["isReal", "pc", "fp", "clk"] as const;
+// Fetched decode columns (same names and order as the FETCH tuple), minus `pc` which is a control column.
+const DECODE = DECODE_FIELDS.filter((f) => f !== "pc");
+const PORT = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
+export const NUM_PORTS = 3;
+const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv"] as const;
+
+export type PortField = (typeof PORT)[number];
+
+const names: string[] = [...CONTROL, ...DECODE];
+for (let k = 0; k < NUM_PORTS; k++) for (const f of PORT) names.push(`${f}_${k}`);
+names.push(...SCRATCH);
+
+export const CPU_COLUMN_NAMES: readonly string[] = names;
+export const CPU_WIDTH = names.length;
+
+/** Index of a named CPU column. */
+export function cpuCol(name: string): number {
+  const i = names.indexOf(name);
+  if (i < 0) throw new Error(`unknown CPU column ${name}`);
+  return i;
+}
+export const portCol = (field: PortField, k: number): number => cpuCol(`${field}_${k}`);
+
+/** Phase of each port: ports 0, 1 read slots, port 2 writes a slot. */
+export const PORT_PHASE: readonly number[] = [0, 0, 3];
+export const PORT_IS_WRITE: readonly boolean[] = [false, false, true];
+
+/** Public inputs of the prototype AIR. */
+export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3 } as const;
+export const NUM_PUBLICS = 4;

@@ -1,0 +1,113 @@
+// CPU table of the prototype VM AIR: control flow, fetch, three slot-access ports with offline memory
+// checking, and the CONST / ADD / ADDI / JMP / BRNZ / EXIT families (docs/vm-air.md §4). Max degree 3.
+import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
+import { BUS } from "../buses.ts";
+import { DECODE_FIELDS } from "../program/decode.ts";
+import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, PORT_IS_WRITE, portCol, PUB } from "./columns.ts";
+
+const TWO16 = 65536;
+
+export const cpuTable: TableAir = {
+  name: "cpu",
+  width: CPU_WIDTH,
+  eval(b: AirBuilder) {
+    const c = (n: string): Expr => b.col(cpuCol(n));
+    const nx = (n: string): Expr => b.next(cpuCol(n));
+    const port = (f: Parameters<typeof portCol>[0], k: number): Expr => b.col(portCol(f, k));
+    const isReal = c("isReal"), pc = c("pc"), fp = c("fp"), clk = c("clk");
+    const [fConst, fAdd, fAddi, fJmp, fBrnz, fExit] = ["fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit];
+
+    // --- flags and padding (soundness.md: selector not boolean, padding rows active) ---
+    b.assertBool(isReal, "cpu/isReal-bool");
+    flags.forEach((f, i) => b.assertBool(f, `cpu/flag${i}-bool`));
+    b.assertEq(flags.slice(1).reduce((s, f) => s.add(f), flags[0]!), isReal, "cpu/one-family-per-real-row");
+    for (let k = 0; k < NUM_PORTS; k++) {
+      const en = c(`en${k}`);
+      b.assertBool(en, `cpu/en${k}-bool`);
+      b.assertZero(en.mul(b.constant(1).sub(isReal)), `cpu/en${k}-only-on-real-rows`);
+    }
+
+    // --- boundary (soundness.md: first-row pc/clk pinned; must end with EXIT) ---
+    const first = b.whenFirstRow();
+    first.assertEq(isReal, 1, "cpu/first-row-real");
+    first.assertEq(pc, b.pub(PUB.entryPc), "cpu/first-pc");
+    first.assertEq(fp, b.pub(PUB.fp0), "cpu/first-fp");
+    first.assertZero(clk, "cpu/first-clk");
+    b.whenLastRow().assertEq(isReal, fExit, "cpu/last-row-exit-or-padding");
+
+    // --- transitions: real rows form a prefix that ends exactly at EXIT ---
+    const t = b.whenTransition();
+    const nReal = nx("isReal");
+    const cont = isReal.sub(fExit); // a real row that is not EXIT
+    t.assertZero(nReal.mul(b.constant(1).sub(isReal)), "cpu/real-prefix");
+    t.assertZero(cont.mul(b.constant(1).sub(nReal)), "cpu/continues-until-exit");
+    t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
+    t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
+    t.assertZero(cont.mul(nx("fp").sub(fp)), "cpu/fp-kept");
+    const nPc = nx("pc");
+    t.assertZero(fConst.add(fAdd).add(fAddi).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
+    t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
+    // BRNZ: pc' = r[a] ≠ 0 ? target : pc + 1, with z the zero flag of r[a]
+    const z = c("z");
+    const target = c("b0").add(c("b1").mul(TWO16));
+    t.assertZero(fBrnz.mul(nPc.sub(target.add(z.mul(pc.add(1).sub(target))))), "cpu/brnz");
+
+    // --- fetch: every real row looks its decoded instruction up in the PROGRAM table ---
+    b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal, 1);
+
+    // --- access ports: offline memory checking (docs/vm-air.md §4.4, §5) ---
+    for (let k = 0; k < NUM_PORTS; k++) {
+      const en = c(`en${k}`);
+      const addr = port("addr", k), v0 = port("v0", k), v1 = port("v1", k);
+      const p0 = port("p0", k), p1 = port("p1", k), pts = port("pts", k);
+      const d0 = port("d0", k), d1 = port("d1", k);
+      const ts = clk.mul(4).add(PORT_PHASE[k]!);
+      b.assertZero(en.mul(addr.sub(fp).sub(c(`off${k}`))), `cpu/port${k}-addr`);
+      if (!PORT_IS_WRITE[k]) {
+        b.assertZero(en.mul(v0.sub(p0)), `cpu/port${k}-read-keeps-lo`);
+        b.assertZero(en.mul(v1.sub(p1)), `cpu/port${k}-read-keeps-hi`);
+      }
+      // pts < ts: ts − pts − 1 = d0 + 2^16·d1 with d0 16-bit and d1 13-bit (timestamps < 2^29, §5.2)
+      b.assertZero(en.mul(ts.sub(pts).sub(1).sub(d0).sub(d1.mul(TWO16))), `cpu/port${k}-ts-order`);
+      b.send(BUS.RANGE, [d0], en, 1);
+      b.send(BUS.RANGE, [d1], en, 1);
+      b.send(BUS.RANGE, [d1.mul(8)], en, 1);
+      b.receive(BUS.MEM, [addr, p0, p1, pts], en, 1);
+      b.send(BUS.MEM, [addr, v0, v1, ts], en, 1);
+    }
+
+    // --- operands: C = r[c] (port 1), r[b] again (alias), or the immediate ---
+    const B0 = port("v0", 0), B1 = port("v1", 0);
+    const R0 = port("v0", 2), R1 = port("v1", 2);
+    const C0 = c("C0"), C1 = c("C1");
+    const selC = c("selC"), aliasC = c("aliasC"), immC = c("immC");
+    b.assertEq(C0, selC.mul(port("v0", 1)).add(aliasC.mul(B0)).add(immC.mul(c("c0"))), "cpu/operand-C-lo");
+    b.assertEq(C1, selC.mul(port("v1", 1)).add(aliasC.mul(B1)).add(immC.mul(c("c1"))), "cpu/operand-C-hi");
+
+    // --- ADD/ADDI: B + C = R + k·2^32 on 16-bit limbs (both sides < 2^18, no wrap mod p) ---
+    const fa = fAdd.add(fAddi);
+    const k0 = c("k0"), k1 = c("k1");
+    b.assertBool(k0, "cpu/add-carry0-bool");
+    b.assertBool(k1, "cpu/add-carry1-bool");
+    b.assertZero(fa.mul(B0.add(C0).sub(R0).sub(k0.mul(TWO16))), "cpu/add-lo");
+    b.assertZero(fa.mul(B1.add(C1).add(k0).sub(R1).sub(k1.mul(TWO16))), "cpu/add-hi");
+    // the written limbs are range-checked where they are produced (invariant MEMWF, §1)
+    b.send(BUS.RANGE, [R0], fa, 1);
+    b.send(BUS.RANGE, [R1], fa, 1);
+
+    // --- CONST: the immediate's limbs (canonical: computed by the verifier's decode) ---
+    b.assertZero(fConst.mul(R0.sub(c("b0"))), "cpu/const-lo");
+    b.assertZero(fConst.mul(R1.sub(c("b1"))), "cpu/const-hi");
+
+    // --- zero test of r[a] for BRNZ: s = B0 + B1 < 2^17; z = [s = 0] ---
+    const s = B0.add(B1), inv = c("inv");
+    b.assertBool(z, "cpu/z-bool");
+    b.assertZero(fBrnz.mul(s.mul(z)), "cpu/zero-test-a");
+    b.assertZero(fBrnz.mul(s.mul(inv).sub(1).add(z)), "cpu/zero-test-b");
+
+    // --- EXIT: the exit code is a public input ---
+    b.assertZero(fExit.mul(B0.sub(b.pub(PUB.exit0))), "cpu/exit-code-lo");
+    b.assertZero(fExit.mul(B1.sub(b.pub(PUB.exit1))), "cpu/exit-code-hi");
+  },
+};

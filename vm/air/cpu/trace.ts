@@ -1,0 +1,135 @@
+// CPU trace builder: runs the executor with its per-instruction trace hook (docs/executor.md) and turns
+// every instruction into a CPU row, keeping the memory bookkeeping (last value and timestamp per slot)
+// that the access ports need. The hook sees the machine *before* each instruction, so a row's write is
+// resolved when the next instruction starts (EXIT, the last one, writes nothing).
+import { execute } from "../../executor/index.ts";
+import type { Machine } from "../../executor/machine.ts";
+import type { Program } from "../../program.ts";
+import { inv } from "../../../verifier/fp.ts";
+import { VmAirError } from "../buses.ts";
+import { decodeInstruction, type DecodedRow } from "../program/decode.ts";
+import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol } from "./columns.ts";
+
+/** Last access of one address: value (u32) and timestamp. */
+export interface MemCell {
+  v: number;
+  ts: number;
+}
+
+export interface CpuTraceResult {
+  /** Real rows only (the assembler pads). */
+  readonly rows: Uint32Array[];
+  /** Final state of every touched slot. */
+  readonly memory: Map<number, MemCell>;
+  /** Fetch count per pc. */
+  readonly fetches: Map<number, number>;
+  /** RANGE16 multiplicities from the CPU rows. */
+  readonly range: Uint32Array;
+  readonly exitCode: number;
+  readonly cycles: number;
+}
+
+const lo = (w: number): number => w & 0xffff;
+const hi = (w: number): number => w >>> 16;
+
+export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Array(0), maxCycles = 2 ** 20): CpuTraceResult {
+  const rows: Uint32Array[] = [];
+  const memory = new Map<number, MemCell>();
+  const fetches = new Map<number, number>();
+  const range = new Uint32Array(65536);
+  const decoded = new Map<number, DecodedRow>();
+  let pending: { row: Uint32Array; addr: number; ts: number; add: boolean } | undefined;
+
+  const access = (row: Uint32Array, k: number, addr: number, value: number, ts: number): void => {
+    const prev = memory.get(addr) ?? { v: 0, ts: 0 };
+    row[portCol("addr", k)] = addr;
+    row[portCol("v0", k)] = lo(value);
+    row[portCol("v1", k)] = hi(value);
+    row[portCol("p0", k)] = lo(prev.v);
+    row[portCol("p1", k)] = hi(prev.v);
+    row[portCol("pts", k)] = prev.ts;
+    const d = ts - prev.ts - 1;
+    if (d < 0 || d >= 2 ** 29) throw new VmAirError("TraceError", `timestamp order broken at slot ${addr}`);
+    row[portCol("d0", k)] = d & 0xffff;
+    row[portCol("d1", k)] = d >>> 16;
+    range[d & 0xffff]!++;
+    range[d >>> 16]!++;
+    range[(d >>> 16) * 8]!++;
+    memory.set(addr, { v: value, ts });
+  };
+
+  const resolvePending = (m: Machine): void => {
+    if (!pending) return;
+    const { row, addr, ts, add } = pending;
+    const value = m.slots[addr]! >>> 0;
+    access(row, 2, addr, value, ts);
+    if (add) {
+      // carries of B + C = R + k·2^32 on 16-bit limbs
+      const b0 = row[portCol("v0", 0)]!, b1 = row[portCol("v1", 0)]!;
+      const c0 = row[cpuCol("C0")]!, c1 = row[cpuCol("C1")]!;
+      const k0 = (b0 + c0) >>> 16;
+      const k1 = (b1 + c1 + k0) >>> 16;
+      row[cpuCol("k0")] = k0;
+      row[cpuCol("k1")] = k1;
+      range[lo(value)]!++;
+      range[hi(value)]!++;
+    }
+    pending = undefined;
+  };
+
+  const step = (m: Machine): void => {
+    resolvePending(m);
+    const pc = m.pc;
+    let d = decoded.get(pc);
+    if (d === undefined) {
+      d = decodeInstruction(program.code, pc);
+      decoded.set(pc, d);
+    }
+    const row = new Uint32Array(CPU_WIDTH);
+    row[cpuCol("isReal")] = 1;
+    row[cpuCol("pc")] = pc;
+    row[cpuCol("fp")] = m.fp;
+    row[cpuCol("clk")] = m.cycles;
+    for (const [f, v] of Object.entries(d)) if (f !== "pc") row[cpuCol(f)] = v;
+    fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
+    const clk = m.cycles;
+    for (let k = 0; k < NUM_PORTS; k++) {
+      if (d[`en${k}` as keyof DecodedRow] !== 1) continue;
+      const addr = m.fp + d[`off${k}` as keyof DecodedRow];
+      const ts = 4 * clk + PORT_PHASE[k]!;
+      if (k === 2) {
+        pending = { row, addr, ts, add: d.fAdd === 1 || d.fAddi === 1 };
+        continue;
+      }
+      const value = m.slots[addr]! >>> 0;
+      const known = memory.get(addr)?.v ?? 0;
+      // Executor and constraints must agree (soundness.md, Cairo class): a slot's value is what was last written.
+      if (known !== value) throw new VmAirError("TraceError", `slot ${addr} holds ${value}, the trace last wrote ${known}`);
+      access(row, k, addr, value, ts);
+    }
+    // operand C (selected exactly as the constraint does)
+    const c0 = d.selC ? row[portCol("v0", 1)]! : d.aliasC ? row[portCol("v0", 0)]! : d.immC ? d.c0 : 0;
+    const c1 = d.selC ? row[portCol("v1", 1)]! : d.aliasC ? row[portCol("v1", 0)]! : d.immC ? d.c1 : 0;
+    row[cpuCol("C0")] = c0;
+    row[cpuCol("C1")] = c1;
+    if (d.fBrnz) {
+      const s = row[portCol("v0", 0)]! + row[portCol("v1", 0)]!;
+      row[cpuCol("z")] = s === 0 ? 1 : 0;
+      row[cpuCol("inv")] = s === 0 ? 0 : inv(s);
+    }
+    rows.push(row);
+  };
+
+  const res = execute(program, input, { maxCycles, trace: { step } });
+  if (pending) throw new VmAirError("TraceError", "the run ended with an unresolved write");
+  return { rows, memory, fetches, range, exitCode: res.exitCode, cycles: res.cycles };
+}
+
+/** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ 4. */
+export function cpuColumns(rows: readonly Uint32Array[]): Uint32Array[] {
+  let n = 4;
+  while (n < rows.length) n *= 2;
+  const cols = Array.from({ length: CPU_WIDTH }, () => new Uint32Array(n));
+  rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
+  return cols;
+}

@@ -1,0 +1,90 @@
+// Decoding happens in the verifier, not in the circuit (docs/vm-air.md D2): this pure function turns the
+// public code into the public columns of the PROGRAM table. Prover and verifier both call it, so the CPU's
+// decode columns need no constraints of their own: the FETCH lookup forces them to equal these values.
+//
+// Prototype subset: CONST, ADD, ADDI, JMP, BRNZ, EXIT. Any other opcode is refused with UnprovableImage.
+
+import { INSTR_WORDS, Op } from "../../isa.ts";
+import type { Program } from "../../program.ts";
+import { VmAirError } from "../buses.ts";
+
+/** Slot, pc and frame operands must fit one field element comfortably (docs/vm-air.md §3). */
+export const MAX_SMALL_OPERAND = 2 ** 24;
+
+/** The decoded public columns, in FETCH tuple order. `exists` is appended separately (not fetched). */
+export const DECODE_FIELDS = [
+  "pc", "opcode", "a", "b0", "b1", "c0", "c1",
+  "fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit",
+  "en0", "en1", "en2", "off0", "off1", "off2",
+  "selC", "aliasC", "immC",
+] as const;
+export type DecodeField = (typeof DECODE_FIELDS)[number];
+export type DecodedRow = Record<DecodeField, number>;
+
+const lo16 = (w: number): number => (w >>> 0) & 0xffff;
+const hi16 = (w: number): number => (w >>> 0) >>> 16;
+
+function small(v: number, what: string, pc: number): number {
+  if (v >>> 0 >= MAX_SMALL_OPERAND) throw new VmAirError("UnprovableImage", `pc ${pc}: ${what} operand ${v >>> 0} ≥ 2^24`);
+  return v >>> 0;
+}
+
+/** Decodes one instruction into its public program-table row. */
+export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
+  const w = pc * INSTR_WORDS;
+  const [op, a, b, c] = [code[w]!, code[w + 1]!, code[w + 2]!, code[w + 3]!];
+  const r: DecodedRow = {
+    pc, opcode: op, a: 0, b0: lo16(b), b1: hi16(b), c0: lo16(c), c1: hi16(c),
+    fConst: 0, fAdd: 0, fAddi: 0, fJmp: 0, fBrnz: 0, fExit: 0,
+    en0: 0, en1: 0, en2: 0, off0: 0, off1: 0, off2: 0, selC: 0, aliasC: 0, immC: 0,
+  };
+  switch (op) {
+    case Op.CONST:
+      r.fConst = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
+      break;
+    case Op.ADD:
+    case Op.ADDI: {
+      if (op === Op.ADD) r.fAdd = 1; else r.fAddi = 1;
+      r.en0 = 1; r.off0 = small(b, "src", pc);
+      r.en2 = 1; r.off2 = small(a, "dst", pc);
+      if (op === Op.ADDI) r.immC = 1;
+      else if (c >>> 0 === b >>> 0) r.aliasC = 1; // same slot twice: read once (docs/vm-air.md §3, alias_c_b)
+      else { r.selC = 1; r.en1 = 1; r.off1 = small(c, "src", pc); }
+      break;
+    }
+    case Op.JMP:
+      r.fJmp = 1; r.a = small(a, "pc", pc);
+      break;
+    case Op.BRNZ:
+      r.fBrnz = 1; r.en0 = 1; r.off0 = small(a, "src", pc); small(b, "pc", pc);
+      break;
+    case Op.EXIT:
+      r.fExit = 1; r.en0 = 1; r.off0 = small(a, "src", pc);
+      break;
+    default:
+      throw new VmAirError("UnprovableImage", `pc ${pc}: opcode 0x${op.toString(16)} is not in the prototype subset (CONST, ADD, ADDI, JMP, BRNZ, EXIT)`);
+  }
+  return r;
+}
+
+export interface ProgramColumns {
+  readonly height: number;
+  /** One array per DECODE_FIELDS entry, then `exists`; each of length `height` (public, periodic). */
+  readonly columns: readonly number[][];
+}
+
+/** Public PROGRAM-table columns of a whole program, padded to a power of two ≥ 4 with `exists = 0` rows. */
+export function decodeProgram(p: Program): ProgramColumns {
+  const n = p.code.length / INSTR_WORDS;
+  let height = 4;
+  while (height < n) height *= 2;
+  const columns = [...DECODE_FIELDS, "exists"].map(() => new Array<number>(height).fill(0));
+  for (let pc = 0; pc < n; pc++) {
+    const row = decodeInstruction(p.code, pc);
+    DECODE_FIELDS.forEach((f, j) => (columns[j]![pc] = row[f]));
+    columns[DECODE_FIELDS.length]![pc] = 1;
+  }
+  // Padding rows keep pc distinct (pc = row index) so a padding tuple never equals a real one.
+  for (let i = n; i < height; i++) columns[0]![i] = i;
+  return { height, columns };
+}
