@@ -74,6 +74,8 @@ async function accuracy(): Promise<void> {
     batchesPerEpoch: number;
     startEpoch: number;
     trainBatches(s: number, n: number): number;
+    /** Emulator operations that needed BigInt (sums ≥ 2^53); 0 for the float run. */
+    fallbacks(): number;
     evaluate(): number;
     params(): number[];
   }
@@ -84,7 +86,7 @@ async function accuracy(): Promise<void> {
     const fx = new FixedTrainer(spec, train, ck && Int32Array.from(ck.params));
     runs.push({
       name: "fixed", batchesPerEpoch: fx.batchesPerEpoch, startEpoch: ck?.epoch ?? 0,
-      trainBatches: (s, n) => fx.trainBatches(s, n).meanLossRaw / 65536,
+      trainBatches: (s, n) => fx.trainBatches(s, n).meanLossRaw / 65536, fallbacks: () => fx.bigIntFallbacks,
       evaluate: () => evaluateFixed(spec.layers, fx.params, test), params: () => Array.from(fx.params),
     });
   }
@@ -93,7 +95,7 @@ async function accuracy(): Promise<void> {
     const fl = new FloatTrainer(spec, train, ck && Float64Array.from(ck.params));
     runs.push({
       name: "float", batchesPerEpoch: fl.batchesPerEpoch, startEpoch: ck?.epoch ?? 0,
-      trainBatches: (s, n) => fl.trainBatches(s, n),
+      trainBatches: (s, n) => fl.trainBatches(s, n), fallbacks: () => 0,
       evaluate: () => evaluateFloat(spec.layers, fl.params, test), params: () => Array.from(fl.params),
     });
   }
@@ -107,6 +109,7 @@ async function accuracy(): Promise<void> {
       const row = {
         kind: t.name, epoch: e + 1, meanLoss: Number(loss.toFixed(5)), testAccuracy: correct / 100,
         samplesPerSecond: Math.round((t.batchesPerEpoch * cfg.batch) / (ms / 1000)), trainMs: Math.round(ms),
+        bigIntFallbacks: t.fallbacks(),
       };
       if (json) console.log(JSON.stringify({ config: cfg.name, samples, ...row })); // one line per epoch, streamed
       say(`${t.name.padEnd(5)} epoch ${e + 1}: loss ${row.meanLoss}  test ${row.testAccuracy.toFixed(2)}%  ${row.samplesPerSecond} samples/s`);

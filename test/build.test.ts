@@ -102,6 +102,29 @@ describe("typed build errors", () => {
   });
 });
 
+describe("SDK I/O", () => {
+  it("exit(code) halts at once; log goes to the sink, not the journal; readU64/commitU64 round-trip", async () => {
+    const guest = write("sdk/guest.ts", `import { commitU32, commitU64, exit, inputLen, log, readU64 } from "zkvm-guest";
+export function main(): void {
+  const v = readU64();
+  log("left " + inputLen().toString());
+  commitU64(v + 1);
+  exit(3);
+  commitU32(2);
+}
+`);
+    const { image } = await build(guest);
+    const input = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 9);
+    for (const engine of ["vm", "wasm"] as const) {
+      const logs: string[] = [];
+      const r = execute(image, input, { engine, log: (m) => logs.push(m) });
+      expect(r.exitCode).toBe(3);
+      expect(hex(r.journal)).toBe("0000000002000000");
+      expect(logs).toEqual(["left 1"]);
+    }
+  });
+});
+
 describe("data segments", () => {
   it("several segments, an empty one, and a missing name", async () => {
     const guest = write("multi/guest.ts", `import { commitU32, dataLen, dataPtr, hasData } from "zkvm-guest";

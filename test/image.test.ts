@@ -2,6 +2,8 @@
 
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
+import { builtinModules } from "node:module";
+import { build as esbuild } from "esbuild";
 import { asmProgram } from "../vm/executor/asm.ts";
 import { execute } from "../vm/executor/index.ts";
 import { parseImage, serializeImage, type Image } from "../vm/image/format.ts";
@@ -170,5 +172,34 @@ describe("image ID", () => {
     expect(parts.codeRoot).toEqual(sha(Uint8Array.of(0), words));
     const expectId = Buffer.from(sha(new TextEncoder().encode("zkvm/image-id/v1"), parts.codeRoot, parts.memoryRoot, parts.configHash)).toString("hex");
     expect(parts.imageId).toBe(expectId);
+  });
+});
+
+describe("image ID in the browser", () => {
+  it("vm/image bundles for the browser without any Node built-in", async () => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const seen: string[] = [];
+    const r = await esbuild({
+      entryPoints: ["vm/image/index.ts"],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      write: false,
+      logLevel: "silent",
+      plugins: [{
+        name: "forbid-node-builtins",
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (builtins.has(args.path) || args.path.startsWith("node:")) {
+              seen.push(`${args.path} (from ${args.importer})`);
+              return { path: args.path, external: true };
+            }
+            return undefined;
+          });
+        },
+      }],
+    });
+    expect(seen).toEqual([]);
+    expect(r.outputFiles[0]!.text).toContain("zkvm/image-id/v1");
   });
 });

@@ -8,7 +8,7 @@ import * as fm from "../cli/mnist/fixed-math.ts";
 import { evaluateFixed, FixedTrainer } from "../cli/mnist/fixed-reference.ts";
 import { decodeJournal, encodeInput, type GuestRequest, JournalError, type TrainJournal, type EvalJournal } from "../cli/mnist/guest-io.ts";
 import { loadMnist } from "../cli/mnist/idx.ts";
-import { paramsHash, toHex } from "../cli/mnist/model.ts";
+import { initParams, paramsHash, toHex } from "../cli/mnist/model.ts";
 import { compileGuestForV8, GUEST_TEST_EXPORTS, runGuestV8 } from "../cli/mnist/v8-runner.ts";
 import { buildMnistImage, runMnistGuest } from "../cli/mnist/image.ts";
 import { subset } from "../cli/mnist/idx.ts";
@@ -110,6 +110,19 @@ describe("training guest in V8 vs the Q16.16 emulator", () => {
     expect(second.startHash).toBe(first.endHash); // the chain link a verifier checks
     em.trainBatches(2, 1);
     expect(second.endHash).toBe(toHex(paramsHash(em.params)));
+  });
+
+  it("sums beyond 2^53 (the emulator's BigInt path) still match the guest's i64 arithmetic", async () => {
+    // One first-layer weight of ≈ 16384 on the centre pixel: the layer-1 forward sums reach 2^56 and
+    // the hidden activations 2^30, so the layer-2 weight-gradient sums (batch 256) reach 2^53.
+    const spec = { layers: [784, 16, 10], batch: 256, lrRaw: 13107, seed: 4, samples: 1024 };
+    const p = initParams(spec.layers, 4);
+    p[14 * 28 + 14] = 2 ** 30 - 1; // W_1[0][406]
+    const em = new FixedTrainer(spec, train, p);
+    em.trainBatches(0, 1);
+    expect(em.bigIntFallbacks).toBe(2);
+    const j = await runTrain({ mode: "train", ...spec, startBatch: 0, numBatches: 1, params: p });
+    expect(j.endHash).toBe(toHex(paramsHash(em.params)));
   });
 
   it("evaluation mode commits the emulator's test accuracy", async () => {

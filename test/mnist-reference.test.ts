@@ -170,6 +170,7 @@ describe("Q16.16 emulator vs float64 reference on 512 real samples", () => {
     c.trainBatches(2, 3);
     expect(paramsHash(c.params)).toEqual(paramsHash(a.params));
     expect(paramsHash(a.params)).not.toEqual(paramsHash(initParams(spec.layers, spec.seed)));
+    expect(a.bigIntFallbacks).toBe(0); // the recipe's sums stay far below 2^53
   });
 
   it("raises a typed FixedPointOverflow where the instructions would trap", () => {

@@ -44,6 +44,10 @@ describe("verifier error kinds", () => {
       expect(VERIFIER_ERROR_KINDS).toContain(k);
     }
   });
+  it("InvalidParams also for a non-object", async () => {
+    expect(v(base.bytes, base.publics, { params: 5 as unknown as typeof TEST_PARAMS })).toBe("InvalidParams");
+    expect(v(base.bytes, base.publics, { params: { ...TEST_PARAMS, zk: "yes" as unknown as boolean } })).toBe("InvalidParams");
+  });
   it("InsecureParams: below the target", async () => {
     expect(v(base.bytes, base.publics, { params: TEST_PARAMS })).toBe("InsecureParams"); // default target 100
     expect(securityBits(DEFAULT_PARAMS, 22).conjectured).toBeGreaterThanOrEqual(100);
@@ -64,6 +68,8 @@ describe("verifier error kinds", () => {
     expect(v(b)).toBe("Malformed");
     expect(v(base.bytes.subarray(0, base.bytes.length - 1))).toBe("Malformed");
     expect(v(new Uint8Array(0))).toBe("Malformed");
+    expect(v("not bytes" as unknown as Uint8Array)).toBe("Malformed");
+    expect(v(null as unknown as Uint8Array)).toBe("Malformed");
   });
   it("NonCanonical: a field element ≥ p", async () => {
     // first OOD value sits after header (16) + 2 roots (64)

@@ -9,7 +9,7 @@ import { decodeProgram } from "../vm/air/program/decode.ts";
 import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
 import { symbolicAir } from "../verifier/symbolic.ts";
 import { inv, P } from "../verifier/fp.ts";
-import type { Program } from "../vm/program.ts";
+import type { FunctionInfo, Program } from "../vm/program.ts";
 
 // sum = 5 + 4 + 3 + 2 + 1, then an aliased ADD (r2 = r1 + r1), a JMP over a CONST, EXIT r1
 const LOOP: AsmInstr[] = [
@@ -19,8 +19,20 @@ const LOOP: AsmInstr[] = [
   ["EXIT", 1],
 ];
 
-function setup(instrs: AsmInstr[] = LOOP): { p: Program; traces: Uint32Array[][]; publics: number[] } {
-  const p = asmProgram(instrs);
+// f(n) = n == 0 ? 0 : f(n − 1) + 1, recursive (CALL/RET with frames); entry calls f(r0) and exits with it
+const F_PC = 3;
+const REC_FN: FunctionInfo = { name: "f", pc: F_PC, sig: 0, paramSlots: 1, resultSlots: 1, saveSlot: 1, frameSlots: 4 };
+const recursion = (n: number): AsmInstr[] => [
+  ["CONST", 0, n], ["CALL", F_PC, 0, 1], ["EXIT", 0],
+  ["BRNZ", 0, F_PC + 3], ["CONST", 0, 0], ["RET", 1],
+  ["ADDI", 3, 0, -1], ["CALL", F_PC, 3, 1], ["ADDI", 0, 3, 1], ["RET", 1],
+];
+const REC_OPTS = { functions: [REC_FN], signatures: ["(i32)->(i32)"] };
+// globals: g1 = g0 + g1 through GGET/ADD/GSET, then EXIT g1 (globals [7, 0xfffffffe] → 5 mod 2^32)
+const GLOBALS_PROG: AsmInstr[] = [["GGET", 0, 0], ["GGET", 1, 1], ["ADD", 2, 0, 1], ["GSET", 1, 2], ["GGET", 3, 1], ["MOV", 4, 3], ["EXIT", 4]];
+
+function setup(instrs: AsmInstr[] = LOOP, opts: Parameters<typeof asmProgram>[1] = {}): { p: Program; traces: Uint32Array[][]; publics: number[] } {
+  const p = asmProgram(instrs, opts);
   const t = buildVmTrace(p);
   return { p, traces: t.traces, publics: t.publics };
 }
@@ -46,7 +58,7 @@ function expectFail(res: CheckResult, constraint: RegExp | "LogupSumNonZero"): v
 describe("VM AIR prototype: shape", () => {
   it("keeps every constraint at degree ≤ 3 (two quotient chunks)", () => {
     const s = symbolicAir(vmAir(asmProgram(LOOP)));
-    expect(s.tables.map((t) => t.name)).toEqual(["program", "cpu", "boundary", "range16"]);
+    expect(s.tables.map((t) => t.name)).toEqual(["program", "cpu", "boundary", "range16", "globals"]);
     for (const t of s.tables) expect(t.maxDegree).toBeLessThanOrEqual(3);
     expect(s.tables[TABLE.cpu]!.maxDegree).toBe(3);
   });
@@ -74,8 +86,6 @@ describe("VM AIR prototype: shape", () => {
     expect((e1 as VmAirError).kind).toBe("UnprovableImage");
     const e2 = err(() => vmAir(asmProgram([["CONST", 2 ** 24, 1], ["EXIT", 0]])));
     expect((e2 as VmAirError).kind).toBe("UnprovableImage");
-    const e3 = err(() => vmAir(asmProgram([["EXIT", 0]], { globals: [7] })));
-    expect((e3 as VmAirError).kind).toBe("UnprovableImage");
   });
 });
 
@@ -83,6 +93,18 @@ describe("VM AIR prototype: honest executions satisfy the AIR", () => {
   it("a counted loop with aliasing, a jump and EXIT", () => {
     const { p, traces, publics } = setup();
     expect(publics).toEqual([0, 0, 15, 0]);
+    expect(check(p, traces, publics)).toEqual({ ok: true });
+  });
+
+  it("recursive calls: CALL saves pc and fp in the callee frame, RET restores them", () => {
+    const { p, traces, publics } = setup(recursion(6), REC_OPTS);
+    expect(publics.slice(2)).toEqual([6, 0]);
+    expect(check(p, traces, publics)).toEqual({ ok: true });
+  });
+
+  it("globals: initial values from the public GLOBALS table, GGET/GSET/MOV", () => {
+    const { p, traces, publics } = setup(GLOBALS_PROG, { globals: [7, 0xfffffffe] });
+    expect(publics).toEqual([0, 2, 5, 0]); // fp starts above the globals
     expect(check(p, traces, publics)).toEqual({ ok: true });
   });
 
@@ -132,6 +154,46 @@ describe("VM AIR prototype: executor and constraints agree (random subset progra
 });
 
 describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
+  it("memory init: a global initialised with another value than the image's", () => {
+    const { p, traces, publics } = setup(GLOBALS_PROG, { globals: [7, 0xfffffffe] });
+    const b = traces[TABLE.boundary]!;
+    const row = b[BOUNDARY_COLS.addr]!.indexOf(0);
+    // claim g0 = 8 at init and make every read of it consistent: only GLOBALS can catch it
+    b[BOUNDARY_COLS.init0]![row] = 8;
+    const r = rowWith(traces, "fMov", (i) => cpu(traces, "abs0")[i] === 1 && port(traces, "addr", 0)[i] === 0);
+    port(traces, "v0", 0)[r] = 8;
+    port(traces, "p0", 0)[r] = 8;
+    b[BOUNDARY_COLS.fin0]![row] = 8;
+    const res = check(p, traces, publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
+  it("next state: RET through a slot holding p + 2 (≡ 2 mod p; the executor would trap) is rejected", () => {
+    // Honest run of the recursion, then forge the return address of the outermost call: the CALL at pc 1
+    // saved 2; claim it saved p + 2 as limbs (0x0003, 0x7800) — a canonical pair of 16-bit limbs whose value
+    // equals 2 in the field. RET's high-limb 8-bit check is the only thing that rejects it.
+    const { p, traces, publics } = setup(recursion(1), REC_OPTS);
+    const ret = rowWith(traces, "fRet", (i) => port(traces, "v0", 0)[i] === 2);
+    const call = rowWith(traces, "fCall", (i) => port(traces, "addr", 2)[i] === port(traces, "addr", 0)[ret]);
+    const [lo, hi] = [(P + 2) & 0xffff, (P + 2) >>> 16];
+    expect(lo + 65536 * hi).toBe(P + 2);
+    port(traces, "v0", 2)[call] = lo;
+    port(traces, "v1", 2)[call] = hi;
+    port(traces, "v0", 0)[ret] = lo;
+    port(traces, "v1", 0)[ret] = hi;
+    port(traces, "p0", 0)[ret] = lo;
+    port(traces, "p1", 0)[ret] = hi;
+    // fix the range multiplicities of everything but the two 8-bit checks (CALL's R1·2^8, RET's B1·2^8)
+    const mult = traces[TABLE.range]![1]!;
+    mult[2]! -= 1; mult[lo]! += 1; // CALL R0
+    mult[0]! -= 1; mult[hi]! += 1; // CALL R1
+    mult[0]! -= 2; // the two 8-bit lookups of hi = 0 are gone; hi·2^8 is outside the table
+    const res = check(p, traces, publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
   it("instruction semantics: ADD result + 1", () => {
     const { p, traces, publics } = setup();
     const r = rowWith(traces, "fAdd");
@@ -153,7 +215,7 @@ describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
     const { p, traces, publics } = setup();
     const r = rowWith(traces, "fExit");
     // ts − pts − 1 = −1: the only field solution with d1 = 0 is d0 = p − 1, outside the range table
-    port(traces, "pts", 0)[r] = 4 * cpu(traces, "clk")[r]!;
+    port(traces, "pts", 0)[r] = 4 * cpu(traces, "clk")[r]! + 1;
     port(traces, "d0", 0)[r] = P - 1;
     port(traces, "d1", 0)[r] = 0;
     expectFail(check(p, traces, publics), "LogupSumNonZero");

@@ -73,7 +73,7 @@ export function loadImage(source: string | Uint8Array): Image {
 export interface ExecuteOptions {
   /** "vm" (default): our ISA executor; "wasm": the embedded WASM in V8 (reference, no cycle count). */
   readonly engine?: Engine;
-  /** Cycle limit for the VM (trap CycleLimit beyond it). */
+  /** Cycle limit for the VM (trap CycleLimit beyond it). The wasm engine counts no cycles and ignores it. */
   readonly maxCycles?: number;
   readonly log?: LogSink;
 }

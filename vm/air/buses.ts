@@ -3,6 +3,7 @@ export const BUS = {
   FETCH: 1,
   MEM: 2,
   RANGE: 3,
+  GLOBALS: 4,
 } as const;
 
 /** Memory access phases inside a row: ts = 4·clk + phase (docs/vm-air.md §4.4). */

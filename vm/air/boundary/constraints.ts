@@ -1,12 +1,13 @@
-// BOUNDARY table (docs/vm-air.md §5.3), prototype for the frame-stack space only: one row per touched slot,
-// strictly increasing addresses (so no slot is initialised twice), producing the init record (addr, 0, 0)
-// and consuming the final record (addr, fin, fin_ts) on the MEM bus.
-// Prototype limit: every slot starts at 0 (no globals; the design takes globals from a public GLOBALS bus).
+// BOUNDARY table (docs/vm-air.md §5.3), prototype for the frame-stack space only: one row per touched slot
+// (every global slot included), strictly increasing addresses (so no slot is initialised twice), producing
+// the init record (addr, init, 0) and consuming the final record (addr, fin, fin_ts) on the MEM bus.
+// init = 0 except on global rows, whose (slot, init) must match a row of the public GLOBALS table; since that
+// table sends each global exactly once and addresses are unique, no other row can claim a global's slot.
 import type { TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 
-export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6 } as const;
-export const BOUNDARY_WIDTH = 7;
+export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9 } as const;
+export const BOUNDARY_WIDTH = 10;
 /** Slots are < 2^25 (executor maxSlots), so the gap's high limb is < 2^9. */
 export const GAP_HI_BITS = 9;
 
@@ -31,7 +32,13 @@ export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS): TableAir {
     b.send(BUS.RANGE, [g0], nReal, 1);
     b.send(BUS.RANGE, [g1], nReal, 1);
     b.send(BUS.RANGE, [g1.mul(2 ** (16 - gapHiBits))], nReal, 1);
-    b.send(BUS.MEM, [addr, 0, 0, 0], isReal, 1);
+    const isGlobal = b.col(C.isGlobal), init0 = b.col(C.init0), init1 = b.col(C.init1);
+    b.assertBool(isGlobal, "boundary/isGlobal-bool");
+    b.assertZero(isGlobal.mul(b.constant(1).sub(isReal)), "boundary/global-only-on-real-rows");
+    b.assertZero(b.constant(1).sub(isGlobal).mul(init0), "boundary/init-zero-lo");
+    b.assertZero(b.constant(1).sub(isGlobal).mul(init1), "boundary/init-zero-hi");
+    b.receive(BUS.GLOBALS, [addr, init0, init1], isGlobal, 1);
+    b.send(BUS.MEM, [addr, init0, init1, 0], isReal, 1);
     b.receive(BUS.MEM, [addr, b.col(C.fin0), b.col(C.fin1), b.col(C.finTs)], isReal, 1);
   },
   };

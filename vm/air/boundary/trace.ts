@@ -2,7 +2,7 @@
 import type { MemCell } from "../cpu/trace.ts";
 import { BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS } from "./constraints.ts";
 
-export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array): Uint32Array[] {
+export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array, globalsInit: Uint32Array): Uint32Array[] {
   const addrs = [...memory.keys()].sort((a, b) => a - b);
   let n = 4;
   while (n < addrs.length) n *= 2;
@@ -14,6 +14,11 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
     cols[C.fin0]![i] = cell.v & 0xffff;
     cols[C.fin1]![i] = cell.v >>> 16;
     cols[C.finTs]![i] = cell.ts;
+    if (a < globalsInit.length) {
+      cols[C.isGlobal]![i] = 1;
+      cols[C.init0]![i] = globalsInit[a]! & 0xffff;
+      cols[C.init1]![i] = globalsInit[a]! >>> 16;
+    }
     if (i + 1 < addrs.length) {
       const gap = addrs[i + 1]! - a - 1;
       cols[C.g0]![i] = gap & 0xffff;

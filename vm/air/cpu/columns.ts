@@ -26,9 +26,10 @@ export function cpuCol(name: string): number {
 }
 export const portCol = (field: PortField, k: number): number => cpuCol(`${field}_${k}`);
 
-/** Phase of each port: ports 0, 1 read slots, port 2 writes a slot. */
+/** Phase of each port: port 0 reads a slot, port 2 writes one, port 1 reads (phase 0) or, when the public
+ *  `wr1` is set (CALL), writes (phase 3). */
 export const PORT_PHASE: readonly number[] = [0, 0, 3];
-export const PORT_IS_WRITE: readonly boolean[] = [false, false, true];
+export const SLOT_WRITE_PHASE = 3;
 
 /** Public inputs of the prototype AIR. */
 export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3 } as const;

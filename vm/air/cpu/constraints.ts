@@ -1,9 +1,10 @@
 // CPU table of the prototype VM AIR: control flow, fetch, three slot-access ports with offline memory
-// checking, and the CONST / ADD / ADDI / JMP / BRNZ / EXIT families (docs/vm-air.md §4). Max degree 3.
+// checking, and the CONST / ADD / ADDI / JMP / BRNZ / EXIT / MOV (incl. GGET, GSET) / CALL / RET families
+// (docs/vm-air.md §4). Max degree 3.
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 import { DECODE_FIELDS } from "../program/decode.ts";
-import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, PORT_IS_WRITE, portCol, PUB } from "./columns.ts";
+import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol, PUB, SLOT_WRITE_PHASE } from "./columns.ts";
 
 const TWO16 = 65536;
 
@@ -15,8 +16,8 @@ export const cpuTable: TableAir = {
     const nx = (n: string): Expr => b.next(cpuCol(n));
     const port = (f: Parameters<typeof portCol>[0], k: number): Expr => b.col(portCol(f, k));
     const isReal = c("isReal"), pc = c("pc"), fp = c("fp"), clk = c("clk");
-    const [fConst, fAdd, fAddi, fJmp, fBrnz, fExit] = ["fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit];
+    const [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet] = ["fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit", "fMov", "fCall", "fRet"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet];
 
     // --- flags and padding (soundness.md: selector not boolean, padding rows active) ---
     b.assertBool(isReal, "cpu/isReal-bool");
@@ -44,9 +45,9 @@ export const cpuTable: TableAir = {
     t.assertZero(cont.mul(b.constant(1).sub(nReal)), "cpu/continues-until-exit");
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
     t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
-    t.assertZero(cont.mul(nx("fp").sub(fp)), "cpu/fp-kept");
+    t.assertZero(cont.sub(fCall).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
-    t.assertZero(fConst.add(fAdd).add(fAddi).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
+    t.assertZero(fConst.add(fAdd).add(fAddi).add(fMov).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
     // BRNZ: pc' = r[a] ≠ 0 ? target : pc + 1, with z the zero flag of r[a]
     const z = c("z");
@@ -57,16 +58,23 @@ export const cpuTable: TableAir = {
     b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal, 1);
 
     // --- access ports: offline memory checking (docs/vm-air.md §4.4, §5) ---
+    const wr1 = c("wr1");
+    b.assertBool(wr1, "cpu/wr1-bool");
     for (let k = 0; k < NUM_PORTS; k++) {
       const en = c(`en${k}`);
       const addr = port("addr", k), v0 = port("v0", k), v1 = port("v1", k);
       const p0 = port("p0", k), p1 = port("p1", k), pts = port("pts", k);
       const d0 = port("d0", k), d1 = port("d1", k);
-      const ts = clk.mul(4).add(PORT_PHASE[k]!);
-      b.assertZero(en.mul(addr.sub(fp).sub(c(`off${k}`))), `cpu/port${k}-addr`);
-      if (!PORT_IS_WRITE[k]) {
-        b.assertZero(en.mul(v0.sub(p0)), `cpu/port${k}-read-keeps-lo`);
-        b.assertZero(en.mul(v1.sub(p1)), `cpu/port${k}-read-keeps-hi`);
+      // port 1 switches to a slot write (phase 3) on CALL; the phase is linear in the public flag
+      // ts = 4·clk + phase + 1: timestamp 0 belongs to the init records
+      const ts = (k === 1 ? clk.mul(4).add(wr1.mul(SLOT_WRITE_PHASE)) : clk.mul(4).add(PORT_PHASE[k]!)).add(1);
+      // absolute ports (globals) ignore fp: addr = off + fp·(1 − abs)
+      const base = k === 0 ? fp.mul(b.constant(1).sub(c("abs0"))) : k === 2 ? fp.mul(b.constant(1).sub(c("abs2"))) : fp;
+      b.assertZero(en.mul(addr.sub(base).sub(c(`off${k}`))), `cpu/port${k}-addr`);
+      const reads = k === 0 ? en : k === 1 ? en.mul(b.constant(1).sub(wr1)) : undefined;
+      if (reads) {
+        b.assertZero(reads.mul(v0.sub(p0)), `cpu/port${k}-read-keeps-lo`);
+        b.assertZero(reads.mul(v1.sub(p1)), `cpu/port${k}-read-keeps-hi`);
       }
       // pts < ts: ts − pts − 1 = d0 + 2^16·d1 with d0 16-bit and d1 13-bit (timestamps < 2^29, §5.2)
       b.assertZero(en.mul(ts.sub(pts).sub(1).sub(d0).sub(d1.mul(TWO16))), `cpu/port${k}-ts-order`);
@@ -105,6 +113,32 @@ export const cpuTable: TableAir = {
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBrnz.mul(s.mul(z)), "cpu/zero-test-a");
     b.assertZero(fBrnz.mul(s.mul(inv).sub(1).add(z)), "cpu/zero-test-b");
+
+    // --- MOV / GGET / GSET: copy (the value read is already canonical) ---
+    b.assertZero(fMov.mul(R0.sub(B0)), "cpu/mov-lo");
+    b.assertZero(fMov.mul(R1.sub(B1)), "cpu/mov-hi");
+
+    // --- CALL: fp' = fp + b; save pc + 1 (port 2) and fp (port 1); pc' = a. The saved words must be
+    //     canonical: pc < 2^24 ⇒ hi limb 8-bit, fp < 2^25 ⇒ hi limb 9-bit (else v0 + 2^16·v1 could equal the
+    //     value + p: the OpenVM "pc limb" class) ---
+    const W1_0 = port("v0", 1), W1_1 = port("v1", 1);
+    t.assertZero(fCall.mul(nPc.sub(c("a"))), "cpu/call-pc");
+    t.assertZero(fCall.mul(nx("fp").sub(fp).sub(c("b0")).sub(c("b1").mul(TWO16))), "cpu/call-fp");
+    b.assertZero(fCall.mul(R0.add(R1.mul(TWO16)).sub(pc).sub(1)), "cpu/call-saves-pc");
+    b.assertZero(fCall.mul(W1_0.add(W1_1.mul(TWO16)).sub(fp)), "cpu/call-saves-fp");
+    b.send(BUS.RANGE, [R0], fCall, 1);
+    b.send(BUS.RANGE, [R1.mul(2 ** 8)], fCall, 1);
+    b.send(BUS.RANGE, [R1], fCall, 1);
+    b.send(BUS.RANGE, [W1_0], fCall, 1);
+    b.send(BUS.RANGE, [W1_1], fCall, 1);
+    b.send(BUS.RANGE, [W1_1.mul(2 ** 7)], fCall, 1);
+
+    // --- RET: pc' = r[a], fp' = r[a+1]. The words read are canonical limbs (MEMWF); their high limbs must also
+    //     be < 2^8 / 2^9 so that a slot holding p + 2 cannot jump to pc 2 (the executor would trap) ---
+    t.assertZero(fRet.mul(nPc.sub(B0).sub(B1.mul(TWO16))), "cpu/ret-pc");
+    t.assertZero(fRet.mul(nx("fp").sub(W1_0).sub(W1_1.mul(TWO16))), "cpu/ret-fp");
+    b.send(BUS.RANGE, [B1.mul(2 ** 8)], fRet, 1);
+    b.send(BUS.RANGE, [W1_1.mul(2 ** 7)], fRet, 1);
 
     // --- EXIT: the exit code is a public input ---
     b.assertZero(fExit.mul(B0.sub(b.pub(PUB.exit0))), "cpu/exit-code-lo");

@@ -8,7 +8,7 @@ import type { Program } from "../../program.ts";
 import { inv } from "../../../verifier/fp.ts";
 import { VmAirError } from "../buses.ts";
 import { decodeInstruction, type DecodedRow } from "../program/decode.ts";
-import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol } from "./columns.ts";
+import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
 
 /** Last access of one address: value (u32) and timestamp. */
 export interface MemCell {
@@ -19,7 +19,7 @@ export interface MemCell {
 export interface CpuTraceResult {
   /** Real rows only (the assembler pads). */
   readonly rows: Uint32Array[];
-  /** Final state of every touched slot. */
+  /** Final state of every touched slot (globals included, touched or not). */
   readonly memory: Map<number, MemCell>;
   /** Fetch count per pc. */
   readonly fetches: Map<number, number>;
@@ -38,7 +38,10 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const fetches = new Map<number, number>();
   const range = new Uint32Array(65536);
   const decoded = new Map<number, DecodedRow>();
-  let pending: { row: Uint32Array; addr: number; ts: number; add: boolean } | undefined;
+  // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
+  program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
+  type Pending = { row: Uint32Array; k: number; addr: number; ts: number; d: DecodedRow };
+  let pending: Pending[] = [];
 
   const access = (row: Uint32Array, k: number, addr: number, value: number, ts: number): void => {
     const prev = memory.get(addr) ?? { v: 0, ts: 0 };
@@ -59,11 +62,16 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   };
 
   const resolvePending = (m: Machine): void => {
-    if (!pending) return;
-    const { row, addr, ts, add } = pending;
+    for (const { row, k, addr, ts, d } of pending) {
     const value = m.slots[addr]! >>> 0;
-    access(row, 2, addr, value, ts);
-    if (add) {
+    access(row, k, addr, value, ts);
+    if (d.fCall) {
+      // the saved pc (port 2) and fp (port 1): canonical limbs with 8-/9-bit high limbs
+      range[lo(value)]!++;
+      range[hi(value)]!++;
+      range[hi(value) * (k === 2 ? 2 ** 8 : 2 ** 7)]!++;
+    }
+    if (k === 2 && (d.fAdd || d.fAddi)) {
       // carries of B + C = R + k·2^32 on 16-bit limbs
       const b0 = row[portCol("v0", 0)]!, b1 = row[portCol("v1", 0)]!;
       const c0 = row[cpuCol("C0")]!, c1 = row[cpuCol("C1")]!;
@@ -74,7 +82,8 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       range[lo(value)]!++;
       range[hi(value)]!++;
     }
-    pending = undefined;
+    }
+    pending = [];
   };
 
   const step = (m: Machine): void => {
@@ -95,10 +104,12 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const clk = m.cycles;
     for (let k = 0; k < NUM_PORTS; k++) {
       if (d[`en${k}` as keyof DecodedRow] !== 1) continue;
-      const addr = m.fp + d[`off${k}` as keyof DecodedRow];
-      const ts = 4 * clk + PORT_PHASE[k]!;
-      if (k === 2) {
-        pending = { row, addr, ts, add: d.fAdd === 1 || d.fAddi === 1 };
+      const abs = (k === 0 && d.abs0 === 1) || (k === 2 && d.abs2 === 1);
+      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow];
+      const write = k === 2 || (k === 1 && d.wr1 === 1);
+      const ts = 4 * clk + (write ? SLOT_WRITE_PHASE : PORT_PHASE[k]!) + 1;
+      if (write) {
+        pending.push({ row, k, addr, ts, d });
         continue;
       }
       const value = m.slots[addr]! >>> 0;
@@ -112,6 +123,11 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const c1 = d.selC ? row[portCol("v1", 1)]! : d.aliasC ? row[portCol("v1", 0)]! : d.immC ? d.c1 : 0;
     row[cpuCol("C0")] = c0;
     row[cpuCol("C1")] = c1;
+    if (d.fRet) {
+      // RET's extra high-limb checks: saved pc < 2^24, saved fp < 2^25
+      range[row[portCol("v1", 0)]! * 2 ** 8]!++;
+      range[row[portCol("v1", 1)]! * 2 ** 7]!++;
+    }
     if (d.fBrnz) {
       const s = row[portCol("v0", 0)]! + row[portCol("v1", 0)]!;
       row[cpuCol("z")] = s === 0 ? 1 : 0;
@@ -121,7 +137,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   };
 
   const res = execute(program, input, { maxCycles, trace: { step } });
-  if (pending) throw new VmAirError("TraceError", "the run ended with an unresolved write");
+  if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
   return { rows, memory, fetches, range, exitCode: res.exitCode, cycles: res.cycles };
 }
 

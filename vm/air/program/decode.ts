@@ -2,7 +2,8 @@
 // public code into the public columns of the PROGRAM table. Prover and verifier both call it, so the CPU's
 // decode columns need no constraints of their own: the FETCH lookup forces them to equal these values.
 //
-// Prototype subset: CONST, ADD, ADDI, JMP, BRNZ, EXIT. Any other opcode is refused with UnprovableImage.
+// Prototype subset: CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET, and TRAP (decoded with no
+// family flag, so it can never be a real CPU row). Any other opcode is refused with UnprovableImage.
 
 import { INSTR_WORDS, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
@@ -17,6 +18,7 @@ export const DECODE_FIELDS = [
   "fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit",
   "en0", "en1", "en2", "off0", "off1", "off2",
   "selC", "aliasC", "immC",
+  "fMov", "fCall", "fRet", "abs0", "abs2", "wr1",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -37,6 +39,7 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     pc, opcode: op, a: 0, b0: lo16(b), b1: hi16(b), c0: lo16(c), c1: hi16(c),
     fConst: 0, fAdd: 0, fAddi: 0, fJmp: 0, fBrnz: 0, fExit: 0,
     en0: 0, en1: 0, en2: 0, off0: 0, off1: 0, off2: 0, selC: 0, aliasC: 0, immC: 0,
+    fMov: 0, fCall: 0, fRet: 0, abs0: 0, abs2: 0, wr1: 0,
   };
   switch (op) {
     case Op.CONST:
@@ -61,8 +64,29 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     case Op.EXIT:
       r.fExit = 1; r.en0 = 1; r.off0 = small(a, "src", pc);
       break;
+    case Op.MOV:
+    case Op.GGET:
+    case Op.GSET:
+      // r[a] = r[b], with the global side addressed absolutely (abs ports ignore fp)
+      r.fMov = 1; r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
+      if (op === Op.GGET) r.abs0 = 1;
+      if (op === Op.GSET) r.abs2 = 1;
+      break;
+    case Op.CALL: {
+      // fp' = fp + b; slot fp'+c = pc + 1 (port 2), slot fp'+c+1 = fp (port 1, a write here); pc = a
+      r.fCall = 1; r.a = small(a, "pc", pc);
+      const save = small(b, "frame", pc) + small(c, "save", pc);
+      r.en2 = 1; r.off2 = save;
+      r.en1 = 1; r.wr1 = 1; r.off1 = save + 1;
+      break;
+    }
+    case Op.RET:
+      r.fRet = 1; r.en0 = 1; r.off0 = small(a, "save", pc); r.en1 = 1; r.off1 = r.off0 + 1;
+      break;
+    case Op.TRAP:
+      break; // no family flag: Σ flags = is_real forbids a real TRAP row (a trap has no receipt)
     default:
-      throw new VmAirError("UnprovableImage", `pc ${pc}: opcode 0x${op.toString(16)} is not in the prototype subset (CONST, ADD, ADDI, JMP, BRNZ, EXIT)`);
+      throw new VmAirError("UnprovableImage", `pc ${pc}: opcode 0x${op.toString(16)} is not in the prototype subset (CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET, TRAP)`);
   }
   return r;
 }
