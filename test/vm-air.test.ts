@@ -155,14 +155,14 @@ describe("VM AIR prototype: executor and constraints agree (random subset progra
 
 describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
   it("memory init: a global initialised with another value than the image's", () => {
-    const { p, traces, publics } = setup(GLOBALS_PROG, { globals: [7, 0xfffffffe] });
+    // g2 = 9 is never touched: its BOUNDARY row's init and final records cancel on MEM whatever the value,
+    // so only the public GLOBALS table can tell 8 from 9
+    const { p, traces, publics } = setup(GLOBALS_PROG, { globals: [7, 0xfffffffe, 9] });
     const b = traces[TABLE.boundary]!;
-    const row = b[BOUNDARY_COLS.addr]!.indexOf(0);
-    // claim g0 = 8 at init and make every read of it consistent: only GLOBALS can catch it
+    const row = b[BOUNDARY_COLS.addr]!.indexOf(2);
+    expect([b[BOUNDARY_COLS.isGlobal]![row], b[BOUNDARY_COLS.init0]![row], b[BOUNDARY_COLS.fin0]![row]]).toEqual([1, 9, 9]);
+    expect(check(p, traces, publics)).toEqual({ ok: true });
     b[BOUNDARY_COLS.init0]![row] = 8;
-    const r = rowWith(traces, "fMov", (i) => cpu(traces, "abs0")[i] === 1 && port(traces, "addr", 0)[i] === 0);
-    port(traces, "v0", 0)[r] = 8;
-    port(traces, "p0", 0)[r] = 8;
     b[BOUNDARY_COLS.fin0]![row] = 8;
     const res = check(p, traces, publics);
     if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
