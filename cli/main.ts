@@ -6,10 +6,11 @@ import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { demoCommand, newCommand } from "./commands/project.ts";
 import { buildCommand, executeCommand, inspectCommand } from "./commands/toolchain.ts";
+import { trainCommand } from "./commands/train.ts";
 import { EXIT, reportError, UsageError } from "./output.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, inspectCommand, newCommand, demoCommand];
+export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, inspectCommand, newCommand, demoCommand, trainCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const wantsJson = argv.includes("--json");

@@ -21,7 +21,7 @@ import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel, deepParallel } from "./quotient-parallel.ts";
-import type { DeepTerm } from "./deep-range.ts";
+import { inverseOfBaseMinusExt, type DeepTerm } from "./deep-range.ts";
 import { cosetEvaluate } from "./poly.ts";
 import { lde } from "./lde.ts";
 import type { MerkleTree } from "./merkle.ts";
@@ -31,12 +31,12 @@ import { createHash } from "node:crypto";
 import { commitParallel, ldeColumnsParallel } from "./workers/parallel.ts";
 import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSalts } from "./random.ts";
-import { batchInvertExt } from "./logup-trace.ts";
 import { mulm as mulmImported } from "./vec-eval.ts";
 import type { FriProof } from "../verifier/fri.ts";
 
+// Module-local aliases of the hot multiply: a call through an imported binding can cost an accessor per call when
+// the module is loaded through a CommonJS transform (tsx outside an ESM package); a local const never does.
 const mul: (a: number, b: number) => number = field_mul;
-
 const mulm: (a: number, b: number) => number = mulmImported;
 
 export interface ProveOptions {
@@ -45,11 +45,11 @@ export interface ProveOptions {
   readonly minSecurityBits?: number;
   /**
    * Run checkConstraints (row by row, names the failing constraint and row) before proving. Default: only for
-   * small traces (≤ 2^14 rows in all); larger invalid witnesses are still refused, by the quotient's degree check
-   * (ConstraintFailed) and the LogUp sum check (LogupSumNonZero), just without the row number.
+   * small traces (≤ 2^14 rows in all); larger invalid witnesses are still refused — by the prover's own check of
+   * the DEEP-ALI identity at ζ (ConstraintFailed) and of the LogUp balance (LogupSumNonZero) — without the row.
    */
   readonly check?: boolean;
-  /** Use the worker pool for LDEs and Merkle trees (default true; small inputs stay in-thread anyway). */
+  /** Use worker threads for LDEs, Merkle trees, the quotient and DEEP (default true; small inputs stay in-thread). */
   readonly workers?: boolean;
   /**
    * Cheating-prover switches for soundness tests ONLY: they make the prover emit proofs of false statements or
@@ -118,36 +118,55 @@ async function commitEvalColumns(cols: readonly Uint32Array[], logD: number, log
 /**
  * Barycentric weights for evaluating polynomials given on H_D at an extension point x ∉ H_D:
  *   p(x) = (x^D − 1)/D · Σ_i p(ω^i)·ω^i/(x − ω^i).
- * Returns the weights ω^i/(x − ω^i) (coordinate-major, 4·D) and the factor (x^D − 1)/D.
+ * Returns the weights ω^i/(x − ω^i) (split for evalBarycentric) and the factor (x^D − 1)/D.
  */
-function barycentricWeights(logD: number, x: Ext): { w: Uint32Array; factor: Ext } {
+interface BarycentricWeights {
+  /** 16-bit halves of the weights ω^i/(x − ω^i), coordinate-major (4·D) */
+  readonly hi: Float64Array;
+  readonly lo: Float64Array;
+  readonly factor: Ext;
+}
+
+function barycentricWeights(logD: number, x: Ext): BarycentricWeights {
   const D = 2 ** logD;
   const w = new Uint32Array(4 * D);
   const om = rootOfUnity(logD);
   let wi = 1;
   const pts = new Uint32Array(D);
   for (let i = 0; i < D; i++) { pts[i] = wi; wi = mul(wi, om); }
-  for (let i = 0; i < D; i++) {
-    w[i] = (x[0]! - pts[i]! + P) % P;
-    w[D + i] = x[1]!; w[2 * D + i] = x[2]!; w[3 * D + i] = x[3]!;
+  // ω^i/(x − ω^i) = −ω^i · 1/(ω^i − x)
+  const invs = inverseOfBaseMinusExt(pts, x);
+  for (let k = 0; k < 4; k++) {
+    for (let i = 0; i < D; i++) {
+      const v = mulm(invs[k * D + i]!, pts[i]!);
+      w[k * D + i] = v === 0 ? 0 : P - v;
+    }
   }
-  batchInvertExt(w, D);
-  for (let k = 0; k < 4; k++) for (let i = 0; i < D; i++) w[k * D + i] = mulm(w[k * D + i]!, pts[i]!);
   const factor = eMul(eSub(ePow(x, D), extOf(1)), extOf(inv(D % P)));
-  return { w, factor };
+  const hi = new Float64Array(4 * D), lo = new Float64Array(4 * D);
+  for (let i = 0; i < 4 * D; i++) { hi[i] = w[i]! >>> 16; lo[i] = w[i]! & 0xffff; }
+  return { hi, lo, factor };
 }
 
-function evalBarycentric(col: Uint32Array, bw: { w: Uint32Array; factor: Ext }): Ext {
+/**
+ * Σ_i col[i]·w[i] per coordinate without modular multiplies: each weight is pre-split into 16-bit halves
+ * (w = hi·2^16 + lo), the products col·hi < 2^46 and col·lo < 2^47 are summed in doubles and reduced every 32
+ * terms (32·2^47 + p < 2^53), and the two sums are recombined at the end.
+ */
+function evalBarycentric(col: Uint32Array, bw: BarycentricWeights): Ext {
   const D = col.length;
   const r = [0, 0, 0, 0];
   for (let k = 0; k < 4; k++) {
     const o = k * D;
-    let acc = 0;
+    const whi = bw.hi, wlo = bw.lo;
+    let hi = 0, lo = 0;
     for (let i = 0; i < D; i++) {
-      acc += mulm(col[i]!, bw.w[o + i]!);
-      if ((i & 1023) === 1023) acc %= P;
+      const v = col[i]!;
+      hi += v * whi[o + i]!;
+      lo += v * wlo[o + i]!;
+      if ((i & 31) === 31) { hi %= P; lo %= P; }
     }
-    r[k] = acc % P;
+    r[k] = ((hi % P) * 65536 + lo) % P;
   }
   return eMul(extOf(r[0]!, r[1]!, r[2]!, r[3]!), bw.factor);
 }
@@ -375,18 +394,23 @@ async function deepComposition(
   // The column combinations are linear, so they are formed where the columns are small — trace columns on
   // H_{D_t}, quotient columns as coefficients — and only the 4 coordinates of each combination are extended
   // to g·H_N (NTTs), instead of combining every committed column at all N points.
+  // acc += Σ_j coeffs[j]·cols[j] with unreduced double sums of 16-bit-half products (as in evalBarycentric),
+  // reduced every 32 columns.
   const combine = (cols: readonly Uint32Array[], coeffs: readonly Ext[], len: number, acc: Uint32Array) => {
+    if (cols.length === 0) return;
+    const hi = new Float64Array(len), lo = new Float64Array(len);
     for (let k = 0; k < 4; k++) {
       const o = k * len;
+      hi.fill(0); lo.fill(0);
       for (let j = 0; j < cols.length; j++) {
         const c = coeffs[j]![k]!;
-        if (c === 0) continue;
+        const chi = c >>> 16, clo = c & 0xffff;
         const col = cols[j]!;
-        for (let i = 0; i < col.length; i++) {
-          const s = acc[o + i]! + mulm(c, col[i]!);
-          acc[o + i] = s >= P ? s - P : s;
-        }
+        const m = Math.min(len, col.length); // quotient columns differ in length (chunks vs. mask)
+        for (let i = 0; i < m; i++) { const v = col[i]!; hi[i] += chi * v; lo[i] += clo * v; }
+        if ((j & 31) === 31) for (let i = 0; i < len; i++) { hi[i] %= P; lo[i] %= P; }
       }
+      for (let i = 0; i < len; i++) acc[o + i] = (((hi[i]! % P) * 65536 + lo[i]! + acc[o + i]!) % P);
     }
   };
   const A = new Uint32Array(4 * N);

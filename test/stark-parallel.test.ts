@@ -19,3 +19,18 @@ describe("parallel prover", () => {
     expect(verify(air, a.bytes, publics, { params })).toMatchObject({ ok: true });
   });
 });
+
+describe("extension inverses via the norm", () => {
+  it("1/(x − ζ) from inverseOfBaseMinusExt matches eInv, also for ζ in the base field", async () => {
+    const { inverseOfBaseMinusExt } = await import("../prover/deep-range.ts");
+    const { eInv, eSub, extOf } = await import("../verifier/ext.ts");
+    const xs = Uint32Array.from([1, 2, 31, 12345, 2013265920, 99999999]);
+    for (const zeta of [extOf(7, 11, 13, 17), extOf(0, 1), extOf(5)]) {
+      const got = inverseOfBaseMinusExt(xs, zeta);
+      xs.forEach((x, i) => {
+        const want = eInv(eSub(extOf(x), zeta));
+        expect([0, 1, 2, 3].map((k) => got[k * xs.length + i])).toEqual([...want]);
+      });
+    }
+  });
+});

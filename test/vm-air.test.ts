@@ -184,6 +184,12 @@ describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
     port(traces, "v1", 0)[ret] = hi;
     port(traces, "p0", 0)[ret] = lo;
     port(traces, "p1", 0)[ret] = hi;
+    // the slot is not touched after RET: its final record (BOUNDARY) carries the forged value too
+    const bd = traces[TABLE.boundary]!;
+    const brow = bd[BOUNDARY_COLS.addr]!.indexOf(port(traces, "addr", 0)[ret]!);
+    expect(bd[BOUNDARY_COLS.fin0]![brow]).toBe(2);
+    bd[BOUNDARY_COLS.fin0]![brow] = lo;
+    bd[BOUNDARY_COLS.fin1]![brow] = hi;
     // fix the range multiplicities of everything but the two 8-bit checks (CALL's R1·2^8, RET's B1·2^8)
     const mult = traces[TABLE.range]![1]!;
     mult[2]! -= 1; mult[lo]! += 1; // CALL R0

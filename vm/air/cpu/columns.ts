@@ -18,10 +18,12 @@ names.push(...SCRATCH);
 export const CPU_COLUMN_NAMES: readonly string[] = names;
 export const CPU_WIDTH = names.length;
 
+const INDEX = new Map(names.map((n, i) => [n, i]));
+
 /** Index of a named CPU column. */
 export function cpuCol(name: string): number {
-  const i = names.indexOf(name);
-  if (i < 0) throw new Error(`unknown CPU column ${name}`);
+  const i = INDEX.get(name);
+  if (i === undefined) throw new Error(`unknown CPU column ${name}`);
   return i;
 }
 export const portCol = (field: PortField, k: number): number => cpuCol(`${field}_${k}`);

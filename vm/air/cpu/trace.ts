@@ -7,7 +7,7 @@ import type { Machine } from "../../executor/machine.ts";
 import type { Program } from "../../program.ts";
 import { inv } from "../../../verifier/fp.ts";
 import { VmAirError } from "../buses.ts";
-import { decodeInstruction, type DecodedRow } from "../program/decode.ts";
+import { DECODE_FIELDS, decodeInstruction, type DecodedRow } from "../program/decode.ts";
 import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
 
 /** Last access of one address: value (u32) and timestamp. */
@@ -29,6 +29,20 @@ export interface CpuTraceResult {
   readonly cycles: number;
 }
 
+// Column indices resolved once (the builder touches ~40 columns per row).
+const COL = {
+  isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
+  C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
+};
+const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
+const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
+
+/** A decoded instruction together with its CPU-row image (the decode columns, pc excluded). */
+interface DecodedEntry {
+  readonly d: DecodedRow;
+  readonly cols: readonly (readonly [number, number])[];
+}
+
 const lo = (w: number): number => w & 0xffff;
 const hi = (w: number): number => w >>> 16;
 
@@ -37,51 +51,59 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const memory = new Map<number, MemCell>();
   const fetches = new Map<number, number>();
   const range = new Uint32Array(65536);
-  const decoded = new Map<number, DecodedRow>();
+  const decoded = new Map<number, DecodedEntry>();
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   type Pending = { row: Uint32Array; k: number; addr: number; ts: number; d: DecodedRow };
   let pending: Pending[] = [];
 
+  /** One RANGE16 lookup. An honest trace never looks up a value outside the table: if it does, the builder
+   *  and the constraints disagree, which must surface here rather than as an unprovable trace. */
+  const look = (x: number): void => {
+    if (!(Number.isInteger(x) && x >= 0 && x < 65536)) throw new VmAirError("TraceError", `range lookup of ${x} outside [0, 2^16)`);
+    range[x]!++;
+  };
+
   const access = (row: Uint32Array, k: number, addr: number, value: number, ts: number): void => {
     const prev = memory.get(addr) ?? { v: 0, ts: 0 };
-    row[portCol("addr", k)] = addr;
-    row[portCol("v0", k)] = lo(value);
-    row[portCol("v1", k)] = hi(value);
-    row[portCol("p0", k)] = lo(prev.v);
-    row[portCol("p1", k)] = hi(prev.v);
-    row[portCol("pts", k)] = prev.ts;
+    const c = PC[k]!;
+    row[c.addr] = addr;
+    row[c.v0] = lo(value);
+    row[c.v1] = hi(value);
+    row[c.p0] = lo(prev.v);
+    row[c.p1] = hi(prev.v);
+    row[c.pts] = prev.ts;
     const d = ts - prev.ts - 1;
     if (d < 0 || d >= 2 ** 29) throw new VmAirError("TraceError", `timestamp order broken at slot ${addr}`);
-    row[portCol("d0", k)] = d & 0xffff;
-    row[portCol("d1", k)] = d >>> 16;
-    range[d & 0xffff]!++;
-    range[d >>> 16]!++;
-    range[(d >>> 16) * 8]!++;
+    row[c.d0] = lo(d);
+    row[c.d1] = hi(d);
+    look(lo(d));
+    look(hi(d));
+    look(hi(d) * 8); // 13-bit check
     memory.set(addr, { v: value, ts });
   };
 
+  // Writes of a row are read back from the machine when the next instruction starts.
   const resolvePending = (m: Machine): void => {
     for (const { row, k, addr, ts, d } of pending) {
-    const value = m.slots[addr]! >>> 0;
-    access(row, k, addr, value, ts);
-    if (d.fCall) {
-      // the saved pc (port 2) and fp (port 1): canonical limbs with 8-/9-bit high limbs
-      range[lo(value)]!++;
-      range[hi(value)]!++;
-      range[hi(value) * (k === 2 ? 2 ** 8 : 2 ** 7)]!++;
-    }
-    if (k === 2 && (d.fAdd || d.fAddi)) {
-      // carries of B + C = R + k·2^32 on 16-bit limbs
-      const b0 = row[portCol("v0", 0)]!, b1 = row[portCol("v1", 0)]!;
-      const c0 = row[cpuCol("C0")]!, c1 = row[cpuCol("C1")]!;
-      const k0 = (b0 + c0) >>> 16;
-      const k1 = (b1 + c1 + k0) >>> 16;
-      row[cpuCol("k0")] = k0;
-      row[cpuCol("k1")] = k1;
-      range[lo(value)]!++;
-      range[hi(value)]!++;
-    }
+      const value = m.slots[addr]! >>> 0;
+      access(row, k, addr, value, ts);
+      if (d.fCall) {
+        // the saved pc (port 2) and fp (port 1): canonical limbs with 8-/9-bit high limbs
+        look(lo(value));
+        look(hi(value));
+        look(hi(value) * (k === 2 ? 2 ** 8 : 2 ** 7));
+      }
+      if (k === 2 && (d.fAdd || d.fAddi)) {
+        // carries of B + C = R + k·2^32 on 16-bit limbs; the result limbs are range-checked (MEMWF)
+        const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
+        const c0 = row[COL.C0]!, c1 = row[COL.C1]!;
+        const k0 = (b0 + c0) >>> 16;
+        row[COL.k0] = k0;
+        row[COL.k1] = (b1 + c1 + k0) >>> 16;
+        look(lo(value));
+        look(hi(value));
+      }
     }
     pending = [];
   };
@@ -89,17 +111,20 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const step = (m: Machine): void => {
     resolvePending(m);
     const pc = m.pc;
-    let d = decoded.get(pc);
-    if (d === undefined) {
-      d = decodeInstruction(program.code, pc);
-      decoded.set(pc, d);
+    let entry = decoded.get(pc);
+    if (entry === undefined) {
+      const dr = decodeInstruction(program.code, pc);
+      const cols = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [cpuCol(f), dr[f]] as const);
+      entry = { d: dr, cols };
+      decoded.set(pc, entry);
     }
+    const d = entry.d;
     const row = new Uint32Array(CPU_WIDTH);
-    row[cpuCol("isReal")] = 1;
-    row[cpuCol("pc")] = pc;
-    row[cpuCol("fp")] = m.fp;
-    row[cpuCol("clk")] = m.cycles;
-    for (const [f, v] of Object.entries(d)) if (f !== "pc") row[cpuCol(f)] = v;
+    row[COL.isReal] = 1;
+    row[COL.pc] = pc;
+    row[COL.fp] = m.fp;
+    row[COL.clk] = m.cycles;
+    for (const [j, v] of entry.cols) row[j] = v;
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
     const clk = m.cycles;
     for (let k = 0; k < NUM_PORTS; k++) {
@@ -119,19 +144,19 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       access(row, k, addr, value, ts);
     }
     // operand C (selected exactly as the constraint does)
-    const c0 = d.selC ? row[portCol("v0", 1)]! : d.aliasC ? row[portCol("v0", 0)]! : d.immC ? d.c0 : 0;
-    const c1 = d.selC ? row[portCol("v1", 1)]! : d.aliasC ? row[portCol("v1", 0)]! : d.immC ? d.c1 : 0;
-    row[cpuCol("C0")] = c0;
-    row[cpuCol("C1")] = c1;
+    const c0 = d.selC ? row[PC[1]!.v0]! : d.aliasC ? row[PC[0]!.v0]! : d.immC ? d.c0 : 0;
+    const c1 = d.selC ? row[PC[1]!.v1]! : d.aliasC ? row[PC[0]!.v1]! : d.immC ? d.c1 : 0;
+    row[COL.C0] = c0;
+    row[COL.C1] = c1;
     if (d.fRet) {
       // RET's extra high-limb checks: saved pc < 2^24, saved fp < 2^25
-      range[row[portCol("v1", 0)]! * 2 ** 8]!++;
-      range[row[portCol("v1", 1)]! * 2 ** 7]!++;
+      look(row[PC[0]!.v1]! * 2 ** 8);
+      look(row[PC[1]!.v1]! * 2 ** 7);
     }
     if (d.fBrnz) {
-      const s = row[portCol("v0", 0)]! + row[portCol("v1", 0)]!;
-      row[cpuCol("z")] = s === 0 ? 1 : 0;
-      row[cpuCol("inv")] = s === 0 ? 0 : inv(s);
+      const s = row[PC[0]!.v0]! + row[PC[0]!.v1]!;
+      row[COL.z] = s === 0 ? 1 : 0;
+      row[COL.inv] = s === 0 ? 0 : inv(s);
     }
     rows.push(row);
   };

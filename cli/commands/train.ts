@@ -1,0 +1,118 @@
+// `zkvm train --config exp1|exp2|exp3a|exp3b …`: trains the MNIST MLP by executing the training guest
+// (execute mode; --prove arrives with issue 6). Orchestration: cli/train/orchestrate.ts; the run
+// directory: cli/train/run-dir.ts; usage: docs/cli.md and docs/mnist.md.
+
+import { join, resolve } from "node:path";
+import type { Argv, CommandModule } from "yargs";
+import { errorInfo } from "../../vm/api.ts";
+import { packSegments } from "../mnist/dataset.ts";
+import { loadMnist } from "../mnist/idx.ts";
+import { EXIT, printJson, UsageError } from "../output.ts";
+import { TrainError, typedErrorInfo } from "../train/errors.ts";
+import { cachedMnistImage, DEFAULT_CACHE_DIR } from "../train/image-cache.ts";
+import { makePlan, train } from "../train/orchestrate.ts";
+import { progressFor } from "../train/progress.ts";
+import { RUN_FILES, summary, writeRunDir } from "../train/run-dir.ts";
+
+interface TrainArgs {
+  config: string;
+  epochs?: number;
+  samples?: number;
+  seed?: number;
+  "eval-samples"?: number;
+  "batches-per-run"?: number;
+  engine: string;
+  float: boolean;
+  out?: string;
+  "cache-dir"?: string;
+  json: boolean;
+}
+
+const stamp = (): string => new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+
+export const trainCommand: CommandModule<object, TrainArgs> = {
+  command: "train",
+  describe: "Train an MNIST MLP (paper Table 2 config) by executing the training guest; writes model, journals, report",
+  builder: (y) =>
+    (y as Argv)
+      .option("config", { type: "string", demandOption: true, choices: ["exp1", "exp2", "exp3a", "exp3b"], describe: "Table 2 configuration" })
+      .option("epochs", { type: "number", requiresArg: true, describe: "epochs (default: the config's)" })
+      .option("samples", { type: "number", requiresArg: true, describe: "train on the first N samples of each epoch's order (rounded down to whole batches; default 60,000)" })
+      .option("seed", { type: "number", requiresArg: true, describe: "seed of the initial weights and the sample order (default 0)" })
+      .option("eval-samples", { type: "number", requiresArg: true, describe: "evaluate on the first N test images (default 10,000)" })
+      .option("batches-per-run", { type: "number", requiresArg: true, describe: "batches per guest run (= per future receipt; default 4)" })
+      .option("engine", { type: "string", default: "vm", choices: ["vm", "wasm"], describe: "vm: our executor (counts cycles); wasm: V8 reference" })
+      .option("float", { type: "boolean", default: true, describe: "also train the float64 reference (--no-float to skip)" })
+      .option("out", { alias: "o", type: "string", requiresArg: true, describe: "run directory (default runs/<config>-<timestamp>)" })
+      .option("cache-dir", { type: "string", requiresArg: true, describe: `where the built training image is cached (default ${DEFAULT_CACHE_DIR})` })
+      .option("json", { type: "boolean", default: false, describe: "print one JSON object" }) as unknown as Argv<TrainArgs>,
+  handler: async (a: TrainArgs) => {
+    try {
+      await runTrain(a);
+    } catch (e) {
+      report(e, a.json);
+    }
+  },
+};
+
+async function runTrain(a: TrainArgs): Promise<void> {
+  const t0 = performance.now();
+  for (const k of ["epochs", "samples", "seed", "eval-samples", "batches-per-run"] as const) {
+    const v = a[k];
+    if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${k} must be a number`);
+  }
+  const trainSet = loadMnist("train");
+  const testSet = loadMnist("test");
+  // Validate everything before the (slow) image build.
+  const plan = makePlan({
+    config: a.config, epochs: a.epochs, samples: a.samples, seed: a.seed, evalSamples: a["eval-samples"],
+    batchesPerRun: a["batches-per-run"], engine: a.engine, float: a.float,
+  }, trainSet.images.count, testSet.images.count);
+  const dir = resolve(a.out ?? join("runs", `${plan.config.name}-${stamp()}`));
+  const progress = progressFor(a.json);
+  const say = (s: string): void => { if (!a.json) process.stderr.write(s + "\n"); };
+
+  say(`building or loading the training image (cache: ${a["cache-dir"] ?? DEFAULT_CACHE_DIR})`);
+  const img = await cachedMnistImage(packSegments(trainSet, testSet), resolve(a["cache-dir"] ?? DEFAULT_CACHE_DIR));
+  say(`image ${img.imageId} (${img.reused ? "cached" : "built"}, ${(img.buildMs / 1000).toFixed(1)} s)`);
+  say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples, engine ${plan.engine}`);
+  const outcome = train(img, plan, trainSet, testSet, { progress });
+  progress.finish();
+  const totalSeconds = (performance.now() - t0) / 1000;
+  writeRunDir(dir, outcome, { buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds, argv: process.argv.slice(2) });
+  const s = summary(outcome);
+  if (a.json) {
+    printJson(s);
+    return;
+  }
+  const lines = outcome.epochs.map((e) =>
+    `epoch ${String(e.epoch).padStart(3)}  loss ${e.trainLoss.toFixed(4)}  test ${e.testAccuracy.toFixed(2)} %` +
+    (e.floatTestAccuracy === null ? "" : `  (float64 ${e.floatTestAccuracy.toFixed(2)} %)`) +
+    `  ${e.trainSeconds.toFixed(1)} s`);
+  process.stdout.write([
+    ...lines,
+    `test accuracy   ${s.testAccuracy.toFixed(2)} %${s.floatTestAccuracy === null ? "" : ` (float64 reference ${s.floatTestAccuracy.toFixed(2)} %)`}`,
+    `cycles/sample   ${s.cyclesPerSample ?? "(not counted by the wasm engine)"}`,
+    `image ID        ${s.imageId}`,
+    `model hash      ${s.modelHash}`,
+    `run directory   ${dir} (${RUN_FILES.report}, ${RUN_FILES.model}, ${RUN_FILES.journals}, ${RUN_FILES.accuracyPlot})`,
+    `time            ${totalSeconds.toFixed(1)} s`,
+  ].join("\n") + "\n");
+}
+
+/**
+ * cli/output.ts reportError, extended to the MNIST modules' typed errors (which vm/api.ts errorInfo
+ * does not know): one line on stderr or {"error": {…}} on stdout, non-zero exit, never a stack trace.
+ */
+function report(e: unknown, json: boolean): void {
+  let info = errorInfo(e) ?? typedErrorInfo(e);
+  let status: number = EXIT.failed;
+  if (e instanceof UsageError || (e instanceof TrainError && e.kind === "InvalidArgument")) status = EXIT.usage;
+  if (info === undefined) {
+    info = { kind: "InternalError", message: `internal error: ${(e as Error)?.message ?? String(e)}` };
+    status = EXIT.internal;
+  }
+  if (json) printJson({ error: info });
+  else process.stderr.write(`error [${info.kind}]: ${info.message.replace(/\s*\n\s*/g, " | ")}\n`);
+  process.exitCode = status;
+}

@@ -1,0 +1,261 @@
+// `zkvm train` in execute mode: trains an MLP by EXECUTING the training guest, one guest run per group
+// of consecutive global batches (each run is what a receipt will prove once proving exists), chained by
+// weight hashes, with the test accuracy measured by the guest's evaluation mode after every epoch.
+//
+// The guest commits only hashes of the weights, so the host needs the weights themselves to feed the
+// next run: it advances the exact Q16.16 emulator (cli/mnist/fixed-reference.ts) over the same batches
+// and insists that its weights hash to the guest's committed end hash. Every run is checked:
+//   - its journal echoes the request (config, seed, dataset size, batch range)   → JournalMismatch
+//   - its start hash is the previous run's end hash (the first: the seed's init)  → ChainBroken
+//   - the emulator's new weights hash to the journal's end hash                   → WeightHashMismatch
+// The float64 reference (optional) trains the same batches from the same initial values.
+
+import { CONFIGS, type ConfigName, type TrainConfig } from "../mnist/config.ts";
+import { evaluateFloat, FloatTrainer } from "../mnist/float-reference.ts";
+import { FixedTrainer } from "../mnist/fixed-reference.ts";
+import type { EvalJournal, GuestRequest, MnistJournal, TrainJournal } from "../mnist/guest-io.ts";
+import type { MnistSet } from "../mnist/idx.ts";
+import { runMnistGuest, type GuestRun, type MnistImage } from "../mnist/image.ts";
+import { initParams, paramsHash, toHex } from "../mnist/model.ts";
+import type { Engine } from "../../vm/api.ts";
+import { TrainError } from "./errors.ts";
+
+export interface TrainPlan {
+  readonly config: TrainConfig & { readonly name: ConfigName };
+  readonly epochs: number;
+  /** Training samples per epoch: the first ones of the epoch's order, a multiple of the batch size. */
+  readonly samplesPerEpoch: number;
+  /** Test images evaluated after each epoch (the first ones of the test set). */
+  readonly evalSamples: number;
+  readonly batchesPerRun: number;
+  readonly engine: Engine;
+  readonly float: boolean;
+}
+
+/** One guest run of training mode: the unit a receipt will prove. */
+export interface TrainRunRecord {
+  readonly kind: "train";
+  readonly run: number;
+  readonly epoch: number; // 1-based
+  /** Global batches [startBatch, endBatch). */
+  readonly startBatch: number;
+  readonly endBatch: number;
+  readonly samples: number;
+  readonly startHash: string;
+  readonly endHash: string;
+  readonly weightsFromSeed: boolean;
+  /** Mean training cross-entropy of the run (the journal's Q16.16 value / 2^16). */
+  readonly meanLoss: number;
+  readonly meanLossRaw: string; // i64 as a decimal string (JSON has no 64-bit integers)
+  readonly cycles: number | null;
+  readonly ms: number;
+  readonly journal: string; // hex of the committed journal bytes
+}
+
+/** The evaluation run after an epoch: accuracy committed by the guest. */
+export interface EvalRunRecord {
+  readonly kind: "eval";
+  readonly epoch: number;
+  readonly modelHash: string;
+  readonly correct: number;
+  readonly evaluated: number;
+  readonly cycles: number | null;
+  readonly ms: number;
+  readonly journal: string;
+}
+export type RunRecord = TrainRunRecord | EvalRunRecord;
+
+export interface EpochResult {
+  readonly epoch: number;
+  readonly samples: number;
+  readonly trainLoss: number; // fixed point, sample-weighted mean of the runs' committed losses
+  readonly testAccuracy: number; // percent, from the guest's evaluation journal
+  readonly floatTrainLoss: number | null;
+  readonly floatTestAccuracy: number | null; // percent
+  readonly trainCycles: number | null;
+  readonly evalCycles: number | null;
+  readonly trainSeconds: number;
+  readonly evalSeconds: number;
+  readonly floatSeconds: number;
+  readonly modelHash: string;
+}
+
+export interface TrainOutcome {
+  readonly plan: TrainPlan;
+  readonly imageId: string;
+  readonly epochs: EpochResult[];
+  readonly runs: RunRecord[];
+  /** Final Q16.16 parameters; paramsHash(finalParams) = the last training journal's end hash. */
+  readonly finalParams: Int32Array;
+  readonly modelHash: string;
+  readonly samplesTrained: number;
+  /** All training-run cycles / samples trained (includes per-run start-up and the seed init); null on wasm. */
+  readonly cyclesPerSample: number | null;
+}
+
+export interface ProgressSink {
+  /** Called after every training run with the training samples done so far. */
+  trained(done: number, total: number): void;
+  /** Called with a short description of the phase (evaluation, float reference). */
+  phase(what: string): void;
+}
+
+export const SILENT: ProgressSink = { trained: () => {}, phase: () => {} };
+
+/** Options → a checked plan (typed InvalidArgument errors, messages name the option). */
+export function makePlan(o: {
+  config: string; epochs?: number; samples?: number; seed?: number; evalSamples?: number;
+  batchesPerRun?: number; engine?: string; float?: boolean;
+}, trainCount: number, testCount: number): TrainPlan {
+  const bad = (m: string): never => { throw new TrainError("InvalidArgument", m); };
+  if (!Object.hasOwn(CONFIGS, o.config)) bad(`unknown config "${o.config}" (exp1, exp2, exp3a, exp3b)`);
+  const base = CONFIGS[o.config as ConfigName];
+  const int = (name: string, v: number | undefined, dflt: number, min: number, max: number): number => {
+    const x = v ?? dflt;
+    if (!Number.isSafeInteger(x) || x < min || x > max) bad(`--${name} must be an integer in ${min}..${max}, got ${v}`);
+    return x;
+  };
+  const seed = int("seed", o.seed, base.seed, 0, 0xffff_ffff);
+  const epochs = int("epochs", o.epochs, base.epochs, 1, 1000);
+  const perEpochMax = Math.floor(trainCount / base.batch) * base.batch;
+  const requested = int("samples", o.samples, perEpochMax, base.batch, perEpochMax);
+  const evalSamples = int("eval-samples", o.evalSamples, testCount, 1, testCount);
+  const batchesPerRun = int("batches-per-run", o.batchesPerRun, 4, 1, 1 << 20);
+  const engine = o.engine ?? "vm";
+  if (engine !== "vm" && engine !== "wasm") bad(`--engine must be vm or wasm, got ${engine}`);
+  return {
+    config: { ...base, seed, name: o.config as ConfigName },
+    epochs,
+    samplesPerEpoch: requested - (requested % base.batch),
+    evalSamples,
+    batchesPerRun,
+    engine: engine as Engine,
+    float: o.float ?? true,
+  };
+}
+
+function check(cond: boolean, kind: "ChainBroken" | "JournalMismatch" | "WeightHashMismatch", msg: () => string): void {
+  if (!cond) throw new TrainError(kind, msg());
+}
+
+/** The journal must echo what was asked; the guest derives the samples from these fields. */
+function checkHeader(j: MnistJournal, req: GuestRequest, what: string): void {
+  const same =
+    j.layers.length === req.layers.length && j.layers.every((w, i) => w === req.layers[i]) &&
+    j.batch === req.batch && j.lrRaw === req.lrRaw && j.seed === req.seed >>> 0 && j.samples === req.samples &&
+    j.startBatch === req.startBatch && j.numBatches === req.numBatches && j.weightsFromSeed === (req.params === undefined);
+  check(same && j.mode === req.mode, "JournalMismatch", () => `${what}: the journal does not echo the request (${JSON.stringify({ ...j, meanLossRaw: undefined })})`);
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+const now = (): number => performance.now();
+
+/** Runs one guest request (runMnistGuest by default; tests substitute a tampering wrapper). */
+export type GuestRunner = (img: MnistImage, req: GuestRequest, engine: Engine) => GuestRun;
+
+export interface TrainHooks {
+  readonly progress?: ProgressSink;
+  readonly runGuest?: GuestRunner;
+}
+
+export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, testSet: MnistSet, hooks: TrainHooks = {}): TrainOutcome {
+  const progress = hooks.progress ?? SILENT;
+  const runGuest = hooks.runGuest ?? runMnistGuest;
+  const cfg = plan.config;
+  const N = trainSet.images.count;
+  const spec = { layers: cfg.layers, batch: cfg.batch, lrRaw: cfg.lrRaw, seed: cfg.seed, samples: N };
+  const fixed = new FixedTrainer(spec, trainSet);
+  const float = plan.float ? new FloatTrainer({ ...spec, lr: cfg.lr }, trainSet) : undefined;
+  const bpe = fixed.batchesPerEpoch;
+  const perEpoch = plan.samplesPerEpoch / cfg.batch;
+  const total = plan.epochs * plan.samplesPerEpoch;
+  const runs: RunRecord[] = [];
+  const epochs: EpochResult[] = [];
+  // The chain starts at the seed's initial weights; anyone can recompute this hash from the seed.
+  let prevHash = toHex(paramsHash(initParams(cfg.layers, cfg.seed)));
+  let first = true;
+  let done = 0;
+  let trainCyclesAll: number | null = 0;
+
+  for (let e = 0; e < plan.epochs; e++) {
+    let lossWeighted = 0;
+    let floatLoss = 0;
+    let cycles: number | null = 0;
+    let trainMs = 0;
+    let floatMs = 0;
+    const g0 = e * bpe;
+    for (let g = g0; g < g0 + perEpoch; g += plan.batchesPerRun) {
+      const n = Math.min(plan.batchesPerRun, g0 + perEpoch - g);
+      const req: GuestRequest = {
+        mode: "train", ...spec, startBatch: g, numBatches: n,
+        // Only the first run initialises in the guest (≈ 17 M cycles for exp1); later runs get the weights.
+        ...(first ? {} : { params: fixed.params }),
+      };
+      const what = `run ${runs.length} (batches ${g}..${g + n - 1})`;
+      const t0 = now();
+      const r = runGuest(img, req, plan.engine);
+      const j = r.journal as TrainJournal;
+      checkHeader(j, req, what);
+      check(j.startHash === prevHash, "ChainBroken", () => `${what}: journal start hash ${j.startHash} is not the previous end hash ${prevHash}`);
+      const em = fixed.trainBatches(g, n);
+      const emHash = toHex(paramsHash(fixed.params));
+      check(emHash === j.endHash && BigInt(em.meanLossRaw) === j.meanLossRaw && j.samplesTrained === n * cfg.batch, "WeightHashMismatch",
+        () => `${what}: the emulator's weights hash to ${emHash}, the guest committed ${j.endHash}`);
+      const ms = now() - t0;
+      trainMs += ms;
+      const meanLoss = Number(j.meanLossRaw) / 65536;
+      runs.push({
+        kind: "train", run: runs.length, epoch: e + 1, startBatch: g, endBatch: g + n, samples: n * cfg.batch,
+        startHash: j.startHash, endHash: j.endHash, weightsFromSeed: j.weightsFromSeed, meanLoss,
+        meanLossRaw: j.meanLossRaw.toString(), cycles: r.cycles, ms: Math.round(ms), journal: hex(r.journalBytes),
+      });
+      lossWeighted += meanLoss * n * cfg.batch;
+      cycles = cycles === null || r.cycles === null ? null : cycles + r.cycles;
+      prevHash = j.endHash;
+      first = false;
+      if (float !== undefined) {
+        const tf = now();
+        floatLoss += float.trainBatches(g, n) * n * cfg.batch;
+        floatMs += now() - tf;
+      }
+      done += n * cfg.batch;
+      progress.trained(done, total);
+    }
+
+    progress.phase(`epoch ${e + 1}: evaluating ${plan.evalSamples} test images in the guest`);
+    const evalReq: GuestRequest = {
+      mode: "eval", layers: cfg.layers, batch: 0, lrRaw: 0, seed: 0, samples: plan.evalSamples,
+      startBatch: 0, numBatches: 0, params: fixed.params,
+    };
+    const t1 = now();
+    const er = runGuest(img, evalReq, plan.engine);
+    const ej = er.journal as EvalJournal;
+    checkHeader(ej, evalReq, `evaluation after epoch ${e + 1}`);
+    check(ej.startHash === prevHash, "ChainBroken", () => `evaluation after epoch ${e + 1}: evaluated model ${ej.startHash} is not the trained one ${prevHash}`);
+    const evalMs = now() - t1;
+    runs.push({ kind: "eval", epoch: e + 1, modelHash: ej.startHash, correct: ej.correct, evaluated: ej.evaluated, cycles: er.cycles, ms: Math.round(evalMs), journal: hex(er.journalBytes) });
+
+    let floatAcc: number | null = null;
+    if (float !== undefined) {
+      progress.phase(`epoch ${e + 1}: float64 reference evaluation`);
+      const tf = now();
+      floatAcc = (100 * evaluateFloat(cfg.layers, float.params, testSet, plan.evalSamples)) / plan.evalSamples;
+      floatMs += now() - tf;
+    }
+    trainCyclesAll = trainCyclesAll === null || cycles === null ? null : trainCyclesAll + cycles;
+    epochs.push({
+      epoch: e + 1, samples: plan.samplesPerEpoch,
+      trainLoss: lossWeighted / plan.samplesPerEpoch,
+      testAccuracy: (100 * ej.correct) / ej.evaluated,
+      floatTrainLoss: float !== undefined ? floatLoss / plan.samplesPerEpoch : null,
+      floatTestAccuracy: floatAcc,
+      trainCycles: cycles, evalCycles: er.cycles,
+      trainSeconds: trainMs / 1000, evalSeconds: evalMs / 1000, floatSeconds: floatMs / 1000,
+      modelHash: prevHash,
+    });
+  }
+  return {
+    plan, imageId: img.imageId, epochs, runs, finalParams: Int32Array.from(fixed.params), modelHash: prevHash,
+    samplesTrained: total, cyclesPerSample: trainCyclesAll === null ? null : trainCyclesAll / total,
+  };
+}

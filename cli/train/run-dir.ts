@@ -1,0 +1,77 @@
+// Writes a training run's directory: the model, its hash, the journals, report.md, SVG plots, run.json.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { paramsHash, paramsToBytes, toHex } from "../mnist/model.ts";
+import { TrainError } from "./errors.ts";
+import type { TrainOutcome } from "./orchestrate.ts";
+import { accuracyChart, lossChart, reportMarkdown } from "./report.ts";
+
+export const RUN_FILES = {
+  model: "model.bin",
+  modelHash: "model.sha256",
+  journals: "journals.jsonl",
+  report: "report.md",
+  accuracyPlot: "accuracy.svg",
+  lossPlot: "loss.svg",
+  run: "run.json",
+} as const;
+
+/** The one-object summary printed by `zkvm train --json` (accuracies in percent). */
+export interface TrainSummary {
+  readonly config: string;
+  readonly imageId: string;
+  readonly epochs: number;
+  readonly samples: number; // training samples per epoch
+  readonly testAccuracy: number;
+  readonly floatTestAccuracy: number | null;
+  readonly modelHash: string;
+  readonly cyclesPerSample: number | null;
+  readonly receipts: number;
+  readonly proveMs: number;
+  readonly verifyMs: number;
+}
+
+export function summary(o: TrainOutcome): TrainSummary {
+  const last = o.epochs[o.epochs.length - 1]!;
+  return {
+    config: o.plan.config.name, imageId: o.imageId, epochs: o.plan.epochs, samples: o.plan.samplesPerEpoch,
+    testAccuracy: last.testAccuracy, floatTestAccuracy: last.floatTestAccuracy, modelHash: o.modelHash,
+    cyclesPerSample: o.cyclesPerSample === null ? null : Math.round(o.cyclesPerSample),
+    receipts: 0, proveMs: 0, verifyMs: 0, // execute mode: nothing proven yet (issue 6)
+  };
+}
+
+export interface RunMeta {
+  readonly buildMs: number;
+  readonly imageReused: boolean;
+  readonly imagePath: string;
+  readonly totalSeconds: number;
+  readonly argv: readonly string[];
+}
+
+export function writeRunDir(dir: string, o: TrainOutcome, meta: RunMeta): void {
+  // The model file must be exactly what the chain ends with; refuse to write anything else.
+  const h = toHex(paramsHash(o.finalParams));
+  if (h !== o.modelHash) throw new TrainError("WeightHashMismatch", `final weights hash to ${h}, the chain ends at ${o.modelHash}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, RUN_FILES.model), paramsToBytes(o.finalParams));
+    writeFileSync(join(dir, RUN_FILES.modelHash), `${o.modelHash}  ${RUN_FILES.model}\n`);
+    writeFileSync(join(dir, RUN_FILES.journals), o.runs.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    writeFileSync(join(dir, RUN_FILES.report), reportMarkdown(o, meta));
+    writeFileSync(join(dir, RUN_FILES.accuracyPlot), accuracyChart(o));
+    writeFileSync(join(dir, RUN_FILES.lossPlot), lossChart(o));
+    const { config, ...plan } = o.plan;
+    writeFileSync(join(dir, RUN_FILES.run), JSON.stringify({
+      summary: summary(o),
+      config, plan,
+      image: { id: o.imageId, cache: meta.imagePath, reused: meta.imageReused, buildMs: meta.buildMs },
+      modelFile: RUN_FILES.model, modelHash: o.modelHash, samplesTrained: o.samplesTrained,
+      cyclesPerSample: o.cyclesPerSample, epochs: o.epochs, totalSeconds: meta.totalSeconds, argv: meta.argv,
+    }, null, 2) + "\n");
+  } catch (e) {
+    if (e instanceof TrainError) throw e;
+    throw new TrainError("OutputError", `cannot write the run directory ${dir}: ${(e as Error).message}`);
+  }
+}
