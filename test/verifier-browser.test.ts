@@ -6,6 +6,12 @@
 import { describe, expect, it } from "vitest";
 import { build } from "esbuild";
 import { builtinModules } from "node:module";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { fibonacciAir } from "../prover/examples/fibonacci.ts";
+import { fibProof, TEST_OPTS } from "./stark-helpers.ts";
 
 async function bundle(entry: string) {
     const seen: string[] = [];
@@ -43,6 +49,23 @@ describe("verifier bundles for the browser", () => {
     const code = result.outputFiles[0]!.text;
     expect(code).toContain("LogupSumNonZero");
     expect(code.length).toBeGreaterThan(10_000);
+  });
+
+  it("the browser bundle itself verifies a proof and rejects a tampered one", async () => {
+    const { result } = await bundle("verifier/index.ts");
+    const dir = mkdtempSync(join(tmpdir(), "zkvm-verifier-"));
+    const file = join(dir, "verifier.mjs");
+    writeFileSync(file, result.outputFiles[0]!.text);
+    try {
+      const mod = (await import(pathToFileURL(file).href)) as typeof import("../verifier/index.ts");
+      const { bytes, publics } = await fibProof(5);
+      expect(mod.verify(fibonacciAir, bytes, publics, TEST_OPTS)).toMatchObject({ ok: true });
+      const bad = bytes.slice();
+      bad[bad.length - 1]! ^= 1;
+      expect(mod.verify(fibonacciAir, bad, publics, TEST_OPTS)).toMatchObject({ ok: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("the check itself catches a Node import (prover code uses node:crypto)", async () => {

@@ -7,7 +7,8 @@ export type TrainErrorKind =
   | "JournalMismatch" // a journal's header does not echo the request (wrong batch range, config, …)
   | "WeightHashMismatch" // the host emulator's weights do not hash to the guest's committed end hash
   | "ImageCacheError" // the cached image cannot be written or read back
-  | "OutputError"; // the run directory cannot be written
+  | "OutputError" // the run directory cannot be written
+  | "GuestExitCode"; // the training guest halted with a non-zero exit code
 
 export class TrainError extends Error {
   readonly kind: TrainErrorKind;

@@ -5,13 +5,13 @@
 // wrong image; and the image ID is always recomputed from the loaded program, never trusted from disk.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { computeImageId, parseImage, serializeImage } from "../../vm/api.ts";
 import type { DataSegment } from "../mnist/dataset.ts";
-import { buildMnistImage, type MnistImage } from "../mnist/image.ts";
+import type { MnistImage } from "../mnist/image.ts";
 import { TrainError } from "./errors.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -67,12 +67,18 @@ export async function cachedMnistImage(segments: readonly DataSegment[], cacheDi
     }
     return { image, imageId: computeImageId(image.program), path, reused: true, buildMs: Math.round(performance.now() - t0) };
   }
+  // Loaded only to build: its module imports the asc compiler (≈ 10 s of start-up under tsx).
+  const { buildMnistImage } = await import("../mnist/image.ts");
   const built = await buildMnistImage(segments);
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, serializeImage(built.image));
     renameSync(tmp, path);
+    // Images of older sources are dead weight (55 MB each): keep only the current one.
+    for (const f of readdirSync(cacheDir)) {
+      if (/^mnist-train-[0-9a-f]{32}\.zkimg$/.test(f) && join(cacheDir, f) !== path) rmSync(join(cacheDir, f), { force: true });
+    }
   } catch (e) {
     throw new TrainError("ImageCacheError", `cannot write the image cache ${path}: ${(e as Error).message}`);
   }

@@ -15,7 +15,8 @@ import { evaluateFloat, FloatTrainer } from "../mnist/float-reference.ts";
 import { FixedTrainer } from "../mnist/fixed-reference.ts";
 import type { EvalJournal, GuestRequest, MnistJournal, TrainJournal } from "../mnist/guest-io.ts";
 import type { MnistSet } from "../mnist/idx.ts";
-import { runMnistGuest, type GuestRun, type MnistImage } from "../mnist/image.ts";
+import type { GuestRun, MnistImage } from "../mnist/image.ts";
+import { runTrainingGuest } from "./guest-runner.ts";
 import { initParams, paramsHash, toHex } from "../mnist/model.ts";
 import type { Engine } from "../../vm/api.ts";
 import { TrainError } from "./errors.ts";
@@ -48,7 +49,9 @@ export interface TrainRunRecord {
   readonly meanLoss: number;
   readonly meanLossRaw: string; // i64 as a decimal string (JSON has no 64-bit integers)
   readonly cycles: number | null;
-  readonly ms: number;
+  /** Wall time of the guest run, and of the host's emulator replaying the same batches. */
+  readonly guestMs: number;
+  readonly emulatorMs: number;
   readonly journal: string; // hex of the committed journal bytes
 }
 
@@ -74,7 +77,8 @@ export interface EpochResult {
   readonly floatTestAccuracy: number | null; // percent
   readonly trainCycles: number | null;
   readonly evalCycles: number | null;
-  readonly trainSeconds: number;
+  readonly trainSeconds: number; // guest runs + the host emulator
+  readonly guestSeconds: number; // of which the guest runs
   readonly evalSeconds: number;
   readonly floatSeconds: number;
   readonly modelHash: string;
@@ -150,7 +154,7 @@ function checkHeader(j: MnistJournal, req: GuestRequest, what: string): void {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const now = (): number => performance.now();
 
-/** Runs one guest request (runMnistGuest by default; tests substitute a tampering wrapper). */
+/** Runs one guest request (runTrainingGuest by default; tests substitute a tampering wrapper). */
 export type GuestRunner = (img: MnistImage, req: GuestRequest, engine: Engine) => GuestRun;
 
 export interface TrainHooks {
@@ -160,7 +164,7 @@ export interface TrainHooks {
 
 export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, testSet: MnistSet, hooks: TrainHooks = {}): TrainOutcome {
   const progress = hooks.progress ?? SILENT;
-  const runGuest = hooks.runGuest ?? runMnistGuest;
+  const runGuest = hooks.runGuest ?? runTrainingGuest;
   const cfg = plan.config;
   const N = trainSet.images.count;
   const spec = { layers: cfg.layers, batch: cfg.batch, lrRaw: cfg.lrRaw, seed: cfg.seed, samples: N };
@@ -182,6 +186,7 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
     let floatLoss = 0;
     let cycles: number | null = 0;
     let trainMs = 0;
+    let guestMsAll = 0;
     let floatMs = 0;
     const g0 = e * bpe;
     for (let g = g0; g < g0 + perEpoch; g += plan.batchesPerRun) {
@@ -194,6 +199,7 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
       const what = `run ${runs.length} (batches ${g}..${g + n - 1})`;
       const t0 = now();
       const r = runGuest(img, req, plan.engine);
+      const guestMs = now() - t0;
       const j = r.journal as TrainJournal;
       checkHeader(j, req, what);
       check(j.startHash === prevHash, "ChainBroken", () => `${what}: journal start hash ${j.startHash} is not the previous end hash ${prevHash}`);
@@ -203,11 +209,13 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
         () => `${what}: the emulator's weights hash to ${emHash}, the guest committed ${j.endHash}`);
       const ms = now() - t0;
       trainMs += ms;
+      guestMsAll += guestMs;
       const meanLoss = Number(j.meanLossRaw) / 65536;
       runs.push({
         kind: "train", run: runs.length, epoch: e + 1, startBatch: g, endBatch: g + n, samples: n * cfg.batch,
         startHash: j.startHash, endHash: j.endHash, weightsFromSeed: j.weightsFromSeed, meanLoss,
-        meanLossRaw: j.meanLossRaw.toString(), cycles: r.cycles, ms: Math.round(ms), journal: hex(r.journalBytes),
+        meanLossRaw: j.meanLossRaw.toString(), cycles: r.cycles,
+        guestMs: Math.round(guestMs), emulatorMs: Math.round(ms - guestMs), journal: hex(r.journalBytes),
       });
       lossWeighted += meanLoss * n * cfg.batch;
       cycles = cycles === null || r.cycles === null ? null : cycles + r.cycles;
@@ -250,7 +258,7 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
       floatTrainLoss: float !== undefined ? floatLoss / plan.samplesPerEpoch : null,
       floatTestAccuracy: floatAcc,
       trainCycles: cycles, evalCycles: er.cycles,
-      trainSeconds: trainMs / 1000, evalSeconds: evalMs / 1000, floatSeconds: floatMs / 1000,
+      trainSeconds: trainMs / 1000, guestSeconds: guestMsAll / 1000, evalSeconds: evalMs / 1000, floatSeconds: floatMs / 1000,
       modelHash: prevHash,
     });
   }

@@ -1,3 +1,5 @@
-// Entry point of the prover kernels module: NTT (ntt.ts) and batched SHA-256 (sha256.ts) share one memory.
+// Entry point of the prover kernels module: NTT (ntt.ts), batched SHA-256 (sha256.ts) and the base × extension
+// products of linalg.ts share one memory.
 export * from "./ntt";
 export * from "./sha256";
+export * from "./linalg";
