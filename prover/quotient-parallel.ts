@@ -7,7 +7,6 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { evaluateQuotient, type QuotientInputs } from "./quotient.ts";
-import { deepRange, type DeepTerm } from "./deep-range.ts";
 
 const BLOCK = 2048;
 /** Below this many (points × constraints) the quotient is evaluated in-thread. */
@@ -51,7 +50,7 @@ function pool(): Worker[] {
   return workers;
 }
 
-function runOn(w: Worker, task: QuotientTask | DeepTask): Promise<void> {
+function runOn(w: Worker, task: QuotientTask): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMsg = (m: { id: number; ok: boolean; message?: string }) => {
       if (m.id !== task.id) return;
@@ -94,34 +93,5 @@ export async function evaluateQuotientParallel(x: QuotientInputs, useWorkers: bo
     tasks.push(runOn(ws[p]!, { kind: "quotient", id: nextId++, inputs, main: sm, aux: sa, from, to, out }));
   }
   await Promise.all(tasks);
-  return new Uint32Array(out);
-}
-
-export interface DeepTask {
-  readonly kind: "deep";
-  readonly id: number;
-  readonly terms: readonly (Omit<DeepTerm, "num"> & { readonly num: Shared })[];
-  readonly logN: number;
-  readonly from: number;
-  readonly to: number;
-  readonly out: SharedArrayBuffer;
-}
-
-/** The DEEP composition's pointwise stage (prover/deep-range.ts) over all of g·H_N, split across the workers. */
-export async function deepParallel(terms: readonly DeepTerm[], logN: number, useWorkers: boolean): Promise<Uint32Array> {
-  const N = 2 ** logN;
-  const ws = useWorkers && N >= 1 << 15 ? pool() : [];
-  if (ws.length < 2) {
-    const out = new Uint32Array(4 * N);
-    deepRange(terms, logN, 0, N, out);
-    return out;
-  }
-  const out = new SharedArrayBuffer(16 * N);
-  const shared = terms.map((t) => ({ ...t, num: share(t.num) }));
-  const per = Math.ceil(N / ws.length);
-  await Promise.all(ws.map((w, p) => {
-    const from = p * per, to = Math.min(N, from + per);
-    return runOn(w, { kind: "deep", id: nextId++, terms: shared, logN, from, to, out });
-  }));
   return new Uint32Array(out);
 }

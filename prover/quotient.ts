@@ -10,6 +10,7 @@ import { GENERATOR, batchInverse, inv, mul as field_mul, pow, rootOfUnity, sub a
 import { periodicOnCoset } from "../verifier/periodic.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { cosetInterpolate } from "./poly.ts";
+import { combineColumns } from "./kernels/linalg.ts";
 
 const mul: (a: number, b: number) => number = field_mul;
 const sub: (a: number, b: number) => number = field_sub;
@@ -57,27 +58,8 @@ function extMulTo(o: Uint32Array, a: Uint32Array, b: Uint32Array): void {
   o[3] = (mulm(a0, b3) + mulm(a1, b2) + mulm(a2, b1) + mulm(a3, b0)) % P;
 }
 
-/** Unreduced sums of γ-coordinate-half × value products (see evaluateQuotient). */
-interface LazyAcc {
-  hi: Float64Array;
-  lo: Float64Array;
-  terms: number;
-}
-/** 2^46·(LAZY_TERMS) and 2^47·(LAZY_TERMS) must stay below 2^53. */
-const LAZY_TERMS = 60;
-
-/** acc += hi·2^16 + lo (mod p), then clears the lazy sums. */
-function flushLazy(lz: LazyAcc, acc: Uint32Array, S: number): void {
-  if (lz.terms === 0) return;
-  const hi = lz.hi, lo = lz.lo;
-  for (let i = 0; i < 4 * S; i++) {
-    // (hi mod p)·2^16 < 2^47, + lo < 2^53, + acc < 2^31: exact
-    acc[i] = (((hi[i]! % P) * 65536 + lo[i]! + acc[i]!) % P);
-    hi[i] = 0;
-    lo[i] = 0;
-  }
-  lz.terms = 0;
-}
+const DOMAINS = ["every", "transition", "first", "last"] as const;
+type Domain = (typeof DOMAINS)[number];
 
 /** Q on g·H_q, coordinate-major (4·q). */
 export function evaluateQuotient(x: QuotientInputs): Uint32Array {
@@ -125,8 +107,13 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
   const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
   const main = x.main, aux = x.aux;
-  const mkLazy = (): LazyAcc => ({ hi: new Float64Array(4 * S), lo: new Float64Array(4 * S), terms: 0 });
-  const lazy = { every: mkLazy(), transition: mkLazy(), first: mkLazy(), last: mkLazy() };
+  // Base-valued constraints grouped by domain: their node ids and γ^k (flat, 4 per constraint).
+  const baseByDomain = Object.fromEntries(DOMAINS.map((d) => {
+    const ks = t.constraints.map((c, k) => [c, k] as const).filter(([c]) => c.domain === d && !t.isExt[c.node]);
+    const coeffs = new Uint32Array(4 * ks.length);
+    ks.forEach(([, k], i) => coeffs.set(gammas[k]!, 4 * i));
+    return [d, { cols: ks.map(([c]) => c.node), coeffs, vecs: new Array<Uint32Array>(ks.length) }];
+  })) as Record<Domain, { cols: number[]; coeffs: Uint32Array; vecs: Uint32Array[] }>;
 
   // Per block, the needed rows are transposed once (row by row: sequential reads of whole rows) into column
   // buffers; reading a column straight from the row-major matrix would touch a new cache line per value.
@@ -160,43 +147,31 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       },
     });
     for (const a of Object.values(accs)) a.fill(0);
-    for (const d of Object.values(lazy)) { d.hi.fill(0); d.lo.fill(0); d.terms = 0; }
+    // Base-valued constraints: γ^k·C_k summed per domain by the WASM kernel (unreduced 64-bit sums, one reduction
+    // per value); extension-valued ones one point at a time.
+    for (const d of DOMAINS) {
+      const group = baseByDomain[d];
+      if (group.cols.length === 0) continue;
+      for (let i = 0; i < group.cols.length; i++) group.vecs[i] = vals[group.cols[i]!]!;
+      const r = combineColumns(group.vecs, group.coeffs, S);
+      const acc = accs[d];
+      for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + r[i]!; acc[i] = s >= P ? s - P : s; }
+    }
     t.constraints.forEach((c, k) => {
       const v = vals[c.node]!;
+      if (v.length === S) return;
       const acc = accs[c.domain];
       const gk = gammas[k]!;
-      if (v.length === S) {
-        // Base-valued constraint: γ^k·C_k accumulated without modular reduction. Each coordinate g of γ^k is split
-        // into 16-bit halves; g_hi·v < 2^46 and g_lo·v < 2^47, so up to LAZY_TERMS products per half stay exact in
-        // a double before `flushLazy` reduces them into `acc`.
-        const lz = lazy[c.domain];
-        if (lz.terms === LAZY_TERMS) flushLazy(lz, acc, S);
-        lz.terms++;
+      const tmp = new Uint32Array(4), e = new Uint32Array(4);
+      for (let j = 0; j < S; j++) {
+        e[0] = v[j]!; e[1] = v[S + j]!; e[2] = v[2 * S + j]!; e[3] = v[3 * S + j]!;
+        extMulTo(tmp, e, gk);
         for (let kk = 0; kk < 4; kk++) {
-          const gc = gk[kk]!;
-          if (gc === 0) continue;
-          const ghi = gc >>> 16, glo = gc & 0xffff;
-          const o = kk * S;
-          const hi = lz.hi, lo = lz.lo;
-          for (let j = 0; j < S; j++) {
-            const x = v[j]!;
-            hi[o + j] += ghi * x;
-            lo[o + j] += glo * x;
-          }
-        }
-      } else {
-        const tmp = new Uint32Array(4), e = new Uint32Array(4);
-        for (let j = 0; j < S; j++) {
-          e[0] = v[j]!; e[1] = v[S + j]!; e[2] = v[2 * S + j]!; e[3] = v[3 * S + j]!;
-          extMulTo(tmp, e, gk);
-          for (let kk = 0; kk < 4; kk++) {
-            const s = acc[kk * S + j]! + tmp[kk]!;
-            acc[kk * S + j] = s >= P ? s - P : s;
-          }
+          const s = acc[kk * S + j]! + tmp[kk]!;
+          acc[kk * S + j] = s >= P ? s - P : s;
         }
       }
     });
-    for (const d of ["every", "transition", "first", "last"] as const) flushLazy(lazy[d], accs[d], S);
     for (let j = 0; j < S; j++) {
       const J = j0 + j;
       const L = J - from;

@@ -20,15 +20,15 @@ import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
 import { splitQuotient } from "./quotient.ts";
-import { evaluateQuotientParallel, deepParallel } from "./quotient-parallel.ts";
-import { inverseOfBaseMinusExt, type DeepTerm } from "./deep-range.ts";
-import { cosetEvaluate } from "./poly.ts";
-import { lde } from "./lde.ts";
+import { evaluateQuotientParallel } from "./quotient-parallel.ts";
+import { inverseOfBaseMinusExt } from "./deep-range.ts";
+import { interpolate } from "./ntt.ts";
 import type { MerkleTree } from "./merkle.ts";
 import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
 import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
 import { createHash } from "node:crypto";
-import { commitParallel, ldeColumnsParallel } from "./workers/parallel.ts";
+import { commitParallel, evaluateColumnsParallel, ldeColumnsParallel } from "./workers/parallel.ts";
+import { combineColumns, dotColumns } from "./kernels/linalg.ts";
 import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSalts } from "./random.ts";
 import { mulm as mulmImported } from "./vec-eval.ts";
@@ -121,9 +121,8 @@ async function commitEvalColumns(cols: readonly Uint32Array[], logD: number, log
  * Returns the weights ω^i/(x − ω^i) (split for evalBarycentric) and the factor (x^D − 1)/D.
  */
 interface BarycentricWeights {
-  /** 16-bit halves of the weights ω^i/(x − ω^i), coordinate-major (4·D) */
-  readonly hi: Float64Array;
-  readonly lo: Float64Array;
+  /** the weights ω^i/(x − ω^i), coordinate-major (4·D) */
+  readonly w: Uint32Array;
   readonly factor: Ext;
 }
 
@@ -143,45 +142,22 @@ function barycentricWeights(logD: number, x: Ext): BarycentricWeights {
     }
   }
   const factor = eMul(eSub(ePow(x, D), extOf(1)), extOf(inv(D % P)));
-  const hi = new Float64Array(4 * D), lo = new Float64Array(4 * D);
-  for (let i = 0; i < 4 * D; i++) { hi[i] = w[i]! >>> 16; lo[i] = w[i]! & 0xffff; }
-  return { hi, lo, factor };
+  return { w, factor };
 }
 
-/**
- * Σ_i col[i]·w[i] per coordinate without modular multiplies: each weight is pre-split into 16-bit halves
- * (w = hi·2^16 + lo), the products col·hi < 2^46 and col·lo < 2^47 are summed in doubles and reduced every 32
- * terms (32·2^47 + p < 2^53), and the two sums are recombined at the end.
- */
-function evalBarycentric(col: Uint32Array, bw: BarycentricWeights): Ext {
-  const D = col.length;
-  const r = [0, 0, 0, 0];
-  for (let k = 0; k < 4; k++) {
-    const o = k * D;
-    const whi = bw.hi, wlo = bw.lo;
-    let hi = 0, lo = 0;
-    for (let i = 0; i < D; i++) {
-      const v = col[i]!;
-      hi += v * whi[o + i]!;
-      lo += v * wlo[o + i]!;
-      if ((i & 31) === 31) { hi %= P; lo %= P; }
-    }
-    r[k] = ((hi % P) * 65536 + lo) % P;
-  }
-  return eMul(extOf(r[0]!, r[1]!, r[2]!, r[3]!), bw.factor);
+/** Every column's value at the weights' point: Σ_i col[i]·w[i] (one WASM pass over all columns) times the factor. */
+function evalBarycentric(cols: readonly Uint32Array[], bw: BarycentricWeights): Ext[] {
+  const d = dotColumns(cols, bw.w);
+  return cols.map((_, j) => eMul(extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!), bw.factor));
 }
 
 /** Commits columns given by their coefficients: evaluates each on g·H_N and hashes the rows. */
 async function commitCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment> {
   const N = 2 ** logLde;
-  const w = coeffs.length;
-  const matrix = new Uint32Array(N * w);
-  coeffs.forEach((c, j) => {
-    const ev = cosetEvaluate(c, logLde, GENERATOR);
-    for (let i = 0; i < N; i++) matrix[i * w + j] = ev[i]!;
-  });
+  // Evaluated on the worker pool straight into a row-major shared matrix (commitParallel hashes it in place).
+  const m = await evaluateColumnsParallel(coeffs, logLde, GENERATOR, { pool });
   const salts = zk ? randomSalts(N) : undefined;
-  return { tree: await commitParallel(matrix, w, N, salts, { pool }), matrix, width: w, salts };
+  return { tree: await commitParallel(m.data, m.width, N, salts, { pool }), matrix: m.data, width: m.width, salts };
 }
 
 function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOpening {
@@ -205,19 +181,10 @@ function extPowersFlat(x: Ext, len: number): Uint32Array {
   return out;
 }
 
-/** Σ_j c_j·x^j from precomputed powers (ext × base products only). */
-function evalWithPowers(c: Uint32Array, pw: Uint32Array, len: number): Ext {
-  const r = [0, 0, 0, 0];
-  for (let k = 0; k < 4; k++) {
-    const o = k * len;
-    let acc = 0;
-    for (let j = 0; j < c.length; j++) {
-      acc += mulm(c[j]!, pw[o + j]!);
-      if ((j & 1023) === 1023) acc %= P;
-    }
-    r[k] = acc % P;
-  }
-  return extOf(r[0]!, r[1]!, r[2]!, r[3]!);
+/** Σ_j c_j·x^j for every coefficient column, from the powers of x (coordinate-major; one WASM pass). */
+function evalCoeffColumns(cols: readonly Uint32Array[], powers: Uint32Array): Ext[] {
+  const d = dotColumns(cols, powers);
+  return cols.map((_, j) => extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!));
 }
 
 function periodicColumns(t: SymbolicTable): Uint32Array[] {
@@ -338,13 +305,13 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     const zw = eMul(zeta, extOf(rootOfUnity(logHeights[ti]!)));
     const logD = shape.logTraceDegree[ti]!;
     const bz = barycentricWeights(logD, zeta), bzw = barycentricWeights(logD, zw);
-    const at = (cs: readonly Uint32Array[] | undefined, bw: typeof bz) => (cs ?? []).map((c) => evalBarycentric(c, bw));
+    const at = (cs: readonly Uint32Array[] | undefined, bw: typeof bz) => evalBarycentric(cs ?? [], bw);
     const len = Math.max(...quotCoeffs[ti]!.map((c) => c.length));
     const pz = extPowersFlat(zeta, len);
     return {
       mainZ: at(mainEvals[ti], bz), mainZw: at(mainEvals[ti], bzw),
       auxZ: at(auxEvals[ti], bz), auxZw: at(auxEvals[ti], bzw),
-      quotZ: quotCoeffs[ti]!.map((c) => evalWithPowers(c, pz, len)),
+      quotZ: evalCoeffColumns(quotCoeffs[ti]!, pz),
     };
   });
   if (!hooks.allowInvalidWitness) {
@@ -384,57 +351,85 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   return { proof, bytes, shape, timings };
 }
 
-/** f(x) = (A(x) − a)/(x − ζ) + μ·Σ_t (A_t(x) − b_t)/(x − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it. */
+/**
+ * q = (c − c(z))/(X − z) by synthetic division, for ext coefficients c (coordinate-major with stride `stride`,
+ * `n` coefficients, lowest first); q is written coordinate-major with stride `stride` (n − 1 coefficients).
+ * Returns c(z), the remainder.
+ */
+function divideByLinear(c: Uint32Array, stride: number, n: number, z: Ext, q: Uint32Array): Ext {
+  const z0 = z[0]!, z1 = z[1]!, z2 = z[2]!, z3 = z[3]!;
+  const s1 = stride, s2 = 2 * stride, s3 = 3 * stride;
+  // running value r = c_{n−1} + z·(…): after step i it is q_{i−1}
+  let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    // r ← c_i + z·r  (X⁴ = 11)
+    const t0 = (mulm(z0, r0) + 11 * ((mulm(z1, r3) + mulm(z2, r2) + mulm(z3, r1)) % P) + c[i]!) % P;
+    const t1 = (mulm(z0, r1) + mulm(z1, r0) + 11 * ((mulm(z2, r3) + mulm(z3, r2)) % P) + c[s1 + i]!) % P;
+    const t2 = (mulm(z0, r2) + mulm(z1, r1) + mulm(z2, r0) + 11 * mulm(z3, r3) + c[s2 + i]!) % P;
+    const t3 = (mulm(z0, r3) + mulm(z1, r2) + mulm(z2, r1) + mulm(z3, r0) + c[s3 + i]!) % P;
+    r0 = t0; r1 = t1; r2 = t2; r3 = t3;
+    if (i > 0) { q[i - 1] = r0; q[s1 + i - 1] = r1; q[s2 + i - 1] = r2; q[s3 + i - 1] = r3; }
+  }
+  return extOf(r0, r1, r2, r3);
+}
+
+/** acc += m·v for ext vectors (coordinate-major, stride `stride`, first n entries) and an ext scalar m. */
+function addScaled(acc: Uint32Array, v: Uint32Array, stride: number, n: number, m: Ext): void {
+  const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!;
+  const s1 = stride, s2 = 2 * stride, s3 = 3 * stride;
+  for (let i = 0; i < n; i++) {
+    const v0 = v[i]!, v1 = v[s1 + i]!, v2 = v[s2 + i]!, v3 = v[s3 + i]!;
+    acc[i] = (acc[i]! + mulm(m0, v0) + 11 * ((mulm(m1, v3) + mulm(m2, v2) + mulm(m3, v1)) % P)) % P;
+    acc[s1 + i] = (acc[s1 + i]! + mulm(m0, v1) + mulm(m1, v0) + 11 * ((mulm(m2, v3) + mulm(m3, v2)) % P)) % P;
+    acc[s2 + i] = (acc[s2 + i]! + mulm(m0, v2) + mulm(m1, v1) + mulm(m2, v0) + 11 * mulm(m3, v3)) % P;
+    acc[s3 + i] = (acc[s3 + i]! + mulm(m0, v3) + mulm(m1, v2) + mulm(m2, v1) + mulm(m3, v0)) % P;
+  }
+}
+
+/** acc[ao + i] += v[vo + i] for i < n. */
+function addInto(acc: Uint32Array, ao: number, v: Uint32Array, vo: number, n: number): void {
+  for (let i = 0; i < n; i++) { const s = acc[ao + i]! + v[vo + i]!; acc[ao + i] = s >= P ? s - P : s; }
+}
+
+const extEq = (a: Ext, b: Ext) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+
+/**
+ * f = (A − a)/(X − ζ) + μ·Σ_t (T_t − b_t)/(X − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it, where
+ * T_t = Σ λ^j·(trace column j of table t) and A = Σ_t (T_t + Σ λ^j·(quotient column j)).
+ * Everything is linear, so it is assembled in coefficient form: the trace combinations on H_{D_t} (WASM kernel),
+ * interpolated (4 NTTs per table); the quotient columns are coefficients already; each division by a linear
+ * factor is an exact synthetic division (a = A(ζ) and b_t = T_t(ζω_t) by construction). Only f's 4 coordinates
+ * are extended to g·H_N, on the worker pool, whose row-major width-4 output is exactly FRI's interleaved layout.
+ */
 async function deepComposition(
   useWorkers: boolean, shape: ProofShape, mainEvals: readonly Uint32Array[][], auxEvals: readonly (Uint32Array[] | undefined)[], quotCoeffs: readonly Uint32Array[][],
   ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number,
 ): Promise<Uint32Array> {
   const co = deepCoefficients(shape, ood, lambda);
   const logN = Math.log2(N);
-  // The column combinations are linear, so they are formed where the columns are small — trace columns on
-  // H_{D_t}, quotient columns as coefficients — and only the 4 coordinates of each combination are extended
-  // to g·H_N (NTTs), instead of combining every committed column at all N points.
-  // acc += Σ_j coeffs[j]·cols[j] with unreduced double sums of 16-bit-half products (as in evalBarycentric),
-  // reduced every 32 columns.
-  const combine = (cols: readonly Uint32Array[], coeffs: readonly Ext[], len: number, acc: Uint32Array) => {
-    if (cols.length === 0) return;
-    const hi = new Float64Array(len), lo = new Float64Array(len);
-    for (let k = 0; k < 4; k++) {
-      const o = k * len;
-      hi.fill(0); lo.fill(0);
-      for (let j = 0; j < cols.length; j++) {
-        const c = coeffs[j]![k]!;
-        const chi = c >>> 16, clo = c & 0xffff;
-        const col = cols[j]!;
-        const m = Math.min(len, col.length); // quotient columns differ in length (chunks vs. mask)
-        for (let i = 0; i < m; i++) { const v = col[i]!; hi[i] += chi * v; lo[i] += clo * v; }
-        if ((j & 31) === 31) for (let i = 0; i < len; i++) { hi[i] %= P; lo[i] %= P; }
-      }
-      for (let i = 0; i < len; i++) acc[o + i] = (((hi[i]! % P) * 65536 + lo[i]! + acc[o + i]!) % P);
-    }
-  };
-  const A = new Uint32Array(4 * N);
-  const At = shape.logHeights.map((_, t) => {
+  const flat = (es: readonly Ext[]) => { const c = new Uint32Array(4 * es.length); es.forEach((e, j) => c.set(e, 4 * j)); return c; };
+  let len = 1;
+  shape.logHeights.forEach((_, t) => { len = Math.max(len, 2 ** shape.logTraceDegree[t]!, ...quotCoeffs[t]!.map((c) => c.length)); });
+  const A = new Uint32Array(4 * len), f = new Uint32Array(4 * len), q = new Uint32Array(4 * len);
+  shape.logHeights.forEach((l, t) => {
     const D = 2 ** shape.logTraceDegree[t]!;
-    const onH = new Uint32Array(4 * D);
-    combine(mainEvals[t]!, co.main[t]!, D, onH);
-    combine(auxEvals[t] ?? [], co.aux[t]!, D, onH);
-    const ext = new Uint32Array(4 * N);
-    for (let k = 0; k < 4; k++) ext.set(lde(onH.slice(k * D, (k + 1) * D), logN - shape.logTraceDegree[t]!, GENERATOR), k * N);
+    const T = combineColumns([...mainEvals[t]!, ...(auxEvals[t] ?? [])], flat([...co.main[t]!, ...co.aux[t]!]), D);
+    for (let k = 0; k < 4; k++) interpolate(T.subarray(k * D, (k + 1) * D));
     const qLen = Math.max(...quotCoeffs[t]!.map((c) => c.length));
-    const qc = new Uint32Array(4 * qLen);
-    combine(quotCoeffs[t]!, co.quot[t]!, qLen, qc);
-    for (let k = 0; k < 4; k++) {
-      const qv = cosetEvaluate(qc.slice(k * qLen, (k + 1) * qLen), logN, GENERATOR);
-      const o = k * N;
-      for (let i = 0; i < N; i++) { const s = A[o + i]! + ext[o + i]! + qv[i]!; A[o + i] = s % P; }
-    }
-    return ext;
+    const Qc = combineColumns(quotCoeffs[t]!, flat(co.quot[t]!), qLen);
+    // T re-strided to len (divideByLinear and addScaled read one stride for all their vectors)
+    const Ts = new Uint32Array(4 * len);
+    for (let k = 0; k < 4; k++) Ts.set(T.subarray(k * D, (k + 1) * D), k * len);
+    for (let k = 0; k < 4; k++) { addInto(A, k * len, Ts, k * len, D); addInto(A, k * len, Qc, k * qLen, qLen); }
+    const zw = eMul(zeta, extOf(rootOfUnity(l)));
+    if (!extEq(divideByLinear(Ts, len, D, zw, q), co.b[t]!)) throw new ProverError("Internal", "DEEP: trace combination disagrees with its OOD value");
+    addScaled(f, q, len, D - 1, co.mu);
   });
-  const terms: DeepTerm[] = [{ num: A, sub: co.a, point: zeta, scale: undefined }];
-  shape.logHeights.forEach((l, t) => terms.push({ num: At[t]!, sub: co.b[t]!, point: eMul(zeta, extOf(rootOfUnity(l))), scale: co.mu }));
-  const out = await deepParallel(terms, logN, useWorkers);
-  return out;
+  if (!extEq(divideByLinear(A, len, len, zeta, q), co.a)) throw new ProverError("Internal", "DEEP: combination disagrees with its OOD values");
+  for (let k = 0; k < 4; k++) addInto(f, k * len, q, k * len, len - 1);
+  const fc = [0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len));
+  const m = await evaluateColumnsParallel(fc, logN, GENERATOR, { pool: useWorkers ? undefined : null });
+  return m.data;
 }
 
 /** node:crypto SHA-256 for grinding (several times faster than the pure-JS hash; same function). */

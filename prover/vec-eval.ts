@@ -85,23 +85,34 @@ export class VecEvaluator {
           for (let j = 0; j < out.length; j++) out[j] = a[j] === 0 ? 0 : P - a[j]!;
           break;
         }
-        case "add": case "sub": {
-          const a = this.bufs[n.a]!, b = this.bufs[n.b]!;
-          const sub = n.op === "sub";
-          // an ext operand has 4·S entries; a base operand only contributes to coordinate 0.
-          for (let j = 0; j < out.length; j++) {
-            const x = j < a.length ? a[j]! : 0;
-            const y = j < b.length ? b[j]! : 0;
-            if (sub) { const s = x - y; out[j] = s < 0 ? s + P : s; } else { const s = x + y; out[j] = s >= P ? s - P : s; }
-          }
-          break;
-        }
+        case "add": addInto(out, this.bufs[n.a]!, this.bufs[n.b]!); break;
+        case "sub": subInto(out, this.bufs[n.a]!, this.bufs[n.b]!); break;
         case "mul": mulInto(out, this.bufs[n.a]!, this.bufs[n.b]!, S); break;
       }
     }
     this.staticDone = true;
     return this.bufs;
   }
+}
+
+// An ext operand has 4·S entries, a base operand S: a base operand only contributes to coordinate 0, so the
+// common prefix is combined and the rest of the longer operand copied (negated for a subtrahend). Separate
+// branch-free loops: the per-element length tests of a single generic loop cost ~2× here.
+
+/** out = a + b (each base or ext; out as long as the longer). */
+function addInto(out: Uint32Array, a: Uint32Array, b: Uint32Array): void {
+  const m = Math.min(a.length, b.length);
+  for (let j = 0; j < m; j++) { const s = a[j]! + b[j]!; out[j] = s >= P ? s - P : s; }
+  if (a.length > m) out.set(a.subarray(m), m);
+  else if (b.length > m) out.set(b.subarray(m), m);
+}
+
+/** out = a − b (each base or ext; out as long as the longer). */
+function subInto(out: Uint32Array, a: Uint32Array, b: Uint32Array): void {
+  const m = Math.min(a.length, b.length);
+  for (let j = 0; j < m; j++) { const s = a[j]! - b[j]!; out[j] = s < 0 ? s + P : s; }
+  if (a.length > m) out.set(a.subarray(m), m);
+  else for (let j = m; j < b.length; j++) out[j] = b[j] === 0 ? 0 : P - b[j]!;
 }
 
 function fillExt(out: Uint32Array, e: Ext, S: number): void {

@@ -56,6 +56,13 @@ describe("dotColumns (base columns · extension weights per row)", () => {
     const expected = Number((BigInt(len) % P) * ((P - 1n) * (P - 1n) % P) % P);
     expect(Array.from(dotColumns(cols, w))).toEqual([expected, expected, expected, expected]);
   });
+  it("treats shorter columns as zero-padded", () => {
+    const len = 8192 + 21;
+    const cols = [elements(len, 5), elements(8191, 6), elements(2, 7), new Uint32Array(0)];
+    const w = elements(4 * len, 8);
+    const padded = cols.map((c) => { const p = new Uint32Array(len); p.set(c); return p; });
+    expect(Array.from(dotColumns(cols, w))).toEqual(refDot(padded, w));
+  });
   it("rejects mismatched lengths with a typed error", () => {
     expect(() => dotColumns([new Uint32Array(5)], new Uint32Array(16))).toThrow(KernelError);
     expect(() => dotColumns([new Uint32Array(4)], new Uint32Array(15))).toThrow(/4 coordinates/);

@@ -3,11 +3,11 @@
 
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packSegments } from "../cli/mnist/dataset.ts";
 import { decodeJournal, type TrainJournal } from "../cli/mnist/guest-io.ts";
 import { loadMnist } from "../cli/mnist/idx.ts";
@@ -44,6 +44,7 @@ const noStack = (r: Run) => expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:
 const readRuns = (dir: string): RunRecord[] =>
   readFileSync(join(dir, "journals.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunRecord);
 
+writeFileSync(join(tmp, "model.bin-not-a-dir"), "a file where a directory is needed");
 const stale = join(cache, `mnist-train-${"ab".repeat(16)}.zkimg`);
 
 beforeAll(async () => {
@@ -56,6 +57,9 @@ beforeAll(async () => {
   expect(existsSync(stale)).toBe(false);
   expect(existsSync(img.path)).toBe(true);
 });
+
+// The cached image is 55 MB: do not leave it in /tmp.
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("zkvm train --json (exp1, 2 epochs of 512 samples, 500 test images)", () => {
   const dir = join(tmp, "run-a");
@@ -141,11 +145,15 @@ describe("zkvm train --json (exp1, 2 epochs of 512 samples, 500 test images)", (
 
 describe("bad arguments: one typed line, non-zero exit, nothing written", () => {
   // (The other range checks are unit tests of makePlan in test/train-units.test.ts; CLI start-up is slow.)
-  it("unknown config (--json), --epochs 0 (text)", async () => {
-    const [a, b] = await Promise.all([
+  it("unknown config (--json), --epochs 0 (text); an unwritable -o fails before training", async () => {
+    const [a, b, c] = await Promise.all([
       zkvm(["train", "--config", "exp9", "--json"]),
       zkvm(["train", "--config", "exp1", "--epochs", "0", "-o", join(tmp, "never")]),
+      zkvm(["train", "--config", "exp1", "-o", join(tmp, "model.bin-not-a-dir", "x"), "--cache-dir", cache, "--json"]),
     ]);
+    noStack(c);
+    expect(c.status).toBe(1);
+    expect(oneJson(c)).toMatchObject({ error: { kind: "OutputError" } });
     for (const r of [a, b]) {
       noStack(r);
       expect(r.status).toBe(2);
@@ -184,6 +192,16 @@ describe("the orchestrator refuses a journal that does not chain", () => {
     const o = train(img, plan(), trainSet, testSet);
     expect(o.runs.filter((r) => r.kind === "train")).toHaveLength(3);
     expect(toHex(paramsHash(o.finalParams))).toBe(o.modelHash);
+  });
+  it("reports every epoch but the last through onEpoch, with the chain's hash at that point", () => {
+    const seen: { epochs: number; hash: string; runs: number }[] = [];
+    const p = makePlan({ config: "exp1", epochs: 3, samples: 64, evalSamples: 10, batchesPerRun: 1, float: false }, 60000, 10000);
+    const o = train(img, p, trainSet, testSet, { onEpoch: (s) => seen.push({ epochs: s.plan.epochs, hash: s.modelHash, runs: s.runs.length }) });
+    const trains = o.runs.filter((r): r is TrainRunRecord => r.kind === "train");
+    expect(trains.map((r) => r.startBatch)).toEqual([0, 937, 1874]);
+    expect(seen).toEqual([{ epochs: 1, hash: trains[0]!.endHash, runs: 2 }, { epochs: 2, hash: trains[1]!.endHash, runs: 4 }]);
+    expect(o.epochs).toHaveLength(3);
+    expect(o.modelHash).toBe(trains[2]!.endHash);
   });
   it("a start hash that is not the previous end hash → ChainBroken", () => {
     const e = failure(tamper(1, () => ({ startHash: "00".repeat(32) })));

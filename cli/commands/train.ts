@@ -2,17 +2,12 @@
 // (execute mode; --prove arrives with issue 6). Orchestration: cli/train/orchestrate.ts; the run
 // directory: cli/train/run-dir.ts; usage: docs/cli.md and docs/mnist.md.
 
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { errorInfo } from "../../vm/api.ts";
-import { packSegments } from "../mnist/dataset.ts";
-import { loadMnist } from "../mnist/idx.ts";
 import { EXIT, printJson, UsageError } from "../output.ts";
 import { TrainError, typedErrorInfo } from "../train/errors.ts";
-import { cachedMnistImage, DEFAULT_CACHE_DIR } from "../train/image-cache.ts";
-import { makePlan, train } from "../train/orchestrate.ts";
-import { progressFor } from "../train/progress.ts";
-import { RUN_FILES, summary, writeRunDir } from "../train/run-dir.ts";
 
 interface TrainArgs {
   config: string;
@@ -44,7 +39,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option("engine", { type: "string", default: "vm", choices: ["vm", "wasm"], describe: "vm: our executor (counts cycles); wasm: V8 reference" })
       .option("float", { type: "boolean", default: true, describe: "also train the float64 reference (--no-float to skip)" })
       .option("out", { alias: "o", type: "string", requiresArg: true, describe: "run directory (default runs/<config>-<timestamp>)" })
-      .option("cache-dir", { type: "string", requiresArg: true, describe: `where the built training image is cached (default ${DEFAULT_CACHE_DIR})` })
+      .option("cache-dir", { type: "string", requiresArg: true, describe: "where the built training image is cached (default node_modules/.cache/zkvm-train)" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" }) as unknown as Argv<TrainArgs>,
   handler: async (a: TrainArgs) => {
     try {
@@ -57,6 +52,12 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
 
 async function runTrain(a: TrainArgs): Promise<void> {
   const t0 = performance.now();
+  // The training pipeline is imported here, not at the top: every other `zkvm` command loads this module.
+  const [{ packSegments }, { loadMnist }, { cachedMnistImage, DEFAULT_CACHE_DIR }, { makePlan, train }, { progressFor }, { RUN_FILES, summary, writeRunDir }] =
+    await Promise.all([
+      import("../mnist/dataset.ts"), import("../mnist/idx.ts"), import("../train/image-cache.ts"), import("../train/orchestrate.ts"),
+      import("../train/progress.ts"), import("../train/run-dir.ts"),
+    ]);
   for (const k of ["epochs", "samples", "seed", "eval-samples", "batches-per-run"] as const) {
     const v = a[k];
     if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${k} must be a number`);
@@ -69,6 +70,12 @@ async function runTrain(a: TrainArgs): Promise<void> {
     batchesPerRun: a["batches-per-run"], engine: a.engine, float: a.float,
   }, trainSet.images.count, testSet.images.count);
   const dir = resolve(a.out ?? join("runs", `${plan.config.name}-${stamp()}`));
+  // Fail before hours of training, not after: the run directory must be creatable (existing files are replaced).
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new TrainError("OutputError", `cannot create the run directory ${dir}: ${(e as Error).message}`);
+  }
   const progress = progressFor(a.json);
   const say = (s: string): void => { if (!a.json) process.stderr.write(s + "\n"); };
 
@@ -76,10 +83,13 @@ async function runTrain(a: TrainArgs): Promise<void> {
   const img = await cachedMnistImage(packSegments(trainSet, testSet), resolve(a["cache-dir"] ?? DEFAULT_CACHE_DIR));
   say(`image ${img.imageId} (${img.reused ? "cached" : "built"}, ${(img.buildMs / 1000).toFixed(1)} s)`);
   say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples, engine ${plan.engine}`);
-  const outcome = train(img, plan, trainSet, testSet, { progress });
+  const meta = () => ({ buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds: (performance.now() - t0) / 1000, argv: process.argv.slice(2) });
+  // The run directory is rewritten after every epoch (plan.epochs there = epochs done so far).
+  const outcome = train(img, plan, trainSet, testSet, { progress, onEpoch: (soFar) => writeRunDir(dir, soFar, meta()) });
   progress.finish();
-  const totalSeconds = (performance.now() - t0) / 1000;
-  writeRunDir(dir, outcome, { buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds, argv: process.argv.slice(2) });
+  const finalMeta = meta();
+  const totalSeconds = finalMeta.totalSeconds;
+  writeRunDir(dir, outcome, finalMeta);
   const s = summary(outcome);
   if (a.json) {
     printJson(s);

@@ -160,6 +160,9 @@ export type GuestRunner = (img: MnistImage, req: GuestRequest, engine: Engine) =
 export interface TrainHooks {
   readonly progress?: ProgressSink;
   readonly runGuest?: GuestRunner;
+  /** Called after every epoch with the outcome so far (the command rewrites the run directory: long runs
+   *  leave a usable model and report behind if they are interrupted). */
+  readonly onEpoch?: (soFar: TrainOutcome) => void;
 }
 
 export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, testSet: MnistSet, hooks: TrainHooks = {}): TrainOutcome {
@@ -239,6 +242,8 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
     const er = runGuest(img, evalReq, plan.engine);
     const ej = er.journal as EvalJournal;
     checkHeader(ej, evalReq, `evaluation after epoch ${e + 1}`);
+    check(ej.evaluated === plan.evalSamples && ej.correct <= ej.evaluated, "JournalMismatch",
+      () => `evaluation after epoch ${e + 1}: ${ej.correct} of ${ej.evaluated} evaluated, ${plan.evalSamples} requested`);
     check(ej.startHash === prevHash, "ChainBroken", () => `evaluation after epoch ${e + 1}: evaluated model ${ej.startHash} is not the trained one ${prevHash}`);
     const evalMs = now() - t1;
     runs.push({ kind: "eval", epoch: e + 1, modelHash: ej.startHash, correct: ej.correct, evaluated: ej.evaluated, cycles: er.cycles, ms: Math.round(evalMs), journal: hex(er.journalBytes) });
@@ -261,9 +266,14 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
       trainSeconds: trainMs / 1000, guestSeconds: guestMsAll / 1000, evalSeconds: evalMs / 1000, floatSeconds: floatMs / 1000,
       modelHash: prevHash,
     });
+    const samplesTrained = (e + 1) * plan.samplesPerEpoch;
+    const soFar: TrainOutcome = {
+      plan: { ...plan, epochs: e + 1 }, imageId: img.imageId, epochs: [...epochs], runs: [...runs],
+      finalParams: Int32Array.from(fixed.params), modelHash: prevHash, samplesTrained,
+      cyclesPerSample: trainCyclesAll === null ? null : trainCyclesAll / samplesTrained,
+    };
+    if (e + 1 === plan.epochs) return soFar;
+    hooks.onEpoch?.(soFar);
   }
-  return {
-    plan, imageId: img.imageId, epochs, runs, finalParams: Int32Array.from(fixed.params), modelHash: prevHash,
-    samplesTrained: total, cyclesPerSample: trainCyclesAll === null ? null : trainCyclesAll / total,
-  };
+  throw new RangeError("unreachable: a plan has at least one epoch");
 }

@@ -18,7 +18,8 @@ const BLOCK = 1 << 13;
 
 /**
  * out[4j + k] = Σ_i cols[j][i]·w[k·len + i] (mod p) for every column j and coordinate k, where w holds `len`
- * extension values coordinate-major (4·len) and every column has exactly `len` entries.
+ * extension values coordinate-major (4·len) and every column has at most `len` entries (a shorter column counts
+ * as zero-padded, e.g. polynomial coefficients against the powers of a point).
  */
 export function dotColumns(cols: readonly Uint32Array[], w: Uint32Array): Uint32Array {
   const m = cols.length;
@@ -26,7 +27,7 @@ export function dotColumns(cols: readonly Uint32Array[], w: Uint32Array): Uint32
   if (m === 0) return out;
   if (w.length % 4 !== 0) invalid(`weights hold ${w.length} values, not 4 coordinates of equal length`);
   const len = w.length / 4;
-  cols.forEach((c, j) => { if (c.length !== len) invalid(`column ${j} has ${c.length} values, the weights ${len}`); });
+  cols.forEach((c, j) => { if (c.length > len) invalid(`column ${j} has ${c.length} values, the weights only ${len}`); });
   const k = kernels();
   const B = Math.min(BLOCK, (len + 3) & ~3);
   const accP = k.scratchBase();
@@ -47,8 +48,10 @@ export function dotColumns(cols: readonly Uint32Array[], w: Uint32Array): Uint32
     }
     for (let j = 0; j < m; j++) {
       const base = (colP >>> 2) + j * n4;
-      mem.set(cols[j]!.subarray(r0, r0 + n), base);
-      mem.fill(0, base + n, base + n4);
+      const c = cols[j]!;
+      const have = Math.max(0, Math.min(n, c.length - r0));
+      if (have > 0) mem.set(c.subarray(r0, r0 + have), base);
+      mem.fill(0, base + have, base + n4);
     }
     k.x.dotColumns(colP, m, n4, wP, accP);
   }
