@@ -22,11 +22,7 @@ export function hex(b: Uint8Array): string {
 /** Reports any thrown value and sets the exit status; returns nothing (the process ends normally). */
 export function reportError(e: unknown, json: boolean): void {
   let info = errorInfo(e);
-  let status: number = EXIT.failed;
-  if (info === undefined && e instanceof UsageError) {
-    info = { kind: e.kind, message: e.message };
-    status = EXIT.usage;
-  }
+  let status: number = e instanceof UsageError ? EXIT.usage : EXIT.failed;
   if (info === undefined) {
     info = { kind: "InternalError", message: `internal error: ${(e as Error)?.message ?? String(e)}` };
     status = EXIT.internal;

@@ -97,6 +97,7 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   for (let j = 0; j < r; j++) zvals[j] = sub(pow(mul(g, pow(wq, j)), n), 1);
   const zinv = batchInverse(zvals);
   const domains = new Set(t.constraints.map((c) => c.domain));
+  const hasEvery = domains.has("every"), hasTransition = domains.has("transition"), hasFirst = domains.has("first"), hasLast = domains.has("last");
   const firstInv = domains.has("first") ? batchInverse(xs.map((v) => sub(v, 1))) : undefined;
   const lastInv = domains.has("last") || domains.has("transition") ? batchInverse(xs.map((v) => sub(v, omegaInvN))) : undefined;
 
@@ -176,13 +177,18 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       const J = j0 + j;
       const L = J - from;
       const zi = zinv[J % r]!;
-      const tr = lastInv ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
+      const tr = hasTransition ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
       const fi = firstInv ? firstInv[L]! : 0;
       const li = lastInv ? lastInv[L]! : 0;
+      // only the domains that have constraints (the others' accumulators are zero)
       for (let kk = 0; kk < 4; kk++) {
         const o = kk * S + j;
-        const v = (mulm(accs.every[o]!, zi) + mulm(accs.transition[o]!, tr) + mulm(accs.first[o]!, fi) + mulm(accs.last[o]!, li)) % P;
-        Q[kk * q + J] = v;
+        let v = 0;
+        if (hasEvery) v += mulm(accs.every[o]!, zi);
+        if (hasTransition) v += mulm(accs.transition[o]!, tr);
+        if (hasFirst) v += mulm(accs.first[o]!, fi);
+        if (hasLast) v += mulm(accs.last[o]!, li);
+        Q[kk * q + J] = v % P;
       }
     }
   }

@@ -1,5 +1,5 @@
 /** Prover randomness (zero-knowledge masks and salts): the platform CSPRNG, reduced without bias. */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 import type { Ext } from "../verifier/fp.ts";
 
 const P = 2013265921;
@@ -23,6 +23,14 @@ export function randomExt(): Ext {
   return randomFieldElements(4) as Ext;
 }
 
+/**
+ * count·bytes random bytes, filled in place in a SharedArrayBuffer: the worker pool's Merkle tasks read the salts
+ * without a copy (prover/workers/parallel.ts), and no intermediate Buffer is allocated.
+ */
 export function randomSalts(count: number, bytes = 16): Uint8Array {
-  return new Uint8Array(randomBytes(count * bytes));
+  const out = new Uint8Array(new SharedArrayBuffer(count * bytes));
+  // randomFillSync takes at most 2^31 − 1 bytes per call
+  const CHUNK = 1 << 30;
+  for (let o = 0; o < out.length; o += CHUNK) randomFillSync(out.subarray(o, Math.min(out.length, o + CHUNK)));
+  return out;
 }

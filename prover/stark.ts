@@ -101,8 +101,14 @@ function interleaveRandom(col: Uint32Array, logD: number): Uint32Array {
   const D = 2 ** logD;
   if (D === n) return col;
   const step = D / n;
-  const out = randomFieldElements(D);
-  for (let i = 0; i < n; i++) out[i * step] = col[i]!;
+  // only the D − n in-between points need randomness
+  const r = randomFieldElements(D - n);
+  const out = new Uint32Array(D);
+  for (let i = 0, k = 0; i < n; i++) {
+    const o = i * step;
+    out[o] = col[i]!;
+    for (let s = 1; s < step; s++) out[o + s] = r[k++]!;
+  }
   return out;
 }
 
@@ -141,8 +147,26 @@ function barycentricWeights(logD: number, x: Ext): BarycentricWeights {
       w[k * D + i] = v === 0 ? 0 : P - v;
     }
   }
-  const factor = eMul(eSub(ePow(x, D), extOf(1)), extOf(inv(D % P)));
-  return { w, factor };
+  return { w, factor: barycentricFactor(D, x) };
+}
+
+function barycentricFactor(D: number, x: Ext): Ext {
+  return eMul(eSub(ePow(x, D), extOf(1)), extOf(inv(D % P)));
+}
+
+/**
+ * The weights at x·ω_D^s from those at x, without new inverses: ω^i/(xω^s − ω^i) = ω^{i−s}/(x − ω^{i−s}), i.e.
+ * the same weights rotated by s places (the OOD point ζω_n is ζ·ω_D^{D/n}).
+ */
+function rotatedWeights(bw: BarycentricWeights, logD: number, s: number, xs: Ext): BarycentricWeights {
+  const D = 2 ** logD;
+  const w = new Uint32Array(4 * D);
+  for (let k = 0; k < 4; k++) {
+    const src = bw.w.subarray(k * D, (k + 1) * D);
+    w.set(src.subarray(D - s), k * D);
+    w.set(src.subarray(0, D - s), k * D + s);
+  }
+  return { w, factor: barycentricFactor(D, xs) };
 }
 
 /** Every column's value at the weights' point: Σ_i col[i]·w[i] (one WASM pass over all columns) times the factor. */
@@ -304,7 +328,7 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const ood: TableOodValues[] = sym.tables.map((_, ti) => {
     const zw = eMul(zeta, extOf(rootOfUnity(logHeights[ti]!)));
     const logD = shape.logTraceDegree[ti]!;
-    const bz = barycentricWeights(logD, zeta), bzw = barycentricWeights(logD, zw);
+    const bz = barycentricWeights(logD, zeta), bzw = rotatedWeights(bz, logD, 2 ** (logD - logHeights[ti]!), zw);
     const at = (cs: readonly Uint32Array[] | undefined, bw: typeof bz) => evalBarycentric(cs ?? [], bw);
     const len = Math.max(...quotCoeffs[ti]!.map((c) => c.length));
     const pz = extPowersFlat(zeta, len);

@@ -42,6 +42,23 @@ describe("commitParallel (worker pool)", () => {
     const b = await commitParallel(view, w, h, undefined, { pool, minParallelValues: 0 });
     expect(Buffer.from(b.root).toString("hex")).toBe(Buffer.from(MerkleTree.commit(plain, w, h).root).toString("hex"));
   });
+
+  it("salts already in a SharedArrayBuffer (whole or a view at an offset) give the same tree as plain salts", async () => {
+    const w = 5;
+    const h = 256;
+    const m = randomMatrix(11, w * h);
+    const plain = Uint8Array.from(randomMatrix(12, 16 * h), (x) => x & 0xff);
+    const whole = new Uint8Array(new SharedArrayBuffer(16 * h));
+    whole.set(plain);
+    const offsetView = new Uint8Array(new SharedArrayBuffer(16 * h + 32), 16, 16 * h);
+    offsetView.set(plain);
+    const expected = Buffer.from(MerkleTree.commit(m, w, h, plain).root).toString("hex");
+    for (const salts of [whole, offsetView]) {
+      const b = await commitParallel(m, w, h, salts, { pool, minParallelValues: 0 });
+      expect(Buffer.from(b.root).toString("hex")).toBe(expected);
+      expect(Buffer.from(b.getSalt(7)!).toString("hex")).toBe(Buffer.from(plain.subarray(16 * 7, 16 * 8)).toString("hex"));
+    }
+  });
 });
 
 describe("worker pool", () => {

@@ -184,6 +184,13 @@ describe("training guest rejects bad input with typed errors", () => {
     expect((await failure(withParams.subarray(0, withParams.length - 4))).kind).toBe("InputExhausted");
   });
 
+  it("a missing data segment → Abort naming it (the SDK's directory lookup)", async () => {
+    const without = new Map([...segments].filter(([name]) => name !== "train-labels"));
+    const run = runGuestV8(guest, encodeInput(ok), without);
+    await expect(run).rejects.toBeInstanceOf(VmError);
+    await expect(run).rejects.toMatchObject({ kind: "Abort", message: expect.stringMatching(/no data segment named train-labels/) });
+  });
+
   it("decodeJournal is strict about length and magic", async () => {
     const r = await runGuestV8(guest, encodeInput(ok), segments);
     const j = r.journal;

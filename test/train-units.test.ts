@@ -3,10 +3,12 @@
 
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../cli/mnist/config.ts";
-import { TrainError, typedErrorInfo } from "../cli/train/errors.ts";
+import { GuestExitError } from "../cli/mnist/image.ts";
+import { TrainError } from "../cli/train/errors.ts";
 import { makePlan } from "../cli/train/orchestrate.ts";
 import { formatEta, progressLine } from "../cli/train/progress.ts";
 import { lineChart, niceTicks } from "../cli/train/svg.ts";
+import { errorInfo } from "../vm/api.ts";
 
 const plan = (o: Partial<Parameters<typeof makePlan>[0]>) => makePlan({ config: "exp1", ...o }, 60000, 10000);
 const kindOf = (f: () => unknown): string => {
@@ -73,10 +75,14 @@ describe("progress line", () => {
 });
 
 describe("typed errors", () => {
-  it("TrainError and the MNIST modules' errors give {kind, message}", () => {
-    expect(typedErrorInfo(new TrainError("ChainBroken", "x"))).toEqual({ kind: "ChainBroken", message: "x" });
-    expect(typedErrorInfo(new ConfigError("bad"))).toEqual({ kind: "InvalidConfig", message: "bad" });
-    expect(typedErrorInfo(new Error("plain"))).toBeUndefined();
-    expect(typedErrorInfo("not an error")).toBeUndefined();
+  it("TrainError and the MNIST modules' errors give {kind, message} through the toolchain's errorInfo", () => {
+    expect(errorInfo(new TrainError("ChainBroken", "x"))).toEqual({ kind: "ChainBroken", message: "x" });
+    expect(errorInfo(new ConfigError("bad"))).toEqual({ kind: "InvalidConfig", message: "bad" });
+    // toJSON's further fields are kept.
+    expect(errorInfo(new GuestExitError(3))).toEqual({ kind: "GuestExitCode", message: "training guest exited with code 3", exitCode: 3 });
+    expect(errorInfo(new Error("plain"))).toBeUndefined();
+    expect(errorInfo(Object.assign(new Error("numeric kind"), { kind: 7 }))).toBeUndefined();
+    expect(errorInfo({ kind: "NotAnError", message: "plain object" })).toBeUndefined();
+    expect(errorInfo("not an error")).toBeUndefined();
   });
 });

@@ -160,5 +160,14 @@ export function errorInfo(e: unknown): ({ kind: string; message: string } & Reco
   if (e instanceof CompileError || isBuildError(e) || isImageError(e) || e instanceof ApiError) {
     return e.toJSON() as { kind: string; message: string };
   }
+  // Typed errors of modules above the toolchain (e.g. cli/mnist, cli/train) share the convention: an
+  // Error with a string `kind`, optionally a toJSON with further fields. Anything else is a host bug.
+  const kind = e instanceof Error ? (e as Error & { kind?: unknown }).kind : undefined;
+  if (e instanceof Error && typeof kind === "string") {
+    const toJSON = (e as Error & { toJSON?: () => unknown }).toJSON;
+    const j = typeof toJSON === "function" ? toJSON.call(e) : undefined;
+    const extra = j !== null && typeof j === "object" ? (j as Record<string, unknown>) : {};
+    return { ...extra, kind, message: e.message };
+  }
   return undefined;
 }

@@ -5,9 +5,8 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { errorInfo } from "../../vm/api.ts";
-import { EXIT, printJson, UsageError } from "../output.ts";
-import { TrainError, typedErrorInfo } from "../train/errors.ts";
+import { printJson, reportError, UsageError } from "../output.ts";
+import { TrainError } from "../train/errors.ts";
 
 interface TrainArgs {
   config: string;
@@ -45,7 +44,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     try {
       await runTrain(a);
     } catch (e) {
-      report(e, a.json);
+      // A bad option value found by makePlan exits with the usage status, like one found by yargs.
+      reportError(e instanceof TrainError && e.kind === "InvalidArgument" ? new UsageError(e.message) : e, a.json);
     }
   },
 };
@@ -108,21 +108,4 @@ async function runTrain(a: TrainArgs): Promise<void> {
     `run directory   ${dir} (${RUN_FILES.report}, ${RUN_FILES.model}, ${RUN_FILES.journals}, ${RUN_FILES.accuracyPlot})`,
     `time            ${totalSeconds.toFixed(1)} s`,
   ].join("\n") + "\n");
-}
-
-/**
- * cli/output.ts reportError, extended to the MNIST modules' typed errors (which vm/api.ts errorInfo
- * does not know): one line on stderr or {"error": {…}} on stdout, non-zero exit, never a stack trace.
- */
-function report(e: unknown, json: boolean): void {
-  let info = errorInfo(e) ?? typedErrorInfo(e);
-  let status: number = EXIT.failed;
-  if (e instanceof UsageError || (e instanceof TrainError && e.kind === "InvalidArgument")) status = EXIT.usage;
-  if (info === undefined) {
-    info = { kind: "InternalError", message: `internal error: ${(e as Error)?.message ?? String(e)}` };
-    status = EXIT.internal;
-  }
-  if (json) printJson({ error: info });
-  else process.stderr.write(`error [${info.kind}]: ${info.message.replace(/\s*\n\s*/g, " | ")}\n`);
-  process.exitCode = status;
 }

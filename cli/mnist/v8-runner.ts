@@ -1,25 +1,33 @@
 // Runs the training guest in V8 with JS host functions for the zkvm imports, sharing their exact
 // semantics with the VM (vm/intrinsics.ts for dot/axpy/sha256_compress, vm/host-io.ts for input,
-// journal and abort). It tests the guest against the emulator independently of the toolchain's build
-// (cli/mnist/image.ts is the real path), and counts coprocessor rows (Σ n of DOT/AXPY calls = MACs).
+// journal and abort). It tests the guest against the emulator independently of the toolchain's
+// compiler and executor (cli/mnist/image.ts is the real path), and counts coprocessor rows (Σ n of
+// DOT/AXPY calls = MACs).
 //
-// Data segments: the guest is compiled against guests/mnist-train/harness-sdk, whose dataPtr asks
-// the host; the host appends the segment above the current memory (memory.grow) the first time it is
-// asked for. The guest allocates nothing after locating its segments, so the heap never reaches them.
+// Data segments: the guest is compiled against the real SDK (guest-sdk/zkvm-guest), whose dataPtr/dataLen
+// read the data directory at DATA_DIRECTORY. As `zkvm build` does, the host lays the directory and the
+// segments out below asc's --memoryBase (vm/build/data-layout.ts) and writes them into memory before
+// `main` runs; here the base is one fixed address above any MNIST layout, so one compilation serves
+// every set of segments.
+//
+// The asc compiler is imported lazily (compileEntry): loading it costs ~10 s under tsx, and the real
+// build path (cli/mnist/image.ts, `zkvm train`) imports this module for GUEST_ENTRY only.
 
-import asc from "assemblyscript/asc";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { axpy, dotBig, sha256Compress } from "../../vm/intrinsics.ts";
-import { abortError, decodeAsString, GuestExit, HostIo } from "../../vm/host-io.ts";
+import { abortError, GuestExit, HostIo } from "../../vm/host-io.ts";
 import { VmError } from "../../vm/errors.ts";
+import { DATA_DIRECTORY, directorySize, layoutData } from "../../vm/build/data-layout.ts";
+import { SDK_PATH } from "../../vm/build/asc.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const GUEST_DIR = join(ROOT, "guests", "mnist-train");
 export const GUEST_ENTRY = join(GUEST_DIR, "main.ts");
 /** Test entry exporting the guest's integer math (not part of the training image). */
 export const GUEST_TEST_EXPORTS = join(GUEST_DIR, "test-exports.ts");
-const HARNESS_SDK = join(GUEST_DIR, "harness-sdk");
+/** Where asc's static data starts: above the directory and segments (the full MNIST set needs ≈ 55 MB). */
+const V8_MEMORY_BASE = 64 << 20;
 
 export class GuestBuildError extends Error {
   readonly kind = "GuestBuildFailed";
@@ -41,10 +49,11 @@ export function compileGuestForV8(entry: string = GUEST_ENTRY): Promise<Uint8Arr
 }
 
 async function compileEntry(entry: string): Promise<Uint8Array> {
+  const { default: asc } = await import("assemblyscript/asc");
   let stderr = "";
   let wasm: Uint8Array | undefined;
   const { error } = await asc.main(
-    [relative(process.cwd(), entry), "--runtime", "stub", "-O3", "--path", relative(process.cwd(), HARNESS_SDK), "--outFile", "mnist.wasm"],
+    [relative(process.cwd(), entry), "--runtime", "stub", "-O3", "--path", relative(process.cwd(), SDK_PATH), "--memoryBase", String(V8_MEMORY_BASE), "--outFile", "mnist.wasm"],
     {
       writeFile: (name: string, data: Uint8Array | string) => {
         if (name.endsWith("mnist.wasm") && data instanceof Uint8Array) wasm = data;
@@ -79,13 +88,9 @@ export async function runGuestV8(wasm: Uint8Array, input: Uint8Array, segments: 
     return view;
   };
   const bytes = () => new Uint8Array(memory!.buffer);
-  const placed = new Map<string, number>();
-  const segment = (namePtr: number): Uint8Array => {
-    const name = decodeAsString(bytes(), namePtr);
-    const seg = name === null ? undefined : segments.get(name);
-    if (seg === undefined) throw new VmError("InvalidImage", `no data segment named ${JSON.stringify(name)}`);
-    return seg;
-  };
+  const blobs = [...segments].map(([name, b]) => ({ name, bytes: b }));
+  const layout = layoutData(blobs, DATA_DIRECTORY + directorySize(blobs.map((b) => b.name)));
+  if (layout.end > V8_MEMORY_BASE) throw new VmError("InvalidImage", `data segments need ${layout.end} bytes, above the harness's memory base ${V8_MEMORY_BASE}`);
   const stats = { dotRows: 0, dotCalls: 0, axpyRows: 0, axpyCalls: 0, shaCalls: 0 };
   const imports = {
     zkvm: {
@@ -113,24 +118,10 @@ export async function runGuestV8(wasm: Uint8Array, input: Uint8Array, segments: 
     env: {
       abort: (m: number, f: number, l: number, c: number) => { throw abortError(bytes(), m, f, l, c); },
     },
-    harness: {
-      data_ptr: (namePtr: number): number => {
-        const name = decodeAsString(bytes(), namePtr)!;
-        const seg = segment(namePtr);
-        let at = placed.get(name);
-        if (at === undefined) {
-          at = memory!.buffer.byteLength;
-          memory!.grow(Math.ceil(seg.length / 65536) || 1);
-          bytes().set(seg, at);
-          placed.set(name, at);
-        }
-        return at;
-      },
-      data_len: (namePtr: number): number => segment(namePtr).length,
-    },
   };
   const instance = await WebAssembly.instantiate(await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>), imports);
   memory = instance.exports.memory as WebAssembly.Memory;
+  for (const seg of layout.segments) bytes().set(seg.bytes, seg.addr);
   let exitCode = 0;
   try {
     (instance.exports.main as () => void)();

@@ -15,8 +15,7 @@ import { evaluateFloat, FloatTrainer } from "../mnist/float-reference.ts";
 import { FixedTrainer } from "../mnist/fixed-reference.ts";
 import type { EvalJournal, GuestRequest, MnistJournal, TrainJournal } from "../mnist/guest-io.ts";
 import type { MnistSet } from "../mnist/idx.ts";
-import type { GuestRun, MnistImage } from "../mnist/image.ts";
-import { runTrainingGuest } from "./guest-runner.ts";
+import { runMnistGuest, type GuestRun, type MnistImage } from "../mnist/image.ts";
 import { initParams, paramsHash, toHex } from "../mnist/model.ts";
 import type { Engine } from "../../vm/api.ts";
 import { TrainError } from "./errors.ts";
@@ -154,7 +153,7 @@ function checkHeader(j: MnistJournal, req: GuestRequest, what: string): void {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const now = (): number => performance.now();
 
-/** Runs one guest request (runTrainingGuest by default; tests substitute a tampering wrapper). */
+/** Runs one guest request (runMnistGuest by default; tests substitute a tampering wrapper). */
 export type GuestRunner = (img: MnistImage, req: GuestRequest, engine: Engine) => GuestRun;
 
 export interface TrainHooks {
@@ -167,7 +166,7 @@ export interface TrainHooks {
 
 export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, testSet: MnistSet, hooks: TrainHooks = {}): TrainOutcome {
   const progress = hooks.progress ?? SILENT;
-  const runGuest = hooks.runGuest ?? runTrainingGuest;
+  const runGuest = hooks.runGuest ?? runMnistGuest;
   const cfg = plan.config;
   const N = trainSet.images.count;
   const spec = { layers: cfg.layers, batch: cfg.batch, lrRaw: cfg.lrRaw, seed: cfg.seed, samples: N };

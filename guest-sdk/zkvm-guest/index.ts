@@ -145,3 +145,7 @@ export function dataLen(name: string): usize {
 // Q16.16 fixed point: `import { fx } from "zkvm-guest"` (asc 0.28 has no `export * as`, hence two lines).
 import * as fx from "./fx";
 export { fx };
+
+// The raw fixed-point and coprocessor instructions (intrinsics.ts), for guests whose inner loops call
+// DOT / AXPY / SHA-256 on their own buffers rather than through `fx`.
+export { fxmul, dot, axpy, sha256Compress } from "./intrinsics";

@@ -8,11 +8,9 @@
 //                gb[j]    = DOT(δ[·][j], 1)                   stride 0 on a constant 1, shift log2 B
 //   back-prop    δ'[b][k] = DOT(δ[b][·], W[·][k])            stride n_in over W, skipped where a ≤ 0
 //   update       θ += R(−lr·g, 16)                            ONE AXPY over all parameters
-// Memory: every buffer is allocated up front, before the data segments are located, and nothing is
-// allocated afterwards (the V8 test harness places segments above the heap at that moment).
+// Memory: every buffer is allocated up front and nothing afterwards (no allocation in the training loop).
 
-import { dataLen, dataPtr } from "zkvm-guest";
-import { axpy, commit, dot, read } from "./lib/abi";
+import { axpy, commit, commitU32, commitU64, dataLen, dataPtr, dot, read, readU32 } from "zkvm-guest";
 import {
   epochKeys, expInit, expNeg, feistelHalfBits, FEISTEL_ROUNDS, initKey, initStdRaw, initWeight, lnAtLeastOne, permute,
 } from "./lib/mathlib";
@@ -25,19 +23,9 @@ const MAX_LAYERS: i32 = 8;
 const MAX_WIDTH: i32 = 4096;
 const MAX_BATCH: i32 = 4096;
 
-let word: usize = 0; // 8-byte scratch for reading and committing scalars
-
-function readU32(): u32 {
-  read(word, 4);
-  return load<u32>(word);
-}
-function commitU32(v: u32): void {
-  store<u32>(word, v);
-  commit(word, 4);
-}
+/** The mean loss is signed; the journal carries its two's-complement bytes (same as store<i64>). */
 function commitI64(v: i64): void {
-  store<i64>(word, v);
-  commit(word, 8);
+  commitU64(<u64>v);
 }
 
 // Network shape, filled by main.
@@ -59,7 +47,6 @@ let paramCount: i32 = 0;
 }
 
 export function main(): void {
-  word = heap.alloc(8);
   sha256Init();
   expInit();
   assert(readU32() == INPUT_MAGIC, "input does not start with MNT1");

@@ -108,8 +108,12 @@ export async function commitParallel(
   const m = shareU32(matrix);
   let saltBuf: SharedArrayBuffer | null = null;
   if (salts !== undefined) {
-    saltBuf = new SharedArrayBuffer(salts.length);
-    new Uint8Array(saltBuf).set(salts);
+    if (salts.buffer instanceof SharedArrayBuffer && salts.byteOffset === 0 && salts.byteLength === salts.buffer.byteLength) {
+      saltBuf = salts.buffer; // already shared (prover/random.ts randomSalts): no copy
+    } else {
+      saltBuf = new SharedArrayBuffer(salts.length);
+      new Uint8Array(saltBuf).set(salts);
+    }
   }
   const tasks: SubtreeTask[] = [];
   for (let p = 0; p < parts; p++) {

@@ -1,7 +1,7 @@
 // SHA-256 of a memory range with the sha256_compress instruction: full 64-byte blocks are
 // compressed in place (no copy), only the padded tail goes through a small buffer.
 
-import { sha256Compress } from "./abi";
+import { sha256Compress } from "zkvm-guest";
 
 let state: usize = 0;
 let tail: usize = 0;
