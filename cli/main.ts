@@ -7,10 +7,11 @@ import { hideBin } from "yargs/helpers";
 import { demoCommand, newCommand } from "./commands/project.ts";
 import { buildCommand, executeCommand, inspectCommand } from "./commands/toolchain.ts";
 import { trainCommand } from "./commands/train.ts";
+import { proveCommand, verifyCommand } from "./commands/receipt.ts";
 import { EXIT, reportError, UsageError } from "./output.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, inspectCommand, newCommand, demoCommand, trainCommand];
+export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, proveCommand, verifyCommand, inspectCommand, newCommand, demoCommand, trainCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const wantsJson = argv.includes("--json");

@@ -12,6 +12,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { fibonacciAir } from "../prover/examples/fibonacci.ts";
 import { fibProof, TEST_OPTS } from "./stark-helpers.ts";
+import { proveReceipt } from "../vm/receipt/prove.ts";
+import { closeSharedPool } from "../prover/workers/pool.ts";
+import { FAST_PARAMS, sumProgram } from "./receipt-helpers.ts";
 
 async function bundle(entry: string) {
     const seen: string[] = [];
@@ -67,6 +70,26 @@ describe("verifier bundles for the browser", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("the VM receipt verifier (vm/receipt/verify.ts) bundles for the browser and verifies a real receipt there", async () => {
+    const { seen, result } = await bundle("vm/receipt/verify.ts");
+    expect(seen).toEqual([]);
+    expect(result.errors).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), "zkvm-receipt-verifier-"));
+    const file = join(dir, "receipt-verifier.mjs");
+    writeFileSync(file, result.outputFiles[0]!.text);
+    try {
+      const mod = (await import(pathToFileURL(file).href)) as typeof import("../vm/receipt/verify.ts");
+      const r = await proveReceipt(sumProgram(2), new Uint8Array(), { params: FAST_PARAMS });
+      expect(mod.verifyReceipt(r.receipt, r.imageId)).toMatchObject({ valid: true, exitCode: 3 });
+      const bad = r.receipt.slice();
+      bad[bad.length - 1]! ^= 1;
+      expect(mod.verifyReceipt(bad, r.imageId)).toMatchObject({ valid: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await closeSharedPool();
+    }
+  }, 60_000);
 
   it("the check itself catches a Node import (prover code uses node:crypto)", async () => {
     const { seen } = await bundle("prover/random.ts");

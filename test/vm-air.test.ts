@@ -92,19 +92,19 @@ describe("VM AIR prototype: shape", () => {
 describe("VM AIR prototype: honest executions satisfy the AIR", () => {
   it("a counted loop with aliasing, a jump and EXIT", () => {
     const { p, traces, publics } = setup();
-    expect(publics).toEqual([0, 0, 15, 0]);
+    expect(publics.slice(0, 5)).toEqual([0, 0, 15, 0, 21]); // entry pc, fp, exit code limbs, cycles
     expect(check(p, traces, publics)).toEqual({ ok: true });
   });
 
   it("recursive calls: CALL saves pc and fp in the callee frame, RET restores them", () => {
     const { p, traces, publics } = setup(recursion(6), REC_OPTS);
-    expect(publics.slice(2)).toEqual([6, 0]);
+    expect(publics.slice(2, 4)).toEqual([6, 0]);
     expect(check(p, traces, publics)).toEqual({ ok: true });
   });
 
   it("globals: initial values from the public GLOBALS table, GGET/GSET/MOV", () => {
     const { p, traces, publics } = setup(GLOBALS_PROG, { globals: [7, 0xfffffffe] });
-    expect(publics).toEqual([0, 2, 5, 0]); // fp starts above the globals
+    expect(publics.slice(0, 4)).toEqual([0, 2, 5, 0]); // fp starts above the globals
     expect(check(p, traces, publics)).toEqual({ ok: true });
   });
 
@@ -114,7 +114,7 @@ describe("VM AIR prototype: honest executions satisfy the AIR", () => {
       ["CONST", 1, 0xffffffff], ["ADD", 1, 1, 0], // wraps mod 2^32: 0xffffffff + 0x10000
       ["EXIT", 1],
     ]);
-    expect(publics.slice(2)).toEqual([0xffff, 0x0000]);
+    expect(publics.slice(2, 4)).toEqual([0xffff, 0x0000]);
     expect(check(p, traces, publics)).toEqual({ ok: true });
   });
 });
@@ -281,6 +281,15 @@ describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
     const wrong = [...publics];
     wrong[PUB.exit0] = 14;
     expectFail(check(p, traces, wrong), /cpu\/exit-code-lo/);
+  });
+
+  it("statement: claiming another cycle count (one more, one fewer)", () => {
+    const { p, traces, publics } = setup();
+    for (const d of [1, -1]) {
+      const wrong = [...publics];
+      wrong[PUB.cycles] = publics[PUB.cycles]! + d;
+      expectFail(check(p, traces, wrong), /cpu\/exit-cycles/);
+    }
   });
 
   it("boundary: an execution that stops before EXIT", () => {

@@ -4,6 +4,8 @@
 //   loadImage(path | bytes)                → Image                (ImageError / ApiError on bad input)
 //   execute(image, input, { engine, maxCycles, log }) → { imageId, exitCode, cycles, journal }
 //   inspect(image)                          → a summary (sizes, segments, roots of the image ID)
+//   prove(image, input, { params, dev })   → { receipt, imageId, journal, exitCode, cycles, ... }  (vm/receipt)
+//   verify(receipt, imageId | image, { allowDev }) → { valid: true, journal, ... } | { valid: false, error }
 //   errorInfo(e)                            → the user-facing {kind, message, ...} of any thrown value
 //
 // Every failure is a typed error with {kind, message}: BuildError, CompileError, ImageError, VmError,
@@ -21,12 +23,22 @@ import { parseImage, serializeImage, type Image } from "./image/format.ts";
 import { computeImageId, imageIdParts, toHex, type ImageId } from "./image/image-id.ts";
 import { disassemble, instructionCount } from "./program.ts";
 import { executeWasm } from "./wasm-engine/index.ts";
+import { verifyReceipt, type VerifyReceiptOptions, type VerifyReceiptResult } from "./receipt/verify.ts";
 
 export type { Image } from "./image/format.ts";
 export type { ImageId } from "./image/image-id.ts";
 export type { DataInput } from "./build/index.ts";
 export { parseDataSpec } from "./build/index.ts";
 export { serializeImage, parseImage, computeImageId };
+
+export { proveReceipt as prove, type ProveReceiptOptions as ProveOptions, type ProveReceiptResult as ProveResult } from "./receipt/prove.ts";
+export type { VerifyReceiptResult as VerifyResult, VerifyReceiptOptions as VerifyOptions } from "./receipt/verify.ts";
+
+/** Verifies a receipt against a pinned image ID, or against the ID of an image. Never throws. */
+export function verify(receipt: Uint8Array, expected: ImageId | string | Image, opts: VerifyReceiptOptions = {}): VerifyReceiptResult {
+  const id = typeof expected === "string" ? expected : computeImageId(expected.program);
+  return verifyReceipt(receipt, id, opts);
+}
 
 export type Engine = "vm" | "wasm";
 export const ENGINES: readonly Engine[] = ["vm", "wasm"];

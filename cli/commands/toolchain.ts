@@ -60,7 +60,8 @@ export const executeCommand: CommandModule<object, ExecuteArgs> = {
   }),
 };
 
-function readInput(a: ExecuteArgs): Uint8Array {
+/** The private input of --input FILE or --input-hex HEX (empty without either). */
+export function readInput(a: { input?: string; "input-hex"?: string }): Uint8Array {
   const h = a["input-hex"];
   if (h !== undefined) {
     const s = String(h).replace(/^0x/, "");

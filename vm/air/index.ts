@@ -1,53 +1,40 @@
-// The prototype VM AIR (docs/vm-air.md): PROGRAM (public, decoded by the verifier), CPU (subset CONST, ADD,
-// ADDI, JMP, BRNZ, EXIT, MOV/GGET/GSET, CALL, RET), BOUNDARY (frame-stack init/final, sorted), RANGE16 and
-// GLOBALS (public initial globals), joined by the FETCH, MEM, RANGE and GLOBALS buses. One proof per run.
-import type { Air } from "../../verifier/air.ts";
+// The VM AIR for the prover: the constraints (vm/air/air.ts) plus the trace builders. The verifier imports
+// vm/air/air.ts only.
 import type { Program } from "../program.ts";
-import { boundaryTable } from "./boundary/constraints.ts";
 import { boundaryColumns } from "./boundary/trace.ts";
-import { NUM_PUBLICS } from "./cpu/columns.ts";
-import { cpuTable } from "./cpu/constraints.ts";
+import { vmPublics } from "./publics.ts";
 import { buildCpuRows, cpuColumns } from "./cpu/trace.ts";
 import { decodeProgram } from "./program/decode.ts";
-import { programTable } from "./program/constraints.ts";
-import { rangeTable, rangeTrace } from "./range/constraints.ts";
-import { globalsColumns, globalsTable } from "./globals/constraints.ts";
+import { rangeTrace } from "./range/constraints.ts";
+import { globalsColumns } from "./globals/constraints.ts";
+import { computeImageId, imageIdBytes } from "../image/image-id.ts";
 
 export { VmAirError } from "./buses.ts";
-
-/** Table order of the prototype AIR. */
-export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4 } as const;
-
-/** The AIR of one program (the program table's public columns make it image-specific). */
-export function vmAir(p: Program): Air {
-  return {
-    name: "vm-prototype",
-    numPublicInputs: NUM_PUBLICS,
-    tables: [programTable(decodeProgram(p)), cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p))],
-  };
-}
+export { vmPublics } from "./publics.ts";
+export { vmAir, TABLE, VM_AIR_VERSION, type AirProgram } from "./air.ts";
 
 export interface VmTrace {
   readonly traces: Uint32Array[][];
-  /** [entryPc, initial fp, exit code lo, exit code hi] */
+  /** The statement as public inputs (vm/air/cpu/columns.ts PUB). */
   readonly publics: number[];
   readonly exitCode: number;
   readonly cycles: number;
+  readonly journal: Uint8Array;
 }
 
 /** Executes the program and builds every table's trace. Throws VmError if the run traps, VmAirError if unsupported. */
-export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0)): VmTrace {
+export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), maxCycles?: number): VmTrace {
   const prog = decodeProgram(p);
-  const cpu = buildCpuRows(p, input);
+  const cpu = buildCpuRows(p, input, maxCycles);
   const mult = new Uint32Array(prog.height);
   for (const [pc, n] of cpu.fetches) mult[pc] = n;
   const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit);
   const globals = new Uint32Array(globalsColumns(p).height);
-  const code = cpu.exitCode >>> 0;
   return {
     traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals]],
-    publics: [p.entryPc, p.globalSlots, code & 0xffff, code >>> 16],
+    publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,
+    journal: cpu.journal,
   };
 }

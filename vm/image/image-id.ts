@@ -56,6 +56,13 @@ export function toHex(b: Uint8Array): string {
   return s;
 }
 
+/** The 32 bytes of an image ID. */
+export function imageIdBytes(id: ImageId): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = parseInt(id.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 /** Parses a 64-digit hex image ID (case-insensitive); undefined if malformed. */
 export function parseImageId(s: string): ImageId | undefined {
   return /^[0-9a-fA-F]{64}$/.test(s) ? (s.toLowerCase() as ImageId) : undefined;
@@ -206,11 +213,40 @@ export function configBytes(p: Program): Uint8Array {
 
 /** All parts of the image ID of a program. */
 export function imageIdParts(p: Program): ImageIdParts {
-  const code = codeRoot(p.code);
-  const mem = memoryRoot(pageLeaves(p.segments));
-  const config = sha256Parts(CONFIG_TAG, configBytes(p));
-  const id = toHex(sha256Parts(ID_TAG, code, mem, config)) as ImageId;
-  return { codeRoot: code, memoryRoot: mem, configHash: config, imageId: id };
+  return imageIdFromParts(p.code, memoryRoot(pageLeaves(p.segments)), configBytes(p));
+}
+
+/** The image ID from what a receipt carries: the code, the memory root and the config bytes (a verifier
+ *  rebuilds the ID this way instead of trusting a claimed one). */
+export function imageIdFromParts(code: Uint32Array, memRoot: Uint8Array, config: Uint8Array): ImageIdParts {
+  const root = codeRoot(code);
+  const configHash = sha256Parts(CONFIG_TAG, config);
+  const id = toHex(sha256Parts(ID_TAG, root, memRoot, configHash)) as ImageId;
+  return { codeRoot: root, memoryRoot: memRoot, configHash, imageId: id };
+}
+
+/** The leading fields of `configBytes` that a verifier needs to rebuild the public tables. */
+export interface ConfigHead {
+  readonly instructions: number;
+  readonly entryPc: number;
+  readonly globalSlots: number;
+  readonly globalsInit: Uint32Array;
+}
+
+/** Bound on global slots read from untrusted config bytes (the image parser has the same one). */
+export const MAX_CONFIG_GLOBALS = 1 << 20;
+
+/** Reads the head of config bytes (strictly: known program version, bounded counts); undefined if malformed. */
+export function parseConfigHead(config: Uint8Array): ConfigHead | undefined {
+  if (config.length < 16 || config.length % 1 !== 0) return undefined;
+  const dv = new DataView(config.buffer, config.byteOffset, config.byteLength);
+  const u = (i: number): number => dv.getUint32(4 * i, true);
+  if (u(0) !== PROGRAM_VERSION) return undefined;
+  const globalSlots = u(3);
+  if (globalSlots > MAX_CONFIG_GLOBALS || config.length < 4 * (4 + globalSlots)) return undefined;
+  const globalsInit = new Uint32Array(globalSlots);
+  for (let i = 0; i < globalSlots; i++) globalsInit[i] = u(4 + i);
+  return { instructions: u(1), entryPc: u(2), globalSlots, globalsInit };
 }
 
 const cache = new WeakMap<Program, ImageId>();

@@ -33,6 +33,22 @@ export const portCol = (field: PortField, k: number): number => cpuCol(`${field}
 export const PORT_PHASE: readonly number[] = [0, 0, 3];
 export const SLOT_WRITE_PHASE = 3;
 
-/** Public inputs of the prototype AIR. */
-export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3 } as const;
-export const NUM_PUBLICS = 4;
+/** Limbs (16-bit) of a 32-byte digest among the public inputs. */
+export const DIGEST_LIMBS = 16;
+
+/**
+ * Public inputs of the VM AIR (docs/receipt.md §1.1): the statement. The exit code and the cycle count are
+ * constrained on the EXIT row; the image ID and journal digest are not read by any constraint — they enter the
+ * transcript seed with every other public input, so a proof is bound to the statement it was made for (the
+ * image ID also covers the memory root and config, which no table of this AIR reads yet).
+ */
+export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS } as const;
+export const NUM_PUBLICS = 5 + 2 * DIGEST_LIMBS;
+
+/** A 32-byte digest as 16 little-endian 16-bit limbs (canonical field elements). */
+export function digestLimbs(d: Uint8Array): number[] {
+  if (d.length !== 32) throw new RangeError(`digest of ${d.length} bytes, expected 32`);
+  const out: number[] = [];
+  for (let i = 0; i < 32; i += 2) out.push(d[i]! | (d[i + 1]! << 8));
+  return out;
+}

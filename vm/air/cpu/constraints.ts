@@ -140,8 +140,10 @@ export const cpuTable: TableAir = {
     b.send(BUS.RANGE, [B1.mul(2 ** 8)], fRet, 1);
     b.send(BUS.RANGE, [W1_1.mul(2 ** 7)], fRet, 1);
 
-    // --- EXIT: the exit code is a public input ---
+    // --- EXIT: the exit code and the cycle count are public inputs. clk starts at 0 and steps by one per real
+    //     row up to the single EXIT row, so clk + 1 on that row is the number of cycles ---
     b.assertZero(fExit.mul(B0.sub(b.pub(PUB.exit0))), "cpu/exit-code-lo");
     b.assertZero(fExit.mul(B1.sub(b.pub(PUB.exit1))), "cpu/exit-code-hi");
+    b.assertZero(fExit.mul(clk.add(1).sub(b.pub(PUB.cycles))), "cpu/exit-cycles");
   },
 };

@@ -27,6 +27,7 @@ export interface CpuTraceResult {
   readonly range: Uint32Array;
   readonly exitCode: number;
   readonly cycles: number;
+  readonly journal: Uint8Array;
 }
 
 // Column indices resolved once (the builder touches ~40 columns per row).
@@ -46,7 +47,7 @@ interface DecodedEntry {
 const lo = (w: number): number => w & 0xffff;
 const hi = (w: number): number => w >>> 16;
 
-export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Array(0), maxCycles = 2 ** 20): CpuTraceResult {
+export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Array(0), maxCycles: number = 2 ** 20): CpuTraceResult {
   const rows: Uint32Array[] = [];
   const memory = new Map<number, MemCell>();
   const fetches = new Map<number, number>();
@@ -163,7 +164,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, exitCode: res.exitCode, cycles: res.cycles };
+  return { rows, memory, fetches, range, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ 4. */

@@ -10,7 +10,7 @@ export interface GlobalsColumns {
   readonly columns: readonly number[][];
 }
 
-export function globalsColumns(p: Program): GlobalsColumns {
+export function globalsColumns(p: Pick<Program, "globalsInit">): GlobalsColumns {
   const g = p.globalsInit.length;
   let height = 4;
   while (height < g) height *= 2;

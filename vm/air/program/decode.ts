@@ -5,7 +5,7 @@
 // Prototype subset: CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET, and TRAP (decoded with no
 // family flag, so it can never be a real CPU row). Any other opcode is refused with UnprovableImage.
 
-import { INSTR_WORDS, Op } from "../../isa.ts";
+import { INSTR_WORDS, MNEMONIC_BY_OPCODE, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
 import { VmAirError } from "../buses.ts";
 
@@ -86,10 +86,24 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     case Op.TRAP:
       break; // no family flag: Σ flags = is_real forbids a real TRAP row (a trap has no receipt)
     default:
-      throw new VmAirError("UnprovableImage", `pc ${pc}: opcode 0x${op.toString(16)} is not in the prototype subset (CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET, TRAP)`);
+      throw new UnsupportedOpcode(op, pc);
   }
   return r;
 }
+
+/** The instructions this AIR version proves (TRAP decodes, but no real row can execute it). */
+export const PROVABLE_MNEMONICS = ["CONST", "ADD", "ADDI", "JMP", "BRNZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET"] as const;
+
+class UnsupportedOpcode extends Error {
+  constructor(
+    readonly op: number,
+    readonly pc: number,
+  ) {
+    super(`opcode 0x${op.toString(16)} at pc ${pc}`);
+  }
+}
+
+const opName = (op: number): string => MNEMONIC_BY_OPCODE[op] ?? `0x${op.toString(16)}`;
 
 export interface ProgramColumns {
   readonly height: number;
@@ -98,15 +112,30 @@ export interface ProgramColumns {
 }
 
 /** Public PROGRAM-table columns of a whole program, padded to a power of two ≥ 4 with `exists = 0` rows. */
-export function decodeProgram(p: Program): ProgramColumns {
+export function decodeProgram(p: Pick<Program, "code">): ProgramColumns {
   const n = p.code.length / INSTR_WORDS;
   let height = 4;
   while (height < n) height *= 2;
   const columns = [...DECODE_FIELDS, "exists"].map(() => new Array<number>(height).fill(0));
+  // One error naming every unsupported instruction (with its count and first pc), not just the first.
+  const unsupported = new Map<number, { count: number; pc: number }>();
   for (let pc = 0; pc < n; pc++) {
-    const row = decodeInstruction(p.code, pc);
+    let row: DecodedRow;
+    try {
+      row = decodeInstruction(p.code, pc);
+    } catch (e) {
+      if (!(e instanceof UnsupportedOpcode)) throw e;
+      const u = unsupported.get(e.op);
+      if (u) u.count++;
+      else unsupported.set(e.op, { count: 1, pc });
+      continue;
+    }
     DECODE_FIELDS.forEach((f, j) => (columns[j]![pc] = row[f]));
     columns[DECODE_FIELDS.length]![pc] = 1;
+  }
+  if (unsupported.size > 0) {
+    const list = [...unsupported].map(([op, u]) => `${opName(op)} ×${u.count} (first at pc ${u.pc})`).join(", ");
+    throw new VmAirError("UnprovableImage", `this VM AIR cannot prove ${list}; it proves ${PROVABLE_MNEMONICS.join(", ")} (run with --dev to execute without a proof)`);
   }
   // Padding rows keep pc distinct (pc = row index) so a padding tuple never equals a real one.
   for (let i = n; i < height; i++) columns[0]![i] = i;

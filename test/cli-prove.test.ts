@@ -1,0 +1,124 @@
+// `zkvm prove` / `zkvm verify` end to end as a user runs them: a plain WASM guest (hand-written WAT, compiled
+// by binaryen and then by `zkvm build`) proven with the default zero-knowledge parameters, verified by image ID
+// and by image file; the JSON shapes of docs/receipt.md §4; typed errors for wrong IDs, dev receipts, traps and
+// images outside the provable instruction set.
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import binaryen from "binaryen";
+
+const REPO = join(import.meta.dirname, "..");
+const BIN = join(REPO, "bin/zkvm.js");
+let tmp: string;
+
+interface Run { status: number | null; stdout: string; stderr: string }
+const zkvm = (args: string[]): Run => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp, encoding: "utf8", timeout: 240_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const json = (r: Run): Record<string, unknown> => {
+  const lines = r.stdout.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as Record<string, unknown>;
+};
+const noStack = (r: Run) => expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+// Σ_{i=1..10} i, then exit with the sum: compiles to CONST/ADD/ADDI/BRNZ/CALL/EXIT only.
+const SUM_WAT = `(module
+  (import "zkvm" "exit" (func $exit (param i32)))
+  (func (export "main") (local $i i32) (local $s i32)
+    (local.set $i (i32.const 10))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const -1)))
+      (br_if $l (local.get $i)))
+    (call $exit (local.get $s))))`;
+const TRAP_WAT = `(module (func (export "main") unreachable))`;
+
+function wasmFile(name: string, wat: string): string {
+  const m = binaryen.parseText(wat);
+  const path = join(tmp, name);
+  writeFileSync(path, m.emitBinary());
+  m.dispose();
+  return path;
+}
+
+let imageId = "";
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "zkvm-prove-"));
+  const b = zkvm(["build", wasmFile("sum.wasm", SUM_WAT), "-o", "sum.zkimg", "--json"]);
+  expect(b.status).toBe(0);
+  imageId = json(b).imageId as string;
+  expect(zkvm(["build", wasmFile("trap.wasm", TRAP_WAT), "-o", "trap.zkimg"]).status).toBe(0);
+  expect(zkvm(["build", join(REPO, "guests/examples/fib.ts"), "-o", "fib.zkimg"]).status).toBe(0);
+}, 120_000);
+
+describe("zkvm prove / verify", () => {
+  it("proves with zero knowledge and verifies by image ID and by image file", () => {
+    const p = zkvm(["prove", "sum.zkimg", "-o", "sum.receipt", "--json"]);
+    expect(p.status, p.stderr).toBe(0);
+    const j = json(p);
+    expect(Object.keys(j).sort()).toEqual(["cycles", "dev", "exitCode", "imageId", "journal", "proofBytes", "proveMs", "segments"]);
+    expect(j).toMatchObject({ imageId, exitCode: 55, journal: "", segments: 1, dev: false });
+    expect(j.proofBytes).toBe(readFileSync(join(tmp, "sum.receipt")).length);
+    const v = zkvm(["verify", "sum.receipt", "--image-id", imageId, "--json"]);
+    expect(v.status, v.stderr).toBe(0);
+    expect(json(v)).toMatchObject({ valid: true, imageId, exitCode: 55, cycles: j.cycles, journal: "" });
+    const byImage = zkvm(["verify", "sum.receipt", "--image", "sum.zkimg"]);
+    expect(byImage.status).toBe(0);
+    expect(byImage.stdout).toMatch(/^valid\n/);
+  }, 240_000);
+
+  it("rejects another image ID and a corrupted receipt: exit 1, {valid:false, error:{kind,message}}", () => {
+    const wrong = zkvm(["verify", "sum.receipt", "--image-id", "ab".repeat(32), "--json"]);
+    expect(wrong.status).toBe(1);
+    expect(json(wrong)).toMatchObject({ valid: false, error: { kind: "ImageIdMismatch" } });
+    const b = readFileSync(join(tmp, "sum.receipt"));
+    b[b.length - 5000]! ^= 0x10;
+    writeFileSync(join(tmp, "bad.receipt"), b);
+    const bad = zkvm(["verify", "bad.receipt", "--image-id", imageId, "--json"]);
+    expect(bad.status).toBe(1);
+    const e = json(bad) as { valid: boolean; error: { kind: string; message: string } };
+    expect(e.valid).toBe(false);
+    expect(e.error.kind).toMatch(/^(MerklePath|FriFold|OodMismatch|NonCanonical|ProofOfWork)$/);
+    writeFileSync(join(tmp, "short.receipt"), b.subarray(0, 100));
+    const plain = zkvm(["verify", "short.receipt", "--image-id", imageId]);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/^INVALID \[Malformed\]/);
+    noStack(plain);
+  });
+
+  it("--dev writes a receipt that verify refuses unless --allow-dev", () => {
+    const p = zkvm(["prove", "sum.zkimg", "-o", "dev.receipt", "--dev", "--json"]);
+    expect(p.status).toBe(0);
+    expect(json(p)).toMatchObject({ dev: true, segments: 0, exitCode: 55 });
+    const v = zkvm(["verify", "dev.receipt", "--image-id", imageId, "--json"]);
+    expect(v.status).toBe(1);
+    expect(json(v)).toMatchObject({ valid: false, error: { kind: "DevReceipt" } });
+    const ok = zkvm(["verify", "dev.receipt", "--image-id", imageId, "--allow-dev", "--json"]);
+    expect(ok.status).toBe(0);
+    expect(json(ok)).toMatchObject({ valid: true, dev: true, securityBits: 0 });
+  });
+
+  it("a trapping guest and an unprovable image: typed errors, no receipt written", () => {
+    const t = zkvm(["prove", "trap.zkimg", "-o", "trap.receipt", "--json"]);
+    expect(t.status).toBe(1);
+    expect((json(t).error as { kind: string }).kind).toBe("Unreachable");
+    expect(existsSync(join(tmp, "trap.receipt"))).toBe(false);
+    const f = zkvm(["prove", "fib.zkimg", "-o", "fib.receipt"]);
+    expect(f.status).toBe(1);
+    expect(f.stderr).toMatch(/^error \[UnprovableImage\]: this VM AIR cannot prove .*LOAD32/);
+    expect(existsSync(join(tmp, "fib.receipt"))).toBe(false);
+    noStack(f);
+  });
+
+  it("usage: verify needs exactly one of --image-id / --image", () => {
+    const none = zkvm(["verify", "sum.receipt"]);
+    expect(none.status).toBe(2);
+    const badHex = zkvm(["verify", "sum.receipt", "--image-id", "12"]);
+    expect(badHex.status).toBe(2);
+    noStack(badHex);
+  });
+});

@@ -1,0 +1,155 @@
+// Receipts end to end through the library API (vm/receipt): an honest run proves and verifies; every part of
+// the statement and the image is bound (changing any of them is rejected with a typed error); dev receipts
+// are refused unless allowed; traps and unprovable images produce no receipt.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeSharedPool } from "../prover/workers/pool.ts";
+import { sha256 } from "../verifier/sha256.ts";
+import { asmProgram } from "../vm/executor/asm.ts";
+import { isVmError } from "../vm/errors.ts";
+import { computeImageId, imageIdBytes, imageIdFromParts, type ImageId } from "../vm/image/image-id.ts";
+import { decodeReceipt, encodeReceipt, proveReceipt, ReceiptError, verifyReceipt, type Receipt } from "../vm/receipt/index.ts";
+import { verify } from "../vm/api.ts";
+import { FAST_PARAMS, sumProgram } from "./receipt-helpers.ts";
+
+let honest: Uint8Array;
+let id: ImageId;
+const program = sumProgram(5, [7]);
+
+beforeAll(async () => {
+  const r = await proveReceipt(program, new Uint8Array(), { params: FAST_PARAMS });
+  honest = r.receipt;
+  id = r.imageId;
+}, 120_000);
+
+afterAll(async () => {
+  await closeSharedPool();
+});
+
+/** Re-encodes the honest receipt with one change (the parse/encode pair is the identity otherwise). */
+function tamper(f: (r: Receipt) => Receipt): Uint8Array {
+  return encodeReceipt(f(decodeReceipt(honest)));
+}
+
+const kindOf = (b: Uint8Array, pin: string = id): string => {
+  const r = verifyReceipt(b, pin);
+  if (!r.valid) expect(r.error.kind, r.error.message).not.toBe("Internal"); // a rejection, never a crash
+  if (process.env.SHOW_KINDS) console.log(r.valid ? "ACCEPTED" : `${r.error.kind}: ${r.error.message}`);
+  return r.valid ? "ACCEPTED" : r.error.kind;
+};
+
+describe("receipt: honest run", () => {
+  it("verifies and returns the statement", () => {
+    const r = verifyReceipt(honest, id);
+    expect(r).toMatchObject({ valid: true, imageId: id, exitCode: 15, cycles: 18, segments: 1, dev: false });
+    if (r.valid) {
+      expect(r.journal).toHaveLength(0);
+      expect(r.securityBits).toBeGreaterThanOrEqual(100);
+    }
+    expect(encodeReceipt(decodeReceipt(honest))).toEqual(honest);
+    // the API also takes the image itself
+    expect(verify(honest, { program, wasm: new Uint8Array() }).valid).toBe(true);
+  });
+});
+
+describe("receipt: statement and image binding", () => {
+  it("another image ID, or not an image ID at all", () => {
+    expect(kindOf(honest, computeImageId(sumProgram(6)))).toBe("ImageIdMismatch");
+    expect(kindOf(honest, "xyz")).toBe("InvalidArgument");
+    expect(verifyReceipt("not bytes" as unknown as Uint8Array, id)).toMatchObject({ valid: false, error: { kind: "InvalidArgument" } });
+  });
+
+  it("exit code and cycle count changed", () => {
+    for (const d of [1, -1, 0x10000]) expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, exitCode: r.statement.exitCode + d } })))).not.toBe("ACCEPTED");
+    for (const d of [1, -1]) expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, cycles: r.statement.cycles + d } })))).not.toBe("ACCEPTED");
+    expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, cycles: 0 } })))).toBe("StatementMismatch");
+    expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, cycles: 2 ** 27 } })))).toBe("StatementMismatch");
+  });
+
+  it("journal changed (digest kept, or digest updated too)", () => {
+    const j = Uint8Array.of(1, 2, 3);
+    expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, journal: j } })))).toBe("StatementMismatch");
+    expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, journal: j, journalDigest: sha256(j) } })))).toBe("StatementMismatch");
+    expect(kindOf(tamper((r) => ({ ...r, statement: { ...r.statement, journalDigest: sha256(j) } })))).toBe("StatementMismatch");
+  });
+
+  it("code, globals or memory root changed under the same image ID", () => {
+    const code = program.code.slice();
+    code[2] = 6; // CONST r0, 6 instead of 5
+    expect(kindOf(tamper((r) => ({ ...r, image: { ...r.image, code } })))).toBe("ImageIdMismatch");
+    const config = decodeReceipt(honest).image.configBytes.slice();
+    config[16] ^= 1; // the global's initial value
+    expect(kindOf(tamper((r) => ({ ...r, image: { ...r.image, configBytes: config } })))).toBe("ImageIdMismatch");
+    const mem = new Uint8Array(32).fill(9);
+    expect(kindOf(tamper((r) => ({ ...r, image: { ...r.image, memoryRoot: mem } })))).toBe("ImageIdMismatch");
+  });
+
+  it("a proof of one program relabelled as a receipt of another (consistent image parts, ID pinned to it)", () => {
+    const code = program.code.slice();
+    code[2] = 6;
+    const r0 = decodeReceipt(honest);
+    const otherId = imageIdFromParts(code, r0.image.memoryRoot, r0.image.configBytes).imageId;
+    // exit code and cycles of the other program's run (21 = 1+…+6, 21 cycles): only the proof is foreign
+    const forged = encodeReceipt({ ...r0, image: { ...r0.image, code }, statement: { ...r0.statement, imageId: imageIdBytes(otherId), exitCode: 21, cycles: 21 } });
+    expect(kindOf(forged, otherId)).not.toBe("ACCEPTED");
+    expect(["OodMismatch", "PublicInputMismatch", "MerklePath", "FriFold", "LogupSumNonZero", "AirMismatch"]).toContain(kindOf(forged, otherId));
+  });
+
+  it("proofs of two different runs spliced (statement of one, proof of the other)", async () => {
+    const other = await proveReceipt(sumProgram(6, [7]), new Uint8Array(), { params: FAST_PARAMS });
+    const a = decodeReceipt(honest), b = decodeReceipt(other.receipt);
+    expect(kindOf(encodeReceipt({ ...b, proof: a.proof! }), other.imageId)).not.toBe("ACCEPTED");
+    expect(kindOf(encodeReceipt({ ...a, proof: b.proof! }))).not.toBe("ACCEPTED");
+    expect(kindOf(other.receipt, other.imageId)).toBe("ACCEPTED");
+  }, 60_000);
+
+  it("weaker or malformed parameters", () => {
+    expect(kindOf(tamper((r) => ({ ...r, params: { ...r.params!, numQueries: 20 } })))).toBe("InsecureParams");
+    expect(kindOf(tamper((r) => ({ ...r, params: { ...r.params!, logBlowup: 0 } })))).toBe("InvalidParams");
+    expect(kindOf(tamper((r) => ({ ...r, params: { ...r.params!, numQueries: 44 } })))).not.toBe("ACCEPTED");
+    const b = honest.slice();
+    const zkFlagAt = decodeReceipt(honest).proof!.length + 4 + 4; // from the end: proof, its length, the zk flag
+    b[b.length - zkFlagAt] = 2;
+    expect(kindOf(b)).toBe("Malformed");
+  });
+
+  it("unknown container or AIR version", () => {
+    const b = honest.slice();
+    b[8] = 2; // receipt version
+    expect(kindOf(b)).toBe("UnsupportedVersion");
+    expect(kindOf(tamper((r) => ({ ...r, airVersion: 2 })))).toBe("UnsupportedVersion");
+  });
+});
+
+describe("receipt: dev mode, traps, unprovable images", () => {
+  it("a dev receipt is refused unless allowed, and never passes for a proof", async () => {
+    const d = await proveReceipt(program, new Uint8Array(), { dev: true });
+    expect(d.dev).toBe(true);
+    expect(verifyReceipt(d.receipt, id)).toMatchObject({ valid: false, error: { kind: "DevReceipt" } });
+    expect(verifyReceipt(d.receipt, id, { allowDev: true })).toMatchObject({ valid: true, dev: true, exitCode: 15, cycles: 18, securityBits: 0 });
+    const flipped = d.receipt.slice();
+    flipped[12] = 0; // kind dev → STARK: no params, no proof
+    expect(verifyReceipt(flipped, id, { allowDev: true })).toMatchObject({ valid: false, error: { kind: "Malformed" } });
+    // allowDev does not weaken the image check
+    expect(verifyReceipt(d.receipt, computeImageId(sumProgram(6)), { allowDev: true })).toMatchObject({ valid: false, error: { kind: "ImageIdMismatch" } });
+  });
+
+  it("a trapping run gives its typed VmError and no receipt", async () => {
+    const trap = asmProgram([["CONST", 0, 1], ["TRAP"]]);
+    const e = await proveReceipt(trap, new Uint8Array(), { params: FAST_PARAMS }).catch((x: unknown) => x);
+    expect(isVmError(e)).toBe(true);
+    const loop = asmProgram([["JMP", 0]]);
+    const c = await proveReceipt(loop, new Uint8Array(), { params: FAST_PARAMS, maxCycles: 1000 }).catch((x: unknown) => x);
+    expect(isVmError(c) && c.kind).toBe("CycleLimit");
+  });
+
+  it("an image outside the AIR's instruction set is refused, naming the instructions", async () => {
+    const p = asmProgram([["CONST", 0, 3], ["CONST", 1, 4], ["MUL", 2, 0, 1], ["MUL", 2, 2, 2], ["EXIT", 2]]);
+    const e = await proveReceipt(p, new Uint8Array(), { params: FAST_PARAMS }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ReceiptError);
+    expect((e as ReceiptError).kind).toBe("UnprovableImage");
+    expect((e as ReceiptError).message).toMatch(/MUL ×2 \(first at pc 2\)/);
+    // the dev path still executes it
+    const d = await proveReceipt(p, new Uint8Array(), { dev: true });
+    expect(d.exitCode).toBe(144);
+  });
+});

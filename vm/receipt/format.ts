@@ -1,0 +1,126 @@
+// Binary receipt container (docs/receipt.md §2): little endian, strict — every count bounded before it is
+// used, known versions only, no trailing bytes. Parsing only; what the fields mean is checked in verify.ts.
+//
+//   "ZKVMRCPT" · u32 receiptVersion · u32 kind (0 STARK, 1 dev) · u32 airVersion
+//   statement: imageId (32) · journalDigest (32) · u32 journalLen · journal · u32 exitCode (i32 bits) · u32 cycles
+//   image:     memoryRoot (32) · u32 configLen · configBytes · u32 codeWords · code (u32 each)
+//   kind 0 only: params (6 × u32: logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk ∈ {0,1})
+//                · u32 proofLen (≥ 1) · proof (verifier/proof.ts "ZKSP" encoding)
+//
+// A dev receipt simply ends after the image: flipping its kind to 0 leaves a STARK receipt without
+// parameters and proof, which fails as truncated (Malformed).
+import { ByteReader, ByteWriter } from "../../verifier/bytes.ts";
+import { isVerifierError } from "../../verifier/errors.ts";
+import type { StarkParams } from "../../verifier/params.ts";
+import { INSTR_WORDS } from "../isa.ts";
+import { ReceiptError } from "./errors.ts";
+
+export const RECEIPT_MAGIC = new Uint8Array([0x5a, 0x4b, 0x56, 0x4d, 0x52, 0x43, 0x50, 0x54]); // "ZKVMRCPT"
+export const RECEIPT_VERSION = 1;
+export const RECEIPT_KIND = { stark: 0, dev: 1 } as const;
+export type ReceiptKind = "stark" | "dev";
+
+/** Bounds of the parser (docs/receipt.md §2): a journal of 16 MiB, 2^22 instructions, a 64 MiB proof. */
+export const MAX_JOURNAL_BYTES = 1 << 24;
+export const MAX_CONFIG_BYTES = 1 << 24;
+export const MAX_INSTRUCTIONS = 1 << 22;
+export const MAX_PROOF_BYTES = 1 << 26;
+
+export interface Statement {
+  /** 32 bytes */
+  readonly imageId: Uint8Array;
+  readonly journalDigest: Uint8Array;
+  readonly journal: Uint8Array;
+  /** i32 as the guest passed it to EXIT */
+  readonly exitCode: number;
+  readonly cycles: number;
+}
+
+export interface ImageParts {
+  readonly memoryRoot: Uint8Array;
+  readonly configBytes: Uint8Array;
+  readonly code: Uint32Array;
+}
+
+export interface Receipt {
+  readonly kind: ReceiptKind;
+  readonly airVersion: number;
+  readonly statement: Statement;
+  readonly image: ImageParts;
+  /** kind "stark" only */
+  readonly params?: StarkParams;
+  readonly proof?: Uint8Array;
+}
+
+export function encodeReceipt(r: Receipt): Uint8Array {
+  const w = new ByteWriter(1024 + (r.proof?.length ?? 0) + r.image.code.length * 4 + r.image.configBytes.length);
+  w.bytes(RECEIPT_MAGIC);
+  w.u32(RECEIPT_VERSION);
+  w.u32(RECEIPT_KIND[r.kind]);
+  w.u32(r.airVersion);
+  const s = r.statement;
+  w.digest(s.imageId);
+  w.digest(s.journalDigest);
+  w.u32(s.journal.length);
+  w.bytes(s.journal);
+  w.u32(s.exitCode >>> 0);
+  w.u32(s.cycles);
+  w.digest(r.image.memoryRoot);
+  w.u32(r.image.configBytes.length);
+  w.bytes(r.image.configBytes);
+  w.u32(r.image.code.length);
+  for (const x of r.image.code) w.u32(x);
+  if (r.kind === "stark") {
+    const p = r.params, proof = r.proof;
+    if (p === undefined || proof === undefined) throw new RangeError("a STARK receipt needs params and a proof");
+    for (const v of [p.logBlowup, p.numQueries, p.logFoldingArity, p.logFinalLen, p.powBits, p.zk ? 1 : 0]) w.u32(v);
+    w.u32(proof.length);
+    w.bytes(proof);
+  }
+  return w.finish();
+}
+
+/** Strict parse. Throws ReceiptError (Malformed, TrailingBytes, UnsupportedVersion). */
+export function decodeReceipt(bytes: Uint8Array): Receipt {
+  if (!(bytes instanceof Uint8Array)) throw new ReceiptError("InvalidArgument", "a receipt must be bytes (Uint8Array)");
+  try {
+    return read(new ByteReader(bytes));
+  } catch (e) {
+    if (isVerifierError(e)) throw new ReceiptError(e.kind, `receipt: ${e.message}`);
+    throw e;
+  }
+}
+
+function read(r: ByteReader): Receipt {
+  const magic = r.bytes(RECEIPT_MAGIC.length, "magic");
+  if (!magic.every((b, i) => b === RECEIPT_MAGIC[i])) throw new ReceiptError("Malformed", "not a zkvm receipt (bad magic)");
+  const version = r.u32("receipt version");
+  if (version !== RECEIPT_VERSION) throw new ReceiptError("UnsupportedVersion", `receipt format version ${version} (this verifier reads ${RECEIPT_VERSION})`);
+  const kindCode = r.u32("kind");
+  const kind: ReceiptKind | undefined = kindCode === RECEIPT_KIND.stark ? "stark" : kindCode === RECEIPT_KIND.dev ? "dev" : undefined;
+  if (kind === undefined) throw new ReceiptError("Malformed", `unknown receipt kind ${kindCode}`);
+  const airVersion = r.u32("AIR version");
+  const imageId = r.digest("image ID");
+  const journalDigest = r.digest("journal digest");
+  const journal = r.bytes(r.count("journal length", MAX_JOURNAL_BYTES), "journal");
+  const exitCode = r.u32("exit code") | 0;
+  const cycles = r.u32("cycles");
+  const memoryRoot = r.digest("memory root");
+  const configBytes = r.bytes(r.count("config length", MAX_CONFIG_BYTES), "config");
+  const words = r.count("code words", MAX_INSTRUCTIONS * INSTR_WORDS, INSTR_WORDS);
+  if (words % INSTR_WORDS !== 0) throw new ReceiptError("Malformed", `code of ${words} words is not a whole number of ${INSTR_WORDS}-word instructions`);
+  const code = new Uint32Array(words);
+  for (let i = 0; i < words; i++) code[i] = r.u32("code");
+  const statement: Statement = { imageId, journalDigest, journal, exitCode, cycles };
+  const image: ImageParts = { memoryRoot, configBytes, code };
+  if (kind === "dev") {
+    r.end();
+    return { kind, airVersion, statement, image };
+  }
+  const [logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk] = [0, 1, 2, 3, 4, 5].map(() => r.u32("params")) as [number, number, number, number, number, number];
+  if (zk > 1) throw new ReceiptError("Malformed", `params: zk flag ${zk} is not 0 or 1`);
+  const params: StarkParams = { logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk: zk === 1 };
+  const proof = r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof");
+  r.end();
+  return { kind, airVersion, statement, image, params, proof };
+}

@@ -1,0 +1,84 @@
+// Proving a VM run: composes the executor and trace builders (vm/), the generic STARK prover (prover/) and
+// the receipt container. The executor runs first, so a trapping guest fails with its typed VmError before any
+// proving work, and no receipt exists for it.
+import { prove as proveStark } from "../../prover/stark.ts";
+import { sha256 } from "../../verifier/sha256.ts";
+import { DEFAULT_PARAMS, type StarkParams } from "../../verifier/params.ts";
+import { buildVmTrace, vmAir, VM_AIR_VERSION, VmAirError } from "../air/index.ts";
+import { execute } from "../executor/index.ts";
+import { configBytes, computeImageId, imageIdBytes, memoryRoot, pageLeaves, type ImageId } from "../image/image-id.ts";
+import type { Program } from "../program.ts";
+import { ReceiptError } from "./errors.ts";
+import { encodeReceipt, type Receipt } from "./format.ts";
+
+/**
+ * Longest run one proof covers. Segments (continuations, docs/vm-air.md §11) are not built yet, so a run is
+ * one CPU table: 2^20 rows keeps the ZK LDE at 2^23, the largest domain with 100 conjectured bits.
+ */
+export const MAX_SINGLE_PROOF_CYCLES = 2 ** 20;
+
+export type ProvePhase = "execute" | "trace" | "prove" | "done";
+
+export interface ProveReceiptOptions {
+  readonly params?: StarkParams;
+  /** execute only and write a dev receipt (no proof; verify refuses it unless allowDev) */
+  readonly dev?: boolean;
+  /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_SINGLE_PROOF_CYCLES */
+  readonly maxCycles?: number;
+  readonly onPhase?: (phase: ProvePhase) => void;
+}
+
+export interface ProveReceiptResult {
+  readonly receipt: Uint8Array;
+  readonly imageId: ImageId;
+  readonly journal: Uint8Array;
+  readonly exitCode: number;
+  readonly cycles: number;
+  readonly segments: number;
+  readonly proofBytes: number;
+  readonly proveMs: number;
+  readonly dev: boolean;
+}
+
+export async function proveReceipt(program: Program, input: Uint8Array = new Uint8Array(0), opts: ProveReceiptOptions = {}): Promise<ProveReceiptResult> {
+  const t0 = performance.now();
+  const params = opts.params ?? DEFAULT_PARAMS;
+  const maxCycles = opts.maxCycles ?? MAX_SINGLE_PROOF_CYCLES;
+  const imageId = computeImageId(program);
+  // Refuse an unprovable image before running it (the decode is what the verifier will do too).
+  let air;
+  if (opts.dev !== true) air = airOf(program);
+  opts.onPhase?.("execute");
+  const run = execute(program, input, { maxCycles });
+  const image = { memoryRoot: memoryRoot(pageLeaves(program.segments)), configBytes: configBytes(program), code: program.code };
+  const statement = { imageId: imageIdBytes(imageId), journalDigest: sha256(run.journal), journal: run.journal, exitCode: run.exitCode, cycles: run.cycles };
+  let receipt: Receipt;
+  if (opts.dev === true) {
+    receipt = { kind: "dev", airVersion: VM_AIR_VERSION, statement, image };
+  } else {
+    if (run.cycles > MAX_SINGLE_PROOF_CYCLES) {
+      throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20 and segments are not implemented yet`);
+    }
+    if (run.journal.length > 0) throw new ReceiptError("UnprovableImage", `VM AIR v${VM_AIR_VERSION} cannot prove journal output (the guest committed ${run.journal.length} bytes)`);
+    opts.onPhase?.("trace");
+    const t = buildVmTrace(program, input, maxCycles);
+    opts.onPhase?.("prove");
+    const proof = await proveStark(air!, t.traces, t.publics, { params });
+    receipt = { kind: "stark", airVersion: VM_AIR_VERSION, statement, image, params, proof: proof.bytes };
+  }
+  const bytes = encodeReceipt(receipt);
+  opts.onPhase?.("done");
+  return {
+    receipt: bytes, imageId, journal: run.journal, exitCode: run.exitCode, cycles: run.cycles,
+    segments: receipt.kind === "dev" ? 0 : 1, proofBytes: bytes.length, proveMs: Math.round(performance.now() - t0), dev: receipt.kind === "dev",
+  };
+}
+
+function airOf(program: Program): ReturnType<typeof vmAir> {
+  try {
+    return vmAir(program);
+  } catch (e) {
+    if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,101 @@
+// Receipt verification (docs/receipt.md §3): what a holder of only the image ID runs. Browser-safe (no Node
+// built-ins): the STARK verifier, the image-ID hashing and the VM AIR's constraints — never the executor.
+//
+// Order of checks, first failure wins, each a typed error:
+//   1. parse the container                      (Malformed, TrailingBytes, UnsupportedVersion)
+//   2. dev receipt                               (DevReceipt unless allowDev)
+//   3. AIR version known                         (UnsupportedVersion)
+//   4. image: the receipt's code, memory root and config hash to its image ID, which is the one pinned
+//                                                (ImageIdMismatch, Malformed config)
+//   5. statement: journal digest, cycle bound; a proof: no journal output under AIR v1   (StatementMismatch)
+//   6. the AIR of this code                      (UnprovableImage)
+//   7. the STARK proof against the statement as public inputs (the verifier's own kinds: InsecureParams,
+//      MerklePath, OodMismatch, LogupSumNonZero, ...)
+import { verifyOrThrow } from "../../verifier/stark.ts";
+import { isVerifierError } from "../../verifier/errors.ts";
+import { sha256 } from "../../verifier/sha256.ts";
+import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
+import { vmPublics } from "../air/publics.ts";
+import { VmAirError } from "../air/buses.ts";
+import { imageIdFromParts, parseConfigHead, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
+import { INSTR_WORDS } from "../isa.ts";
+import { ReceiptError, type ReceiptErrorInfo } from "./errors.ts";
+import { decodeReceipt, type Receipt } from "./format.ts";
+
+/** Longest provable execution (docs/vm-air.md D11: timestamps 4·clk + 4 < 2^29). */
+export const MAX_CYCLES = 2 ** 27;
+
+export interface VerifyReceiptOptions {
+  /** accept a dev-mode receipt (no proof); the result then says `dev: true` */
+  readonly allowDev?: boolean;
+  /** minimum conjectured security bits (default 100) */
+  readonly minSecurityBits?: number;
+}
+
+export interface VerifiedReceipt {
+  readonly valid: true;
+  readonly imageId: ImageId;
+  readonly journal: Uint8Array;
+  readonly exitCode: number;
+  readonly cycles: number;
+  readonly segments: number;
+  /** conjectured security of the proof; 0 for a dev receipt */
+  readonly securityBits: number;
+  readonly dev: boolean;
+}
+
+export type VerifyReceiptResult = VerifiedReceipt | { readonly valid: false; readonly error: ReceiptErrorInfo };
+
+/** Verifies a receipt against a pinned image ID (hex). Never throws. */
+export function verifyReceipt(bytes: Uint8Array, imageId: string, opts: VerifyReceiptOptions = {}): VerifyReceiptResult {
+  try {
+    return verifyReceiptOrThrow(bytes, imageId, opts);
+  } catch (e) {
+    if (e instanceof ReceiptError) return { valid: false, error: e.toJSON() };
+    if (isVerifierError(e)) return { valid: false, error: e.toJSON() };
+    return { valid: false, error: { kind: "Internal", message: e instanceof Error ? e.message : String(e) } };
+  }
+}
+
+/** Same as verifyReceipt but throws ReceiptError (or the STARK verifier's VerifierError). */
+export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: VerifyReceiptOptions = {}): VerifiedReceipt {
+  const pinned = typeof imageId === "string" ? parseImageId(imageId) : undefined;
+  if (pinned === undefined) throw new ReceiptError("InvalidArgument", `image ID must be 64 hex digits, got ${JSON.stringify(String(imageId)).slice(0, 80)}`);
+  // 1–3
+  const r = decodeReceipt(bytes);
+  if (r.kind === "dev" && opts.allowDev !== true) throw new ReceiptError("DevReceipt", "a dev-mode receipt carries no proof (it was produced by `zkvm prove --dev`); pass allowDev / --allow-dev to accept it anyway");
+  if (r.airVersion !== VM_AIR_VERSION) throw new ReceiptError("UnsupportedVersion", `receipt proven against VM AIR v${r.airVersion}; this verifier knows v${VM_AIR_VERSION}`);
+  // 4. the image the proof is about is the one pinned
+  const claimed = toHex(r.statement.imageId) as ImageId;
+  if (claimed !== pinned) throw new ReceiptError("ImageIdMismatch", `receipt is for image ${claimed}, expected ${pinned}`);
+  const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
+  if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
+  const head = parseConfigHead(r.image.configBytes);
+  if (head === undefined || head.instructions !== r.image.code.length / INSTR_WORDS || head.entryPc >= head.instructions) {
+    throw new ReceiptError("Malformed", "receipt: the image config is malformed or disagrees with the code");
+  }
+  // 5. statement
+  const s = r.statement;
+  if (toHex(sha256(s.journal)) !== toHex(s.journalDigest)) throw new ReceiptError("StatementMismatch", "journal digest is not SHA-256 of the journal");
+  if (s.cycles < 1 || s.cycles >= MAX_CYCLES) throw new ReceiptError("StatementMismatch", `cycle count ${s.cycles} outside [1, 2^27)`);
+  const result = { valid: true as const, imageId: pinned, journal: s.journal, exitCode: s.exitCode, cycles: s.cycles, segments: 1 };
+  if (r.kind === "dev") return { ...result, segments: 0, securityBits: 0, dev: true };
+  if (s.journal.length !== 0) throw new ReceiptError("StatementMismatch", `VM AIR v${VM_AIR_VERSION} proves no journal output, yet the receipt claims ${s.journal.length} journal bytes`);
+  // 6–7
+  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit };
+  const securityBits = verifyProof(r, program, opts);
+  return { ...result, securityBits, dev: false };
+}
+
+function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions): number {
+  let air;
+  try {
+    air = vmAir(program);
+  } catch (e) {
+    if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
+    throw e;
+  }
+  const s = r.statement;
+  const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal);
+  return verifyOrThrow(air, r.proof!, publics, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
+}
