@@ -25,16 +25,21 @@ const json = (r: Run): Record<string, unknown> => {
 };
 const noStack = (r: Run) => expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
-// Σ_{i=1..10} i, then exit with the sum: compiles to CONST/ADD/ADDI/BRNZ/CALL/EXIT only.
-const SUM_WAT = `(module
+// gcd(1071, 462) = 21 by repeated subtraction, then a signed comparison feeding a select: compiles to
+// CALL/RET, EQ, GTU, GESI, SUB, BRNZ, BRZ, JMP, SELECT, CONST and EXIT (all in the VM AIR).
+const GCD_WAT = `(module
   (import "zkvm" "exit" (func $exit (param i32)))
-  (func (export "main") (local $i i32) (local $s i32)
-    (local.set $i (i32.const 10))
-    (loop $l
-      (local.set $s (i32.add (local.get $s) (local.get $i)))
-      (local.set $i (i32.add (local.get $i) (i32.const -1)))
-      (br_if $l (local.get $i)))
-    (call $exit (local.get $s))))`;
+  (func $gcd (param $a i32) (param $b i32) (result i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eq (local.get $a) (local.get $b)))
+        (if (i32.gt_u (local.get $a) (local.get $b))
+          (then (local.set $a (i32.sub (local.get $a) (local.get $b))))
+          (else (local.set $b (i32.sub (local.get $b) (local.get $a)))))
+        (br $l)))
+    (local.get $a))
+  (func (export "main")
+    (call $exit (select (call $gcd (i32.const 1071) (i32.const 462)) (i32.const -1) (i32.ge_s (i32.const 5) (i32.const -3))))))`;
 const TRAP_WAT = `(module (func (export "main") unreachable))`;
 
 function wasmFile(name: string, wat: string): string {
@@ -48,7 +53,7 @@ function wasmFile(name: string, wat: string): string {
 let imageId = "";
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "zkvm-prove-"));
-  const b = zkvm(["build", wasmFile("sum.wasm", SUM_WAT), "-o", "sum.zkimg", "--json"]);
+  const b = zkvm(["build", wasmFile("sum.wasm", GCD_WAT), "-o", "sum.zkimg", "--json"]);
   expect(b.status).toBe(0);
   imageId = json(b).imageId as string;
   expect(zkvm(["build", wasmFile("trap.wasm", TRAP_WAT), "-o", "trap.zkimg"]).status).toBe(0);
@@ -61,11 +66,11 @@ describe("zkvm prove / verify", () => {
     expect(p.status, p.stderr).toBe(0);
     const j = json(p);
     expect(Object.keys(j).sort()).toEqual(["cycles", "dev", "exitCode", "imageId", "journal", "proofBytes", "proveMs", "segments"]);
-    expect(j).toMatchObject({ imageId, exitCode: 55, journal: "", segments: 1, dev: false });
+    expect(j).toMatchObject({ imageId, exitCode: 21, journal: "", segments: 1, dev: false });
     expect(j.proofBytes).toBe(readFileSync(join(tmp, "sum.receipt")).length);
     const v = zkvm(["verify", "sum.receipt", "--image-id", imageId, "--json"]);
     expect(v.status, v.stderr).toBe(0);
-    expect(json(v)).toMatchObject({ valid: true, imageId, exitCode: 55, cycles: j.cycles, journal: "" });
+    expect(json(v)).toMatchObject({ valid: true, imageId, exitCode: 21, cycles: j.cycles, journal: "" });
     const byImage = zkvm(["verify", "sum.receipt", "--image", "sum.zkimg"]);
     expect(byImage.status).toBe(0);
     expect(byImage.stdout).toMatch(/^valid\n/);
@@ -93,7 +98,7 @@ describe("zkvm prove / verify", () => {
   it("--dev writes a receipt that verify refuses unless --allow-dev", () => {
     const p = zkvm(["prove", "sum.zkimg", "-o", "dev.receipt", "--dev", "--json"]);
     expect(p.status).toBe(0);
-    expect(json(p)).toMatchObject({ dev: true, segments: 0, exitCode: 55 });
+    expect(json(p)).toMatchObject({ dev: true, segments: 0, exitCode: 21 });
     const v = zkvm(["verify", "dev.receipt", "--image-id", imageId, "--json"]);
     expect(v.status).toBe(1);
     expect(json(v)).toMatchObject({ valid: false, error: { kind: "DevReceipt" } });

@@ -43,6 +43,7 @@ describe("VM AIR prototype: STARK proofs", () => {
     const r = fBrnz.findIndex((f, i) => f === 1 && v0[i]! !== 0);
     v0[r]! += 1;
     p0[r]! += 1;
+    cpu[cpuCol("S")]![r] = v0[r]! + v1[r]!;
     cpu[cpuCol("inv")]![r] = inv(v0[r]! + v1[r]!);
     const res = await prove(air, t.traces, t.publics, { params, check: false, testHooks: { allowInvalidWitness: true } });
     const v = verify(air, res.bytes, t.publics, { params });

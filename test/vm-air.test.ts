@@ -119,6 +119,8 @@ describe("VM AIR prototype: honest executions satisfy the AIR", () => {
   });
 });
 
+const CMP_OPS = ["EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU", "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI"] as const;
+
 /** A random program of the subset: random constants, a counted loop of random ADD/ADDI/CONST (aliasing
  *  allowed), a forward JMP over dead code, EXIT of a random slot. */
 function randomProgram(seed: number): AsmInstr[] {
@@ -132,11 +134,19 @@ function randomProgram(seed: number): AsmInstr[] {
   for (let r = 0; r < 8; r++) out.push(["CONST", r, word() >>> 0]);
   out.push(["CONST", 8, 1 + rnd(4)]);
   const body = out.length;
-  for (let i = 0, n = 3 + rnd(10); i < n; i++) {
-    const k = rnd(3);
+  for (let i = 0, n = 3 + rnd(14); i < n; i++) {
+    const k = rnd(9);
     if (k === 0) out.push(["ADD", rnd(8), rnd(8), rnd(8)]);
     else if (k === 1) out.push(["ADDI", rnd(8), rnd(8), word() | 0]);
-    else out.push(["CONST", rnd(8), word() >>> 0]);
+    else if (k === 2) out.push(["CONST", rnd(8), word() >>> 0]);
+    else if (k === 3) out.push(rnd(2) ? ["SUB", rnd(8), rnd(8), rnd(8)] : ["SUBI", rnd(8), rnd(8), word() | 0]);
+    else if (k === 4 || k === 5) {
+      const op = CMP_OPS[rnd(CMP_OPS.length)]!;
+      out.push([op, rnd(8), rnd(8), op.endsWith("I") ? word() | 0 : rnd(8)]);
+    }
+    else if (k === 6) out.push(["SELECT", rnd(8), rnd(8), rnd(8)]);
+    else if (k === 7) out.push(["CONST64", 2 * rnd(4), word() >>> 0, word() >>> 0]);
+    else out.push(["EQZ", rnd(8), rnd(8)]);
   }
   out.push(["ADDI", 8, 8, -1], ["BRNZ", 8, body]);
   out.push(["JMP", out.length + 2], ["CONST", 0, 12345], ["EXIT", rnd(8)]);
@@ -144,8 +154,8 @@ function randomProgram(seed: number): AsmInstr[] {
 }
 
 describe("VM AIR prototype: executor and constraints agree (random subset programs)", () => {
-  it("every honest trace of 12 random programs satisfies the AIR", () => {
-    for (let seed = 1; seed <= 12; seed++) {
+  it("every honest trace of 60 random programs satisfies the AIR", () => {
+    for (let seed = 1; seed <= 60; seed++) {
       const { p, traces, publics } = setup(randomProgram(seed));
       const res = check(p, traces, publics);
       expect(res, `seed ${seed}`).toEqual({ ok: true });
@@ -213,7 +223,8 @@ describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
     // change the value read by BRNZ and its 'previous' record consistently, fix the zero-test witness
     port(traces, "v0", 0)[r]! += 1;
     port(traces, "p0", 0)[r]! += 1;
-    cpu(traces, "inv")[r] = inv(port(traces, "v0", 0)[r]! + port(traces, "v1", 0)[r]!);
+    cpu(traces, "S")[r] = port(traces, "v0", 0)[r]! + port(traces, "v1", 0)[r]!;
+    cpu(traces, "inv")[r] = inv(cpu(traces, "S")[r]!);
     expectFail(check(p, traces, publics), "LogupSumNonZero");
   });
 
@@ -328,5 +339,188 @@ describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
     const weakAir = { ...weak, tables: weak.tables.map((t, i) => (i === TABLE.boundary ? makeBoundaryTable(16) : t)) };
     mult[30719]! += 1; // its third lookup is g1 itself
     expect(checkConstraints(weakAir, traces, publics)).toEqual({ ok: true });
+  });
+});
+
+// ---- AIR v2 families: SUB, comparisons, EQZ, SELECT, BRZ, CONST64 ----
+
+const EDGE = [0, 1, 2, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe, 0xffffffff];
+const CMP_REG = ["EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU"] as const;
+
+/** Every register comparison and SUB on every pair of edge values, each into its own slot, then EXIT. */
+function edgeProgram(): AsmInstr[] {
+  const out: AsmInstr[] = EDGE.map((v, i) => ["CONST", i, v] as AsmInstr);
+  let dst = EDGE.length;
+  for (const op of [...CMP_REG, "SUB"] as const) for (let i = 0; i < EDGE.length; i++) for (let j = 0; j < EDGE.length; j++) out.push([op, dst++, i, j]);
+  out.push(["EXIT", 0]);
+  return out;
+}
+
+/** Changes the value a row writes through port 2 and the slot's final BOUNDARY record, so the memory
+ *  argument stays balanced and only the row's own semantics can object (the slot must not be accessed later). */
+function forgeWrite(traces: Uint32Array[][], r: number, v: number): void {
+  const addr = port(traces, "addr", 2)[r]!;
+  for (let i = r + 1; i < cpu(traces, "isReal").length; i++)
+    for (let k = 0; k < 3; k++) if (cpu(traces, `en${k}`)[i] === 1 && port(traces, "addr", k)[i] === addr) throw new Error("slot accessed later");
+  port(traces, "v0", 2)[r] = v & 0xffff;
+  port(traces, "v1", 2)[r] = v >>> 16;
+  const b = traces[TABLE.boundary]!;
+  const row = b[BOUNDARY_COLS.addr]!.indexOf(addr);
+  b[BOUNDARY_COLS.fin0]![row] = v & 0xffff;
+  b[BOUNDARY_COLS.fin1]![row] = v >>> 16;
+}
+
+/** Moves one RANGE16 lookup from value `from` to `to` (when `to` is in the table). */
+function moveLookup(traces: Uint32Array[][], from: number, to: number): void {
+  const mult = traces[TABLE.range]![1]!;
+  mult[from]! -= 1;
+  if (to >= 0 && to < 65536) mult[to]! += 1;
+}
+
+describe("VM AIR v2: SUB, comparisons, SELECT, BRZ, CONST64 — honest traces", () => {
+  it("every comparison and SUB on 12 × 12 edge values (signed and unsigned boundaries)", () => {
+    const { p, traces, publics } = setup(edgeProgram());
+    expect(check(p, traces, publics)).toEqual({ ok: true });
+    // every written result against an independent JS model of the comparison
+    const model: Record<string, (x: number, y: number) => boolean> = {
+      EQ: (x, y) => x === y, NE: (x, y) => x !== y,
+      LTS: (x, y) => (x | 0) < (y | 0), LTU: (x, y) => x < y, GTS: (x, y) => (x | 0) > (y | 0), GTU: (x, y) => x > y,
+      LES: (x, y) => (x | 0) <= (y | 0), LEU: (x, y) => x <= y, GES: (x, y) => (x | 0) >= (y | 0), GEU: (x, y) => x >= y,
+    };
+    const f = cpu(traces, "fCmp"), pcs = cpu(traces, "pc");
+    const prog = edgeProgram();
+    let n = 0;
+    for (let r = 0; r < f.length; r++) {
+      if (f[r] !== 1) continue;
+      const [op, , i, j] = prog[pcs[r]!]!;
+      const want = model[op]!(EDGE[i!]!, EDGE[j!]!) ? 1 : 0;
+      expect([op, EDGE[i!], EDGE[j!], port(traces, "v0", 2)[r]! + 65536 * port(traces, "v1", 2)[r]!]).toEqual([op, EDGE[i!], EDGE[j!], want]);
+      n++;
+    }
+    expect(n).toBe(CMP_REG.length * EDGE.length ** 2);
+  });
+
+  it("immediate forms, EQZ, SELECT (both ways, aliased), BRZ taken and not taken, CONST64", () => {
+    const prog: AsmInstr[] = [
+      ["CONST", 0, 0x80000000], ["CONST", 1, 5], ["CONST", 2, 0],
+      ["LTSI", 3, 0, -1], ["GEUI", 4, 0, 5], ["GTSI", 5, 1, 4], ["LEUI", 6, 1, -1], ["EQI", 7, 1, 5], ["NEI", 8, 1, 5],
+      ["EQZ", 9, 2], ["EQZ", 10, 1], ["SUBI", 11, 2, 1],
+      ["SELECT", 1, 0, 2], // r2 = 0 → r1 = r0
+      ["SELECT", 0, 11, 1], // r1 ≠ 0 → r0 kept
+      ["SELECT", 2, 2, 2], // all aliased
+      ["CONST64", 12, 0xdeadbeef, 0x01234567],
+      ["BRZ", 1, 19], // not taken (r1 ≠ 0)
+      ["BRZ", 2, 19], // taken
+      ["CONST", 3, 77],
+      ["EXIT", 3],
+    ];
+    const { p, traces, publics } = setup(prog);
+    expect(check(p, traces, publics)).toEqual({ ok: true });
+    expect(publics[PUB.exit0]).toBe(1); // LTSI: −2^31 < −1, and pc 18 was skipped
+  });
+});
+
+describe("VM AIR v2: kill matrix for the new families", () => {
+  it("a comparison's result flipped (every 7th comparison row of the edge program)", () => {
+    const { p, traces, publics } = setup(edgeProgram());
+    const f = cpu(traces, "fCmp");
+    let tried = 0;
+    for (let r = 0; r < f.length; r += 7) {
+      if (f[r] !== 1) continue;
+      const v = port(traces, "v0", 2)[r]!;
+      forgeWrite(traces, r, 1 - v);
+      expectFail(check(p, traces, publics), /cpu\/cmp-result/);
+      forgeWrite(traces, r, v);
+      tried++;
+    }
+    expect(tried).toBeGreaterThan(150);
+    expect(check(p, traces, publics)).toEqual({ ok: true });
+  });
+
+  it("a comparison with a forged borrow (D shifted by 2^16 to keep the limb equation): range check", () => {
+    const { p, traces, publics } = setup([["CONST", 0, 0x10000], ["CONST", 1, 1], ["LTU", 2, 0, 1], ["EXIT", 0]]);
+    const r = rowWith(traces, "fCmp");
+    expect([cpu(traces, "k1")[r], port(traces, "v0", 2)[r]]).toEqual([0, 0]);
+    // D = 0xffff: D1 = 0 with k1 = 0; claim k1 = 1 (B < C) with D1 = 2^16, the result 1
+    const d1 = cpu(traces, "D1")[r]!;
+    cpu(traces, "k1")[r] = 1;
+    cpu(traces, "D1")[r] = d1 + 65536;
+    cpu(traces, "S")[r] = cpu(traces, "D0")[r]! + d1 + 65536;
+    cpu(traces, "inv")[r] = inv(cpu(traces, "S")[r]!);
+    forgeWrite(traces, r, 1);
+    moveLookup(traces, d1, d1 + 65536);
+    const res = check(p, traces, publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
+  it("a signed comparison with a forged sign bit: the 15-bit check", () => {
+    // LTS −1 < 1 is 1; claim B = 0xffffffff is positive (sB = 0), which makes it the largest value: result 0
+    const { p, traces, publics } = setup([["CONST", 0, 0xffffffff], ["CONST", 1, 1], ["LTS", 2, 0, 1], ["EXIT", 1]]);
+    const r = rowWith(traces, "fCmp");
+    expect([cpu(traces, "sB")[r], port(traces, "v0", 2)[r]]).toEqual([1, 1]);
+    const [oldD0, oldD1] = [cpu(traces, "D0")[r]!, cpu(traces, "D1")[r]!];
+    // with sB = 0: B'1 = 0xffff + 2^15, C'1 = 2^15: D = B' − C' = 0x7fff_fffe + 2^31·… computed on limbs
+    cpu(traces, "sB")[r] = 0;
+    const bp1 = 0xffff + 0x8000, cp1 = 0x8000, b0 = 0xffff, c0 = 1;
+    const d0 = b0 - c0; // no borrow from the low limb
+    const d1 = bp1 - cp1; // = 0xffff, k1 = 0
+    cpu(traces, "D0")[r] = d0;
+    cpu(traces, "D1")[r] = d1;
+    cpu(traces, "k0")[r] = 0;
+    cpu(traces, "k1")[r] = 0;
+    cpu(traces, "S")[r] = d0 + d1;
+    cpu(traces, "inv")[r] = inv(d0 + d1);
+    cpu(traces, "z")[r] = 0;
+    forgeWrite(traces, r, 0);
+    moveLookup(traces, oldD0, d0);
+    moveLookup(traces, oldD1, d1);
+    moveLookup(traces, 2 * (0xffff - 0x8000), 2 * 0xffff); // the sign lookup now sees 2·0xffff ∉ [0, 2^16)
+    const res = check(p, traces, publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
+  it("EQ with a false zero flag, SUB off by one, SELECT taking the wrong side, BRZ not taken on zero, CONST64 hi limb", () => {
+    const prog: AsmInstr[] = [
+      ["CONST", 0, 9], ["CONST", 1, 9], ["CONST", 2, 0],
+      ["EQ", 10, 0, 1], ["SUB", 4, 0, 1], ["SELECT", 5, 0, 2], ["SELECT", 6, 0, 1],
+      ["CONST64", 8, 1, 2], ["BRZ", 2, 10], ["CONST", 3, 0], ["EXIT", 3],
+    ];
+    const fresh = () => setup(prog);
+    {
+      const { p, traces, publics } = fresh();
+      const r = rowWith(traces, "fCmp");
+      cpu(traces, "z")[r] = 0; // claims 9 ≠ 9
+      cpu(traces, "inv")[r] = 1;
+      forgeWrite(traces, r, 0);
+      expectFail(check(p, traces, publics), /cpu\/(zero-test|cmp-result)/);
+    }
+    {
+      const { p, traces, publics } = fresh();
+      const r = rowWith(traces, "fSub");
+      forgeWrite(traces, r, 1);
+      expectFail(check(p, traces, publics), /cpu\/sub-lo/);
+    }
+    {
+      const { p, traces, publics } = fresh();
+      const r = rowWith(traces, "fSel", (i) => cpu(traces, "z")[i] === 0); // r[c] = 9 ≠ 0: keep r[a]
+      forgeWrite(traces, r, 9);
+      expectFail(check(p, traces, publics), /cpu\/select-lo/);
+    }
+    {
+      const { p, traces, publics } = fresh();
+      const r = rowWith(traces, "fBrz");
+      // claim r[a] ≠ 0 (not taken) and fall through to pc + 1: the next row's pc is fixed, so the forgery is the flag
+      cpu(traces, "z")[r] = 0;
+      cpu(traces, "inv")[r] = 1;
+      expectFail(check(p, traces, publics), /cpu\/(zero-test|brz)/);
+    }
+    {
+      const { p, traces, publics } = fresh();
+      const r = rowWith(traces, "fConst64");
+      port(traces, "v0", 1)[r] = 3;
+      expectFail(check(p, traces, publics), /cpu\/const64-hi-lo/);
+    }
   });
 });

@@ -16,8 +16,10 @@ import { globalsColumns, globalsTable } from "./globals/constraints.ts";
  * exactly the versions it knows (docs/receipt.md §1.1): changing any table's constraints means a new number.
  *   1 — the prototype subset (CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET); no linear
  *       memory, no journal output.
+ *   2 — adds CONST64, SUB/SUBI, the 32-bit comparisons (register and immediate forms, EQZ), SELECT and BRZ
+ *       (vm/air/program/decode.ts PROVABLE_MNEMONICS).
  */
-export const VM_AIR_VERSION = 1;
+export const VM_AIR_VERSION = 2;
 
 /** Table order of the AIR. */
 export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4 } as const;

@@ -7,7 +7,9 @@ const CONTROL = ["isReal", "pc", "fp", "clk"] as const;
 const DECODE = DECODE_FIELDS.filter((f) => f !== "pc");
 const PORT = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 export const NUM_PORTS = 3;
-const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv"] as const;
+// C: operand C; k0, k1: carries/borrow of the add gadget; S, z, inv: zero test (z = [S = 0]); D: B − C of a
+// comparison; sB, sC: sign bits of B and C (signed comparisons)
+const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC"] as const;
 
 export type PortField = (typeof PORT)[number];
 

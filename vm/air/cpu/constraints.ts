@@ -1,6 +1,6 @@
-// CPU table of the prototype VM AIR: control flow, fetch, three slot-access ports with offline memory
-// checking, and the CONST / ADD / ADDI / JMP / BRNZ / EXIT / MOV (incl. GGET, GSET) / CALL / RET families
-// (docs/vm-air.md §4). Max degree 3.
+// CPU table of the VM AIR: control flow, fetch, three slot-access ports with offline memory checking, and the
+// CONST / CONST64 / ADD / SUB / CMP / SELECT / JMP / BRNZ / BRZ / EXIT / MOV (incl. GGET, GSET) / CALL / RET
+// families (docs/vm-air.md §4). Max degree 3.
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 import { DECODE_FIELDS } from "../program/decode.ts";
@@ -17,7 +17,8 @@ export const cpuTable: TableAir = {
     const port = (f: Parameters<typeof portCol>[0], k: number): Expr => b.col(portCol(f, k));
     const isReal = c("isReal"), pc = c("pc"), fp = c("fp"), clk = c("clk");
     const [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet] = ["fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit", "fMov", "fCall", "fRet"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet];
+    const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64];
 
     // --- flags and padding (soundness.md: selector not boolean, padding rows active) ---
     b.assertBool(isReal, "cpu/isReal-bool");
@@ -47,12 +48,14 @@ export const cpuTable: TableAir = {
     t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
     t.assertZero(cont.sub(fCall).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
-    t.assertZero(fConst.add(fAdd).add(fAddi).add(fMov).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
+    t.assertZero([fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64].reduce((x, f) => x.add(f), fConst).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
     // BRNZ: pc' = r[a] ≠ 0 ? target : pc + 1, with z the zero flag of r[a]
     const z = c("z");
     const target = c("b0").add(c("b1").mul(TWO16));
     t.assertZero(fBrnz.mul(nPc.sub(target.add(z.mul(pc.add(1).sub(target))))), "cpu/brnz");
+    // BRZ: pc' = r[a] = 0 ? target : pc + 1
+    t.assertZero(fBrz.mul(nPc.sub(pc.add(1)).sub(z.mul(target.sub(pc).sub(1)))), "cpu/brz");
 
     // --- fetch: every real row looks its decoded instruction up in the PROGRAM table ---
     b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal, 1);
@@ -93,26 +96,64 @@ export const cpuTable: TableAir = {
     b.assertEq(C0, selC.mul(port("v0", 1)).add(aliasC.mul(B0)).add(immC.mul(c("c0"))), "cpu/operand-C-lo");
     b.assertEq(C1, selC.mul(port("v1", 1)).add(aliasC.mul(B1)).add(immC.mul(c("c1"))), "cpu/operand-C-hi");
 
-    // --- ADD/ADDI: B + C = R + k·2^32 on 16-bit limbs (both sides < 2^18, no wrap mod p) ---
+    // --- the add gadget X + Y = Z + k·2^32 on 16-bit limbs (both sides < 2^18, no wrap mod p) with k1 the
+    //     carry out: ADD/ADDI (B + C = R), SUB/SUBI (R + C = B, so k1 = borrow of B − C), CMP (D + C' = B',
+    //     k1 = [B' < C'] with ' = top bit flipped for signed comparisons) ---
     const fa = fAdd.add(fAddi);
     const k0 = c("k0"), k1 = c("k1");
     b.assertBool(k0, "cpu/add-carry0-bool");
     b.assertBool(k1, "cpu/add-carry1-bool");
     b.assertZero(fa.mul(B0.add(C0).sub(R0).sub(k0.mul(TWO16))), "cpu/add-lo");
     b.assertZero(fa.mul(B1.add(C1).add(k0).sub(R1).sub(k1.mul(TWO16))), "cpu/add-hi");
-    // the written limbs are range-checked where they are produced (invariant MEMWF, §1)
-    b.send(BUS.RANGE, [R0], fa, 1);
-    b.send(BUS.RANGE, [R1], fa, 1);
+    b.assertZero(fSub.mul(R0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/sub-lo");
+    b.assertZero(fSub.mul(R1.add(C1).add(k0).sub(B1).sub(k1.mul(TWO16))), "cpu/sub-hi");
+    const D0 = c("D0"), D1 = c("D1"), sB = c("sB"), sC = c("sC"), sgn = c("sgn");
+    b.assertBool(sB, "cpu/sign-b-bool");
+    b.assertBool(sC, "cpu/sign-c-bool");
+    // flipping the top bit maps signed order onto unsigned order: hi' = hi + 2^15 − 2^16·s (s = top bit)
+    const flip = (hi: Expr, sBit: Expr): Expr => hi.add(sgn.mul(b.constant(2 ** 15).sub(sBit.mul(TWO16))));
+    b.assertZero(fCmp.mul(D0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/cmp-lo");
+    b.assertZero(fCmp.mul(D1.add(flip(C1, sC)).add(k0).sub(flip(B1, sB)).sub(k1.mul(TWO16))), "cpu/cmp-hi");
+    // sign bits: hi − 2^15·s must be 15-bit (hi is a canonical 16-bit limb, so one lookup of 2·(hi − 2^15·s)
+    // decides: a wrong s makes it negative or ≥ 2^15)
+    const fs = fCmp.mul(sgn);
+    b.send(BUS.RANGE, [B1.sub(sB.mul(2 ** 15)).mul(2)], fs, 1);
+    b.send(BUS.RANGE, [C1.sub(sC.mul(2 ** 15)).mul(2)], fs, 1);
+    // the written limbs are range-checked where they are produced (invariant MEMWF, §1); a comparison's
+    // difference D shares the lookups (the flags are exclusive)
+    const fr = fa.add(fSub);
+    b.send(BUS.RANGE, [fr.mul(R0).add(fCmp.mul(D0))], fr.add(fCmp), 1);
+    b.send(BUS.RANGE, [fr.mul(R1).add(fCmp.mul(D1))], fr.add(fCmp), 1);
+    // CMP result: cK·[B < C] + cZ·[B = C] + cOne, z the zero flag of D (D = 0 ⇒ no borrow, so 0 or 1)
+    b.assertZero(fCmp.mul(R0.sub(c("cK").mul(k1)).sub(c("cZ").mul(z)).sub(c("cOne"))), "cpu/cmp-result");
+    b.assertZero(fCmp.mul(R1), "cpu/cmp-result-hi");
+
+    // --- CONST64: the two immediates' limbs into r[a] (port 2) and r[a+1] (port 1) ---
+    b.assertZero(fConst64.mul(R0.sub(c("b0"))), "cpu/const64-lo-lo");
+    b.assertZero(fConst64.mul(R1.sub(c("b1"))), "cpu/const64-lo-hi");
+    b.assertZero(fConst64.mul(port("v0", 1).sub(c("c0"))), "cpu/const64-hi-lo");
+    b.assertZero(fConst64.mul(port("v1", 1).sub(c("c1"))), "cpu/const64-hi-hi");
+
+    // --- SELECT: r[a] = r[c] = 0 ? r[b] : r[a] — port 2 consumes r[a]'s previous record, so its previous value
+    //     is the old r[a] without a separate read ---
+    const P0 = port("p0", 2), P1 = port("p1", 2);
+    b.assertZero(fSel.mul(R0.sub(P0).sub(z.mul(B0.sub(P0)))), "cpu/select-lo");
+    b.assertZero(fSel.mul(R1.sub(P1).sub(z.mul(B1.sub(P1)))), "cpu/select-hi");
 
     // --- CONST: the immediate's limbs (canonical: computed by the verifier's decode) ---
     b.assertZero(fConst.mul(R0.sub(c("b0"))), "cpu/const-lo");
     b.assertZero(fConst.mul(R1.sub(c("b1"))), "cpu/const-hi");
 
-    // --- zero test of r[a] for BRNZ: s = B0 + B1 < 2^17; z = [s = 0] ---
-    const s = B0.add(B1), inv = c("inv");
+    // --- zero test z = [S = 0] of S = limb sum of r[a] (BRNZ/BRZ), of D (CMP) or of C (SELECT); each sum is
+    //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are ---
+    const S = c("S"), inv = c("inv");
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel);
     b.assertBool(z, "cpu/z-bool");
-    b.assertZero(fBrnz.mul(s.mul(z)), "cpu/zero-test-a");
-    b.assertZero(fBrnz.mul(s.mul(inv).sub(1).add(z)), "cpu/zero-test-b");
+    b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
+    b.assertZero(fCmp.mul(S.sub(D0).sub(D1)), "cpu/zero-test-operand-d");
+    b.assertZero(fSel.mul(S.sub(C0).sub(C1)), "cpu/zero-test-operand-c");
+    b.assertZero(fz.mul(S.mul(z)), "cpu/zero-test-a");
+    b.assertZero(fz.mul(S.mul(inv).sub(1).add(z)), "cpu/zero-test-b");
 
     // --- MOV / GGET / GSET: copy (the value read is already canonical) ---
     b.assertZero(fMov.mul(R0.sub(B0)), "cpu/mov-lo");

@@ -34,6 +34,7 @@ export interface CpuTraceResult {
 const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
+  S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -95,6 +96,15 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
         look(hi(value));
         look(hi(value) * (k === 2 ? 2 ** 8 : 2 ** 7));
       }
+      if (k === 2 && d.fSub) {
+        // R + C = B + k·2^32: k1 is the borrow of B − C
+        const c0 = row[COL.C0]!, c1 = row[COL.C1]!;
+        const k0 = (lo(value) + c0) >>> 16;
+        row[COL.k0] = k0;
+        row[COL.k1] = (hi(value) + c1 + k0) >>> 16;
+        look(lo(value));
+        look(hi(value));
+      }
       if (k === 2 && (d.fAdd || d.fAddi)) {
         // carries of B + C = R + k·2^32 on 16-bit limbs; the result limbs are range-checked (MEMWF)
         const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
@@ -154,8 +164,30 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(row[PC[0]!.v1]! * 2 ** 8);
       look(row[PC[1]!.v1]! * 2 ** 7);
     }
-    if (d.fBrnz) {
-      const s = row[PC[0]!.v0]! + row[PC[0]!.v1]!;
+    if (d.fCmp) {
+      // D + C' = B' + k·2^32 with ' = top bit flipped for signed comparisons
+      const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
+      const sB = b1 >>> 15, sC = c1 >>> 15;
+      row[COL.sB] = sB;
+      row[COL.sC] = sC;
+      const flip = d.sgn ? 0x8000 : 0;
+      const bp = ((b1 ^ flip) * 65536 + b0), cp = ((c1 ^ flip) * 65536 + c0);
+      const dd = (bp - cp + 2 ** 32) % 2 ** 32;
+      row[COL.D0] = lo(dd);
+      row[COL.D1] = hi(dd);
+      const k0 = (lo(dd) + c0) >>> 16;
+      row[COL.k0] = k0;
+      row[COL.k1] = (hi(dd) + (c1 ^ flip) + k0) >>> 16;
+      look(lo(dd));
+      look(hi(dd));
+      if (d.sgn) {
+        look(2 * (b1 - 0x8000 * sB));
+        look(2 * (c1 - 0x8000 * sC));
+      }
+    }
+    if (d.fBrnz || d.fBrz || d.fCmp || d.fSel) {
+      const s = d.fCmp ? row[COL.D0]! + row[COL.D1]! : d.fSel ? c0 + c1 : row[PC[0]!.v0]! + row[PC[0]!.v1]!;
+      row[COL.S] = s;
       row[COL.z] = s === 0 ? 1 : 0;
       row[COL.inv] = s === 0 ? 0 : inv(s);
     }

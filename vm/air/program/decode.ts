@@ -2,12 +2,14 @@
 // public code into the public columns of the PROGRAM table. Prover and verifier both call it, so the CPU's
 // decode columns need no constraints of their own: the FETCH lookup forces them to equal these values.
 //
-// Prototype subset: CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET, and TRAP (decoded with no
-// family flag, so it can never be a real CPU row). Any other opcode is refused with UnprovableImage.
+// Subset of AIR v2: CONST, CONST64, ADD/ADDI, SUB/SUBI, the 32-bit comparisons (EQ … GEU, their immediate forms,
+// EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, and TRAP (decoded with no family flag, so it can
+// never be a real CPU row). Any other opcode is refused with UnprovableImage.
 
 import { INSTR_WORDS, MNEMONIC_BY_OPCODE, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
 import { VmAirError } from "../buses.ts";
+import { P as FIELD_P } from "../../../verifier/fp.ts";
 
 /** Slot, pc and frame operands must fit one field element comfortably (docs/vm-air.md §3). */
 export const MAX_SMALL_OPERAND = 2 ** 24;
@@ -19,6 +21,7 @@ export const DECODE_FIELDS = [
   "en0", "en1", "en2", "off0", "off1", "off2",
   "selC", "aliasC", "immC",
   "fMov", "fCall", "fRet", "abs0", "abs2", "wr1",
+  "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -40,26 +43,55 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     fConst: 0, fAdd: 0, fAddi: 0, fJmp: 0, fBrnz: 0, fExit: 0,
     en0: 0, en1: 0, en2: 0, off0: 0, off1: 0, off2: 0, selC: 0, aliasC: 0, immC: 0,
     fMov: 0, fCall: 0, fRet: 0, abs0: 0, abs2: 0, wr1: 0,
+    fSub: 0, fCmp: 0, sgn: 0, cK: 0, cZ: 0, cOne: 0, fBrz: 0, fSel: 0, fConst64: 0,
   };
+  /** Sources r[b] (port 0) and r[c] (port 1, or the immediate, or r[b] again when c = b). */
+  const binary = (imm: boolean): void => {
+    r.en0 = 1; r.off0 = small(b, "src", pc);
+    r.en2 = 1; r.off2 = small(a, "dst", pc);
+    if (imm) r.immC = 1;
+    else if (c >>> 0 === b >>> 0) r.aliasC = 1; // same slot twice: read once (docs/vm-air.md §3, alias_c_b)
+    else { r.selC = 1; r.en1 = 1; r.off1 = small(c, "src", pc); }
+  };
+  const cmp = CMP[op];
+  if (cmp !== undefined) {
+    // r[a] = cK·[B < C] + cZ·[B = C] + c1 over the borrow and zero flag of B − C (signed: top bits flipped)
+    r.fCmp = 1; r.sgn = cmp.signed ? 1 : 0;
+    [r.cK, r.cZ, r.cOne] = [fe(cmp.k), fe(cmp.z), cmp.one];
+    if (op === Op.EQZ) { binary(true); r.c0 = 0; r.c1 = 0; } // EQZ = EQ with C = 0 (field c is unused)
+    else binary(cmp.imm);
+    return r;
+  }
   switch (op) {
     case Op.CONST:
       r.fConst = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
     case Op.ADD:
-    case Op.ADDI: {
+    case Op.ADDI:
       if (op === Op.ADD) r.fAdd = 1; else r.fAddi = 1;
-      r.en0 = 1; r.off0 = small(b, "src", pc);
-      r.en2 = 1; r.off2 = small(a, "dst", pc);
-      if (op === Op.ADDI) r.immC = 1;
-      else if (c >>> 0 === b >>> 0) r.aliasC = 1; // same slot twice: read once (docs/vm-air.md §3, alias_c_b)
-      else { r.selC = 1; r.en1 = 1; r.off1 = small(c, "src", pc); }
+      binary(op === Op.ADDI);
       break;
-    }
+    case Op.SUB:
+    case Op.SUBI:
+      r.fSub = 1;
+      binary(op === Op.SUBI);
+      break;
+    case Op.CONST64:
+      // r[a] = b (port 2), r[a+1] = c (port 1 as a write)
+      r.fConst64 = 1; r.en2 = 1; r.off2 = small(a, "dst", pc); r.en1 = 1; r.wr1 = 1; r.off1 = r.off2 + 1;
+      break;
+    case Op.SELECT:
+      // if r[c] = 0 then r[a] = r[b]: port 2 writes r[a] either way (its previous value when r[c] ≠ 0)
+      r.fSel = 1;
+      binary(false);
+      break;
     case Op.JMP:
       r.fJmp = 1; r.a = small(a, "pc", pc);
       break;
+    case Op.BRZ:
     case Op.BRNZ:
-      r.fBrnz = 1; r.en0 = 1; r.off0 = small(a, "src", pc); small(b, "pc", pc);
+      if (op === Op.BRZ) r.fBrz = 1; else r.fBrnz = 1;
+      r.en0 = 1; r.off0 = small(a, "src", pc); small(b, "pc", pc);
       break;
     case Op.EXIT:
       r.fExit = 1; r.en0 = 1; r.off0 = small(a, "src", pc);
@@ -91,8 +123,32 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
   return r;
 }
 
+/** Comparison coefficients: result = k·[B < C] + z·[B = C] + one (exclusive flags, so the result is 0 or 1). */
+interface CmpSpec { readonly signed: boolean; readonly imm: boolean; readonly k: number; readonly z: number; readonly one: number }
+const CMP_FORMS: Record<string, readonly [number, number, number]> = {
+  EQ: [0, 1, 0], NE: [0, -1, 1], LT: [1, 0, 0], GE: [-1, 0, 1], GT: [-1, -1, 1], LE: [1, 1, 0],
+};
+const CMP: Record<number, CmpSpec> = (() => {
+  const out: Record<number, CmpSpec> = {};
+  for (const [name, [k, z, one]] of Object.entries(CMP_FORMS)) {
+    const variants = name === "EQ" || name === "NE" ? [[name, false]] : [[`${name}S`, true], [`${name}U`, false]];
+    for (const [m, signed] of variants as [string, boolean][]) {
+      out[Op[m as keyof typeof Op]] = { signed, imm: false, k, z, one };
+      out[Op[`${m}I` as keyof typeof Op]] = { signed, imm: true, k, z, one };
+    }
+  }
+  out[Op.EQZ] = { signed: false, imm: true, k: 0, z: 1, one: 0 };
+  return out;
+})();
+/** A small signed coefficient as a canonical field element. */
+const fe = (x: number): number => (x < 0 ? FIELD_P + x : x);
+
 /** The instructions this AIR version proves (TRAP decodes, but no real row can execute it). */
-export const PROVABLE_MNEMONICS = ["CONST", "ADD", "ADDI", "JMP", "BRNZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET"] as const;
+export const PROVABLE_MNEMONICS = [
+  "CONST", "CONST64", "ADD", "ADDI", "SUB", "SUBI", "EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU",
+  "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
+  "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET",
+] as const;
 
 class UnsupportedOpcode extends Error {
   constructor(
