@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
 import { buildVmTrace, vmAir, TABLE, VmAirError } from "../vm/air/index.ts";
 import { cpuCol, portCol, PUB } from "../vm/air/cpu/columns.ts";
-import { BOUNDARY_COLS, makeBoundaryTable } from "../vm/air/boundary/constraints.ts";
+import { BOUNDARY_COLS, GAP_HI_BITS, makeBoundaryTable } from "../vm/air/boundary/constraints.ts";
 import { decodeProgram } from "../vm/air/program/decode.ts";
 import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
 import { symbolicAir } from "../verifier/symbolic.ts";
@@ -522,5 +522,78 @@ describe("VM AIR v2: kill matrix for the new families", () => {
       port(traces, "v0", 1)[r] = 3;
       expectFail(check(p, traces, publics), /cpu\/const64-hi-lo/);
     }
+  });
+});
+
+describe("VM AIR: frame-stack addresses cannot wrap the field", () => {
+  /** RANGE16 lookups the BOUNDARY table makes (mirrors its constraints), per value. */
+  function boundaryLookups(cols: Uint32Array[], gapHiBits: number, checkAddr: boolean): Map<number, number> {
+    const C = BOUNDARY_COLS, n = cols[0]!.length, out = new Map<number, number>();
+    const add = (v: number) => out.set(v, (out.get(v) ?? 0) + 1);
+    for (let i = 0; i < n; i++) {
+      if (cols[C.isReal]![(i + 1) % n] === 1) {
+        add(cols[C.g0]![i]!);
+        add(cols[C.g1]![i]!);
+        add(cols[C.g1]![i]! * 2 ** (16 - gapHiBits));
+      }
+      if (checkAddr && cols[C.isReal]![i] === 1) {
+        add(cols[C.a0]![i]!);
+        add(cols[C.a1]![i]!);
+        add(cols[C.a1]![i]! * 2 ** 7);
+      }
+    }
+    return out;
+  }
+
+  it("BOUNDARY rows climbing past p back onto an initialised slot: accepted without the address range check, rejected with it", () => {
+    const { p, traces, publics } = setup();
+    const C = BOUNDARY_COLS;
+    const old = traces[TABLE.boundary]!;
+    const real = old[C.isReal]!.reduce((s, v) => s + v, 0);
+    const addrs = Array.from(old[C.addr]!.subarray(0, real));
+    // junk rows (init 0 = final 0 at ts 0: their MEM records cancel) with gaps < 2^25 up to p + addrs[1]
+    const target = P + addrs[1]!;
+    let a = addrs[real - 1]!;
+    while (target - a > 2 ** 25) { a += 2 ** 25 - 1; addrs.push(a); }
+    addrs.push(target);
+    const n = 128;
+    expect(addrs.length).toBeLessThanOrEqual(n);
+    const cols = Array.from({ length: old.length }, (_, j) => { const c = new Uint32Array(n); c.set(old[j]!.subarray(0, real)); return c; });
+    addrs.forEach((x, i) => {
+      cols[C.isReal]![i] = 1;
+      cols[C.addr]![i] = x % P;
+      if (i + 1 < addrs.length) {
+        const gap = addrs[i + 1]! - x - 1;
+        cols[C.g0]![i] = gap & 0xffff;
+        cols[C.g1]![i] = Math.floor(gap / 65536);
+      }
+    });
+    expect(cols[C.addr]![addrs.length - 1]).toBe(addrs[1]); // the same slot twice
+    const forged = traces.map((t, i) => (i === TABLE.boundary ? cols : t));
+    const rebalance = (gapHi: number, checkAddr: boolean): void => {
+      const mult = (forged[TABLE.range] = [traces[TABLE.range]![0]!, traces[TABLE.range]![1]!.slice()])[1]!;
+      for (const [v, k] of boundaryLookups(old, GAP_HI_BITS, true)) mult[v]! -= k;
+      for (const [v, k] of boundaryLookups(cols, gapHi, checkAddr)) if (v < 65536) mult[v]! += k;
+    };
+    const air = vmAir(p);
+    const weakAir = { ...air, tables: air.tables.map((t, i) => (i === TABLE.boundary ? makeBoundaryTable(GAP_HI_BITS, false) : t)) };
+    rebalance(GAP_HI_BITS, false);
+    expect(checkConstraints(weakAir, forged, publics)).toEqual({ ok: true });
+    // the a0/a1 limbs of the junk rows cannot be canonical: either the limb equation or the range check fails
+    for (let i = real; i < addrs.length; i++) { cols[C.a0]![i] = cols[C.addr]![i]! & 0xffff; cols[C.a1]![i] = cols[C.addr]![i]! >>> 16; }
+    rebalance(GAP_HI_BITS, true);
+    const res = checkConstraints(air, forged, publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
+  it("CALL: the callee's fp is bounded by 2^24 (limbs), the trace builder refuses deeper frames", () => {
+    const { p, traces, publics } = setup(recursion(3), REC_OPTS);
+    const r = rowWith(traces, "fCall");
+    cpu(traces, "F1")[r]! += 1;
+    expectFail(check(p, traces, publics), /cpu\/call-fp-bound/);
+    // an honest run whose frame lands at fp = 2^24: the executor allows it (2^25 slots), the AIR does not
+    const deep = asmProgram([["CALL", 3, 2 ** 24 - 1, 0], ["EXIT", 0], ["TRAP"], ["RET", 0]], { globals: [0], functions: [{ name: "f", pc: 3, sig: 0, paramSlots: 0, resultSlots: 0, saveSlot: 0, frameSlots: 2 }], signatures: ["()->()"] });
+    expect(() => buildVmTrace(deep)).toThrow(/fp to 16777216 ≥ 2\^24/);
   });
 });

@@ -17,7 +17,9 @@ import { globalsColumns, globalsTable } from "./globals/constraints.ts";
  *   1 — the prototype subset (CONST, ADD, ADDI, JMP, BRNZ, EXIT, MOV, GGET, GSET, CALL, RET); no linear
  *       memory, no journal output.
  *   2 — adds CONST64, SUB/SUBI, the 32-bit comparisons (register and immediate forms, EQZ), SELECT and BRZ
- *       (vm/air/program/decode.ts PROVABLE_MNEMONICS).
+ *       (vm/air/program/decode.ts PROVABLE_MNEMONICS); bounds the callee's fp by 2^24 on CALL and every BOUNDARY
+ *       address by 2^25, so frame-stack addresses can never wrap mod p (v1 let a deep enough dishonest recursion,
+ *       or a chain of junk BOUNDARY rows, climb past p back onto an initialised slot).
  */
 export const VM_AIR_VERSION = 2;
 

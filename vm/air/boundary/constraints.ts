@@ -6,16 +6,19 @@
 import type { TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 
-export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9 } as const;
-export const BOUNDARY_WIDTH = 10;
-/** Slots are < 2^25 (executor maxSlots), so the gap's high limb is < 2^9. */
+export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9, a0: 10, a1: 11 } as const;
+export const BOUNDARY_WIDTH = 12;
+/** Slot addresses are fp + off < 2^24 + 2^24 = 2^25 (the CPU bounds fp by 2^24 on CALL, decode bounds off by
+ *  2^24), so addresses and gaps have a high limb < 2^9. */
 export const GAP_HI_BITS = 9;
+export const ADDR_HI_BITS = 9;
 
 /**
- * `gapHiBits` is the width of the gap's high limb (9 for slots < 2^25). Tests build a weakened variant (16) to
- * show that the narrow check is what rejects a descending pair.
+ * `gapHiBits` is the width of the gap's high limb (9 for slots < 2^25). Tests build weakened variants (16, or no
+ * address range check) to show that the narrow checks are what reject a descending pair and a chain of rows
+ * that wraps around the field back onto an address already initialised.
  */
-export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS): TableAir {
+export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS, checkAddr = true): TableAir {
   return {
   name: "boundary",
   width: BOUNDARY_WIDTH,
@@ -32,6 +35,16 @@ export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS): TableAir {
     b.send(BUS.RANGE, [g0], nReal, 1);
     b.send(BUS.RANGE, [g1], nReal, 1);
     b.send(BUS.RANGE, [g1.mul(2 ** (16 - gapHiBits))], nReal, 1);
+    // every address itself < 2^25: sorted with positive gaps then means strictly increasing *integers*. Gaps
+    // alone are not enough: a few rows with gaps near 2^25 (junk rows whose init and final records cancel)
+    // could climb past p and come back to an address initialised earlier — a second init record for it.
+    if (checkAddr) {
+      const a0 = b.col(C.a0), a1 = b.col(C.a1);
+      b.assertZero(isReal.mul(addr.sub(a0).sub(a1.mul(65536))), "boundary/addr-limbs");
+      b.send(BUS.RANGE, [a0], isReal, 1);
+      b.send(BUS.RANGE, [a1], isReal, 1);
+      b.send(BUS.RANGE, [a1.mul(2 ** (16 - ADDR_HI_BITS))], isReal, 1);
+    }
     const isGlobal = b.col(C.isGlobal), init0 = b.col(C.init0), init1 = b.col(C.init1);
     b.assertBool(isGlobal, "boundary/isGlobal-bool");
     b.assertZero(isGlobal.mul(b.constant(1).sub(isReal)), "boundary/global-only-on-real-rows");

@@ -1,6 +1,7 @@
 // BOUNDARY trace: one row per touched slot, sorted, with its final value/timestamp and the gap limbs.
 import type { MemCell } from "../cpu/trace.ts";
-import { BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS } from "./constraints.ts";
+import { VmAirError } from "../buses.ts";
+import { ADDR_HI_BITS, BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS } from "./constraints.ts";
 
 export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array, globalsInit: Uint32Array): Uint32Array[] {
   const addrs = [...memory.keys()].sort((a, b) => a - b);
@@ -14,6 +15,12 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
     cols[C.fin0]![i] = cell.v & 0xffff;
     cols[C.fin1]![i] = cell.v >>> 16;
     cols[C.finTs]![i] = cell.ts;
+    if (a >= 2 ** (16 + ADDR_HI_BITS)) throw new VmAirError("TraceError", `slot address ${a} ≥ 2^25`);
+    cols[C.a0]![i] = a & 0xffff;
+    cols[C.a1]![i] = a >>> 16;
+    range[a & 0xffff]!++;
+    range[a >>> 16]!++;
+    range[(a >>> 16) * 2 ** (16 - ADDR_HI_BITS)]!++;
     if (a < globalsInit.length) {
       cols[C.isGlobal]![i] = 1;
       cols[C.init0]![i] = globalsInit[a]! & 0xffff;

@@ -9,7 +9,8 @@ const PORT = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 export const NUM_PORTS = 3;
 // C: operand C; k0, k1: carries/borrow of the add gadget; S, z, inv: zero test (z = [S = 0]); D: B − C of a
 // comparison; sB, sC: sign bits of B and C (signed comparisons)
-const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC"] as const;
+// F0, F1: limbs of the callee's fp on CALL (bounded by 2^24 so slot addresses never reach 2^25 or wrap mod p)
+const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC", "F0", "F1"] as const;
 
 export type PortField = (typeof PORT)[number];
 

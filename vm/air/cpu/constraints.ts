@@ -165,6 +165,14 @@ export const cpuTable: TableAir = {
     const W1_0 = port("v0", 1), W1_1 = port("v1", 1);
     t.assertZero(fCall.mul(nPc.sub(c("a"))), "cpu/call-pc");
     t.assertZero(fCall.mul(nx("fp").sub(fp).sub(c("b0")).sub(c("b1").mul(TWO16))), "cpu/call-fp");
+    // the callee's fp = fp + b < 2^24 (limbs F0 16-bit, F1 8-bit): frame-stack addresses stay below 2^25, so
+    // they can never wrap mod p onto the globals or another frame however deep a (dishonest) recursion goes.
+    // The executor's own frame-stack limit is 2^25 slots; runs that go deeper than 2^24 are not provable.
+    const F0 = c("F0"), F1 = c("F1");
+    b.assertZero(fCall.mul(fp.add(c("b0")).add(c("b1").mul(TWO16)).sub(F0).sub(F1.mul(TWO16))), "cpu/call-fp-bound");
+    b.send(BUS.RANGE, [F0], fCall, 1);
+    b.send(BUS.RANGE, [F1], fCall, 1);
+    b.send(BUS.RANGE, [F1.mul(2 ** 8)], fCall, 1);
     b.assertZero(fCall.mul(R0.add(R1.mul(TWO16)).sub(pc).sub(1)), "cpu/call-saves-pc");
     b.assertZero(fCall.mul(W1_0.add(W1_1.mul(TWO16)).sub(fp)), "cpu/call-saves-fp");
     b.send(BUS.RANGE, [R0], fCall, 1);

@@ -34,7 +34,7 @@ export interface CpuTraceResult {
 const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
-  S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"),
+  S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -159,6 +159,15 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const c1 = d.selC ? row[PC[1]!.v1]! : d.aliasC ? row[PC[0]!.v1]! : d.immC ? d.c1 : 0;
     row[COL.C0] = c0;
     row[COL.C1] = c1;
+    if (d.fCall) {
+      const nfp = m.fp + d.b0 + 65536 * d.b1;
+      if (nfp >= 2 ** 24) throw new VmAirError("TraceError", `pc ${pc}: call depth takes fp to ${nfp} ≥ 2^24, beyond what the VM AIR proves`);
+      row[COL.F0] = lo(nfp);
+      row[COL.F1] = hi(nfp);
+      look(lo(nfp));
+      look(hi(nfp));
+      look(hi(nfp) * 2 ** 8);
+    }
     if (d.fRet) {
       // RET's extra high-limb checks: saved pc < 2^24, saved fp < 2^25
       look(row[PC[0]!.v1]! * 2 ** 8);
