@@ -4,7 +4,10 @@
 import type { Air } from "../../verifier/air.ts";
 import type { Program } from "../program.ts";
 import { boundaryTable } from "./boundary/constraints.ts";
-import { NUM_PUBLICS } from "./cpu/columns.ts";
+import { MAX_PROVABLE_PAGES, NUM_PUBLICS } from "./cpu/columns.ts";
+import { MEMORY_OPCODES } from "./program/decode.ts";
+import { VmAirError } from "./buses.ts";
+import { INSTR_WORDS } from "../isa.ts";
 import { cpuTable } from "./cpu/constraints.ts";
 import { decodeProgram } from "./program/decode.ts";
 import { programTable } from "./program/constraints.ts";
@@ -19,22 +22,38 @@ import { globalsColumns, globalsTable } from "./globals/constraints.ts";
  *   2 — adds CONST64, SUB/SUBI, the 32-bit comparisons (register and immediate forms, EQZ), SELECT and BRZ
  *       (vm/air/program/decode.ts PROVABLE_MNEMONICS); bounds the callee's fp by 2^24 on CALL and every BOUNDARY
  *       address by 2^25, so frame-stack addresses can never wrap mod p (v1 let a deep enough dishonest recursion,
- *       or a chain of junk BOUNDARY rows, climb past p back onto an initialised slot).
+ *       or a chain of junk BOUNDARY rows, climb past p back onto an initialised slot); aligned LOAD32 / STORE32
+ *       and MEMSIZE over all-zero initial memory (memory words on the MEM bus at 2^25 + w).
  */
 export const VM_AIR_VERSION = 2;
 
 /** Table order of the AIR. */
 export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4 } as const;
 
-/** What the AIR reads of a program: the code (public program table) and the globals (public init values). */
-export type AirProgram = Pick<Program, "code" | "entryPc" | "globalSlots" | "globalsInit">;
+/** What the AIR reads of a program: the code (public program table), the globals (public init values), and
+ *  whether its initial memory is all zero (the only memory this AIR version can initialise). */
+export interface AirProgram extends Pick<Program, "code" | "entryPc" | "globalSlots" | "globalsInit"> {
+  readonly memoryZero: boolean;
+  readonly memPages: number;
+}
+
+/** AirProgram of a full program (the prover's side; the verifier builds one from the receipt). */
+export function airProgramOf(p: Program): AirProgram {
+  const zero = p.segments.every((s) => s.bytes.every((x) => x === 0));
+  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memoryZero: zero, memPages: p.memory.initialPages };
+}
 
 /** The AIR of one program (the program table's public columns make it image-specific). Throws VmAirError
  *  (UnprovableImage) for code outside the supported subset. */
-export function vmAir(p: AirProgram): Air {
+export function vmAir(prog: AirProgram | Program): Air {
+  const p = "segments" in prog ? airProgramOf(prog) : prog;
+  const program = programTable(decodeProgram(p)); // first: it names every unsupported instruction
+  const usesMemory = Array.from({ length: p.code.length / INSTR_WORDS }, (_, i) => p.code[i * INSTR_WORDS]!).some((op) => MEMORY_OPCODES.has(op));
+  if (usesMemory && !p.memoryZero) throw new VmAirError("UnprovableImage", "the image has initial memory data (data segments); this VM AIR proves memory instructions only over all-zero initial memory (in-circuit page hashing is not built yet)");
+  if (usesMemory && p.memPages > MAX_PROVABLE_PAGES) throw new VmAirError("UnprovableImage", `${p.memPages} initial memory pages; provable memory is at most ${MAX_PROVABLE_PAGES} pages (1 GiB)`);
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
-    tables: [programTable(decodeProgram(p)), cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p))],
+    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p))],
   };
 }

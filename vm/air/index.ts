@@ -11,7 +11,7 @@ import { computeImageId, imageIdBytes } from "../image/image-id.ts";
 
 export { VmAirError } from "./buses.ts";
 export { vmPublics } from "./publics.ts";
-export { vmAir, TABLE, VM_AIR_VERSION, type AirProgram } from "./air.ts";
+export { airProgramOf, vmAir, TABLE, VM_AIR_VERSION, type AirProgram } from "./air.ts";
 
 export interface VmTrace {
   readonly traces: Uint32Array[][];
@@ -32,7 +32,7 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   const globals = new Uint32Array(globalsColumns(p).height);
   return {
     traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals]],
-    publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal),
+    publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,
     journal: cpu.journal,

@@ -231,6 +231,8 @@ export interface ConfigHead {
   readonly entryPc: number;
   readonly globalSlots: number;
   readonly globalsInit: Uint32Array;
+  readonly initialPages: number;
+  readonly maxPages: number;
 }
 
 /** Bound on global slots read from untrusted config bytes (the image parser has the same one). */
@@ -243,10 +245,10 @@ export function parseConfigHead(config: Uint8Array): ConfigHead | undefined {
   const u = (i: number): number => dv.getUint32(4 * i, true);
   if (u(0) !== PROGRAM_VERSION) return undefined;
   const globalSlots = u(3);
-  if (globalSlots > MAX_CONFIG_GLOBALS || config.length < 4 * (4 + globalSlots)) return undefined;
+  if (globalSlots > MAX_CONFIG_GLOBALS || config.length < 4 * (6 + globalSlots)) return undefined;
   const globalsInit = new Uint32Array(globalSlots);
   for (let i = 0; i < globalSlots; i++) globalsInit[i] = u(4 + i);
-  return { instructions: u(1), entryPc: u(2), globalSlots, globalsInit };
+  return { instructions: u(1), entryPc: u(2), globalSlots, globalsInit, initialPages: u(4 + globalSlots), maxPages: u(5 + globalSlots) };
 }
 
 const cache = new WeakMap<Program, ImageId>();

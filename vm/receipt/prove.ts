@@ -61,7 +61,14 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     }
     if (run.journal.length > 0) throw new ReceiptError("UnprovableImage", `VM AIR v${VM_AIR_VERSION} cannot prove journal output (the guest committed ${run.journal.length} bytes)`);
     opts.onPhase?.("trace");
-    const t = buildVmTrace(program, input, maxCycles);
+    let t;
+    try {
+      t = buildVmTrace(program, input, maxCycles);
+    } catch (e) {
+      // the run did something this AIR cannot express (an unaligned access, a frame beyond 2^24 slots)
+      if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", `this run cannot be proven: ${e.message}`);
+      throw e;
+    }
     opts.onPhase?.("prove");
     const proof = await proveStark(air!, t.traces, t.publics, { params });
     receipt = { kind: "stark", airVersion: VM_AIR_VERSION, statement, image, params, proof: proof.bytes };

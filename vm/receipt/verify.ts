@@ -17,7 +17,7 @@ import { sha256 } from "../../verifier/sha256.ts";
 import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
 import { vmPublics } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
-import { imageIdFromParts, parseConfigHead, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
+import { EMPTY_MEMORY_SUBTREE, MEMORY_TREE_DEPTH, imageIdFromParts, parseConfigHead, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
 import { INSTR_WORDS } from "../isa.ts";
 import { ReceiptError, type ReceiptErrorInfo } from "./errors.ts";
 import { decodeReceipt, type Receipt } from "./format.ts";
@@ -82,7 +82,9 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (r.kind === "dev") return { ...result, segments: 0, securityBits: 0, dev: true };
   if (s.journal.length !== 0) throw new ReceiptError("StatementMismatch", `VM AIR v${VM_AIR_VERSION} proves no journal output, yet the receipt claims ${s.journal.length} journal bytes`);
   // 6–7
-  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit };
+  // memory is all zero exactly when the memory root is the empty tree's (data segments change it)
+  const memoryZero = toHex(r.image.memoryRoot) === toHex(EMPTY_MEMORY_SUBTREE[MEMORY_TREE_DEPTH]!);
+  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memoryZero, memPages: head.initialPages };
   const securityBits = verifyProof(r, program, opts);
   return { ...result, securityBits, dev: false };
 }
@@ -96,6 +98,6 @@ function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions
     throw e;
   }
   const s = r.statement;
-  const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal);
+  const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages);
   return verifyOrThrow(air, r.proof!, publics, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
 }

@@ -9,12 +9,13 @@ import { BUS } from "../buses.ts";
 export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9, a0: 10, a1: 11 } as const;
 export const BOUNDARY_WIDTH = 12;
 /** Slot addresses are fp + off < 2^24 + 2^24 = 2^25 (the CPU bounds fp by 2^24 on CALL, decode bounds off by
- *  2^24), so addresses and gaps have a high limb < 2^9. */
-export const GAP_HI_BITS = 9;
-export const ADDR_HI_BITS = 9;
+ *  2^24) and memory words sit at 2^25 + w with w < 2^28, so addresses and gaps are < 2^29: high limb < 2^13
+ *  (and 2·2^29 < p, so a descending pair cannot pass the gap check). */
+export const GAP_HI_BITS = 13;
+export const ADDR_HI_BITS = 13;
 
 /**
- * `gapHiBits` is the width of the gap's high limb (9 for slots < 2^25). Tests build weakened variants (16, or no
+ * `gapHiBits` is the width of the gap's high limb (13 for slots < 2^25). Tests build weakened variants (16, or no
  * address range check) to show that the narrow checks are what reject a descending pair and a chain of rows
  * that wraps around the field back onto an address already initialised.
  */
@@ -35,7 +36,7 @@ export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS, checkAddr = t
     b.send(BUS.RANGE, [g0], nReal, 1);
     b.send(BUS.RANGE, [g1], nReal, 1);
     b.send(BUS.RANGE, [g1.mul(2 ** (16 - gapHiBits))], nReal, 1);
-    // every address itself < 2^25: sorted with positive gaps then means strictly increasing *integers*. Gaps
+    // every address itself < 2^29: sorted with positive gaps then means strictly increasing *integers*. Gaps
     // alone are not enough: a few rows with gaps near 2^25 (junk rows whose init and final records cancel)
     // could climb past p and come back to an address initialised earlier — a second init record for it.
     if (checkAddr) {

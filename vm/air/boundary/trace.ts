@@ -15,7 +15,7 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
     cols[C.fin0]![i] = cell.v & 0xffff;
     cols[C.fin1]![i] = cell.v >>> 16;
     cols[C.finTs]![i] = cell.ts;
-    if (a >= 2 ** (16 + ADDR_HI_BITS)) throw new VmAirError("TraceError", `slot address ${a} ≥ 2^25`);
+    if (a >= 2 ** (16 + ADDR_HI_BITS)) throw new VmAirError("TraceError", `address ${a} ≥ 2^${16 + ADDR_HI_BITS}`);
     cols[C.a0]![i] = a & 0xffff;
     cols[C.a1]![i] = a >>> 16;
     range[a & 0xffff]!++;

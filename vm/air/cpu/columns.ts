@@ -6,11 +6,13 @@ const CONTROL = ["isReal", "pc", "fp", "clk"] as const;
 // Fetched decode columns (same names and order as the FETCH tuple), minus `pc` which is a control column.
 const DECODE = DECODE_FIELDS.filter((f) => f !== "pc");
 const PORT = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
-export const NUM_PORTS = 3;
+/** Ports 0–2 address frame slots (fp + offset or absolute); port 3 addresses a linear-memory word. */
+export const NUM_PORTS = 4;
 // C: operand C; k0, k1: carries/borrow of the add gadget; S, z, inv: zero test (z = [S = 0]); D: B − C of a
 // comparison; sB, sC: sign bits of B and C (signed comparisons)
 // F0, F1: limbs of the callee's fp on CALL (bounded by 2^24 so slot addresses never reach 2^25 or wrap mod p)
-const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC", "F0", "F1"] as const;
+// E0, E1, q: effective address of LOAD/STORE (E0 = 4·q: aligned words)
+const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC", "F0", "F1", "E0", "E1", "q"] as const;
 
 export type PortField = (typeof PORT)[number];
 
@@ -33,7 +35,12 @@ export const portCol = (field: PortField, k: number): number => cpuCol(`${field}
 
 /** Phase of each port: port 0 reads a slot, port 2 writes one, port 1 reads (phase 0) or, when the public
  *  `wr1` is set (CALL), writes (phase 3). */
-export const PORT_PHASE: readonly number[] = [0, 0, 3];
+export const PORT_PHASE: readonly number[] = [0, 0, 3, 1];
+/** Linear-memory word w lives at address MEM_BASE + w of the one MEM bus: frame slots are < 2^25 (fp < 2^24 on
+ *  CALL, offsets < 2^24), words < 2^28 (memory ≤ 1 GiB), so the two ranges are disjoint and below 2^29. */
+export const MEM_BASE = 2 ** 25;
+/** Provable memory: 16,384 pages of 64 KiB = 1 GiB (docs/vm-air.md §4.6). */
+export const MAX_PROVABLE_PAGES = 2 ** 14;
 export const SLOT_WRITE_PHASE = 3;
 
 /** Limbs (16-bit) of a 32-byte digest among the public inputs. */
@@ -45,8 +52,8 @@ export const DIGEST_LIMBS = 16;
  * transcript seed with every other public input, so a proof is bound to the statement it was made for (the
  * image ID also covers the memory root and config, which no table of this AIR reads yet).
  */
-export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS } as const;
-export const NUM_PUBLICS = 5 + 2 * DIGEST_LIMBS;
+export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS } as const;
+export const NUM_PUBLICS = 6 + 2 * DIGEST_LIMBS;
 
 /** A 32-byte digest as 16 little-endian 16-bit limbs (canonical field elements). */
 export function digestLimbs(d: Uint8Array): number[] {

@@ -4,7 +4,7 @@
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 import { DECODE_FIELDS } from "../program/decode.ts";
-import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol, PUB, SLOT_WRITE_PHASE } from "./columns.ts";
+import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, PUB, SLOT_WRITE_PHASE } from "./columns.ts";
 
 const TWO16 = 65536;
 
@@ -18,7 +18,8 @@ export const cpuTable: TableAir = {
     const isReal = c("isReal"), pc = c("pc"), fp = c("fp"), clk = c("clk");
     const [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet] = ["fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit", "fMov", "fCall", "fRet"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64];
+    const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize];
 
     // --- flags and padding (soundness.md: selector not boolean, padding rows active) ---
     b.assertBool(isReal, "cpu/isReal-bool");
@@ -48,7 +49,7 @@ export const cpuTable: TableAir = {
     t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
     t.assertZero(cont.sub(fCall).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
-    t.assertZero([fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64].reduce((x, f) => x.add(f), fConst).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
+    t.assertZero([fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize].reduce((x, f) => x.add(f), fConst).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
     // BRNZ: pc' = r[a] ≠ 0 ? target : pc + 1, with z the zero flag of r[a]
     const z = c("z");
@@ -61,8 +62,10 @@ export const cpuTable: TableAir = {
     b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal, 1);
 
     // --- access ports: offline memory checking (docs/vm-air.md §4.4, §5) ---
-    const wr1 = c("wr1");
+    const wr1 = c("wr1"), wr3 = c("wr3");
     b.assertBool(wr1, "cpu/wr1-bool");
+    b.assertBool(wr3, "cpu/wr3-bool");
+    const E0 = c("E0"), E1 = c("E1"), q = c("q");
     for (let k = 0; k < NUM_PORTS; k++) {
       const en = c(`en${k}`);
       const addr = port("addr", k), v0 = port("v0", k), v1 = port("v1", k);
@@ -70,11 +73,18 @@ export const cpuTable: TableAir = {
       const d0 = port("d0", k), d1 = port("d1", k);
       // port 1 switches to a slot write (phase 3) on CALL; the phase is linear in the public flag
       // ts = 4·clk + phase + 1: timestamp 0 belongs to the init records
-      const ts = (k === 1 ? clk.mul(4).add(wr1.mul(SLOT_WRITE_PHASE)) : clk.mul(4).add(PORT_PHASE[k]!)).add(1);
-      // absolute ports (globals) ignore fp: addr = off + fp·(1 − abs)
-      const base = k === 0 ? fp.mul(b.constant(1).sub(c("abs0"))) : k === 2 ? fp.mul(b.constant(1).sub(c("abs2"))) : fp;
-      b.assertZero(en.mul(addr.sub(base).sub(c(`off${k}`))), `cpu/port${k}-addr`);
-      const reads = k === 0 ? en : k === 1 ? en.mul(b.constant(1).sub(wr1)) : undefined;
+      // port 3 (memory) reads in phase 1 and writes in phase 2
+      const phase = k === 1 ? wr1.mul(SLOT_WRITE_PHASE) : k === 3 ? wr3.add(PORT_PHASE[3]!) : b.constant(PORT_PHASE[k]!);
+      const ts = clk.mul(4).add(phase).add(1);
+      if (k === 3) {
+        // memory word w = ea / 4 = q + 2^14·E1 at MEM_BASE + w (docs/vm-air.md §4.6)
+        b.assertZero(en.mul(addr.sub(MEM_BASE).sub(q).sub(E1.mul(2 ** 14))), "cpu/port3-addr");
+      } else {
+        // absolute ports (globals) ignore fp: addr = off + fp·(1 − abs)
+        const base = k === 0 ? fp.mul(b.constant(1).sub(c("abs0"))) : k === 2 ? fp.mul(b.constant(1).sub(c("abs2"))) : fp;
+        b.assertZero(en.mul(addr.sub(base).sub(c(`off${k}`))), `cpu/port${k}-addr`);
+      }
+      const reads = k === 0 ? en : k === 1 ? en.mul(b.constant(1).sub(wr1)) : k === 3 ? en.mul(b.constant(1).sub(wr3)) : undefined;
       if (reads) {
         b.assertZero(reads.mul(v0.sub(p0)), `cpu/port${k}-read-keeps-lo`);
         b.assertZero(reads.mul(v1.sub(p1)), `cpu/port${k}-read-keeps-hi`);
@@ -127,6 +137,25 @@ export const cpuTable: TableAir = {
     // CMP result: cK·[B < C] + cZ·[B = C] + cOne, z the zero flag of D (D = 0 ⇒ no borrow, so 0 or 1)
     b.assertZero(fCmp.mul(R0.sub(c("cK").mul(k1)).sub(c("cZ").mul(z)).sub(c("cOne"))), "cpu/cmp-result");
     b.assertZero(fCmp.mul(R1), "cpu/cmp-result-hi");
+
+    // --- LOAD32 / STORE32: ea = B + c as a 33-bit integer that must fit 32 bits (E1 = B1 + C1 + k0, no carry
+    //     out), aligned (E0 = 4·q, q 14-bit), inside memory (E1 ≤ pages − 1: one lookup, a larger E1 makes the
+    //     difference ≥ p − 2^17); the memory itself starts zero (the image has no data, checked by decode) ---
+    const fM = fLoad.add(fStore);
+    b.assertZero(fM.mul(B0.add(C0).sub(E0).sub(k0.mul(TWO16))), "cpu/ea-lo");
+    b.assertZero(fM.mul(B1.add(C1).add(k0).sub(E1)), "cpu/ea-hi");
+    b.assertZero(fM.mul(E0.sub(q.mul(4))), "cpu/ea-aligned");
+    b.send(BUS.RANGE, [q], fM, 1);
+    b.send(BUS.RANGE, [q.mul(4)], fM, 1);
+    b.send(BUS.RANGE, [b.pub(PUB.memPages).sub(1).sub(E1)], fM, 1);
+    const M0 = port("v0", 3), M1 = port("v1", 3), V0 = port("v0", 1), V1 = port("v1", 1);
+    b.assertZero(fLoad.mul(R0.sub(M0)), "cpu/load-lo");
+    b.assertZero(fLoad.mul(R1.sub(M1)), "cpu/load-hi");
+    const valAlias = c("valAlias");
+    b.assertZero(fStore.mul(M0.sub(V0).sub(valAlias.mul(B0.sub(V0)))), "cpu/store-lo");
+    b.assertZero(fStore.mul(M1.sub(V1).sub(valAlias.mul(B1.sub(V1)))), "cpu/store-hi");
+    b.assertZero(fMemsize.mul(R0.sub(b.pub(PUB.memPages))), "cpu/memsize-lo");
+    b.assertZero(fMemsize.mul(R1), "cpu/memsize-hi");
 
     // --- CONST64: the two immediates' limbs into r[a] (port 2) and r[a+1] (port 1) ---
     b.assertZero(fConst64.mul(R0.sub(c("b0"))), "cpu/const64-lo-lo");

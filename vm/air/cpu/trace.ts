@@ -8,7 +8,7 @@ import type { Program } from "../../program.ts";
 import { inv } from "../../../verifier/fp.ts";
 import { VmAirError } from "../buses.ts";
 import { DECODE_FIELDS, decodeInstruction, type DecodedRow } from "../program/decode.ts";
-import { cpuCol, CPU_WIDTH, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
+import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
 
 /** Last access of one address: value (u32) and timestamp. */
 export interface MemCell {
@@ -34,7 +34,7 @@ export interface CpuTraceResult {
 const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
-  S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"),
+  S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -139,7 +139,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
     const clk = m.cycles;
     for (let k = 0; k < NUM_PORTS; k++) {
-      if (d[`en${k}` as keyof DecodedRow] !== 1) continue;
+      if (k === 3 || d[`en${k}` as keyof DecodedRow] !== 1) continue; // port 3 (memory) needs the address first
       const abs = (k === 0 && d.abs0 === 1) || (k === 2 && d.abs2 === 1);
       const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow];
       const write = k === 2 || (k === 1 && d.wr1 === 1);
@@ -159,6 +159,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const c1 = d.selC ? row[PC[1]!.v1]! : d.aliasC ? row[PC[0]!.v1]! : d.immC ? d.c1 : 0;
     row[COL.C0] = c0;
     row[COL.C1] = c1;
+    if (d.fLoad || d.fStore) memoryAccess(m, row, d, clk, c0, c1);
     if (d.fCall) {
       const nfp = m.fp + d.b0 + 65536 * d.b1;
       if (nfp >= 2 ** 24) throw new VmAirError("TraceError", `pc ${pc}: call depth takes fp to ${nfp} ≥ 2^24, beyond what the VM AIR proves`);
@@ -201,6 +202,34 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[COL.inv] = s === 0 ? 0 : inv(s);
     }
     rows.push(row);
+  };
+
+  const pages = program.memory.initialPages;
+  /** LOAD32/STORE32: effective address limbs, alignment and bounds witnesses, and the memory word on port 3. */
+  const memoryAccess = (m: Machine, row: Uint32Array, d: DecodedRow, clk: number, c0: number, c1: number): void => {
+    const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
+    const k0 = (b0 + c0) >>> 16;
+    const e0 = (b0 + c0) & 0xffff, e1 = b1 + c1 + k0;
+    const ea = e0 + 65536 * e1;
+    if (ea + 4 > m.memory.length) return; // out of bounds: the executor traps on this very instruction
+    // the executor traps when ea + 4 exceeds memory, so here ea < 2^32 and e1 < pages
+    if (ea % 4 !== 0) throw new VmAirError("TraceError", `pc ${m.pc}: unaligned ${d.fLoad ? "LOAD32" : "STORE32"} at address ${ea} (this VM AIR proves aligned word accesses only)`);
+    row[COL.k0] = k0;
+    row[COL.E0] = e0;
+    row[COL.E1] = e1;
+    row[COL.q] = e0 >>> 2;
+    look(e0 >>> 2);
+    look(e0);
+    look(pages - 1 - e1);
+    const addr = MEM_BASE + ea / 4;
+    const actual = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength).getUint32(ea, true);
+    const known = memory.get(addr)?.v ?? 0;
+    if (known !== actual) throw new VmAirError("TraceError", `memory word at ${ea} holds ${actual}, the trace last wrote ${known}`);
+    if (d.fLoad) access(row, 3, addr, actual, 4 * clk + PORT_PHASE[3]! + 1);
+    else {
+      const v = d.valAlias ? b0 + 65536 * b1 : row[PC[1]!.v0]! + 65536 * row[PC[1]!.v1]!;
+      access(row, 3, addr, v, 4 * clk + PORT_PHASE[3]! + 2);
+    }
   };
 
   const res = execute(program, input, { maxCycles, trace: { step } });

@@ -22,6 +22,7 @@ export const DECODE_FIELDS = [
   "selC", "aliasC", "immC",
   "fMov", "fCall", "fRet", "abs0", "abs2", "wr1",
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
+  "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -44,6 +45,7 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     en0: 0, en1: 0, en2: 0, off0: 0, off1: 0, off2: 0, selC: 0, aliasC: 0, immC: 0,
     fMov: 0, fCall: 0, fRet: 0, abs0: 0, abs2: 0, wr1: 0,
     fSub: 0, fCmp: 0, sgn: 0, cK: 0, cZ: 0, cOne: 0, fBrz: 0, fSel: 0, fConst64: 0,
+    fLoad: 0, fStore: 0, fMemsize: 0, en3: 0, wr3: 0, valAlias: 0,
   };
   /** Sources r[b] (port 0) and r[c] (port 1, or the immediate, or r[b] again when c = b). */
   const binary = (imm: boolean): void => {
@@ -79,6 +81,20 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     case Op.CONST64:
       // r[a] = b (port 2), r[a+1] = c (port 1 as a write)
       r.fConst64 = 1; r.en2 = 1; r.off2 = small(a, "dst", pc); r.en1 = 1; r.wr1 = 1; r.off1 = r.off2 + 1;
+      break;
+    case Op.LOAD32:
+      // r[a] = M32[r[b] + c]: port 0 reads the base, port 3 the memory word, port 2 writes r[a]
+      r.fLoad = 1; r.en0 = 1; r.off0 = small(b, "src", pc); r.immC = 1; r.en3 = 1;
+      r.en2 = 1; r.off2 = small(a, "dst", pc);
+      break;
+    case Op.STORE32:
+      // M32[r[a] + c] = r[b]: port 0 reads the base, port 1 the value (or the base again when b = a)
+      r.fStore = 1; r.en0 = 1; r.off0 = small(a, "src", pc); r.immC = 1; r.en3 = 1; r.wr3 = 1;
+      if (b >>> 0 === a >>> 0) r.valAlias = 1;
+      else { r.en1 = 1; r.off1 = small(b, "src", pc); }
+      break;
+    case Op.MEMSIZE:
+      r.fMemsize = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
     case Op.SELECT:
       // if r[c] = 0 then r[a] = r[b]: port 2 writes r[a] either way (its previous value when r[c] ≠ 0)
@@ -147,8 +163,11 @@ const fe = (x: number): number => (x < 0 ? FIELD_P + x : x);
 export const PROVABLE_MNEMONICS = [
   "CONST", "CONST64", "ADD", "ADDI", "SUB", "SUBI", "EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU",
   "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
-  "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET",
+  "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
 ] as const;
+
+/** Opcodes that touch linear memory (provable only when the image's initial memory is all zero, for now). */
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE]);
 
 class UnsupportedOpcode extends Error {
   constructor(
