@@ -1,0 +1,54 @@
+/**
+ * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk]
+ * Proves VM runs end to end (execute → trace → STARK → receipt → verify) for a guest whose loop mixes the
+ * provable families (ADD/SUB, comparisons, SELECT, LOAD32/STORE32, branches), at about 2^k cycles per size.
+ * Prints prove seconds, cycles/s, receipt bytes, verify ms (cold and warm median of 3), peak RSS, security bits.
+ * One proof per run: segments are not built yet, so sizes stop at 2^20 cycles.
+ */
+import { closeSharedPool } from "../prover/workers/pool.ts";
+import { closeQuotientPool } from "../prover/quotient-parallel.ts";
+import { DEFAULT_PARAMS } from "../verifier/params.ts";
+import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
+import { proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
+const json = args.includes("--json");
+const sizes = (opt("sizes") ?? "12,14,16").split(",").map(Number);
+const params = { ...DEFAULT_PARAMS, zk: !args.includes("--no-zk") };
+
+/** 13 cycles per iteration: a running sum through memory, a comparison, a select and a subtraction. */
+function mixedLoop(iterations: number): AsmInstr[] {
+  return [
+    ["CONST", 0, iterations], ["CONST", 1, 0], ["CONST", 2, 256], ["CONST", 3, 7],
+    /* 4 */ ["LOAD32", 4, 2, 0], ["ADD", 4, 4, 0], ["STORE32", 2, 4, 0],
+    ["LTUI", 5, 4, 1000], ["SELECT", 1, 4, 5], ["SUB", 6, 4, 3], ["GES", 7, 6, 1], ["ADD", 1, 1, 7],
+    ["ADDI", 2, 2, 4], ["SUBI", 2, 2, 4], ["EQZ", 8, 0], ["ADDI", 0, 0, -1],
+    ["BRNZ", 0, 4],
+    ["EXIT", 1],
+  ];
+}
+
+const rows: Record<string, unknown>[] = [];
+for (const k of sizes) {
+  const program = asmProgram(mixedLoop(Math.max(1, Math.floor((2 ** k - 6) / 13))), { initialPages: 1 });
+  const before = process.memoryUsage().rss;
+  const r = await proveReceipt(program, new Uint8Array(), { params });
+  const peakMiB = Math.round(Math.max(before, process.memoryUsage().rss, (process.resourceUsage().maxRSS ?? 0) * 1024) / 2 ** 20);
+  let t = performance.now();
+  const v = verifyReceipt(r.receipt, r.imageId);
+  const cold = performance.now() - t;
+  const warm: number[] = [];
+  for (let i = 0; i < 3; i++) { t = performance.now(); verifyReceipt(r.receipt, r.imageId); warm.push(performance.now() - t); }
+  warm.sort((a, b) => a - b);
+  if (!v.valid) throw new Error(`receipt did not verify: ${JSON.stringify(v.error)}`);
+  const row = {
+    logCycles: k, cycles: r.cycles, zk: params.zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
+    receiptBytes: r.receipt.length, verifyMsCold: +cold.toFixed(1), verifyMsWarm: +warm[1]!.toFixed(1), peakRssMiB: peakMiB, securityBits: v.securityBits,
+  };
+  rows.push(row);
+  if (json) console.log(JSON.stringify(row));
+  else console.log(`2^${k}: ${r.cycles} cycles, prove ${row.proveS} s (${row.cyclesPerS} cycles/s), receipt ${row.receiptBytes} B, verify ${row.verifyMsCold} ms cold / ${row.verifyMsWarm} ms warm, peak RSS ${peakMiB} MiB, ${row.securityBits} bits`);
+}
+await closeSharedPool();
+await closeQuotientPool();
