@@ -6,10 +6,14 @@ import { closeSharedPool } from "../prover/workers/pool.ts";
 import { sha256 } from "../verifier/sha256.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
 import { isVmError } from "../vm/errors.ts";
-import { computeImageId, imageIdBytes, imageIdFromParts, type ImageId } from "../vm/image/image-id.ts";
+import { computeImageId, imageIdBytes, imageIdFromParts, imageIdParts, type ImageId } from "../vm/image/image-id.ts";
 import { decodeReceipt, encodeReceipt, proveReceipt, ReceiptError, verifyReceipt, type Receipt } from "../vm/receipt/index.ts";
 import { verify } from "../vm/api.ts";
 import { VM_AIR_VERSION } from "../vm/air/air.ts";
+import { buildVmTrace, vmAir } from "../vm/air/index.ts";
+import { DIGEST_LIMBS, digestLimbs, PUB } from "../vm/air/cpu/columns.ts";
+import { prove as proveStark } from "../prover/stark.ts";
+import { verify as verifyStark } from "../verifier/stark.ts";
 import { FAST_PARAMS, sumProgram } from "./receipt-helpers.ts";
 
 let honest: Uint8Array;
@@ -142,6 +146,26 @@ describe("receipt: dev mode, traps, unprovable images", () => {
     const c = await proveReceipt(loop, new Uint8Array(), { params: FAST_PARAMS, maxCycles: 1000 }).catch((x: unknown) => x);
     expect(isVmError(c) && c.kind).toBe("CycleLimit");
   });
+
+  it("the verifier refuses memory instructions over an image with data (a consistent receipt claiming it)", async () => {
+    const mem = asmProgram([["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["EXIT", 1]], { initialPages: 1, maxPages: 1 });
+    const honestMem = await proveReceipt(mem, new Uint8Array(), { params: FAST_PARAMS });
+    expect(verifyReceipt(honestMem.receipt, honestMem.imageId)).toMatchObject({ valid: true, exitCode: 0 });
+    // the same code over an image whose word 8 holds 5. A dishonest prover proves the zero-memory run with
+    // that image's ID in the public inputs (the AIR never reads the memory root): the proof itself is valid,
+    // so only the verifier's "memory instructions need an empty memory root" rule stands in the way
+    const withData = asmProgram([["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["EXIT", 1]], { initialPages: 1, maxPages: 1, segments: [{ addr: 8, bytes: Uint8Array.of(5, 0, 0, 0) }] });
+    const parts = imageIdParts(withData);
+    const t = buildVmTrace(mem);
+    const publics = [...t.publics];
+    publics.splice(PUB.imageId, DIGEST_LIMBS, ...digestLimbs(imageIdBytes(parts.imageId)));
+    const proof = await proveStark(vmAir(mem), t.traces, publics, { params: FAST_PARAMS });
+    const r = decodeReceipt(honestMem.receipt);
+    const forged = encodeReceipt({ ...r, proof: proof.bytes, image: { ...r.image, memoryRoot: parts.memoryRoot }, statement: { ...r.statement, imageId: imageIdBytes(parts.imageId) } });
+    expect(verifyReceipt(forged, parts.imageId)).toMatchObject({ valid: false, error: { kind: "UnprovableImage" } });
+    // the proof does verify as a bare STARK for those public inputs: the rule is load-bearing
+    expect(verifyStark(vmAir(mem), proof.bytes, publics, { params: FAST_PARAMS }).ok).toBe(true);
+  }, 60_000);
 
   it("an image outside the AIR's instruction set is refused, naming the instructions", async () => {
     const p = asmProgram([["CONST", 0, 3], ["CONST", 1, 4], ["MUL", 2, 0, 1], ["MUL", 2, 2, 2], ["EXIT", 2]]);
