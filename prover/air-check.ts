@@ -8,6 +8,7 @@ import { symbolicAir } from "../verifier/symbolic.ts";
 import { evalNodes } from "../verifier/air-eval.ts";
 import { eAdd, eFromBase, eIsZero, EXT_ZERO, extOf, type Ext } from "../verifier/fp.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
+import { publicLogupSum } from "../verifier/logup.ts";
 import { randomExt } from "./random.ts";
 
 export type CheckResult =
@@ -20,7 +21,7 @@ export function checkConstraints(air: Air, traces: readonly (readonly Uint32Arra
   if (traces.length !== sym.tables.length) return { ok: false, kind: "BadTrace", message: `expected ${sym.tables.length} tables, got ${traces.length}` };
   if (publics.length !== sym.numPublicInputs) return { ok: false, kind: "BadTrace", message: `expected ${sym.numPublicInputs} public inputs` };
   const ch = challenges ?? Array.from({ length: sym.numChallenges }, () => randomExt());
-  let total = EXT_ZERO;
+  let total = sym.numChallenges > 0 ? publicLogupSum(sym.publicInteractions, ch) : EXT_ZERO;
   for (let t = 0; t < sym.tables.length; t++) {
     const st = sym.tables[t]!;
     const cols = traces[t]!;

@@ -19,6 +19,7 @@ import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace } from "./logup-trace.ts";
+import { publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
 import { inverseOfBaseMinusExt } from "./deep-range.ts";
@@ -287,7 +288,7 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     sums.push(a.sum);
   }
   if (sums.length > 0 && !hooks.allowInvalidWitness) {
-    const total = sums.reduce((a, b) => [0, 1, 2, 3].map((k) => (a[k]! + b[k]!) % P), [0, 0, 0, 0]);
+    const total = sums.reduce((a, b) => [0, 1, 2, 3].map((k) => (a[k]! + b[k]!) % P), [...publicLogupSum(sym.publicInteractions, challenges)]);
     if (total.some((v) => v !== 0)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across tables (run checkConstraints for details)");
   }
   auxs.forEach((a) => { if (a) tr.absorbDigest("aux", a.tree.root); });

@@ -115,9 +115,25 @@ export interface TableAir {
   eval(b: AirBuilder): void;
 }
 
+/**
+ * Bus interactions whose tuples the verifier knows (e.g. a VM's initial memory words, opened against the image
+ * ID): each tuple contributes ±1/(α − fingerprint) to the bus, computed by the verifier itself and added to the
+ * tables' LogUp sums. They are part of the AIR digest, so they are fixed before any challenge is drawn.
+ */
+export interface PublicInteractions {
+  readonly bus: number;
+  /** tuple length (≥ 1) */
+  readonly arity: number;
+  /** count·arity canonical field elements, tuple after tuple */
+  readonly tuples: Uint32Array;
+  readonly direction: "send" | "receive";
+}
+
 /** A multi-table AIR: tables of independent power-of-two heights sharing public inputs and LogUp buses. */
 export interface Air {
   readonly name: string;
   readonly numPublicInputs: number;
   readonly tables: readonly TableAir[];
+  /** interactions with public tuples, multiplicity 1 each (see PublicInteractions) */
+  readonly publicInteractions?: readonly PublicInteractions[];
 }

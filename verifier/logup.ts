@@ -17,8 +17,10 @@
  * without a bound is the "table" side of a lookup and needs none (a value absent from the table would need a
  * count ≡ 0 mod p on the bounded side, impossible when that side's total count is below p).
  */
-import { Expr } from "./air.ts";
+import { Expr, type PublicInteractions } from "./air.ts";
 import type { TableBuilder } from "./symbolic.ts";
+import { eAdd, eAddBase, eBatchInverse, eIsZero, eMul, eMulBase, eNeg, eSub, EXT_ZERO, type Ext } from "./ext.ts";
+import { VerifierError } from "./errors.ts";
 
 export const LOGUP_NUM_CHALLENGES = 2;
 
@@ -60,8 +62,8 @@ const P = 2013265921;
  * No-wrap condition: Σ_tables height · Σ_{bounded interactions} bound < p. `heights` are actual row counts.
  * Returns the total (a JS number; exact since every term is < 2^53 under the height bound).
  */
-export function multiplicityTotal(interactionsPerTable: readonly { readonly bound: number | undefined }[][], heights: readonly number[]): number {
-  let total = 0;
+export function multiplicityTotal(interactionsPerTable: readonly { readonly bound: number | undefined }[][], heights: readonly number[], publicTuples = 0): number {
+  let total = publicTuples;
   interactionsPerTable.forEach((its, t) => {
     for (const it of its) if (it.bound !== undefined) total += heights[t]! * it.bound;
   });
@@ -70,4 +72,33 @@ export function multiplicityTotal(interactionsPerTable: readonly { readonly boun
 
 export function multiplicitiesCannotWrap(total: number): boolean {
   return total < P;
+}
+
+/**
+ * Σ ±1/(α − f) over the public tuples, the same fingerprint as appendLogup's: the verifier's share of the bus,
+ * added to the tables' claimed sums before the balance check. One batch inversion for all tuples.
+ */
+export function publicLogupSum(pubs: readonly PublicInteractions[], challenges: readonly Ext[]): Ext {
+  if (pubs.length === 0) return EXT_ZERO;
+  const alpha = challenges[0]!, beta = challenges[1]!;
+  const maxArity = Math.max(...pubs.map((p) => p.arity));
+  const betaPow: Ext[] = [beta];
+  for (let j = 1; j <= maxArity + 1; j++) betaPow.push(eMul(betaPow[j - 1]!, beta));
+  const denoms: Ext[] = [];
+  const signs: boolean[] = [];
+  for (const pi of pubs) {
+    const base = eAddBase(eMulBase(beta, pi.arity), pi.bus);
+    for (let o = 0; o < pi.tuples.length; o += pi.arity) {
+      let f = base;
+      for (let j = 0; j < pi.arity; j++) f = eAdd(f, eMulBase(betaPow[j + 1]!, pi.tuples[o + j]!));
+      const d = eSub(alpha, f);
+      // α is drawn after every table is committed; a public tuple hitting it has probability count/|F⁴|
+      if (eIsZero(d)) throw new VerifierError("LogupSumNonZero", "a public bus tuple's fingerprint equals the challenge α");
+      denoms.push(d);
+      signs.push(pi.direction === "send");
+    }
+  }
+  let total = EXT_ZERO;
+  eBatchInverse(denoms).forEach((x, i) => { total = eAdd(total, signs[i] ? x : eNeg(x)); });
+  return total;
 }

@@ -64,7 +64,7 @@ export function proofShape(sym: SymbolicAir, p: StarkParams, logHeights: readonl
   const fri = friShape(p, logFriDegree); // InvalidParams if the final polynomial exceeds the degree bound
   const security = securityBits(p, logLde);
   ensure(security.conjectured >= minSecurityBits, "InsecureParams", `parameters give ${security.conjectured} conjectured bits at LDE 2^${logLde}, below the target ${minSecurityBits}`);
-  const total = multiplicityTotal(sym.tables.map((t) => [...t.interactions]), logHeights.map((l) => 2 ** l));
+  const total = multiplicityTotal(sym.tables.map((t) => [...t.interactions]), logHeights.map((l) => 2 ** l), sym.publicTupleCount);
   ensure(multiplicitiesCannotWrap(total), "MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p: LogUp could wrap`);
   const quotient = sym.tables.map((t, i) => quotientShape(t, logHeights[i]!, 2 ** logTraceDegree[i]! - 2 ** logHeights[i]!));
   quotient.forEach((q, i) => ensure(q.logQuotientDomain <= logLde, "HeightOutOfRange", `table ${i}: constraint degree too high for blowup 2^${p.logBlowup}`));

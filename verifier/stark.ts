@@ -19,6 +19,7 @@ import { GENERATOR, P, mul, pow, rootOfUnity } from "./field.ts";
 import { eAdd, eEq, eMul, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
 import { evalNodes } from "./air-eval.ts";
 import { periodicAt } from "./periodic.ts";
+import { publicLogupSum } from "./logup.ts";
 import {
   DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, proofShape, seedTranscript,
   type ProofShape, type StarkParams,
@@ -124,10 +125,10 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   });
   friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => deepByIndex.get(i)!));
 
-  // 9. LogUp balance
+  // 9. LogUp balance: the tables' claimed sums plus the verifier's own share for public tuples
   if (sums.length > 0) {
-    const total = sums.reduce((a, b) => eAdd(a, b), extOf(0));
-    ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables do not add up to zero");
+    const total = sums.reduce((a, b) => eAdd(a, b), publicLogupSum(sym.publicInteractions, challenges));
+    ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables (and the public bus tuples) do not add up to zero");
   }
 }
 

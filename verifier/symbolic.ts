@@ -15,6 +15,7 @@ import {
   type ExprNode,
   type ExprHost,
   type Interaction,
+  type PublicInteractions,
   type TableAir,
 } from "./air.ts";
 import { appendLogup, LOGUP_NUM_CHALLENGES } from "./logup.ts";
@@ -50,8 +51,12 @@ export interface SymbolicAir {
   readonly tables: readonly SymbolicTable[];
   /** Number of extension challenges drawn after the main commitment (0 when no table uses a bus). */
   readonly numChallenges: number;
-  /** SHA-256 of the canonical description of every table's constraints and interactions. */
+  /** SHA-256 of the canonical description of every table's constraints and interactions (public ones included). */
   readonly digest: Uint8Array;
+  /** Interactions with public tuples (validated: canonical values, whole tuples). */
+  readonly publicInteractions: readonly PublicInteractions[];
+  /** Number of public tuples (each of multiplicity 1, counted in the LogUp no-wrap bound). */
+  readonly publicTupleCount: number;
 }
 
 function reduce(v: number | bigint): number {
@@ -277,9 +282,20 @@ export function symbolicAir(air: Air): SymbolicAir {
   if (!Number.isInteger(air.numPublicInputs) || air.numPublicInputs < 0) throw new RangeError("numPublicInputs must be >= 0");
   if (air.tables.length < 1) throw new RangeError("an AIR needs at least one table");
   const tables = air.tables.map((t) => buildSymbolicTable(t, air.numPublicInputs));
+  const publicInteractions = air.publicInteractions ?? [];
+  let publicTupleCount = 0;
+  for (const pi of publicInteractions) {
+    if (!Number.isInteger(pi.bus) || pi.bus < 0 || pi.bus >= P) throw new RangeError(`public interaction bus ${pi.bus} is not a field element`);
+    if (!Number.isInteger(pi.arity) || pi.arity < 1 || pi.arity > 64) throw new RangeError(`public interaction arity ${pi.arity} not in [1, 64]`);
+    if (!(pi.tuples instanceof Uint32Array) || pi.tuples.length % pi.arity !== 0) throw new RangeError("public interaction tuples are not whole tuples");
+    for (const v of pi.tuples) if (v >= P) throw new RangeError(`public interaction value ${v} is not canonical`);
+    if (pi.direction !== "send" && pi.direction !== "receive") throw new RangeError("public interaction direction must be send or receive");
+    publicTupleCount += pi.tuples.length / pi.arity;
+  }
+  if (publicTupleCount > 0 && !tables.some((t) => t.auxWidth > 0)) throw new RangeError("public interactions need a table with bus interactions");
   const numChallenges = tables.some((t) => t.auxWidth > 0) ? LOGUP_NUM_CHALLENGES : 0;
-  const digest = airDigest(air.name, air.numPublicInputs, tables);
-  const s: SymbolicAir = { name: air.name, numPublicInputs: air.numPublicInputs, tables, numChallenges, digest };
+  const digest = airDigest(air.name, air.numPublicInputs, tables, publicInteractions);
+  const s: SymbolicAir = { name: air.name, numPublicInputs: air.numPublicInputs, tables, numChallenges, digest, publicInteractions, publicTupleCount };
   cache.set(air, s);
   return s;
 }
@@ -311,7 +327,7 @@ const OP_CODES: Record<ExprNode["op"], number> = {
 };
 const DOMAIN_CODES: Record<ConstraintDomain, number> = { every: 0, first: 1, last: 2, transition: 3 };
 
-function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[]): Uint8Array {
+function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[], pubs: readonly PublicInteractions[]): Uint8Array {
   const w = new ByteWriter();
   w.str("zkvm-ts/air/v1");
   w.str(name);
@@ -354,6 +370,18 @@ function airDigest(name: string, numPublic: number, tables: readonly SymbolicTab
       w.u8(it.bound === undefined ? 0 : 1);
       if (it.bound !== undefined) { w.u32(it.bound % 2 ** 32); w.u32(Math.floor(it.bound / 2 ** 32)); }
     }
+  }
+  // Public tuples can be large (a VM's opened memory pages): hashed separately, little-endian u32 each.
+  w.u32(pubs.length);
+  for (const pi of pubs) {
+    w.u32(pi.bus);
+    w.u8(pi.direction === "send" ? 0 : 1);
+    w.u32(pi.arity);
+    w.u32(pi.tuples.length);
+    const le = new Uint8Array(pi.tuples.length * 4);
+    const dv = new DataView(le.buffer);
+    pi.tuples.forEach((v, i) => dv.setUint32(4 * i, v, true));
+    for (const x of sha256(le)) w.u8(x);
   }
   return sha256(w.bytes());
 }
