@@ -40,10 +40,11 @@ const GCD_WAT = `(module
     (local.get $a))
   (func (export "main")
     (call $exit (select (call $gcd (i32.const 1071) (i32.const 462)) (i32.const -1) (i32.ge_s (i32.const 5) (i32.const -3))))))`;
-// Linear memory: stores 100 − i at 64 + 4i for i < 16, sums them back, adds memory.size > 0 → 1481.
+// Linear memory: stores 100 − i at 64 + 4i for i < 16, sums them back, adds the data word at 1024 (42) and memory.size > 0 → 1523.
 const MEM_WAT = `(module
   (import "zkvm" "exit" (func $exit (param i32)))
   (memory 1)
+  (data (i32.const 1024) "\\2a\\00\\00\\00")
   (func (export "main") (local $i i32) (local $a i32) (local $s i32)
     (loop $fill
       (i32.store offset=64 (local.get $a) (i32.sub (i32.const 100) (local.get $i)))
@@ -54,6 +55,7 @@ const MEM_WAT = `(module
       (local.set $a (i32.sub (local.get $a) (i32.const 4)))
       (local.set $s (i32.add (local.get $s) (i32.load offset=64 (local.get $a))))
       (br_if $sum (local.get $a)))
+    (local.set $s (i32.add (local.get $s) (i32.load (i32.const 1024))))
     (call $exit (i32.add (local.get $s) (i32.gt_u (memory.size) (i32.const 0))))))`;
 const TRAP_WAT = `(module (func (export "main") unreachable))`;
 
@@ -92,14 +94,14 @@ describe("zkvm prove / verify", () => {
     expect(byImage.stdout).toMatch(/^valid\n/);
   }, 240_000);
 
-  it("a guest using linear memory (aligned i32.load / i32.store, memory.size) proves and verifies (--no-zk)", () => {
+  it("a guest using linear memory (aligned i32.load / i32.store, memory.size, a data segment) proves and verifies (--no-zk)", () => {
     const p = zkvm(["prove", "mem.zkimg", "-o", "mem.receipt", "--no-zk", "--json"]);
     expect(p.status, p.stderr).toBe(0);
     const j = json(p);
-    expect(j).toMatchObject({ exitCode: 1481, segments: 1 });
+    expect(j).toMatchObject({ exitCode: 1481 + 42, segments: 1 });
     const v = zkvm(["verify", "mem.receipt", "--image", "mem.zkimg", "--json"]);
     expect(v.status, v.stderr).toBe(0);
-    expect(json(v)).toMatchObject({ valid: true, exitCode: 1481, cycles: j.cycles });
+    expect(json(v)).toMatchObject({ valid: true, exitCode: 1481 + 42, cycles: j.cycles });
     // the receipt of one image never verifies for the other
     expect(json(zkvm(["verify", "mem.receipt", "--image", "sum.zkimg", "--json"]))).toMatchObject({ valid: false, error: { kind: "ImageIdMismatch" } });
   }, 120_000);

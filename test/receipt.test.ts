@@ -6,7 +6,7 @@ import { closeSharedPool } from "../prover/workers/pool.ts";
 import { sha256 } from "../verifier/sha256.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
 import { isVmError } from "../vm/errors.ts";
-import { computeImageId, imageIdBytes, imageIdFromParts, imageIdParts, type ImageId } from "../vm/image/image-id.ts";
+import { computeImageId, imageIdBytes, imageIdFromParts, imageIdParts, memoryMultiProof, type ImageId } from "../vm/image/image-id.ts";
 import { decodeReceipt, encodeReceipt, proveReceipt, ReceiptError, verifyReceipt, type Receipt } from "../vm/receipt/index.ts";
 import { verify } from "../vm/api.ts";
 import { VM_AIR_VERSION } from "../vm/air/air.ts";
@@ -147,25 +147,41 @@ describe("receipt: dev mode, traps, unprovable images", () => {
     expect(isVmError(c) && c.kind).toBe("CycleLimit");
   });
 
-  it("the verifier refuses memory instructions over an image with data (a consistent receipt claiming it)", async () => {
-    const mem = asmProgram([["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["EXIT", 1]], { initialPages: 1, maxPages: 1 });
-    const honestMem = await proveReceipt(mem, new Uint8Array(), { params: FAST_PARAMS });
-    expect(verifyReceipt(honestMem.receipt, honestMem.imageId)).toMatchObject({ valid: true, exitCode: 0 });
-    // the same code over an image whose word 8 holds 5. A dishonest prover proves the zero-memory run with
-    // that image's ID in the public inputs (the AIR never reads the memory root): the proof itself is valid,
-    // so only the verifier's "memory instructions need an empty memory root" rule stands in the way
-    const withData = asmProgram([["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["EXIT", 1]], { initialPages: 1, maxPages: 1, segments: [{ addr: 8, bytes: Uint8Array.of(5, 0, 0, 0) }] });
-    const parts = imageIdParts(withData);
-    const t = buildVmTrace(mem);
+  it("data segments: a run reading the image's data proves; a receipt claiming other initial memory is rejected", async () => {
+    const code: Parameters<typeof asmProgram>[0] = [["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["LOAD32", 2, 0, 8192], ["ADD", 1, 1, 2], ["EXIT", 1]];
+    const withData = asmProgram(code, { initialPages: 1, maxPages: 1, segments: [{ addr: 8, bytes: Uint8Array.of(5, 0, 0, 0) }] });
+    const honest = await proveReceipt(withData, new Uint8Array(), { params: FAST_PARAMS });
+    expect(verifyReceipt(honest.receipt, honest.imageId)).toMatchObject({ valid: true, exitCode: 5 });
+    const r = decodeReceipt(honest.receipt);
+    expect(r.memory!.pages.map((p) => p.index)).toEqual([0, 2]); // page 2 (addr 8200) is a zero page
+    const reject = (x: Receipt) => verifyReceipt(encodeReceipt(x), honest.imageId);
+    // 1. the zero-memory run of the same code, relabelled with the data image's ID and opening its own
+    //    (zero) pages: a valid proof, but its pages do not hash to the data image's memory root
+    const zero = asmProgram(code, { initialPages: 1, maxPages: 1 });
+    const t = buildVmTrace(zero);
     const publics = [...t.publics];
-    publics.splice(PUB.imageId, DIGEST_LIMBS, ...digestLimbs(imageIdBytes(parts.imageId)));
-    const proof = await proveStark(vmAir(mem), t.traces, publics, { params: FAST_PARAMS });
-    const r = decodeReceipt(honestMem.receipt);
-    const forged = encodeReceipt({ ...r, proof: proof.bytes, image: { ...r.image, memoryRoot: parts.memoryRoot }, statement: { ...r.statement, imageId: imageIdBytes(parts.imageId) } });
-    expect(verifyReceipt(forged, parts.imageId)).toMatchObject({ valid: false, error: { kind: "UnprovableImage" } });
-    // the proof does verify as a bare STARK for those public inputs: the rule is load-bearing
-    expect(verifyStark(vmAir(mem), proof.bytes, publics, { params: FAST_PARAMS }).ok).toBe(true);
-  }, 60_000);
+    publics.splice(PUB.imageId, DIGEST_LIMBS, ...digestLimbs(imageIdBytes(honest.imageId)));
+    const zeroProof = await proveStark(vmAir(zero, t.pages), t.traces, publics, { params: FAST_PARAMS });
+    const zeroStatement = { ...r.statement, exitCode: 0 };
+    const relabelled = { ...r, statement: zeroStatement, memory: { pages: t.pages, siblings: memoryMultiProof([], [0, 2]) }, proof: zeroProof.bytes };
+    expect(reject(relabelled)).toMatchObject({ valid: false, error: { kind: "MemoryMismatch" } });
+    expect(verifyStark(vmAir(zero, t.pages), zeroProof.bytes, publics, { params: FAST_PARAMS }).ok).toBe(true); // the rule is load-bearing
+    // 2. the image's true pages opened, the zero run's trace proven against them (a cheating prover)
+    const cheat = await proveStark(vmAir(withData, r.memory!.pages), t.traces, publics, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+    expect(reject({ ...r, statement: zeroStatement, proof: cheat.bytes })).toMatchObject({ valid: false, error: { kind: "LogupSumNonZero" } });
+    // 3. the honest proof with a page dropped, another page's bytes, a page outside memory, a wrong sibling
+    const m = r.memory!;
+    expect(reject({ ...r, memory: { pages: m.pages.slice(1), siblings: m.siblings } })).toMatchObject({ valid: false, error: { kind: "MemoryMismatch" } });
+    const other = m.pages.map((p, i) => (i === 0 ? { index: p.index, page: p.page.map((b, j) => (j === 8 ? 6 : b)) } : p));
+    expect(reject({ ...r, memory: { pages: other, siblings: m.siblings } })).toMatchObject({ valid: false, error: { kind: "MemoryMismatch" } });
+    expect(reject({ ...r, memory: { pages: [...m.pages, { index: 16, page: new Uint8Array(4096) }], siblings: m.siblings } })).toMatchObject({ valid: false, error: { kind: "MemoryMismatch" } });
+    const sibs = m.siblings.map((x, i) => (i === 3 ? x.map((b) => b ^ 1) : x));
+    expect(reject({ ...r, memory: { pages: m.pages, siblings: sibs } })).toMatchObject({ valid: false, error: { kind: "MemoryMismatch" } });
+    expect(reject({ ...r, memory: { pages: m.pages, siblings: m.siblings.slice(1) } })).toMatchObject({ valid: false, error: { kind: "MemoryMismatch" } });
+    // 4. pages that do hash to the root but are not the ones the proof was made with (the AIR digest binds them)
+    const fewer = { pages: [m.pages[0]!], siblings: memoryMultiProof(withData.segments, [0]) };
+    expect(reject({ ...r, memory: fewer })).toMatchObject({ valid: false });
+  }, 120_000);
 
   it("an image outside the AIR's instruction set is refused, naming the instructions", async () => {
     const p = asmProgram([["CONST", 0, 3], ["CONST", 1, 4], ["MUL", 2, 0, 1], ["MUL", 2, 2, 2], ["EXIT", 2]]);

@@ -2,7 +2,7 @@
 // every bus; each forgery below breaks exactly the constraint family it targets (the kill matrix, §16).
 import { describe, expect, it } from "vitest";
 import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
-import { buildVmTrace, vmAir, TABLE, VmAirError } from "../vm/air/index.ts";
+import { buildVmTrace, initPagesOf, touchedPages, vmAir, TABLE, VmAirError } from "../vm/air/index.ts";
 import { cpuCol, portCol, PUB } from "../vm/air/cpu/columns.ts";
 import { BOUNDARY_COLS, GAP_HI_BITS, makeBoundaryTable } from "../vm/air/boundary/constraints.ts";
 import { decodeProgram } from "../vm/air/program/decode.ts";
@@ -36,7 +36,10 @@ function setup(instrs: AsmInstr[] = LOOP, opts: Parameters<typeof asmProgram>[1]
   const t = buildVmTrace(p);
   return { p, traces: t.traces, publics: t.publics };
 }
-const check = (p: Program, traces: Uint32Array[][], publics: number[]): CheckResult => checkConstraints(vmAir(p), traces, publics);
+/** The AIR of a (possibly forged) trace: the memory pages its BOUNDARY rows claim are opened from the image,
+ *  as a cheating prover would choose them. */
+const airFor = (p: Program, traces: Uint32Array[][]) => vmAir(p, initPagesOf(p, touchedPages(traces[TABLE.boundary]![BOUNDARY_COLS.addr]!)));
+const check = (p: Program, traces: Uint32Array[][], publics: number[]): CheckResult => checkConstraints(airFor(p, traces), traces, publics);
 const cpu = (traces: Uint32Array[][], name: string): Uint32Array => traces[TABLE.cpu]![cpuCol(name)]!;
 const port = (traces: Uint32Array[][], f: Parameters<typeof portCol>[0], k: number): Uint32Array => traces[TABLE.cpu]![portCol(f, k)]!;
 /** First CPU row with the given family flag (and optional predicate). */
@@ -53,6 +56,38 @@ function expectFail(res: CheckResult, constraint: RegExp | "LogupSumNonZero"): v
     expect(res.kind).toBe("ConstraintFailed");
     if (res.kind === "ConstraintFailed") expect(res.constraint).toMatch(constraint);
   }
+}
+
+/** RANGE16 lookups the BOUNDARY table makes (mirrors its constraints), per value. */
+function boundaryLookups(cols: Uint32Array[], gapHiBits: number, checkAddr: boolean, checkIsMem = true): Map<number, number> {
+  const C = BOUNDARY_COLS, n = cols[0]!.length, out = new Map<number, number>();
+  const add = (v: number) => out.set(v, (out.get(v) ?? 0) + 1);
+  for (let i = 0; i < n; i++) {
+    if (cols[C.isReal]![(i + 1) % n] === 1) {
+      add(cols[C.g0]![i]!);
+      add(cols[C.g1]![i]!);
+      add(cols[C.g1]![i]! * 2 ** (16 - gapHiBits));
+    }
+    if (checkAddr && cols[C.isReal]![i] === 1) {
+      add(cols[C.a0]![i]!);
+      add(cols[C.a1]![i]!);
+      add(cols[C.a1]![i]! * 2 ** 3);
+    }
+    if (checkIsMem && cols[C.isReal]![i] === 1) {
+      const isMem = cols[C.isMem]![i]!, d = cols[C.a1]![i]! - 512 * isMem;
+      add(d);
+      add(d * (isMem ? 8 : 128));
+    }
+  }
+  return out;
+}
+
+/** Replaces the BOUNDARY table of `traces` by `cols`, moving its RANGE16 lookups accordingly. */
+function withBoundary(traces: Uint32Array[][], cols: Uint32Array[], checkIsMem = true): Uint32Array[][] {
+  const mult = traces[TABLE.range]![1]!.slice();
+  for (const [v, k] of boundaryLookups(traces[TABLE.boundary]!, GAP_HI_BITS, true)) mult[v]! -= k;
+  for (const [v, k] of boundaryLookups(cols, GAP_HI_BITS, true, checkIsMem)) if (v < 65536) mult[v]! += k;
+  return traces.map((t, i) => (i === TABLE.boundary ? cols : i === TABLE.range ? [t[0]!, mult] : t));
 }
 
 describe("VM AIR prototype: shape", () => {
@@ -528,24 +563,6 @@ describe("VM AIR v2: kill matrix for the new families", () => {
 });
 
 describe("VM AIR: frame-stack addresses cannot wrap the field", () => {
-  /** RANGE16 lookups the BOUNDARY table makes (mirrors its constraints), per value. */
-  function boundaryLookups(cols: Uint32Array[], gapHiBits: number, checkAddr: boolean): Map<number, number> {
-    const C = BOUNDARY_COLS, n = cols[0]!.length, out = new Map<number, number>();
-    const add = (v: number) => out.set(v, (out.get(v) ?? 0) + 1);
-    for (let i = 0; i < n; i++) {
-      if (cols[C.isReal]![(i + 1) % n] === 1) {
-        add(cols[C.g0]![i]!);
-        add(cols[C.g1]![i]!);
-        add(cols[C.g1]![i]! * 2 ** (16 - gapHiBits));
-      }
-      if (checkAddr && cols[C.isReal]![i] === 1) {
-        add(cols[C.a0]![i]!);
-        add(cols[C.a1]![i]!);
-        add(cols[C.a1]![i]! * 2 ** 3);
-      }
-    }
-    return out;
-  }
 
   it("BOUNDARY rows climbing past p back onto an initialised slot: accepted without the address range check, rejected with it", () => {
     const { p, traces, publics } = setup();
@@ -619,8 +636,14 @@ describe("VM AIR: aligned LOAD32 / STORE32 / MEMSIZE over zero-initialised memor
     expect(publics[PUB.exit0]).toBe(27 + 0 + 27 + 1);
     expect(publics[PUB.memPages]).toBe(1);
     expect(check(p, traces, publics)).toEqual({ ok: true });
-    const addrs = traces[TABLE.boundary]![BOUNDARY_COLS.addr]!;
-    expect([...addrs].filter((a) => a >= 2 ** 25).map((a) => (a - 2 ** 25) * 4)).toEqual([16, 20, 400, 65532]);
+    const ports = [...port(traces, "addr", 3)].filter((a, r) => cpu(traces, "fLoad")[r] === 1 || cpu(traces, "fStore")[r] === 1);
+    expect([...new Set(ports)].map((a) => (a - 2 ** 25) * 4).sort((a, b) => a - b)).toEqual([16, 20, 400, 65532]);
+    // BOUNDARY holds every word of the two touched pages (0 and 15), each marked as memory
+    const b = traces[TABLE.boundary]!;
+    const mem = [...b[BOUNDARY_COLS.addr]!].filter((a, r) => b[BOUNDARY_COLS.isMem]![r] === 1);
+    expect(mem.length).toBe(2048);
+    expect(touchedPages(mem)).toEqual([0, 15]);
+    expect(mem.every((a) => a >= 2 ** 25)).toBe(true);
   });
 
   it("a load returning a value never stored (its previous record changed to match)", () => {
@@ -671,10 +694,80 @@ describe("VM AIR: aligned LOAD32 / STORE32 / MEMSIZE over zero-initialised memor
     const res = check(p, traces, fewer);
     if (!res.ok && res.kind === "ConstraintFailed") expect(res.constraint).toMatch(/memsize/);
     else expectFail(res, "LogupSumNonZero");
-    const data = asmProgram(MEM_PROG, { ...opts, segments: [{ addr: 16, bytes: Uint8Array.of(1, 2, 3, 4) }] });
-    expect(() => vmAir(data)).toThrow(/initial memory data/);
-    // zero bytes in a segment are the same image memory as none at all
-    const zeros = asmProgram(MEM_PROG, { ...opts, segments: [{ addr: 16, bytes: new Uint8Array(8) }] });
-    expect(() => vmAir(zeros)).not.toThrow();
+    // a page list outside the initial memory, out of order, or of the wrong size is refused
+    const page = (index: number, len = 4096) => ({ index, page: new Uint8Array(len) });
+    expect(() => vmAir(p, [page(16)])).toThrow(/outside the 1 initial/);
+    expect(() => vmAir(p, [page(3), page(2)])).toThrow(/increasing order/);
+    expect(() => vmAir(p, [page(3, 4095)])).toThrow(/not 4096/);
+  });
+});
+
+describe("VM AIR v3: initial memory from the image (public page tuples)", () => {
+  // r1 = M[8] + M[12] + M[4092] (image data 5, 0x01020304, 0xffffffff); M[12] = 9 then r2 = M[12]; exit r1 + r2
+  const DATA_PROG: AsmInstr[] = [
+    ["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["LOAD32", 2, 0, 4], ["ADD", 1, 1, 2], ["LOAD32", 2, 0, 4084], ["ADD", 1, 1, 2],
+    ["CONST", 3, 9], ["STORE32", 0, 3, 4], ["LOAD32", 2, 0, 4], ["ADD", 1, 1, 2], ["EXIT", 1],
+  ];
+  const segments = [{ addr: 8, bytes: Uint8Array.of(5, 0, 0, 0, 4, 3, 2, 1) }, { addr: 4092, bytes: Uint8Array.of(255, 255, 255, 255) }];
+  const opts = { initialPages: 1, maxPages: 1, segments };
+  const zeroOpts = { initialPages: 1, maxPages: 1 };
+  const C = BOUNDARY_COLS;
+
+  it("an honest run reading data segments satisfies the AIR; its pages are the touched ones", () => {
+    const { p, traces, publics } = setup(DATA_PROG, opts);
+    expect(publics[PUB.exit0]! + 65536 * publics[PUB.exit1]!).toBe((5 + 0x01020304 + 0xffffffff + 9) % 2 ** 32);
+    const t = buildVmTrace(p);
+    expect(t.pages.map((x) => x.index)).toEqual([0]);
+    expect(t.pages[0]!.page.subarray(8, 12)).toEqual(Uint8Array.of(5, 0, 0, 0));
+    expect(checkConstraints(vmAir(p, t.pages), traces, publics)).toEqual({ ok: true });
+  });
+
+  it("a trace that ignores the data (reads zeros) is rejected against the image's pages", () => {
+    const data = asmProgram(DATA_PROG, opts);
+    const { traces, publics } = setup(DATA_PROG, zeroOpts); // the same code over zero memory: consistent rows
+    expect(check(asmProgram(DATA_PROG, zeroOpts), traces, publics)).toEqual({ ok: true });
+    const res = check(data, traces, publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
+  it("the page list must be exactly the touched pages: one missing or one extra is rejected", () => {
+    const { p, traces, publics } = setup(DATA_PROG, opts);
+    expectFail(checkConstraints(vmAir(p, []), traces, publics), "LogupSumNonZero");
+    expectFail(checkConstraints(vmAir(p, initPagesOf(p, [0, 3])), traces, publics), "LogupSumNonZero");
+  });
+
+  it("memory words posing as zero-initialised slots (is_mem = 0, page not opened): accepted without the is_mem range check, rejected with it", () => {
+    // the zero-memory trace over the data image: flip every memory row to is_mem = 0 so each makes its own
+    // init record (0), and open no page — the data would be silently replaced by zeros
+    const data = asmProgram(DATA_PROG, opts);
+    const { traces, publics } = setup(DATA_PROG, zeroOpts);
+    const cols = traces[TABLE.boundary]!.map((c) => c.slice());
+    let flipped = 0;
+    cols[C.isMem]!.forEach((v, r) => { if (v === 1) { cols[C.isMem]![r] = 0; flipped++; } });
+    expect(flipped).toBe(1024);
+    const air = vmAir(data, []);
+    const weakAir = { ...air, tables: air.tables.map((t, i) => (i === TABLE.boundary ? makeBoundaryTable(GAP_HI_BITS, true, false) : t)) };
+    expect(checkConstraints(weakAir, withBoundary(traces, cols, false), publics)).toEqual({ ok: true });
+    const res = checkConstraints(air, withBoundary(traces, cols, true), publics);
+    if (!res.ok && res.kind === "ConstraintFailed") throw new Error(`unexpected row failure ${res.constraint}`);
+    expectFail(res, "LogupSumNonZero");
+  });
+
+  it("a slot posing as memory (is_mem = 1 below 2^25), is_mem on a padding row or not boolean: rejected", () => {
+    const { p, traces, publics } = setup(DATA_PROG, opts);
+    const slotRow = [...traces[TABLE.boundary]![C.addr]!].findIndex((a, r) => a < 2 ** 25 && traces[TABLE.boundary]![C.isReal]![r] === 1);
+    const cols = traces[TABLE.boundary]!.map((c) => c.slice());
+    cols[C.isMem]![slotRow] = 1;
+    const res = check(p, withBoundary(traces, cols), publics);
+    expect(res.ok).toBe(false);
+    const pad = traces[TABLE.boundary]!.map((c) => c.slice());
+    const padRow = pad[C.isReal]!.indexOf(0);
+    expect(padRow).toBeGreaterThan(0);
+    pad[C.isMem]![padRow] = 1;
+    expectFail(check(p, withBoundary(traces, pad), publics), /boundary\/mem-only-on-real-rows/);
+    const two = traces[TABLE.boundary]!.map((c) => c.slice());
+    two[C.isMem]![slotRow] = 2;
+    expectFail(check(p, withBoundary(traces, two), publics), /boundary\/isMem-bool/);
   });
 });

@@ -6,7 +6,7 @@ import { closeSharedPool } from "../prover/workers/pool.ts";
 import { decodeReceipt, proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
 import type { VerifyResult } from "../verifier/stark.ts";
 import { mutationCampaign } from "./mutation-campaign.ts";
-import { FAST_PARAMS, sumProgram } from "./receipt-helpers.ts";
+import { dataProgram, FAST_PARAMS, sumProgram } from "./receipt-helpers.ts";
 
 let receipt: Uint8Array;
 let id: string;
@@ -41,7 +41,7 @@ describe("VM receipt mutation", () => {
 
   it("every bit of the header, statement and image parts", () => {
     const proofLen = decodeReceipt(receipt).proof!.length;
-    const prefix = receipt.length - proofLen - 4 - 24; // up to the params
+    const prefix = receipt.length - proofLen - 4 - 8 - 24; // up to the params (memory section: two zero counts)
     let accepted = 0;
     const kinds = new Set<string>();
     for (let bit = 0; bit < 8 * prefix; bit++) {
@@ -54,5 +54,37 @@ describe("VM receipt mutation", () => {
     expect(accepted).toBe(0);
     expect(kinds.has("Internal")).toBe(false);
     expect([...kinds].sort()).toEqual(expect.arrayContaining(["ImageIdMismatch", "Malformed", "StatementMismatch", "UnsupportedVersion"]));
+  }, 300_000);
+});
+
+describe("VM receipt mutation: the memory section of a receipt with data pages", () => {
+  let data: Uint8Array;
+  let dataId: string;
+  beforeAll(async () => {
+    const r = await proveReceipt(dataProgram(), new Uint8Array(), { params: FAST_PARAMS });
+    data = r.receipt;
+    dataId = r.imageId;
+  }, 120_000);
+
+  it("every bit of the opened pages and their siblings: rejected, typed (mostly MemoryMismatch)", () => {
+    const r = decodeReceipt(data);
+    expect(verifyReceipt(data, dataId).valid).toBe(true);
+    expect(r.memory!.pages.map((p) => p.page.some((b) => b !== 0))).toEqual([true, false]); // one data page, one zero page
+    const proofLen = r.proof!.length;
+    const end = data.length - proofLen - 4; // the proof length field follows the memory section
+    const start = end - (4 + r.memory!.pages.reduce((n, p) => n + 5 + (p.page.some((b) => b !== 0) ? 4096 : 0), 0) + 4 + 32 * r.memory!.siblings.length);
+    let accepted = 0;
+    const kinds = new Map<string, number>();
+    for (let bit = 8 * start; bit < 8 * end; bit++) {
+      const b = data.slice();
+      b[bit >>> 3]! ^= 1 << (bit & 7);
+      const v = verifyReceipt(b, dataId);
+      if (v.valid) accepted++;
+      else kinds.set(v.error.kind, (kinds.get(v.error.kind) ?? 0) + 1);
+    }
+    expect(accepted).toBe(0);
+    expect(kinds.has("Internal")).toBe(false);
+    expect(kinds.get("MemoryMismatch")!).toBeGreaterThan(0.9 * 8 * (end - start));
+    expect([...kinds.keys()]).toEqual(expect.arrayContaining(["MemoryMismatch", "Malformed"]));
   }, 300_000);
 });

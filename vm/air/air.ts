@@ -13,6 +13,7 @@ import { decodeProgram } from "./program/decode.ts";
 import { programTable } from "./program/constraints.ts";
 import { rangeTable } from "./range/constraints.ts";
 import { globalsColumns, globalsTable } from "./globals/constraints.ts";
+import { checkInitPages, initMemoryTuples, type InitPage } from "./memory-pages.ts";
 
 /**
  * Version of the constraints. A receipt names the AIR version it was proven against and a verifier accepts
@@ -24,36 +25,42 @@ import { globalsColumns, globalsTable } from "./globals/constraints.ts";
  *       address by 2^25, so frame-stack addresses can never wrap mod p (v1 let a deep enough dishonest recursion,
  *       or a chain of junk BOUNDARY rows, climb past p back onto an initialised slot); aligned LOAD32 / STORE32
  *       and MEMSIZE over all-zero initial memory (memory words on the MEM bus at 2^25 + w).
+ *   3 — initial memory from the image: BOUNDARY memory rows (is_mem, exactly addr ≥ 2^25) make no init
+ *       record; the verifier sends every word of the touched pages, opened against the image's memory root,
+ *       as public bus tuples (vm/air/memory-pages.ts). Data segments become provable.
  */
-export const VM_AIR_VERSION = 2;
+export const VM_AIR_VERSION = 3;
 
 /** Table order of the AIR. */
 export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4 } as const;
 
-/** What the AIR reads of a program: the code (public program table), the globals (public init values), and
- *  whether its initial memory is all zero (the only memory this AIR version can initialise). */
+/** What the AIR reads of a program: the code (public program table), the globals (public init values) and
+ *  the size of its initial memory (its contents enter per run, as the touched pages). */
 export interface AirProgram extends Pick<Program, "code" | "entryPc" | "globalSlots" | "globalsInit"> {
-  readonly memoryZero: boolean;
   readonly memPages: number;
 }
 
 /** AirProgram of a full program (the prover's side; the verifier builds one from the receipt). */
 export function airProgramOf(p: Program): AirProgram {
-  const zero = p.segments.every((s) => s.bytes.every((x) => x === 0));
-  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memoryZero: zero, memPages: p.memory.initialPages };
+  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memPages: p.memory.initialPages };
 }
 
-/** The AIR of one program (the program table's public columns make it image-specific). Throws VmAirError
- *  (UnprovableImage) for code outside the supported subset. */
-export function vmAir(prog: AirProgram | Program): Air {
+/**
+ * The AIR of one program and run: the program table's public columns make it image-specific, and `pages` —
+ * the initial memory pages the run touches, opened against the image (vm/air/memory-pages.ts) — are public
+ * bus tuples. Throws VmAirError (UnprovableImage) for code outside the supported subset, TraceError for an
+ * ill-formed page list.
+ */
+export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = []): Air {
   const p = "segments" in prog ? airProgramOf(prog) : prog;
   const program = programTable(decodeProgram(p)); // first: it names every unsupported instruction
   const usesMemory = Array.from({ length: p.code.length / INSTR_WORDS }, (_, i) => p.code[i * INSTR_WORDS]!).some((op) => MEMORY_OPCODES.has(op));
-  if (usesMemory && !p.memoryZero) throw new VmAirError("UnprovableImage", "the image has initial memory data (data segments); this VM AIR proves memory instructions only over all-zero initial memory (in-circuit page hashing is not built yet)");
   if (usesMemory && p.memPages > MAX_PROVABLE_PAGES) throw new VmAirError("UnprovableImage", `${p.memPages} initial memory pages; provable memory is at most ${MAX_PROVABLE_PAGES} pages (1 GiB)`);
+  checkInitPages(pages, p.memPages);
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
     tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p))],
+    publicInteractions: pages.length > 0 ? [initMemoryTuples(pages)] : [],
   };
 }

@@ -7,11 +7,14 @@ import { buildCpuRows, cpuColumns } from "./cpu/trace.ts";
 import { decodeProgram } from "./program/decode.ts";
 import { rangeTrace } from "./range/constraints.ts";
 import { globalsColumns } from "./globals/constraints.ts";
-import { computeImageId, imageIdBytes } from "../image/image-id.ts";
+import { computeImageId, imageIdBytes, imagePages, PAGE_BYTES } from "../image/image-id.ts";
+import { MEM_BASE } from "./cpu/columns.ts";
+import { PAGE_WORDS, type InitPage } from "./memory-pages.ts";
 
 export { VmAirError } from "./buses.ts";
 export { vmPublics } from "./publics.ts";
 export { airProgramOf, vmAir, TABLE, VM_AIR_VERSION, type AirProgram } from "./air.ts";
+export type { InitPage } from "./memory-pages.ts";
 
 export interface VmTrace {
   readonly traces: Uint32Array[][];
@@ -20,6 +23,21 @@ export interface VmTrace {
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
+  /** The initial memory pages the run touched (the AIR's public memory tuples; the receipt opens them). */
+  readonly pages: InitPage[];
+}
+
+/** The image's pages `indices` (sorted, distinct); pages without data are zero pages. */
+export function initPagesOf(p: Program, indices: readonly number[]): InitPage[] {
+  const image = imagePages(p.segments);
+  return indices.map((index) => ({ index, page: image.get(index) ?? new Uint8Array(PAGE_BYTES) }));
+}
+
+/** Memory pages holding a touched word (MEM-bus addresses ≥ MEM_BASE), in increasing order. */
+export function touchedPages(addrs: Iterable<number>): number[] {
+  const set = new Set<number>();
+  for (const a of addrs) if (a >= MEM_BASE) set.add(Math.floor((a - MEM_BASE) / PAGE_WORDS));
+  return [...set].sort((a, b) => a - b);
 }
 
 /** Executes the program and builds every table's trace. Throws VmError if the run traps, VmAirError if unsupported. */
@@ -28,7 +46,8 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   const cpu = buildCpuRows(p, input, maxCycles);
   const mult = new Uint32Array(prog.height);
   for (const [pc, n] of cpu.fetches) mult[pc] = n;
-  const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit);
+  const pages = initPagesOf(p, touchedPages(cpu.memory.keys()));
+  const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit, pages);
   const globals = new Uint32Array(globalsColumns(p).height);
   return {
     traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals]],
@@ -36,5 +55,6 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,
     journal: cpu.journal,
+    pages,
   };
 }

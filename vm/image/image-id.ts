@@ -68,9 +68,8 @@ export function parseImageId(s: string): ImageId | undefined {
   return /^[0-9a-fA-F]{64}$/.test(s) ? (s.toLowerCase() as ImageId) : undefined;
 }
 
-/** Hashes of the pages covered by `segments` (page index → leaf hash). Zero pages hash like absent ones. */
-export function pageLeaves(segments: Program["segments"]): Map<number, Uint8Array> {
-  // Collect the pages any segment touches, then fill each page buffer once.
+/** The 4 KiB pages any segment covers (page index → its bytes); pages absent from the map are zero. */
+export function imagePages(segments: Program["segments"]): Map<number, Uint8Array> {
   const pages = new Map<number, Uint8Array>();
   for (const s of segments) {
     let off = 0;
@@ -88,6 +87,12 @@ export function pageLeaves(segments: Program["segments"]): Map<number, Uint8Arra
       off += n;
     }
   }
+  return pages;
+}
+
+/** Hashes of the pages covered by `segments` (page index → leaf hash). Zero pages hash like absent ones. */
+export function pageLeaves(segments: Program["segments"]): Map<number, Uint8Array> {
+  const pages = imagePages(segments);
   const leaves = new Map<number, Uint8Array>();
   for (const [idx, page] of pages) leaves.set(idx, hashPage(page));
   return leaves;
@@ -109,6 +114,61 @@ export function memoryRoot(leaves: Map<number, Uint8Array>): Uint8Array {
     level = next;
   }
   return level.get(0) ?? EMPTY_MEMORY_SUBTREE[MEMORY_TREE_DEPTH]!;
+}
+
+/**
+ * Hashes `leaves` (page index → leaf hash) up to the root, asking `sibling(level, index)` for every node it
+ * needs but does not have — level by level from the leaves, in increasing index order, so the prover (which
+ * knows the whole tree) and the verifier (which reads the siblings from a receipt) walk the same sequence.
+ * Undefined when `sibling` has none.
+ */
+function foldMemoryTree(leaves: Map<number, Uint8Array>, sibling: (level: number, index: number) => Uint8Array | undefined): Uint8Array | undefined {
+  let level = leaves;
+  for (let k = 0; k < MEMORY_TREE_DEPTH; k++) {
+    const next = new Map<number, Uint8Array>();
+    for (const idx of [...level.keys()].sort((a, b) => a - b)) {
+      const parent = idx >>> 1;
+      if (next.has(parent)) continue;
+      const l = level.get(2 * parent) ?? sibling(k, 2 * parent);
+      if (l === undefined) return undefined;
+      const r = level.get(2 * parent + 1) ?? sibling(k, 2 * parent + 1);
+      if (r === undefined) return undefined;
+      next.set(parent, hashNode(l, r));
+    }
+    level = next;
+  }
+  return level.get(0);
+}
+
+/** The sibling digests that open pages `indices` (distinct) of a program's initial memory together. */
+export function memoryMultiProof(segments: Program["segments"], indices: readonly number[]): Uint8Array[] {
+  const levels: Map<number, Uint8Array>[] = [pageLeaves(segments)];
+  for (let k = 0; k < MEMORY_TREE_DEPTH; k++) {
+    const next = new Map<number, Uint8Array>();
+    const empty = EMPTY_MEMORY_SUBTREE[k]!;
+    for (const idx of levels[k]!.keys()) {
+      const parent = idx >>> 1;
+      if (!next.has(parent)) next.set(parent, hashNode(levels[k]!.get(2 * parent) ?? empty, levels[k]!.get(2 * parent + 1) ?? empty));
+    }
+    levels.push(next);
+  }
+  const out: Uint8Array[] = [];
+  const start = new Map(indices.map((i) => [i, levels[0]!.get(i) ?? EMPTY_MEMORY_SUBTREE[0]!] as const));
+  foldMemoryTree(start, (k, i) => {
+    const h = levels[k]!.get(i) ?? EMPTY_MEMORY_SUBTREE[k]!;
+    out.push(h);
+    return h;
+  });
+  return out;
+}
+
+/** The memory root that pages (distinct indices) and their multi-proof siblings hash to; undefined when the
+ *  sibling count is not exactly what the pages need. */
+export function memoryRootFromPages(pages: readonly { readonly index: number; readonly page: Uint8Array }[], siblings: readonly Uint8Array[]): Uint8Array | undefined {
+  if (pages.length === 0) return undefined;
+  let used = 0;
+  const root = foldMemoryTree(new Map(pages.map((p) => [p.index, hashPage(p.page)] as const)), () => siblings[used++]);
+  return root !== undefined && used === siblings.length ? root : undefined;
 }
 
 /** An opening of one page of initial memory against the memory root (siblings from the leaf up). */

@@ -7,6 +7,7 @@ export const RECEIPT_ERROR_KINDS = [
   "DevReceipt", // a dev-mode receipt (no proof) offered without allowDev
   "ImageIdMismatch", // the receipt's image parts do not hash to the image ID, or it is another image's receipt
   "UnprovableImage", // the image's code cannot be proven by this AIR (an unsupported instruction, huge operands)
+  "MemoryMismatch", // the opened initial-memory pages do not hash to the image's memory root, or lie outside its memory
   "StatementMismatch", // journal digest ≠ SHA-256(journal), impossible cycle count or journal for this AIR
   "InvalidArgument", // the caller passed something that is not a receipt or an image ID
 ] as const;

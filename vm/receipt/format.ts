@@ -5,6 +5,8 @@
 //   statement: imageId (32) · journalDigest (32) · u32 journalLen · journal · u32 exitCode (i32 bits) · u32 cycles
 //   image:     memoryRoot (32) · u32 configLen · configBytes · u32 codeWords · code (u32 each)
 //   kind 0 only: params (6 × u32: logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk ∈ {0,1})
+//                · memory: u32 pageCount · pageCount × (u32 index, strictly increasing · u8 hasData ∈ {0,1}
+//                  · 4096 bytes if hasData, never all zero) · u32 siblingCount · siblingCount × 32 bytes
 //                · u32 proofLen (≥ 1) · proof (verifier/proof.ts "ZKSP" encoding)
 //
 // A dev receipt simply ends after the image: flipping its kind to 0 leaves a STARK receipt without
@@ -14,6 +16,7 @@ import { isVerifierError } from "../../verifier/errors.ts";
 import type { StarkParams } from "../../verifier/params.ts";
 import { INSTR_WORDS } from "../isa.ts";
 import { ReceiptError } from "./errors.ts";
+import { MEMORY_TREE_DEPTH, PAGE_BYTES } from "../image/image-id.ts";
 
 export const RECEIPT_MAGIC = new Uint8Array([0x5a, 0x4b, 0x56, 0x4d, 0x52, 0x43, 0x50, 0x54]); // "ZKVMRCPT"
 export const RECEIPT_VERSION = 1;
@@ -25,6 +28,8 @@ export const MAX_JOURNAL_BYTES = 1 << 24;
 export const MAX_CONFIG_BYTES = 1 << 24;
 export const MAX_INSTRUCTIONS = 1 << 22;
 export const MAX_PROOF_BYTES = 1 << 26;
+/** Touched pages one receipt may open: 2^16 × 4 KiB = 256 MiB of initial memory. */
+export const MAX_RECEIPT_PAGES = 1 << 16;
 
 export interface Statement {
   /** 32 bytes */
@@ -42,6 +47,12 @@ export interface ImageParts {
   readonly code: Uint32Array;
 }
 
+/** The initial-memory pages a run touched, opened against the image's memory root (docs/receipt.md §2.2). */
+export interface MemoryOpening {
+  readonly pages: readonly { readonly index: number; readonly page: Uint8Array }[];
+  readonly siblings: readonly Uint8Array[];
+}
+
 export interface Receipt {
   readonly kind: ReceiptKind;
   readonly airVersion: number;
@@ -49,6 +60,7 @@ export interface Receipt {
   readonly image: ImageParts;
   /** kind "stark" only */
   readonly params?: StarkParams;
+  readonly memory?: MemoryOpening;
   readonly proof?: Uint8Array;
 }
 
@@ -71,9 +83,18 @@ export function encodeReceipt(r: Receipt): Uint8Array {
   w.u32(r.image.code.length);
   for (const x of r.image.code) w.u32(x);
   if (r.kind === "stark") {
-    const p = r.params, proof = r.proof;
-    if (p === undefined || proof === undefined) throw new RangeError("a STARK receipt needs params and a proof");
+    const p = r.params, proof = r.proof, mem = r.memory;
+    if (p === undefined || proof === undefined || mem === undefined) throw new RangeError("a STARK receipt needs params, memory pages and a proof");
     for (const v of [p.logBlowup, p.numQueries, p.logFoldingArity, p.logFinalLen, p.powBits, p.zk ? 1 : 0]) w.u32(v);
+    w.u32(mem.pages.length);
+    for (const pg of mem.pages) {
+      const data = pg.page.some((x) => x !== 0);
+      w.u32(pg.index);
+      w.u8(data ? 1 : 0);
+      if (data) w.bytes(pg.page);
+    }
+    w.u32(mem.siblings.length);
+    for (const sib of mem.siblings) w.digest(sib);
     w.u32(proof.length);
     w.bytes(proof);
   }
@@ -120,7 +141,26 @@ function read(r: ByteReader): Receipt {
   const [logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk] = [0, 1, 2, 3, 4, 5].map(() => r.u32("params")) as [number, number, number, number, number, number];
   if (zk > 1) throw new ReceiptError("Malformed", `params: zk flag ${zk} is not 0 or 1`);
   const params: StarkParams = { logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk: zk === 1 };
+  const memory = readMemory(r);
   const proof = r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof");
   r.end();
-  return { kind, airVersion, statement, image, params, proof };
+  return { kind, airVersion, statement, image, params, memory, proof };
+}
+
+function readMemory(r: ByteReader): MemoryOpening {
+  const n = r.count("memory page count", MAX_RECEIPT_PAGES);
+  const pages: { index: number; page: Uint8Array }[] = [];
+  for (let i = 0; i < n; i++) {
+    const index = r.u32("page index");
+    if (i > 0 && index <= pages[i - 1]!.index) throw new ReceiptError("Malformed", `memory pages out of order: page ${index} after page ${pages[i - 1]!.index}`);
+    const hasData = r.u8("page flag");
+    if (hasData > 1) throw new ReceiptError("Malformed", `page ${index}: flag ${hasData} is not 0 (zero page) or 1 (data)`);
+    const page = hasData === 1 ? r.bytes(PAGE_BYTES, "page") : new Uint8Array(PAGE_BYTES);
+    if (hasData === 1 && page.every((x) => x === 0)) throw new ReceiptError("Malformed", `page ${index}: an all-zero page must be encoded as a zero page`);
+    pages.push({ index, page });
+  }
+  const siblings: Uint8Array[] = [];
+  const m = r.count("memory sibling count", Math.max(n, 1) * MEMORY_TREE_DEPTH);
+  for (let i = 0; i < m; i++) siblings.push(r.digest("memory sibling"));
+  return { pages, siblings };
 }

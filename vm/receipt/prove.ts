@@ -4,9 +4,9 @@
 import { prove as proveStark } from "../../prover/stark.ts";
 import { sha256 } from "../../verifier/sha256.ts";
 import { DEFAULT_PARAMS, type StarkParams } from "../../verifier/params.ts";
-import { buildVmTrace, vmAir, VM_AIR_VERSION, VmAirError } from "../air/index.ts";
+import { buildVmTrace, vmAir, VM_AIR_VERSION, VmAirError, type InitPage } from "../air/index.ts";
 import { execute } from "../executor/index.ts";
-import { configBytes, computeImageId, imageIdBytes, memoryRoot, pageLeaves, type ImageId } from "../image/image-id.ts";
+import { configBytes, computeImageId, imageIdBytes, memoryMultiProof, memoryRoot, pageLeaves, type ImageId } from "../image/image-id.ts";
 import type { Program } from "../program.ts";
 import { ReceiptError } from "./errors.ts";
 import { encodeReceipt, type Receipt } from "./format.ts";
@@ -46,7 +46,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
   const maxCycles = opts.maxCycles ?? MAX_SINGLE_PROOF_CYCLES;
   const imageId = computeImageId(program);
   // Refuse an unprovable image before running it (the decode is what the verifier will do too).
-  let air;
+  let air: ReturnType<typeof vmAir> | undefined;
   if (opts.dev !== true) air = airOf(program);
   opts.onPhase?.("execute");
   const run = execute(program, input, { maxCycles });
@@ -70,8 +70,10 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
       throw e;
     }
     opts.onPhase?.("prove");
-    const proof = await proveStark(air!, t.traces, t.publics, { params });
-    receipt = { kind: "stark", airVersion: VM_AIR_VERSION, statement, image, params, proof: proof.bytes };
+    air = airOf(program, t.pages); // with the touched pages as public memory tuples
+    const memory = { pages: t.pages, siblings: memoryMultiProof(program.segments, t.pages.map((p) => p.index)) };
+    const proof = await proveStark(air, t.traces, t.publics, { params });
+    receipt = { kind: "stark", airVersion: VM_AIR_VERSION, statement, image, params, memory, proof: proof.bytes };
   }
   const bytes = encodeReceipt(receipt);
   opts.onPhase?.("done");
@@ -81,9 +83,9 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
   };
 }
 
-function airOf(program: Program): ReturnType<typeof vmAir> {
+function airOf(program: Program, pages: readonly InitPage[] = []): ReturnType<typeof vmAir> {
   try {
-    return vmAir(program);
+    return vmAir(program, pages);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;

@@ -8,7 +8,8 @@
 //   4. image: the receipt's code, memory root and config hash to its image ID, which is the one pinned
 //                                                (ImageIdMismatch, Malformed config)
 //   5. statement: journal digest, cycle bound; a proof: no journal output under AIR v1   (StatementMismatch)
-//   6. the AIR of this code                      (UnprovableImage)
+//   6. the opened memory pages hash to the image's memory root and lie in its initial memory (MemoryMismatch);
+//      the AIR of this code and these pages     (UnprovableImage)
 //   7. the STARK proof against the statement as public inputs (the verifier's own kinds: InsecureParams,
 //      MerklePath, OodMismatch, LogupSumNonZero, ...)
 import { verifyOrThrow } from "../../verifier/stark.ts";
@@ -17,7 +18,8 @@ import { sha256 } from "../../verifier/sha256.ts";
 import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
 import { vmPublics } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
-import { EMPTY_MEMORY_SUBTREE, MEMORY_TREE_DEPTH, imageIdFromParts, parseConfigHead, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
+import { TREE_PAGES_PER_WASM_PAGE } from "../air/memory-pages.ts";
+import { memoryRootFromPages, imageIdFromParts, parseConfigHead, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
 import { INSTR_WORDS } from "../isa.ts";
 import { ReceiptError, type ReceiptErrorInfo } from "./errors.ts";
 import { decodeReceipt, type Receipt } from "./format.ts";
@@ -82,17 +84,30 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (r.kind === "dev") return { ...result, segments: 0, securityBits: 0, dev: true };
   if (s.journal.length !== 0) throw new ReceiptError("StatementMismatch", `VM AIR v${VM_AIR_VERSION} proves no journal output, yet the receipt claims ${s.journal.length} journal bytes`);
   // 6–7
-  // memory is all zero exactly when the memory root is the empty tree's (data segments change it)
-  const memoryZero = toHex(r.image.memoryRoot) === toHex(EMPTY_MEMORY_SUBTREE[MEMORY_TREE_DEPTH]!);
-  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memoryZero, memPages: head.initialPages };
+  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages };
+  checkMemoryOpening(r, program.memPages);
   const securityBits = verifyProof(r, program, opts);
   return { ...result, securityBits, dev: false };
+}
+
+/** The touched pages are the image's: they rebuild its memory root, and lie inside its initial memory. */
+function checkMemoryOpening(r: Receipt, memPages: number): void {
+  const m = r.memory!;
+  const limit = memPages * TREE_PAGES_PER_WASM_PAGE;
+  for (const p of m.pages) if (p.index >= limit) throw new ReceiptError("MemoryMismatch", `memory page ${p.index} lies outside the image's ${memPages} initial 64 KiB pages`);
+  if (m.pages.length === 0) {
+    if (m.siblings.length !== 0) throw new ReceiptError("MemoryMismatch", "memory siblings without any opened page");
+    return;
+  }
+  const root = memoryRootFromPages(m.pages, m.siblings);
+  if (root === undefined) throw new ReceiptError("MemoryMismatch", `${m.siblings.length} memory siblings are not what ${m.pages.length} opened pages need`);
+  if (toHex(root) !== toHex(r.image.memoryRoot)) throw new ReceiptError("MemoryMismatch", "the opened memory pages do not hash to the image's memory root");
 }
 
 function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions): number {
   let air;
   try {
-    air = vmAir(program);
+    air = vmAir(program, r.memory!.pages);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;

@@ -1,13 +1,18 @@
-// BOUNDARY table (docs/vm-air.md §5.3), prototype for the frame-stack space only: one row per touched slot
-// (every global slot included), strictly increasing addresses (so no slot is initialised twice), producing
-// the init record (addr, init, 0) and consuming the final record (addr, fin, fin_ts) on the MEM bus.
-// init = 0 except on global rows, whose (slot, init) must match a row of the public GLOBALS table; since that
-// table sends each global exactly once and addresses are unique, no other row can claim a global's slot.
+// BOUNDARY table (docs/vm-air.md §5.3): one row per touched address (every global slot, and every word of every
+// touched page of linear memory), strictly increasing addresses (so no address is initialised twice),
+// consuming the final record (addr, fin, fin_ts) on the MEM bus. Frame-stack rows (addr < 2^25) also produce
+// the init record (addr, init, 0): init = 0 except on global rows, whose (slot, init) must match a row of the
+// public GLOBALS table; since that table sends each global exactly once and addresses are unique, no other row
+// can claim a global's slot. Memory rows (addr ≥ 2^25, is_mem = 1) produce no init record: the verifier sends
+// (addr, word, 0) itself for every word of the pages the receipt opens against the image's memory root
+// (public bus tuples), so a memory word's first value is the image's — or the row's final record is unmatched.
 import type { TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 
-export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9, a0: 10, a1: 11 } as const;
-export const BOUNDARY_WIDTH = 12;
+export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9, a0: 10, a1: 11, isMem: 12 } as const;
+export const BOUNDARY_WIDTH = 13;
+/** High limb of MEM_BASE = 2^25: is_mem ⇔ a1 ≥ 2^9. */
+export const MEM_HI = 2 ** 9;
 /** Slot addresses are fp + off < 2^24 + 2^24 = 2^25 (the CPU bounds fp by 2^24 on CALL, decode bounds off by
  *  2^24) and memory words sit at 2^25 + w with w < 2^28, so addresses and gaps are < 2^29: high limb < 2^13
  *  (and 2·2^29 < p, so a descending pair cannot pass the gap check). */
@@ -19,7 +24,7 @@ export const ADDR_HI_BITS = 13;
  * address range check) to show that the narrow checks are what reject a descending pair and a chain of rows
  * that wraps around the field back onto an address already initialised.
  */
-export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS, checkAddr = true): TableAir {
+export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS, checkAddr = true, checkIsMem = true): TableAir {
   return {
   name: "boundary",
   width: BOUNDARY_WIDTH,
@@ -46,13 +51,24 @@ export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS, checkAddr = t
       b.send(BUS.RANGE, [a1], isReal, 1);
       b.send(BUS.RANGE, [a1.mul(2 ** (16 - ADDR_HI_BITS))], isReal, 1);
     }
-    const isGlobal = b.col(C.isGlobal), init0 = b.col(C.init0), init1 = b.col(C.init1);
+    const isGlobal = b.col(C.isGlobal), init0 = b.col(C.init0), init1 = b.col(C.init1), isMem = b.col(C.isMem);
     b.assertBool(isGlobal, "boundary/isGlobal-bool");
     b.assertZero(isGlobal.mul(b.constant(1).sub(isReal)), "boundary/global-only-on-real-rows");
     b.assertZero(b.constant(1).sub(isGlobal).mul(init0), "boundary/init-zero-lo");
     b.assertZero(b.constant(1).sub(isGlobal).mul(init1), "boundary/init-zero-hi");
+    b.assertBool(isMem, "boundary/isMem-bool");
+    b.assertZero(isMem.mul(b.constant(1).sub(isReal)), "boundary/mem-only-on-real-rows");
+    b.assertZero(isMem.mul(isGlobal), "boundary/mem-not-global");
+    // is_mem is exactly addr ≥ 2^25: with d = a1 − 2^9·is_mem, d < 2^9 on slot rows (d·2^7 is 16-bit) and
+    // 0 ≤ d < 2^13 on memory rows (d·2^3 is 16-bit). Otherwise a memory word could pose as a zero-initialised
+    // slot (is_mem = 0: it would make its own init record, 0 instead of the image's word), or a slot as memory.
+    if (checkIsMem) {
+      const d = b.col(C.a1).sub(isMem.mul(MEM_HI));
+      b.send(BUS.RANGE, [d], isReal, 1);
+      b.send(BUS.RANGE, [d.mul(b.constant(2 ** 7).sub(isMem.mul(2 ** 7 - 2 ** 3)))], isReal, 1);
+    }
     b.receive(BUS.GLOBALS, [addr, init0, init1], isGlobal, 1);
-    b.send(BUS.MEM, [addr, init0, init1, 0], isReal, 1);
+    b.send(BUS.MEM, [addr, init0, init1, 0], isReal.sub(isMem), 1);
     b.receive(BUS.MEM, [addr, b.col(C.fin0), b.col(C.fin1), b.col(C.finTs)], isReal, 1);
   },
   };

@@ -1,9 +1,24 @@
-// BOUNDARY trace: one row per touched slot, sorted, with its final value/timestamp and the gap limbs.
+// BOUNDARY trace: one row per touched slot and per word of each touched memory page, sorted, with its final
+// value/timestamp and the gap limbs.
 import type { MemCell } from "../cpu/trace.ts";
 import { VmAirError } from "../buses.ts";
-import { ADDR_HI_BITS, BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS } from "./constraints.ts";
+import { MEM_BASE } from "../cpu/columns.ts";
+import { PAGE_WORDS, pageWord, type InitPage } from "../memory-pages.ts";
+import { ADDR_HI_BITS, BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS, MEM_HI } from "./constraints.ts";
 
-export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array, globalsInit: Uint32Array): Uint32Array[] {
+/** `pages` are the touched memory pages (vm/air/memory-pages.ts): their untouched words get rows too, final =
+ *  initial value at timestamp 0, consuming the verifier's init tuple unchanged. */
+export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array, globalsInit: Uint32Array, pages: readonly InitPage[] = []): Uint32Array[] {
+  const cells = new Map(memory);
+  for (const p of pages) {
+    const base = MEM_BASE + p.index * PAGE_WORDS;
+    for (let i = 0; i < PAGE_WORDS; i++) if (!cells.has(base + i)) cells.set(base + i, { v: pageWord(p.page, i), ts: 0 });
+  }
+  const listed = new Set(pages.map((p) => p.index));
+  for (const a of cells.keys()) {
+    if (a >= MEM_BASE && !listed.has(Math.floor((a - MEM_BASE) / PAGE_WORDS))) throw new VmAirError("TraceError", `memory word ${a - MEM_BASE} lies in no listed page`);
+  }
+  memory = cells;
   const addrs = [...memory.keys()].sort((a, b) => a - b);
   let n = 4;
   while (n < addrs.length) n *= 2;
@@ -21,6 +36,11 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
     range[a & 0xffff]!++;
     range[a >>> 16]!++;
     range[(a >>> 16) * 2 ** (16 - ADDR_HI_BITS)]!++;
+    const isMem = a >= MEM_BASE ? 1 : 0;
+    cols[C.isMem]![i] = isMem;
+    const d = (a >>> 16) - MEM_HI * isMem;
+    range[d]!++;
+    range[d * (isMem ? 2 ** 3 : 2 ** 7)]!++;
     if (a < globalsInit.length) {
       cols[C.isGlobal]![i] = 1;
       cols[C.init0]![i] = globalsInit[a]! & 0xffff;

@@ -7,6 +7,8 @@ import type { Machine } from "../../executor/machine.ts";
 import type { Program } from "../../program.ts";
 import { inv } from "../../../verifier/fp.ts";
 import { VmAirError } from "../buses.ts";
+import { imagePages } from "../../image/image-id.ts";
+import { PAGE_WORDS, pageWord } from "../memory-pages.ts";
 import { DECODE_FIELDS, decodeInstruction, type DecodedRow } from "../program/decode.ts";
 import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
 
@@ -56,6 +58,14 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const decoded = new Map<number, DecodedEntry>();
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
+  // Memory words start with the image's bytes (data segments), frame slots with 0.
+  const image = imagePages(program.segments);
+  const initCell = (addr: number): MemCell => {
+    if (addr < MEM_BASE) return { v: 0, ts: 0 };
+    const w = addr - MEM_BASE;
+    const page = image.get(Math.floor(w / PAGE_WORDS));
+    return { v: page === undefined ? 0 : pageWord(page, w % PAGE_WORDS), ts: 0 };
+  };
   type Pending = { row: Uint32Array; k: number; addr: number; ts: number; d: DecodedRow };
   let pending: Pending[] = [];
 
@@ -67,7 +77,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   };
 
   const access = (row: Uint32Array, k: number, addr: number, value: number, ts: number): void => {
-    const prev = memory.get(addr) ?? { v: 0, ts: 0 };
+    const prev = memory.get(addr) ?? initCell(addr);
     const c = PC[k]!;
     row[c.addr] = addr;
     row[c.v0] = lo(value);
@@ -223,7 +233,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     look(pages - 1 - e1);
     const addr = MEM_BASE + ea / 4;
     const actual = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength).getUint32(ea, true);
-    const known = memory.get(addr)?.v ?? 0;
+    const known = (memory.get(addr) ?? initCell(addr)).v;
     if (known !== actual) throw new VmAirError("TraceError", `memory word at ${ea} holds ${actual}, the trace last wrote ${known}`);
     if (d.fLoad) access(row, 3, addr, actual, 4 * clk + PORT_PHASE[3]! + 1);
     else {
