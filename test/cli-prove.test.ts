@@ -76,6 +76,7 @@ beforeAll(() => {
   expect(zkvm(["build", wasmFile("trap.wasm", TRAP_WAT), "-o", "trap.zkimg"]).status).toBe(0);
   expect(zkvm(["build", wasmFile("mem.wasm", MEM_WAT), "-o", "mem.zkimg"]).status).toBe(0);
   expect(zkvm(["build", join(REPO, "guests/examples/fib.ts"), "-o", "fib.zkimg"]).status).toBe(0);
+  expect(zkvm(["build", join(REPO, "guests/examples/table-sum.ts"), "-o", "table.zkimg"]).status).toBe(0);
 }, 120_000);
 
 describe("zkvm prove / verify", () => {
@@ -104,6 +105,18 @@ describe("zkvm prove / verify", () => {
     expect(json(v)).toMatchObject({ valid: true, exitCode: 1481 + 42, cycles: j.cycles });
     // the receipt of one image never verifies for the other
     expect(json(zkvm(["verify", "mem.receipt", "--image", "sum.zkimg", "--json"]))).toMatchObject({ valid: false, error: { kind: "ImageIdMismatch" } });
+  }, 120_000);
+
+  it("an AssemblyScript guest reading its data segment (guests/examples/table-sum.ts) proves and verifies (--no-zk)", () => {
+    const p = zkvm(["prove", "table.zkimg", "-o", "table.receipt", "--no-zk", "--json"]);
+    expect(p.status, p.stderr).toBe(0);
+    const j = json(p);
+    expect(j).toMatchObject({ exitCode: 80, segments: 1, journal: "" });
+    const ex = json(zkvm(["execute", "table.zkimg", "--engine", "wasm", "--json"]));
+    expect(ex).toMatchObject({ exitCode: 80 });
+    const v = zkvm(["verify", "table.receipt", "--image", "table.zkimg", "--json"]);
+    expect(v.status, v.stderr).toBe(0);
+    expect(json(v)).toMatchObject({ valid: true, exitCode: 80, cycles: j.cycles });
   }, 120_000);
 
   it("rejects another image ID and a corrupted receipt: exit 1, {valid:false, error:{kind,message}}", () => {

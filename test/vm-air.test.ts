@@ -5,7 +5,7 @@ import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
 import { buildVmTrace, initPagesOf, touchedPages, vmAir, TABLE, VmAirError } from "../vm/air/index.ts";
 import { cpuCol, portCol, PUB } from "../vm/air/cpu/columns.ts";
 import { BOUNDARY_COLS, GAP_HI_BITS, makeBoundaryTable } from "../vm/air/boundary/constraints.ts";
-import { decodeProgram } from "../vm/air/program/decode.ts";
+import { decodeInstruction, decodeProgram } from "../vm/air/program/decode.ts";
 import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
 import { symbolicAir } from "../verifier/symbolic.ts";
 import { inv, P } from "../verifier/fp.ts";
@@ -101,14 +101,15 @@ describe("VM AIR prototype: shape", () => {
   it("decodes in the verifier: immediates as 16-bit limbs, aliased sources read once", () => {
     const d = decodeProgram(asmProgram(LOOP));
     const col = (i: number) => d.columns[i]!;
-    expect(d.height).toBe(16);
+    expect(d.height).toBe(64); // MIN_TABLE_HEIGHT (9 instructions)
     // CONST r3, 0xdeadbeef at pc 7: b0 = 0xbeef, b1 = 0xdead
     expect([col(3)[7], col(4)[7]]).toEqual([0xbeef, 0xdead]);
     // ADDI r0, r0, -1 at pc 3: c = 0xffffffff as limbs
     expect([col(5)[3], col(6)[3]]).toEqual([0xffff, 0xffff]);
     // padding rows: exists = 0 and distinct pcs
-    expect(col(d.columns.length - 1).slice(9)).toEqual(new Array(7).fill(0));
+    expect(col(d.columns.length - 1).slice(9)).toEqual(new Array(55).fill(0));
     expect(col(0)[12]).toBe(12);
+    expect(col(0)[63]).toBe(63);
   });
 
   it("refuses what it cannot prove with typed errors", () => {
@@ -279,6 +280,20 @@ describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
     const { p, traces, publics } = setup();
     cpu(traces, "fAdd")[rowWith(traces, "fAdd")] = 2;
     expectFail(check(p, traces, publics), /cpu\/flag1-bool/);
+  });
+
+  it("trap instructions: ABORT and TRAP decode with no family flag, so no real row can execute them", () => {
+    // AssemblyScript guards every bounds check with ABORT: code holding one (never taken) stays provable
+    const prog: AsmInstr[] = [["CONST", 0, 5], ["BRNZ", 0, 3], ["ABORT", 1], ["EXIT", 0], ["TRAP"]];
+    const { p, traces, publics } = setup(prog);
+    expect(check(p, traces, publics)).toEqual({ ok: true });
+    for (const pc of [2, 4]) {
+      const d = decodeInstruction(p.code, pc) as unknown as Record<string, number>;
+      expect(Object.keys(d).filter((k) => /^f[A-Z]/.test(k) && d[k] !== 0), `pc ${pc}`).toEqual([]);
+    }
+    // a real row whose decoded flags are all zero (what fetching ABORT/TRAP gives) breaks Σ flags = is_real
+    cpu(traces, "fBrnz")[rowWith(traces, "fBrnz")] = 0;
+    expectFail(check(p, traces, publics), /cpu\/one-family-per-real-row/);
   });
 
   it("padding row active: a padding row enabling an access port", () => {

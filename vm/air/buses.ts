@@ -6,6 +6,14 @@ export const BUS = {
   GLOBALS: 4,
 } as const;
 
+/**
+ * Least height of every VM table. With zero knowledge each column hides h = numQueries + 2 evaluations (45 with
+ * the default parameters), so a table's trace degree is ≥ n + h whatever its height n, and its quotient splits
+ * into ≈ 3(n + h)/n chunks of n coefficients, each committed over the full LDE domain: a 4-row table cost 31
+ * chunks (124 LDE columns), a 16-row one 7. At 64 rows (≥ h) every table needs ≤ 5. Padding rows are free.
+ */
+export const MIN_TABLE_HEIGHT = 64;
+
 /** Memory access phases inside a row: ts = 4·clk + phase (docs/vm-air.md §4.4). */
 export const PHASE = { SLOT_READ: 0, MEM_READ: 1, MEM_WRITE: 2, SLOT_WRITE: 3 } as const;
 

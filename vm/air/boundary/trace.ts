@@ -1,7 +1,7 @@
 // BOUNDARY trace: one row per touched slot and per word of each touched memory page, sorted, with its final
 // value/timestamp and the gap limbs.
 import type { MemCell } from "../cpu/trace.ts";
-import { VmAirError } from "../buses.ts";
+import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
 import { PAGE_WORDS, pageWord, type InitPage } from "../memory-pages.ts";
 import { ADDR_HI_BITS, BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS, MEM_HI } from "./constraints.ts";
@@ -20,7 +20,7 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
   }
   memory = cells;
   const addrs = [...memory.keys()].sort((a, b) => a - b);
-  let n = 4;
+  let n = MIN_TABLE_HEIGHT;
   while (n < addrs.length) n *= 2;
   const cols = Array.from({ length: BOUNDARY_WIDTH }, () => new Uint32Array(n));
   addrs.forEach((a, i) => {

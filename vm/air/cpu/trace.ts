@@ -6,7 +6,7 @@ import { execute } from "../../executor/index.ts";
 import type { Machine } from "../../executor/machine.ts";
 import type { Program } from "../../program.ts";
 import { inv } from "../../../verifier/fp.ts";
-import { VmAirError } from "../buses.ts";
+import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
 import { imagePages } from "../../image/image-id.ts";
 import { PAGE_WORDS, pageWord } from "../memory-pages.ts";
 import { DECODE_FIELDS, decodeInstruction, type DecodedRow } from "../program/decode.ts";
@@ -247,9 +247,9 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   return { rows, memory, fetches, range, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
-/** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ 4. */
+/** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */
 export function cpuColumns(rows: readonly Uint32Array[]): Uint32Array[] {
-  let n = 4;
+  let n = MIN_TABLE_HEIGHT;
   while (n < rows.length) n *= 2;
   const cols = Array.from({ length: CPU_WIDTH }, () => new Uint32Array(n));
   rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));

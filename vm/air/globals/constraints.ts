@@ -2,7 +2,7 @@
 // from the config; each row sends (slot, init limbs) once to BOUNDARY. docs/vm-air.md §5.3.
 import type { TableAir } from "../../../verifier/air.ts";
 import type { Program } from "../../program.ts";
-import { BUS } from "../buses.ts";
+import { BUS, MIN_TABLE_HEIGHT } from "../buses.ts";
 
 export interface GlobalsColumns {
   readonly height: number;
@@ -12,7 +12,7 @@ export interface GlobalsColumns {
 
 export function globalsColumns(p: Pick<Program, "globalsInit">): GlobalsColumns {
   const g = p.globalsInit.length;
-  let height = 4;
+  let height = MIN_TABLE_HEIGHT;
   while (height < g) height *= 2;
   const cols = [0, 1, 2, 3].map(() => new Array<number>(height).fill(0));
   for (let i = 0; i < g; i++) {

@@ -3,12 +3,13 @@
 // decode columns need no constraints of their own: the FETCH lookup forces them to equal these values.
 //
 // Subset of AIR v2: CONST, CONST64, ADD/ADDI, SUB/SUBI, the 32-bit comparisons (EQ … GEU, their immediate forms,
-// EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, and TRAP (decoded with no family flag, so it can
-// never be a real CPU row). Any other opcode is refused with UnprovableImage.
+// EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, LOAD32, STORE32, MEMSIZE, and TRAP and ABORT
+// (decoded with no family flag, so neither can ever be a real CPU row). Any other opcode is refused with
+// UnprovableImage.
 
 import { INSTR_WORDS, MNEMONIC_BY_OPCODE, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
-import { VmAirError } from "../buses.ts";
+import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
 import { P as FIELD_P } from "../../../verifier/fp.ts";
 
 /** Slot, pc and frame operands must fit one field element comfortably (docs/vm-air.md §3). */
@@ -132,7 +133,10 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
       r.fRet = 1; r.en0 = 1; r.off0 = small(a, "save", pc); r.en1 = 1; r.off1 = r.off0 + 1;
       break;
     case Op.TRAP:
-      break; // no family flag: Σ flags = is_real forbids a real TRAP row (a trap has no receipt)
+    case Op.ABORT:
+      // no family flag: Σ flags = is_real forbids a real TRAP/ABORT row (a trap has no receipt). AssemblyScript
+      // puts ABORT behind every bounds and null check, so code that never takes them stays provable.
+      break;
     default:
       throw new UnsupportedOpcode(op, pc);
   }
@@ -159,14 +163,14 @@ const CMP: Record<number, CmpSpec> = (() => {
 /** A small signed coefficient as a canonical field element. */
 const fe = (x: number): number => (x < 0 ? FIELD_P + x : x);
 
-/** The instructions this AIR version proves (TRAP decodes, but no real row can execute it). */
+/** The instructions this AIR version proves (TRAP and ABORT decode, but no real row can execute them). */
 export const PROVABLE_MNEMONICS = [
   "CONST", "CONST64", "ADD", "ADDI", "SUB", "SUBI", "EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU",
   "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
 ] as const;
 
-/** Opcodes that touch linear memory (provable only when the image's initial memory is all zero, for now). */
+/** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
 export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE]);
 
 class UnsupportedOpcode extends Error {
@@ -189,7 +193,7 @@ export interface ProgramColumns {
 /** Public PROGRAM-table columns of a whole program, padded to a power of two ≥ 4 with `exists = 0` rows. */
 export function decodeProgram(p: Pick<Program, "code">): ProgramColumns {
   const n = p.code.length / INSTR_WORDS;
-  let height = 4;
+  let height = MIN_TABLE_HEIGHT;
   while (height < n) height *= 2;
   const columns = [...DECODE_FIELDS, "exists"].map(() => new Array<number>(height).fill(0));
   // One error naming every unsupported instruction (with its count and first pc), not just the first.
