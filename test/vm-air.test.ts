@@ -199,6 +199,25 @@ describe("VM AIR prototype: executor and constraints agree (random subset progra
       expect(res, `seed ${seed}`).toEqual({ ok: true });
     }
   });
+
+  it("… and over random data segments (initial memory from the image): 16 more programs", () => {
+    let dataReads = 0;
+    for (let seed = 101; seed <= 116; seed++) {
+      let x = seed * 2654435761 >>> 0;
+      const byte = () => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x >>> 24; };
+      // the loads and stores hit [0, 268): one segment over them, one elsewhere in the page, some zero bytes
+      const segments = [
+        { addr: 4 * (seed % 8), bytes: Uint8Array.from({ length: 256 + (seed % 13) }, () => (byte() < 40 ? 0 : byte())) },
+        { addr: 8192 + seed, bytes: Uint8Array.from({ length: 100 }, byte) },
+      ];
+      const { p, traces, publics } = setup(randomProgram(seed), { initialPages: 1, segments });
+      expect(check(p, traces, publics), `seed ${seed}`).toEqual({ ok: true });
+      // loads that saw the image's bytes (previous record at timestamp 0, nonzero)
+      const f = cpu(traces, "fLoad"), pts = port(traces, "pts", 3), p0 = port(traces, "p0", 3), p1 = port(traces, "p1", 3);
+      for (let r = 0; r < f.length; r++) if (f[r] === 1 && pts[r] === 0 && (p0[r] !== 0 || p1[r] !== 0)) dataReads++;
+    }
+    expect(dataReads).toBeGreaterThan(5);
+  });
 });
 
 describe("VM AIR prototype: kill matrix (forged traces are rejected)", () => {
