@@ -25,15 +25,24 @@ export interface QuotientInputs {
   readonly shape: QuotientShape;
   /** log2 of the LDE size N. */
   readonly logLde: number;
-  /** Row-major LDE of the main trace on g·H_N (width = table width). */
+  /** Row-major LDE of the main trace on g·H_N (width = table width, unless mainLayout says otherwise). */
   readonly main: Uint32Array;
+  /** Where the table's main columns sit when `main` is a commitment round's matrix of several tables. */
+  readonly mainLayout?: MatrixLayout;
   /** Row-major LDE of the aux trace (width 4·auxWidth, coordinate k of ext column c at 4c + k), if any. */
   readonly aux: Uint32Array | undefined;
+  readonly auxLayout?: MatrixLayout | undefined;
   readonly publics: readonly number[];
   readonly challenges: readonly Ext[];
   readonly logupSum: Ext;
   /** Constraint-combination challenge. */
   readonly gamma: Ext;
+}
+
+/** Row stride (values per matrix row) and the column of the table's first value in each row. */
+export interface MatrixLayout {
+  readonly stride: number;
+  readonly offset: number;
 }
 
 function extPowers(g: Ext, count: number): Ext[] {
@@ -108,6 +117,8 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
   const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
   const main = x.main, aux = x.aux;
+  const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0;
+  const aStride = x.auxLayout?.stride ?? aw, aOff = x.auxLayout?.offset ?? 0;
   // Base-valued constraints grouped by domain: their node ids and γ^k (flat, 4 per constraint).
   const baseByDomain = Object.fromEntries(DOMAINS.map((d) => {
     const ks = t.constraints.map((c, k) => [c, k] as const).filter(([c]) => c.domain === d && !t.isExt[c.node]);
@@ -121,7 +132,7 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const curCols = new Uint32Array(w * S), nextCols = new Uint32Array(w * S);
   const transpose = (j0: number, off: number, out: Uint32Array) => {
     for (let j = 0; j < S; j++) {
-      const row = (((j0 + j) * stride + off) & (N - 1)) * w;
+      const row = (((j0 + j) * stride + off) & (N - 1)) * mStride + mOff;
       for (let c = 0, o = j; c < w; c++, o += S) out[o] = main[row + c]!;
     }
   };
@@ -135,7 +146,7 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       aux(col, next, out) {
         const off = next ? nextOff : 0;
         for (let j = 0; j < S; j++) {
-          const base = (((j0 + j) * stride + off) & (N - 1)) * aw + 4 * col;
+          const base = (((j0 + j) * stride + off) & (N - 1)) * aStride + aOff + 4 * col;
           out[j] = aux![base]!;
           out[S + j] = aux![base + 1]!;
           out[2 * S + j] = aux![base + 2]!;

@@ -113,13 +113,54 @@ function interleaveRandom(col: Uint32Array, logD: number): Uint32Array {
   return out;
 }
 
-/** Commits evaluation columns (each of length 2^logD on H) by their LDE on g·H_N (worker pool unless pool = null). */
-async function commitEvalColumns(cols: readonly Uint32Array[], logD: number, logLde: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment> {
-  const N = 2 ** logLde;
+/** Row-major LDE on g·H_N of evaluation columns given on H_{2^logD} (worker pool unless pool = null). */
+async function ldeEvalColumns(cols: readonly Uint32Array[], logD: number, logLde: number, pool: WorkerPool | null | undefined): Promise<LdeMatrix> {
   const m = await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool });
+  return { data: m.data, width: m.width };
+}
+
+interface LdeMatrix {
+  readonly data: Uint32Array;
+  readonly width: number;
+}
+
+/** Where one table's columns sit in a round's matrix. */
+interface TableView {
+  readonly matrix: Uint32Array;
+  readonly stride: number;
+  readonly offset: number;
+}
+
+/**
+ * One commitment round: leaf i holds the rows of every table (present in the round) at LDE index i, side by side,
+ * so a round has one Merkle tree and the proof one multi-proof per round instead of one per table (all tables
+ * share the LDE coset g·H_N). A lone table's matrix is committed as it is; several are copied into one shared
+ * matrix, table by table, so each table's own matrix can be collected right after.
+ */
+async function commitRound(parts: readonly (LdeMatrix | undefined)[], N: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
+  const width = parts.reduce((w, p) => w + (p?.width ?? 0), 0);
+  const present = parts.filter((p): p is LdeMatrix => p !== undefined);
+  let matrix: Uint32Array;
+  if (present.length === 1) matrix = present[0]!.data;
+  else {
+    matrix = new Uint32Array(new SharedArrayBuffer(4 * N * width));
+    let off = 0;
+    for (const p of present) {
+      const w = p.width, d = p.data;
+      for (let i = 0, src = 0, dst = off; i < N; i++, src += w, dst += width) for (let c = 0; c < w; c++) matrix[dst + c] = d[src + c]!;
+      off += w;
+    }
+  }
+  const views: (TableView | undefined)[] = [];
+  let off = 0;
+  for (const p of parts) {
+    if (p === undefined) { views.push(undefined); continue; }
+    views.push({ matrix, stride: width, offset: off });
+    off += p.width;
+  }
   const salts = zk ? randomSalts(N) : undefined;
-  const tree = await commitParallel(m.data, m.width, N, salts, { pool });
-  return { tree, matrix: m.data, width: m.width, salts };
+  const tree = await commitParallel(matrix, width, N, salts, { pool });
+  return { tree, matrix, width, salts, views };
 }
 
 /**
@@ -176,13 +217,10 @@ function evalBarycentric(cols: readonly Uint32Array[], bw: BarycentricWeights): 
   return cols.map((_, j) => eMul(extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!), bw.factor));
 }
 
-/** Commits columns given by their coefficients: evaluates each on g·H_N and hashes the rows. */
-async function commitCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment> {
-  const N = 2 ** logLde;
-  // Evaluated on the worker pool straight into a row-major shared matrix (commitParallel hashes it in place).
+/** Row-major evaluations on g·H_N of columns given by their coefficients (worker pool, shared matrix). */
+async function ldeCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, pool: WorkerPool | null | undefined): Promise<LdeMatrix> {
   const m = await evaluateColumnsParallel(coeffs, logLde, GENERATOR, { pool });
-  const salts = zk ? randomSalts(N) : undefined;
-  return { tree: await commitParallel(m.data, m.width, N, salts, { pool }), matrix: m.data, width: m.width, salts };
+  return { data: m.data, width: m.width };
 }
 
 function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOpening {
@@ -265,33 +303,37 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const lap = (name: string) => { const now = performance.now(); timings[name] = Math.round(now - tPhase); tPhase = now; };
   // 1. main traces
   const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!)));
-  const mains: Commitment[] = [];
-  for (let ti = 0; ti < mainEvals.length; ti++) mains.push(await commitEvalColumns(mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, zk, pool));
-  mains.forEach((m) => tr.absorbDigest("main", m.tree.root));
+  const mainLdes: LdeMatrix[] = [];
+  for (let ti = 0; ti < mainEvals.length; ti++) mainLdes.push(await ldeEvalColumns(mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, pool));
+  const mainRound = await commitRound(mainLdes, N, zk, pool);
+  mainLdes.length = 0;
+  tr.absorbDigest("main", mainRound.tree.root);
 
   lap("main");
   // 2. LogUp
   const challenges: Ext[] = [];
   for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
   const auxEvals: (Uint32Array[] | undefined)[] = [];
-  const auxs: (Commitment | undefined)[] = [];
+  const auxLdes: (LdeMatrix | undefined)[] = [];
   const sums: Ext[] = [];
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
-    if (t.auxWidth === 0) { auxEvals.push(undefined); auxs.push(undefined); continue; }
+    if (t.auxWidth === 0) { auxEvals.push(undefined); auxLdes.push(undefined); continue; }
     const a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
     const n = 2 ** logHeights[ti]!;
     const cs: Uint32Array[] = [];
     for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(interleaveRandom(col.slice(k * n, (k + 1) * n), shape.logTraceDegree[ti]!));
     auxEvals.push(cs);
-    auxs.push(await commitEvalColumns(cs, shape.logTraceDegree[ti]!, logLde, zk, pool));
+    auxLdes.push(await ldeEvalColumns(cs, shape.logTraceDegree[ti]!, logLde, pool));
     sums.push(a.sum);
   }
+  const auxRound = auxLdes.some((a) => a !== undefined) ? await commitRound(auxLdes, N, zk, pool) : undefined;
+  auxLdes.length = 0;
   if (sums.length > 0 && !hooks.allowInvalidWitness) {
     const total = sums.reduce((a, b) => [0, 1, 2, 3].map((k) => (a[k]! + b[k]!) % P), [...publicLogupSum(sym.publicInteractions, challenges)]);
     if (total.some((v) => v !== 0)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across tables (run checkConstraints for details)");
   }
-  auxs.forEach((a) => { if (a) tr.absorbDigest("aux", a.tree.root); });
+  if (auxRound) tr.absorbDigest("aux", auxRound.tree.root);
   tr.absorbExts("logup/sums", sums);
 
   lap("logup");
@@ -299,12 +341,14 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const gamma = tr.challengeExt("gamma");
   let sumIdx = 0;
   const quotCoeffs: Uint32Array[][] = [];
-  const quots: Commitment[] = [];
+  const quotLdes: LdeMatrix[] = [];
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
     const logupSum = t.auxWidth > 0 ? sums[sumIdx++]! : EXT_ZERO;
+    const mv = mainRound.views[ti]!, av = auxRound?.views[ti];
     const Q = await evaluateQuotientParallel({
-      table: t, shape: shape.quotient[ti]!, logLde, main: mains[ti]!.matrix, aux: auxs[ti]?.matrix,
+      table: t, shape: shape.quotient[ti]!, logLde, main: mv.matrix, mainLayout: { stride: mv.stride, offset: mv.offset },
+      aux: av?.matrix, auxLayout: av ? { stride: av.stride, offset: av.offset } : undefined,
       publics, challenges, logupSum, gamma,
     }, opts.workers !== false);
     let chunks: Uint32Array[][];
@@ -319,9 +363,11 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     // of f that FRI's openings reveal are masked whenever D exceeds their number (see docs/proof-system.md).
     if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
     quotCoeffs.push(cols);
-    quots.push(await commitCoeffColumns(cols, logLde, zk, pool));
+    quotLdes.push(await ldeCoeffColumns(cols, logLde, pool));
   }
-  quots.forEach((q) => tr.absorbDigest("quotient", q.tree.root));
+  const quotRound = await commitRound(quotLdes, N, zk, pool);
+  quotLdes.length = 0;
+  tr.absorbDigest("quotient", quotRound.tree.root);
 
   lap("quotient");
   // 4. OOD
@@ -362,14 +408,14 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const { powNonce, indices } = hooks.skipProofOfWork ? cheatGrindAndQuery(tr, st) : friGrindAndQuery(tr, st, nodeSha256);
   const fri = { proof: friProof(st, powNonce, indices), indices };
   const uniq = [...new Set(fri.indices)].sort((a, b) => a - b);
-  const queries = sym.tables.map((_, ti) => ({
-    main: openCommitment(mains[ti]!, uniq),
-    aux: auxs[ti] ? openCommitment(auxs[ti]!, uniq) : undefined,
-    quotient: openCommitment(quots[ti]!, uniq),
-  }));
+  const queries = {
+    main: openCommitment(mainRound, uniq),
+    aux: auxRound ? openCommitment(auxRound, uniq) : undefined,
+    quotient: openCommitment(quotRound, uniq),
+  };
   const proof: StarkProof<FriProof> = {
-    logHeights, mainRoots: mains.map((m) => m.tree.root), auxRoots: auxs.filter((a): a is Commitment => !!a).map((a) => a.tree.root),
-    logupSums: sums, quotientRoots: quots.map((q) => q.tree.root), ood, fri: fri.proof, queries,
+    logHeights, mainRoots: [mainRound.tree.root], auxRoots: auxRound ? [auxRound.tree.root] : [],
+    logupSums: sums, quotientRoots: [quotRound.tree.root], ood, fri: fri.proof, queries,
   };
   const bytes = encodeProof(proof, shape, params);
   lap("fri+open");

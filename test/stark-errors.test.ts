@@ -83,14 +83,14 @@ describe("verifier error kinds", () => {
     expect(v(b)).toBe("TrailingBytes");
   });
   it("MerklePath: an opened row changed", async () => {
-    const b = reencode(base.bytes, fibonacciAir, (p) => { const r = p.queries[0]!.main.rows as Uint32Array; r[0] = (r[0]! + 1) % P; });
+    const b = reencode(base.bytes, fibonacciAir, (p) => { const r = p.queries.main.rows as Uint32Array; r[0] = (r[0]! + 1) % P; });
     expect(v(b)).toBe("MerklePath");
   });
   it("QueryCount: fewer opened rows than the queries need", async () => {
     const b = reencode(base.bytes, fibonacciAir, (p) => {
-      const q = p.queries[0]! as unknown as { main: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
+      const q = p.queries as unknown as { main: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
       q.main = { ...q.main, rows: q.main.rows.subarray(0, q.main.rows.length - 2), salts: q.main.salts.subarray(16) };
-      const qq = p.queries[0]! as unknown as { quotient: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
+      const qq = p.queries as unknown as { quotient: { rows: Uint32Array; salts: Uint8Array; proof: Uint8Array[] } };
       const w = qq.quotient.rows.length / (q.main.rows.length / 2 + 1);
       qq.quotient = { ...qq.quotient, rows: qq.quotient.rows.subarray(0, qq.quotient.rows.length - w), salts: qq.quotient.salts.subarray(16) };
     });

@@ -26,7 +26,12 @@ export interface CommitmentOpening {
   readonly proof: readonly Uint8Array[];
 }
 
-export interface TableQueryOpenings {
+/**
+ * The query openings of the three commitment rounds. Each round is one Merkle tree whose leaf i holds the rows of
+ * every table at LDE index i side by side, in table order (aux: tables with LogUp columns only), so each opened
+ * row has the round's total width.
+ */
+export interface RoundQueryOpenings {
   readonly main: CommitmentOpening;
   readonly aux: CommitmentOpening | undefined;
   readonly quotient: CommitmentOpening;
@@ -34,12 +39,13 @@ export interface TableQueryOpenings {
 
 export interface StarkProof<F = unknown> {
   readonly logHeights: number[];
+  /** one root per commitment round: main (1), aux (1 if any table has LogUp columns, else 0), quotient (1) */
   readonly mainRoots: Uint8Array[];
-  /** for tables with LogUp columns only (in table order) */
   readonly auxRoots: Uint8Array[];
+  /** for tables with LogUp columns only (in table order) */
   readonly logupSums: Ext[];
   readonly quotientRoots: Uint8Array[];
   readonly ood: TableOodValues[];
   readonly fri: F;
-  readonly queries: TableQueryOpenings[];
+  readonly queries: RoundQueryOpenings;
 }

@@ -1,12 +1,13 @@
 /**
  * Binary proof format (little endian, versioned) and its strict parser (verifier/bytes.ts reader rules).
  *
- *   u32 magic "ZKSP" · u32 version · u32 T · u32 logHeight[T]
- *   mainRoot[T] (32 B) · auxRoot[A] · logupSum[A] (ext) · quotientRoot[T]          (A = tables with LogUp)
+ *   u32 magic "ZKSP" · u32 version (2) · u32 T · u32 logHeight[T]
+ *   mainRoot (32 B) · auxRoot (if A > 0) · logupSum[A] (ext) · quotientRoot          (A = tables with LogUp)
  *   per table: mainZ[w] mainZw[w] auxZ[a] auxZw[a] quotZ[q]   (ext, 16 B each; widths from the AIR/params)
  *   FRI proof (verifier/fri.ts encoding: layer roots, final polynomial, u64 nonce, per-layer openings)
  *   u32 U (distinct query rows, 1 ≤ U ≤ numQueries)
- *   per table, per commitment (main, aux?, quotient): rows[U·width] · salts[U·16 if zk] · u32 k · hash[k]
+ *   per round (main, aux if A > 0, quotient): rows[U·W] · salts[U·16 if zk] · u32 k · hash[k]
+ *     (one Merkle tree per round; W = the round's total width, every table's row side by side)
  * Every count is bounded before allocation, every field element must be < p, and no byte may follow.
  * Shapes (T, widths, FRI layers, …) come from the AIR, the parameters and the heights: the parser validates the
  * heights through `shapeFor` before reading anything whose size depends on them.
@@ -16,10 +17,11 @@ import type { Ext } from "./ext.ts";
 import { ByteReader, ByteWriter } from "./bytes.ts";
 import { readFriProof, writeFriProof, type FriProof } from "./fri.ts";
 import type { ProofShape, StarkParams } from "./protocol.ts";
-import type { CommitmentOpening, StarkProof, TableOodValues, TableQueryOpenings } from "./proof-types.ts";
+import type { CommitmentOpening, RoundQueryOpenings, StarkProof, TableOodValues } from "./proof-types.ts";
 
 export const PROOF_MAGIC = 0x5053_4b5a; // "ZKSP" read as u32le
-export const PROOF_VERSION = 1;
+/** 2: one Merkle tree per commitment round (1 had one per table and round). */
+export const PROOF_VERSION = 2;
 const MAX_TABLES = 64;
 const SALT = 16;
 
@@ -41,19 +43,23 @@ export function encodeProof(p: StarkProof<FriProof>, shape: ProofShape, params: 
   p.quotientRoots.forEach((r) => w.digest(r));
   for (const o of p.ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) w.fields(flatten(v));
   writeFriProof(w, p.fri, shape.fri);
-  const U = p.queries[0]!.main.rows.length / shape.mainWidth[0]!;
+  const U = p.queries.main.rows.length / roundWidths(shape).main;
   w.u32(U);
   const open = (c: CommitmentOpening) => {
     w.fields(c.rows);
     if (params.zk) w.bytes(c.salts);
     w.digests(c.proof);
   };
-  for (const q of p.queries) {
-    open(q.main);
-    if (q.aux) open(q.aux);
-    open(q.quotient);
-  }
+  open(p.queries.main);
+  if (p.queries.aux) open(p.queries.aux);
+  open(p.queries.quotient);
   return w.finish();
+}
+
+/** Total row width of each commitment round (every table's columns side by side). */
+export function roundWidths(shape: ProofShape): { readonly main: number; readonly aux: number; readonly quotient: number } {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  return { main: sum(shape.mainWidth), aux: sum(shape.auxWidth), quotient: sum(shape.quotWidth) };
 }
 
 function exts(r: ByteReader, n: number, what: string): Ext[] {
@@ -79,10 +85,10 @@ export function decodeProof(bytes: Uint8Array, numTables: number, hasAux: readon
   const shape = shapeFor(logHeights); // heights bounded here, before any size computation
   const A = hasAux.filter(Boolean).length;
   const roots = (n: number, what: string) => Array.from({ length: n }, () => r.digest(what));
-  const mainRoots = roots(T, "main root");
-  const auxRoots = roots(A, "aux root");
+  const mainRoots = roots(1, "main root");
+  const auxRoots = roots(A > 0 ? 1 : 0, "aux root");
   const logupSums = exts(r, A, "LogUp sums");
-  const quotientRoots = roots(T, "quotient root");
+  const quotientRoots = roots(1, "quotient root");
   const ood: TableOodValues[] = [];
   for (let t = 0; t < T; t++) {
     const w = shape.mainWidth[t]!, a = shape.auxWidth[t]!, q = shape.quotWidth[t]!;
@@ -96,13 +102,10 @@ export function decodeProof(bytes: Uint8Array, numTables: number, hasAux: readon
     salts: params.zk ? r.bytes(SALT * U, "salts") : new Uint8Array(0),
     proof: r.digests("Merkle proof", U * depth),
   });
-  const queries: TableQueryOpenings[] = [];
-  for (let t = 0; t < T; t++) {
-    const main = open(shape.mainWidth[t]!);
-    const aux = hasAux[t] ? open(shape.auxWidth[t]!) : undefined;
-    const quotient = open(shape.quotWidth[t]!);
-    queries.push({ main, aux, quotient });
-  }
+  const W = roundWidths(shape);
+  const main = open(W.main);
+  const aux = A > 0 ? open(W.aux) : undefined;
+  const queries: RoundQueryOpenings = { main, aux, quotient: open(W.quotient) };
   r.end();
   return { proof: { logHeights, mainRoots, auxRoots, logupSums, quotientRoots, ood, fri, queries }, shape };
 }

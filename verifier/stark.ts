@@ -24,7 +24,7 @@ import {
   DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, proofShape, seedTranscript,
   type ProofShape, type StarkParams,
 } from "./protocol.ts";
-import { decodeProof } from "./proof.ts";
+import { decodeProof, roundWidths } from "./proof.ts";
 import { deepAt, deepCoefficients } from "./deep.ts";
 import { Transcript } from "./transcript.ts";
 import { hashLeaf, verifyMultiProof } from "./merkle.ts";
@@ -72,7 +72,7 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   const { logHeights, logLde } = shape;
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
   seedTranscript(tr, params, sym, logHeights, publics);
-  proof.mainRoots.forEach((r) => tr.absorbDigest("main", r));
+  proof.mainRoots.forEach((r) => tr.absorbDigest("main", r)); // one root per round
   const challenges: Ext[] = [];
   for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
   proof.auxRoots.forEach((r) => tr.absorbDigest("aux", r));
@@ -98,28 +98,29 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   const indices = ch.indices;
   const uniq = [...new Set(indices)].sort((a, b) => a - b);
   const U = uniq.length;
-  ensure(proof.queries[0]!.main.rows.length === U * shape.mainWidth[0]!, "QueryCount", `proof opens ${proof.queries[0]!.main.rows.length / shape.mainWidth[0]!} rows, the queries need ${U}`);
+  const W = roundWidths(shape);
+  const q = proof.queries;
+  ensure(q.main.rows.length === U * W.main, "QueryCount", `proof opens ${q.main.rows.length / W.main} rows, the queries need ${U}`);
   const checkOpening = (c: CommitmentOpening, root: Uint8Array, width: number, what: string) => {
     const leaves = uniq.map((_, k) => hashLeaf(c.rows.subarray(k * width, (k + 1) * width), params.zk ? c.salts.subarray(16 * k, 16 * k + 16) : undefined));
     ensure(verifyMultiProof(root, logLde, uniq, leaves, c.proof), "MerklePath", `${what}: Merkle multi-proof does not match the root`);
   };
-  let auxIdx = 0;
-  sym.tables.forEach((t, ti) => {
-    const q = proof.queries[ti]!;
-    checkOpening(q.main, proof.mainRoots[ti]!, shape.mainWidth[ti]!, `${t.name} main`);
-    if (q.aux) checkOpening(q.aux, proof.auxRoots[auxIdx++]!, shape.auxWidth[ti]!, `${t.name} aux`);
-    checkOpening(q.quotient, proof.quotientRoots[ti]!, shape.quotWidth[ti]!, `${t.name} quotient`);
-  });
+  // one tree per round; each opened row holds every table's row side by side
+  checkOpening(q.main, proof.mainRoots[0]!, W.main, "main round");
+  if (q.aux) checkOpening(q.aux, proof.auxRoots[0]!, W.aux, "aux round");
+  checkOpening(q.quotient, proof.quotientRoots[0]!, W.quotient, "quotient round");
+  const offsets = (widths: readonly number[]) => widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
+  const mainOff = offsets(shape.mainWidth), auxOff = offsets(shape.auxWidth), quotOff = offsets(shape.quotWidth);
   const co = deepCoefficients(shape, proof.ood, lambda);
   const zetaW = logHeights.map((l) => eMul(zeta, extOf(rootOfUnity(l))));
   const wN = rootOfUnity(logLde);
   const deepByIndex = new Map<number, Ext>();
   uniq.forEach((idx, k) => {
     const x = mul(GENERATOR, pow(wN, idx));
-    const rows = proof.queries.map((q, ti) => ({
-      main: q.main.rows.subarray(k * shape.mainWidth[ti]!, (k + 1) * shape.mainWidth[ti]!),
-      aux: q.aux?.rows.subarray(k * shape.auxWidth[ti]!, (k + 1) * shape.auxWidth[ti]!),
-      quot: q.quotient.rows.subarray(k * shape.quotWidth[ti]!, (k + 1) * shape.quotWidth[ti]!),
+    const rows = sym.tables.map((t, ti) => ({
+      main: q.main.rows.subarray(k * W.main + mainOff[ti]!, k * W.main + mainOff[ti]! + shape.mainWidth[ti]!),
+      aux: t.auxWidth > 0 ? q.aux!.rows.subarray(k * W.aux + auxOff[ti]!, k * W.aux + auxOff[ti]! + shape.auxWidth[ti]!) : undefined,
+      quot: q.quotient.rows.subarray(k * W.quotient + quotOff[ti]!, k * W.quotient + quotOff[ti]! + shape.quotWidth[ti]!),
     }));
     deepByIndex.set(idx, deepAt(co, x, zeta, zetaW, rows));
   });
