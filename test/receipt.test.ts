@@ -6,7 +6,7 @@ import { closeSharedPool } from "../prover/workers/pool.ts";
 import { sha256 } from "../verifier/sha256.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
 import { isVmError } from "../vm/errors.ts";
-import { computeImageId, imageIdBytes, imageIdFromParts, imageIdParts, memoryMultiProof, type ImageId } from "../vm/image/image-id.ts";
+import { computeImageId, imageIdBytes, imageIdFromParts, memoryMultiProof, type ImageId } from "../vm/image/image-id.ts";
 import { decodeReceipt, encodeReceipt, proveReceipt, ReceiptError, verifyReceipt, type Receipt } from "../vm/receipt/index.ts";
 import { verify } from "../vm/api.ts";
 import { VM_AIR_VERSION } from "../vm/air/air.ts";

@@ -188,20 +188,8 @@ export function openMemoryPage(segments: Program["segments"], pageIndex: number)
     const b = Math.min(lo + PAGE_BYTES, s.addr + s.bytes.length);
     if (a < b) page.set(s.bytes.subarray(a - s.addr, b - s.addr), a - lo);
   }
-  const siblings: Uint8Array[] = [];
-  let level = pageLeaves(segments);
-  let idx = pageIndex;
-  for (let k = 0; k < MEMORY_TREE_DEPTH; k++) {
-    const empty = EMPTY_MEMORY_SUBTREE[k]!;
-    siblings.push(level.get(idx ^ 1) ?? empty);
-    const next = new Map<number, Uint8Array>();
-    for (const i of level.keys()) {
-      const parent = i >>> 1;
-      if (!next.has(parent)) next.set(parent, hashNode(level.get(parent * 2) ?? empty, level.get(parent * 2 + 1) ?? empty));
-    }
-    level = next;
-    idx >>>= 1;
-  }
+  // one page's multi-proof is its authentication path, leaf to root
+  const siblings = memoryMultiProof(segments, [pageIndex]);
   return { pageIndex, page, siblings };
 }
 
