@@ -117,9 +117,16 @@ describe("VM AIR prototype: shape", () => {
       try { f(); } catch (e) { return e; }
       return undefined;
     };
-    const e1 = err(() => vmAir(asmProgram([["MUL", 0, 0, 0], ["EXIT", 0]])));
+    // an instruction outside the AIR is refused when a run executes it, naming it …
+    const e1 = err(() => buildVmTrace(asmProgram([["MUL", 0, 0, 0], ["EXIT", 0]])));
     expect(e1).toBeInstanceOf(VmAirError);
     expect((e1 as VmAirError).kind).toBe("UnprovableImage");
+    expect((e1 as VmAirError).message).toMatch(/pc 0.*executes MUL/);
+    // … but a program that merely contains one (never executed) stays provable: it decodes with no family flag
+    const skip = asmProgram([["JMP", 2], ["MUL", 0, 0, 0], ["CONST", 0, 7], ["EXIT", 0]]);
+    const t = buildVmTrace(skip);
+    expect(t.exitCode).toBe(7);
+    expect(checkConstraints(vmAir(skip, t.pages), t.traces, t.publics)).toEqual({ ok: true });
     const e2 = err(() => vmAir(asmProgram([["CONST", 2 ** 24, 1], ["EXIT", 0]])));
     expect((e2 as VmAirError).kind).toBe("UnprovableImage");
   });

@@ -14,6 +14,16 @@ import { programTable } from "./program/constraints.ts";
 import { rangeTable } from "./range/constraints.ts";
 import { globalsColumns, globalsTable } from "./globals/constraints.ts";
 import { checkInitPages, initMemoryTuples, type InitPage } from "./memory-pages.ts";
+import type { PublicInteractions } from "../../verifier/air.ts";
+import { BUS } from "./buses.ts";
+
+/** The journal as public JOURNAL-bus tuples (position, byte), received once each: COMMIT's byte rows must send
+ *  exactly these (docs/vm-air.md D10). */
+export function journalTuples(journal: Uint8Array): PublicInteractions {
+  const tuples = new Uint32Array(2 * journal.length);
+  journal.forEach((x, j) => { tuples[2 * j] = j; tuples[2 * j + 1] = x; });
+  return { bus: BUS.JOURNAL, arity: 2, tuples, direction: "receive" };
+}
 
 /**
  * Version of the constraints. A receipt names the AIR version it was proven against and a verifier accepts
@@ -28,8 +38,14 @@ import { checkInitPages, initMemoryTuples, type InitPage } from "./memory-pages.
  *   3 — initial memory from the image: BOUNDARY memory rows (is_mem, exactly addr ≥ 2^25) make no init
  *       record; the verifier sends every word of the touched pages, opened against the image's memory root,
  *       as public bus tuples (vm/air/memory-pages.ts). Data segments become provable.
+ *   4 — the journal (COMMIT: one byte row per byte sends (position, byte) on the JOURNAL bus, the verifier
+ *       receives the public journal as public tuples; the journal length is a public input checked at EXIT), the
+ *       private input (READ's byte rows write free bytes; INPUTLEN; the input cursor must not run past the end),
+ *       ADD64/SUB64 as two rows (the second, `hi`, copies the first's decode), family range lookups shared
+ *       through slots, and any unsupported instruction decodes with no family flag (provable as long as a run
+ *       never executes it).
  */
-export const VM_AIR_VERSION = 3;
+export const VM_AIR_VERSION = 4;
 
 /** Table order of the AIR. */
 export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4 } as const;
@@ -51,7 +67,7 @@ export function airProgramOf(p: Program): AirProgram {
  * bus tuples. Throws VmAirError (UnprovableImage) for code outside the supported subset, TraceError for an
  * ill-formed page list.
  */
-export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = []): Air {
+export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [], journal: Uint8Array = new Uint8Array(0)): Air {
   const p = "segments" in prog ? airProgramOf(prog) : prog;
   const program = programTable(decodeProgram(p)); // first: it names every unsupported instruction
   const usesMemory = Array.from({ length: p.code.length / INSTR_WORDS }, (_, i) => p.code[i * INSTR_WORDS]!).some((op) => MEMORY_OPCODES.has(op));
@@ -61,6 +77,6 @@ export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
     tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p))],
-    publicInteractions: pages.length > 0 ? [initMemoryTuples(pages)] : [],
+    publicInteractions: [...(pages.length > 0 ? [initMemoryTuples(pages)] : []), ...(journal.length > 0 ? [journalTuples(journal)] : [])],
   };
 }

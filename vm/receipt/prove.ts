@@ -59,7 +59,6 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     if (run.cycles > MAX_SINGLE_PROOF_CYCLES) {
       throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20 and segments are not implemented yet`);
     }
-    if (run.journal.length > 0) throw new ReceiptError("UnprovableImage", `VM AIR v${VM_AIR_VERSION} cannot prove journal output (the guest committed ${run.journal.length} bytes)`);
     opts.onPhase?.("trace");
     let t;
     try {
@@ -70,7 +69,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
       throw e;
     }
     opts.onPhase?.("prove");
-    air = airOf(program, t.pages); // with the touched pages as public memory tuples
+    air = airOf(program, t.pages, run.journal); // with the touched pages and the journal as public tuples
     const memory = { pages: t.pages, siblings: memoryMultiProof(program.segments, t.pages.map((p) => p.index)) };
     const proof = await proveStark(air, t.traces, t.publics, { params });
     receipt = { kind: "stark", airVersion: VM_AIR_VERSION, statement, image, params, memory, proof: proof.bytes };
@@ -83,9 +82,9 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
   };
 }
 
-function airOf(program: Program, pages: readonly InitPage[] = []): ReturnType<typeof vmAir> {
+function airOf(program: Program, pages: readonly InitPage[] = [], journal?: Uint8Array): ReturnType<typeof vmAir> {
   try {
-    return vmAir(program, pages);
+    return vmAir(program, pages, journal);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;

@@ -7,7 +7,7 @@
 //   3. AIR version known                         (UnsupportedVersion)
 //   4. image: the receipt's code, memory root and config hash to its image ID, which is the one pinned
 //                                                (ImageIdMismatch, Malformed config)
-//   5. statement: journal digest, cycle bound; a proof: no journal output under AIR v1   (StatementMismatch)
+//   5. statement: journal digest, cycle bound, journal shorter than the run             (StatementMismatch)
 //   6. the opened memory pages hash to the image's memory root and lie in its initial memory (MemoryMismatch);
 //      the AIR of this code and these pages     (UnprovableImage)
 //   7. the STARK proof against the statement as public inputs (the verifier's own kinds: InsecureParams,
@@ -82,7 +82,7 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (s.cycles < 1 || s.cycles >= MAX_CYCLES) throw new ReceiptError("StatementMismatch", `cycle count ${s.cycles} outside [1, 2^27)`);
   const result = { valid: true as const, imageId: pinned, journal: s.journal, exitCode: s.exitCode, cycles: s.cycles, segments: 1 };
   if (r.kind === "dev") return { ...result, segments: 0, securityBits: 0, dev: true };
-  if (s.journal.length !== 0) throw new ReceiptError("StatementMismatch", `VM AIR v${VM_AIR_VERSION} proves no journal output, yet the receipt claims ${s.journal.length} journal bytes`);
+  if (s.journal.length >= s.cycles) throw new ReceiptError("StatementMismatch", `a journal of ${s.journal.length} bytes needs more than ${s.cycles} cycles (one per committed byte)`);
   // 6–7
   const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages };
   checkMemoryOpening(r, program.memPages);
@@ -107,7 +107,7 @@ function checkMemoryOpening(r: Receipt, memPages: number): void {
 function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions): number {
   let air;
   try {
-    air = vmAir(program, r.memory!.pages);
+    air = vmAir(program, r.memory!.pages, r.statement.journal);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;

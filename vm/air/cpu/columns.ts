@@ -12,7 +12,16 @@ export const NUM_PORTS = 4;
 // comparison; sB, sC: sign bits of B and C (signed comparisons)
 // F0, F1: limbs of the callee's fp on CALL (bounded by 2^24 so slot addresses never reach 2^25 or wrap mod p)
 // E0, E1, q: effective address of LOAD/STORE (E0 = 4·q: aligned words)
-const SCRATCH = ["C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC", "F0", "F1", "E0", "E1", "q"] as const;
+// hi: the second row of a two-row i64 instruction (not fetched: it copies the first row's decode, slot offsets
+// + 1); cin: its carry/borrow in (row 0's k1)
+// fByte: a byte row of READ/COMMIT (not fetched; bRd = 1 for READ); bn: bytes left after this row (the head
+// holds the length); bp: this byte's address (the head holds ptr − 1); o0..o3: one-hot byte offset in its
+// word; m0..m3: the word's previous bytes; nb: the byte's new value; byte: its previous value
+// inRem: private input bytes not yet read; jpos: journal bytes committed so far (state, like fp)
+const SCRATCH = [
+  "C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC", "F0", "F1", "E0", "E1", "q",
+  "hi", "cin", "fByte", "bRd", "bn", "bp", "o0", "o1", "o2", "o3", "m0", "m1", "m2", "m3", "nb", "byte", "inRem", "jpos",
+] as const;
 
 export type PortField = (typeof PORT)[number];
 
@@ -47,13 +56,14 @@ export const SLOT_WRITE_PHASE = 3;
 export const DIGEST_LIMBS = 16;
 
 /**
- * Public inputs of the VM AIR (docs/receipt.md §1.1): the statement. The exit code and the cycle count are
- * constrained on the EXIT row; the image ID and journal digest are not read by any constraint — they enter the
+ * Public inputs of the VM AIR (docs/receipt.md §1.1): the statement. The exit code, the cycle count and the
+ * journal length are constrained on the EXIT row (the journal's bytes are public JOURNAL-bus tuples); the image
+ * ID and journal digest are not read by any constraint — they enter the
  * transcript seed with every other public input, so a proof is bound to the statement it was made for (the
  * image ID also covers the memory root and config, which no table of this AIR reads yet).
  */
-export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS } as const;
-export const NUM_PUBLICS = 6 + 2 * DIGEST_LIMBS;
+export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS, journalLen: 6 + 2 * DIGEST_LIMBS } as const;
+export const NUM_PUBLICS = 7 + 2 * DIGEST_LIMBS;
 
 /** A 32-byte digest as 16 little-endian 16-bit limbs (canonical field elements). */
 export function digestLimbs(d: Uint8Array): number[] {

@@ -1,6 +1,10 @@
-// CPU table of the VM AIR: control flow, fetch, three slot-access ports with offline memory checking, and the
-// CONST / CONST64 / ADD / SUB / CMP / SELECT / JMP / BRNZ / BRZ / EXIT / MOV (incl. GGET, GSET) / CALL / RET
-// families (docs/vm-air.md §4). Max degree 3.
+// CPU table of the VM AIR: control flow, fetch, four access ports with offline memory checking, and the
+// CONST / CONST64 / ADD / SUB (32- and 64-bit) / CMP / SELECT / JMP / BRNZ / BRZ / EXIT / MOV (incl. GGET, GSET) /
+// CALL / RET / LOAD32 / STORE32 / MEMSIZE / READ / COMMIT / INPUTLEN families (docs/vm-air.md §4). Max degree 3.
+//
+// Two kinds of rows are not fetched from the PROGRAM table: `hi` rows (the second row of ADD64/SUB64, which
+// copies the first row's decode with every slot offset + 1) and `fByte` rows (one per byte of READ/COMMIT,
+// whose decode columns are pinned by constraints). Every other real row fetches its instruction.
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
 import { DECODE_FIELDS } from "../program/decode.ts";
@@ -19,7 +23,10 @@ export const cpuTable: TableAir = {
     const [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet] = ["fConst", "fAdd", "fAddi", "fJmp", "fBrnz", "fExit", "fMov", "fCall", "fRet"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize];
+    const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte];
+    const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
+    const range = new RangeSlots();
 
     // --- flags and padding (soundness.md: selector not boolean, padding rows active) ---
     b.assertBool(isReal, "cpu/isReal-bool");
@@ -37,6 +44,9 @@ export const cpuTable: TableAir = {
     first.assertEq(pc, b.pub(PUB.entryPc), "cpu/first-pc");
     first.assertEq(fp, b.pub(PUB.fp0), "cpu/first-fp");
     first.assertZero(clk, "cpu/first-clk");
+    first.assertZero(hi, "cpu/first-row-fetched");
+    first.assertZero(fByte, "cpu/first-row-not-a-byte-row");
+    first.assertZero(c("jpos"), "cpu/first-journal-empty");
     b.whenLastRow().assertEq(isReal, fExit, "cpu/last-row-exit-or-padding");
 
     // --- transitions: real rows form a prefix that ends exactly at EXIT ---
@@ -49,7 +59,11 @@ export const cpuTable: TableAir = {
     t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
     t.assertZero(cont.sub(fCall).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
-    t.assertZero([fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize].reduce((x, f) => x.add(f), fConst).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
+    // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
+    const first64 = is64.sub(hi);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen].reduce((x, f) => x.add(f), fConst);
+    t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
+    t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
     // BRNZ: pc' = r[a] ≠ 0 ? target : pc + 1, with z the zero flag of r[a]
     const z = c("z");
@@ -59,7 +73,23 @@ export const cpuTable: TableAir = {
     t.assertZero(fBrz.mul(nPc.sub(pc.add(1)).sub(z.mul(target.sub(pc).sub(1)))), "cpu/brz");
 
     // --- fetch: every real row looks its decoded instruction up in the PROGRAM table ---
-    b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal, 1);
+    b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal.sub(hi).sub(fByte), 1);
+
+    // --- i64 (docs/vm-air.md §7): a row with is64 is followed by exactly one hi row, which copies its decode
+    //     (so the same family gadget runs on the hi words) with every enabled slot offset + 1 ---
+    b.assertBool(hi, "cpu/hi-bool");
+    b.assertZero(hi.mul(fByte), "cpu/hi-not-a-byte-row");
+    t.assertEq(nx("hi"), first64, "cpu/hi-row-follows-i64");
+    for (const f of DECODE_FIELDS) {
+      if (f === "pc") continue;
+      const k = f === "off0" ? 0 : f === "off1" ? 1 : f === "off2" ? 2 : -1;
+      const step = k >= 0 ? c(`en${k}`) : b.constant(0);
+      t.assertZero(nx("hi").mul(nx(f).sub(c(f)).sub(step)), `cpu/hi-copies-${f}`);
+    }
+    // carry/borrow in: row 0's k1 on the hi row, 0 everywhere else
+    const cin = c("cin");
+    b.assertZero(cin.mul(b.constant(1).sub(hi)), "cpu/cin-only-on-hi-rows");
+    t.assertZero(nx("hi").mul(nx("cin").sub(c("k1"))), "cpu/cin-is-previous-carry");
 
     // --- access ports: offline memory checking (docs/vm-air.md §4.4, §5) ---
     const wr1 = c("wr1"), wr3 = c("wr3");
@@ -113,9 +143,9 @@ export const cpuTable: TableAir = {
     const k0 = c("k0"), k1 = c("k1");
     b.assertBool(k0, "cpu/add-carry0-bool");
     b.assertBool(k1, "cpu/add-carry1-bool");
-    b.assertZero(fa.mul(B0.add(C0).sub(R0).sub(k0.mul(TWO16))), "cpu/add-lo");
+    b.assertZero(fa.mul(B0.add(C0).add(cin).sub(R0).sub(k0.mul(TWO16))), "cpu/add-lo");
     b.assertZero(fa.mul(B1.add(C1).add(k0).sub(R1).sub(k1.mul(TWO16))), "cpu/add-hi");
-    b.assertZero(fSub.mul(R0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/sub-lo");
+    b.assertZero(fSub.mul(R0.add(C0).add(cin).sub(B0).sub(k0.mul(TWO16))), "cpu/sub-lo");
     b.assertZero(fSub.mul(R1.add(C1).add(k0).sub(B1).sub(k1.mul(TWO16))), "cpu/sub-hi");
     const D0 = c("D0"), D1 = c("D1"), sB = c("sB"), sC = c("sC"), sgn = c("sgn");
     b.assertBool(sB, "cpu/sign-b-bool");
@@ -126,14 +156,11 @@ export const cpuTable: TableAir = {
     b.assertZero(fCmp.mul(D1.add(flip(C1, sC)).add(k0).sub(flip(B1, sB)).sub(k1.mul(TWO16))), "cpu/cmp-hi");
     // sign bits: hi − 2^15·s must be 15-bit (hi is a canonical 16-bit limb, so one lookup of 2·(hi − 2^15·s)
     // decides: a wrong s makes it negative or ≥ 2^15)
-    const fs = fCmp.mul(sgn);
-    b.send(BUS.RANGE, [B1.sub(sB.mul(2 ** 15)).mul(2)], fs, 1);
-    b.send(BUS.RANGE, [C1.sub(sC.mul(2 ** 15)).mul(2)], fs, 1);
+    // (checked on every comparison row, signed or not, so the flag stays degree 1; only signed forms use them)
     // the written limbs are range-checked where they are produced (invariant MEMWF, §1); a comparison's
-    // difference D shares the lookups (the flags are exclusive)
-    const fr = fa.add(fSub);
-    b.send(BUS.RANGE, [fr.mul(R0).add(fCmp.mul(D0))], fr.add(fCmp), 1);
-    b.send(BUS.RANGE, [fr.mul(R1).add(fCmp.mul(D1))], fr.add(fCmp), 1);
+    // difference D likewise
+    range.family(fCmp, [B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), D0, D1]);
+    range.family(fa.add(fSub), [R0, R1]);
     // CMP result: cK·[B < C] + cZ·[B = C] + cOne, z the zero flag of D (D = 0 ⇒ no borrow, so 0 or 1)
     b.assertZero(fCmp.mul(R0.sub(c("cK").mul(k1)).sub(c("cZ").mul(z)).sub(c("cOne"))), "cpu/cmp-result");
     b.assertZero(fCmp.mul(R1), "cpu/cmp-result-hi");
@@ -145,9 +172,7 @@ export const cpuTable: TableAir = {
     b.assertZero(fM.mul(B0.add(C0).sub(E0).sub(k0.mul(TWO16))), "cpu/ea-lo");
     b.assertZero(fM.mul(B1.add(C1).add(k0).sub(E1)), "cpu/ea-hi");
     b.assertZero(fM.mul(E0.sub(q.mul(4))), "cpu/ea-aligned");
-    b.send(BUS.RANGE, [q], fM, 1);
-    b.send(BUS.RANGE, [q.mul(4)], fM, 1);
-    b.send(BUS.RANGE, [b.pub(PUB.memPages).sub(1).sub(E1)], fM, 1);
+    range.family(fM, [q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
     const M0 = port("v0", 3), M1 = port("v1", 3), V0 = port("v0", 1), V1 = port("v1", 1);
     b.assertZero(fLoad.mul(R0.sub(M0)), "cpu/load-lo");
     b.assertZero(fLoad.mul(R1.sub(M1)), "cpu/load-hi");
@@ -174,9 +199,10 @@ export const cpuTable: TableAir = {
     b.assertZero(fConst.mul(R1.sub(c("b1"))), "cpu/const-hi");
 
     // --- zero test z = [S = 0] of S = limb sum of r[a] (BRNZ/BRZ), of D (CMP) or of C (SELECT); each sum is
-    //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are ---
+    //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are. READ/COMMIT rows test
+    //     the byte count bn (< 2^30) ---
     const S = c("S"), inv = c("inv");
-    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel);
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte);
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
     b.assertZero(fCmp.mul(S.sub(D0).sub(D1)), "cpu/zero-test-operand-d");
@@ -199,29 +225,104 @@ export const cpuTable: TableAir = {
     // The executor's own frame-stack limit is 2^25 slots; runs that go deeper than 2^24 are not provable.
     const F0 = c("F0"), F1 = c("F1");
     b.assertZero(fCall.mul(fp.add(c("b0")).add(c("b1").mul(TWO16)).sub(F0).sub(F1.mul(TWO16))), "cpu/call-fp-bound");
-    b.send(BUS.RANGE, [F0], fCall, 1);
-    b.send(BUS.RANGE, [F1], fCall, 1);
-    b.send(BUS.RANGE, [F1.mul(2 ** 8)], fCall, 1);
     b.assertZero(fCall.mul(R0.add(R1.mul(TWO16)).sub(pc).sub(1)), "cpu/call-saves-pc");
     b.assertZero(fCall.mul(W1_0.add(W1_1.mul(TWO16)).sub(fp)), "cpu/call-saves-fp");
-    b.send(BUS.RANGE, [R0], fCall, 1);
-    b.send(BUS.RANGE, [R1.mul(2 ** 8)], fCall, 1);
-    b.send(BUS.RANGE, [R1], fCall, 1);
-    b.send(BUS.RANGE, [W1_0], fCall, 1);
-    b.send(BUS.RANGE, [W1_1], fCall, 1);
-    b.send(BUS.RANGE, [W1_1.mul(2 ** 7)], fCall, 1);
+    range.family(fCall, [F0, F1, F1.mul(2 ** 8), R0, R1.mul(2 ** 8), R1, W1_0, W1_1, W1_1.mul(2 ** 7)]);
 
     // --- RET: pc' = r[a], fp' = r[a+1]. The words read are canonical limbs (MEMWF); their high limbs must also
     //     be < 2^8 / 2^9 so that a slot holding p + 2 cannot jump to pc 2 (the executor would trap) ---
     t.assertZero(fRet.mul(nPc.sub(B0).sub(B1.mul(TWO16))), "cpu/ret-pc");
     t.assertZero(fRet.mul(nx("fp").sub(W1_0).sub(W1_1.mul(TWO16))), "cpu/ret-fp");
-    b.send(BUS.RANGE, [B1.mul(2 ** 8)], fRet, 1);
-    b.send(BUS.RANGE, [W1_1.mul(2 ** 7)], fRet, 1);
+    range.family(fRet, [B1.mul(2 ** 8), W1_1.mul(2 ** 7)]);
 
     // --- EXIT: the exit code and the cycle count are public inputs. clk starts at 0 and steps by one per real
     //     row up to the single EXIT row, so clk + 1 on that row is the number of cycles ---
     b.assertZero(fExit.mul(B0.sub(b.pub(PUB.exit0))), "cpu/exit-code-lo");
     b.assertZero(fExit.mul(B1.sub(b.pub(PUB.exit1))), "cpu/exit-code-hi");
     b.assertZero(fExit.mul(clk.add(1).sub(b.pub(PUB.cycles))), "cpu/exit-cycles");
+
+    // --- host I/O state: inRem (private input bytes not yet read; its first value is the input length, which
+    //     stays private) and jpos (journal bytes committed), both carried from row to row ---
+    const inRem = c("inRem"), jpos = c("jpos");
+    const readRow = bRd, commitRow = fByte.sub(bRd);
+    t.assertZero(nReal.mul(nx("inRem").sub(inRem).add(readRow)), "cpu/input-cursor");
+    t.assertZero(nReal.mul(nx("jpos").sub(jpos).sub(commitRow)), "cpu/journal-cursor");
+    // at EXIT: the journal has exactly the public length, and the input was never over-read: inRem only ever
+    // decreases (by < 2^27 in all), so a READ past the end leaves it ≥ p − 2^27, which fails this 30-bit check
+    b.assertZero(fExit.mul(jpos.sub(b.pub(PUB.journalLen))), "cpu/exit-journal-length");
+    b.assertZero(fExit.mul(inRem.sub(D0).sub(D1.mul(TWO16))), "cpu/exit-input-not-overread");
+    range.family(fExit, [D0, D1.mul(4)]);
+    // INPUTLEN: r[a] = inRem as canonical limbs (R1 < 2^14, so the pair cannot encode inRem + p)
+    b.assertZero(fInLen.mul(R0.add(R1.mul(TWO16)).sub(inRem)), "cpu/inputlen");
+    range.family(fInLen, [R0, R1, R1.mul(4)]);
+
+    // --- READ / COMMIT head row: ptr = r[a] (port 0), len = r[b] (operand C), both < 2^30; ptr ≤ memory bytes
+    //     (WASM traps on ptr > size even for len 0; a larger ptr makes memBytes − ptr ≥ p − 2^30, which fails
+    //     the 30-bit check); then len byte rows follow (bn counts them down, z = [bn = 0]) ---
+    const fHead = fRead.add(fCommit), fBulk = fHead.add(fByte);
+    const bn = c("bn"), bp = c("bp");
+    b.assertZero(fHead.mul(bn.sub(C0).sub(C1.mul(TWO16))), "cpu/bulk-len");
+    b.assertZero(fHead.mul(bp.sub(B0).sub(B1.mul(TWO16)).add(1)), "cpu/bulk-ptr");
+    b.assertZero(fHead.mul(b.pub(PUB.memPages).mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/bulk-ptr-in-memory");
+    range.family(fHead, [B1.mul(4), C1.mul(4), D0, D1.mul(4)]);
+    b.assertZero(fBulk.mul(S.sub(bn)), "cpu/zero-test-operand-bn");
+    const nByte = nx("fByte");
+    t.assertZero(fBulk.mul(nByte.sub(1).add(z)), "cpu/bulk-rows-until-done");
+    t.assertZero(nByte.mul(b.constant(1).sub(fBulk)), "cpu/byte-row-follows-bulk");
+    t.assertZero(fBulk.mul(nPc.sub(pc).sub(z)), "cpu/bulk-pc");
+    t.assertZero(nByte.mul(nx("bn").sub(bn).add(1)), "cpu/byte-count");
+    t.assertZero(nByte.mul(nx("bp").sub(bp).sub(1)), "cpu/byte-address-step");
+    t.assertZero(nByte.mul(nx("bRd").sub(fRead).sub(bRd)), "cpu/byte-kind");
+    b.assertBool(fByte, "cpu/byte-row-bool");
+    b.assertBool(bRd, "cpu/byte-kind-bool");
+    b.assertZero(bRd.mul(b.constant(1).sub(fByte)), "cpu/byte-kind-only-on-byte-rows");
+
+    // --- byte rows: their decode columns are not fetched, so every one an access port reads is pinned here:
+    //     port 3 only, reading (COMMIT) or writing (READ) the word that holds the byte ---
+    for (const k of [0, 1, 2]) b.assertZero(fByte.mul(c(`en${k}`)), `cpu/byte-row-port${k}-off`);
+    b.assertZero(fByte.mul(c("en3").sub(1)), "cpu/byte-row-port3-on");
+    b.assertZero(fByte.mul(c("wr3").sub(bRd)), "cpu/byte-row-port3-write-iff-read");
+    b.assertZero(fByte.mul(is64), "cpu/byte-row-not-i64");
+    // bp = E0 + 2^16·E1, E0 = 4q + offset, word q + 2^14·E1 (port 3's address, shared with LOAD/STORE)
+    const o = [0, 1, 2, 3].map((i) => c(`o${i}`));
+    o.forEach((x, i) => b.assertBool(x, `cpu/byte-offset${i}-bool`));
+    b.assertEq(o[0]!.add(o[1]!).add(o[2]!).add(o[3]!), fByte, "cpu/byte-offset-one-hot");
+    b.assertZero(fByte.mul(bp.sub(E0).sub(E1.mul(TWO16))), "cpu/byte-address");
+    b.assertZero(fByte.mul(E0.sub(q.mul(4)).sub(o[1]!).sub(o[2]!.mul(2)).sub(o[3]!.mul(3))), "cpu/byte-offset");
+    // the word's bytes (each 8-bit checked) and the byte at the offset; the new word replaces it with nb
+    const m = [0, 1, 2, 3].map((i) => c(`m${i}`));
+    const MP0 = port("p0", 3), MP1 = port("p1", 3);
+    b.assertZero(fByte.mul(MP0.sub(m[0]!).sub(m[1]!.mul(256))), "cpu/byte-word-lo");
+    b.assertZero(fByte.mul(MP1.sub(m[2]!).sub(m[3]!.mul(256))), "cpu/byte-word-hi");
+    const byte = c("byte"), nb = c("nb");
+    b.assertZero(fByte.mul(byte.sub(o[0]!.mul(m[0]!)).sub(o[1]!.mul(m[1]!)).sub(o[2]!.mul(m[2]!)).sub(o[3]!.mul(m[3]!))), "cpu/byte-select");
+    b.assertZero(fByte.mul(M0.sub(MP0).sub(nb.sub(byte).mul(o[0]!.add(o[1]!.mul(256))))), "cpu/byte-store-lo");
+    b.assertZero(fByte.mul(M1.sub(MP1).sub(nb.sub(byte).mul(o[2]!.add(o[3]!.mul(256))))), "cpu/byte-store-hi");
+    // E1 ≥ 0 and E1 ≤ pages − 1: the byte is inside memory (a negative E1 could alias a frame slot)
+    range.family(fByte, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), q, q.mul(4), E1, b.pub(PUB.memPages).sub(1).sub(E1)]);
+    // COMMIT bytes go to the journal at consecutive positions; the verifier receives the public journal
+    b.send(BUS.JOURNAL, [jpos, byte], commitRow, 1);
+
+    range.emit(b);
   },
 };
+
+/**
+ * RANGE16 lookups shared by exclusive families: slot i sends Σ_f flag_f · value_f,i with multiplicity Σ flag_f.
+ * The family flags are one-hot on real rows (and all zero on padding), so each slot looks up exactly the value of
+ * the row's family, and the CPU pays for the largest family's lookups, not their sum. Flags and values are
+ * degree 1, so an interaction stays degree 3.
+ */
+class RangeSlots {
+  private readonly slots: { flag: Expr; value: Expr }[][] = [];
+  family(flag: Expr, values: readonly Expr[]): void {
+    values.forEach((value, i) => (this.slots[i] ??= []).push({ flag, value }));
+  }
+  emit(b: AirBuilder): void {
+    for (const slot of this.slots) {
+      const value = slot.map((e) => e.flag.mul(e.value)).reduce((x, y) => x.add(y));
+      const mult = slot.map((e) => e.flag).reduce((x, y) => x.add(y));
+      b.send(BUS.RANGE, [value], mult, 1);
+    }
+  }
+}

@@ -9,8 +9,19 @@ import { inv } from "../../../verifier/fp.ts";
 import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
 import { imagePages } from "../../image/image-id.ts";
 import { PAGE_WORDS, pageWord } from "../memory-pages.ts";
-import { DECODE_FIELDS, decodeInstruction, type DecodedRow } from "../program/decode.ts";
-import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
+import { DECODE_FIELDS, decodeInstruction, PROVABLE_MNEMONICS, unprovableReason, type DecodedRow } from "../program/decode.ts";
+import { cpuCol, CPU_WIDTH, MAX_PROVABLE_PAGES, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
+import { P as FIELD_P } from "../../../verifier/fp.ts";
+import { sourceLocation } from "../../program.ts";
+
+/** The family flags of the decode (one of them is set on every fetched real row). */
+const FAMILY_FLAGS = DECODE_FIELDS.filter((f) => /^f[A-Z]/.test(f));
+/** Named in error messages only (vm/air/air.ts VM_AIR_VERSION; not imported, to keep this module's imports acyclic). */
+const AIR_VERSION_FOR_MESSAGES = 4;
+const where = (p: Program, pc: number): string => {
+  const loc = sourceLocation(p, pc);
+  return loc ? ` (${loc.file}:${loc.line})` : "";
+};
 
 /** Last access of one address: value (u32) and timestamp. */
 export interface MemCell {
@@ -37,6 +48,9 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bn: cpuCol("bn"), bp: cpuCol("bp"),
+  o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
+  inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -106,10 +120,16 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
         look(hi(value));
         look(hi(value) * (k === 2 ? 2 ** 8 : 2 ** 7));
       }
+      if (k === 2 && d.fInLen) {
+        // r[a] = inRem: canonical limbs with a 14-bit high limb
+        look(lo(value));
+        look(hi(value));
+        look(hi(value) * 4);
+      }
       if (k === 2 && d.fSub) {
         // R + C = B + k·2^32: k1 is the borrow of B − C
         const c0 = row[COL.C0]!, c1 = row[COL.C1]!;
-        const k0 = (lo(value) + c0) >>> 16;
+        const k0 = (lo(value) + c0 + row[COL.cin]!) >>> 16;
         row[COL.k0] = k0;
         row[COL.k1] = (hi(value) + c1 + k0) >>> 16;
         look(lo(value));
@@ -119,7 +139,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
         // carries of B + C = R + k·2^32 on 16-bit limbs; the result limbs are range-checked (MEMWF)
         const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
         const c0 = row[COL.C0]!, c1 = row[COL.C1]!;
-        const k0 = (b0 + c0) >>> 16;
+        const k0 = (b0 + c0 + row[COL.cin]!) >>> 16;
         row[COL.k0] = k0;
         row[COL.k1] = (b1 + c1 + k0) >>> 16;
         look(lo(value));
@@ -127,6 +147,20 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       }
     }
     pending = [];
+  };
+
+  // Host I/O state carried by every row: input bytes not yet read, journal bytes committed.
+  let inRem = input.length;
+  let jpos = 0;
+  const newRow = (pc: number, fp: number, clk: number): Uint32Array => {
+    const row = new Uint32Array(CPU_WIDTH);
+    row[COL.isReal] = 1;
+    row[COL.pc] = pc;
+    row[COL.fp] = fp;
+    row[COL.clk] = clk;
+    row[COL.inRem] = inRem;
+    row[COL.jpos] = jpos;
+    return row;
   };
 
   const step = (m: Machine): void => {
@@ -140,18 +174,36 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       decoded.set(pc, entry);
     }
     const d = entry.d;
-    const row = new Uint32Array(CPU_WIDTH);
-    row[COL.isReal] = 1;
-    row[COL.pc] = pc;
-    row[COL.fp] = m.fp;
-    row[COL.clk] = m.cycles;
-    for (const [j, v] of entry.cols) row[j] = v;
+    if (!FAMILY_FLAGS.some((f) => d[f] === 1)) {
+      // TRAP and ABORT trap in the executor right after this hook; anything else is outside the AIR
+      const why = unprovableReason(program.code, pc);
+      if (why !== undefined) throw new VmAirError("UnprovableImage", `pc ${pc}${where(program, pc)}: the run executes ${why}, which VM AIR v${AIR_VERSION_FOR_MESSAGES} cannot prove; it proves ${PROVABLE_MNEMONICS.join(", ")} (run with --dev to execute without a proof)`);
+      return;
+    }
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
     const clk = m.cycles;
+    const row = instructionRow(m, pc, clk, entry, 0);
+    if (d.is64) {
+      // the hi row: same decode, slot offsets + 1, carry/borrow in = the lo row's carry/borrow out
+      const { lo: bl, c: cl } = { lo: row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, c: row[COL.C0]! + 65536 * row[COL.C1]! };
+      const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : bl < cl ? 1 : 0;
+      const h = instructionRow(m, pc, clk + 1, entry, 1);
+      h[COL.hi] = 1;
+      h[COL.cin] = carry;
+    }
+    if (d.fRead || d.fCommit) bulkRows(m, row, d, clk);
+  };
+
+  /** One CPU row of the instruction at pc (its decode columns, offsets + `shift` on the hi row of an i64). */
+  const instructionRow = (m: Machine, pc: number, clk: number, entry: DecodedEntry, shift: number): Uint32Array => {
+    const d = entry.d;
+    const row = newRow(pc, m.fp, clk);
+    for (const [j, v] of entry.cols) row[j] = v;
     for (let k = 0; k < NUM_PORTS; k++) {
       if (k === 3 || d[`en${k}` as keyof DecodedRow] !== 1) continue; // port 3 (memory) needs the address first
+      row[cpuCol(`off${k}`)] = d[`off${k}` as keyof DecodedRow] + shift;
       const abs = (k === 0 && d.abs0 === 1) || (k === 2 && d.abs2 === 1);
-      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow];
+      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow] + shift;
       const write = k === 2 || (k === 1 && d.wr1 === 1);
       const ts = 4 * clk + (write ? SLOT_WRITE_PHASE : PORT_PHASE[k]!) + 1;
       if (write) {
@@ -200,18 +252,85 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[COL.k1] = (hi(dd) + (c1 ^ flip) + k0) >>> 16;
       look(lo(dd));
       look(hi(dd));
-      if (d.sgn) {
-        look(2 * (b1 - 0x8000 * sB));
-        look(2 * (c1 - 0x8000 * sC));
-      }
+      // sign bits are checked on every comparison row (signed forms use them)
+      look(2 * (b1 - 0x8000 * sB));
+      look(2 * (c1 - 0x8000 * sC));
     }
-    if (d.fBrnz || d.fBrz || d.fCmp || d.fSel) {
-      const s = d.fCmp ? row[COL.D0]! + row[COL.D1]! : d.fSel ? c0 + c1 : row[PC[0]!.v0]! + row[PC[0]!.v1]!;
-      row[COL.S] = s;
-      row[COL.z] = s === 0 ? 1 : 0;
-      row[COL.inv] = s === 0 ? 0 : inv(s);
+    if (d.fExit) {
+      // the input was not over-read: inRem < 2^30 as limbs (D0, D1 14-bit)
+      row[COL.D0] = lo(inRem);
+      row[COL.D1] = hi(inRem);
+      look(lo(inRem));
+      look(hi(inRem) * 4);
     }
+    if (d.fBrnz || d.fBrz || d.fCmp || d.fSel) zeroTest(row, d.fCmp ? row[COL.D0]! + row[COL.D1]! : d.fSel ? c0 + c1 : row[PC[0]!.v0]! + row[PC[0]!.v1]!);
     rows.push(row);
+    return row;
+  };
+
+  const zeroTest = (row: Uint32Array, s: number): void => {
+    row[COL.S] = s;
+    row[COL.z] = s === 0 ? 1 : 0;
+    row[COL.inv] = s === 0 ? 0 : inv(s);
+  };
+
+  /** READ/COMMIT: the head row's witnesses and one byte row per byte (docs/vm-air.md §9 BULK, as CPU rows). */
+  const bulkRows = (m: Machine, head: Uint32Array, d: DecodedRow, clk: number): void => {
+    const b0 = head[PC[0]!.v0]!, b1 = head[PC[0]!.v1]!;
+    const ptr = b0 + 65536 * b1, len = head[COL.C0]! + 65536 * head[COL.C1]!;
+    const memBytes = m.memory.length;
+    const read = d.fRead === 1;
+    // out of bounds or past the input: the executor traps on this very instruction (no receipt)
+    if (ptr + len > memBytes || (read && len > m.io.input.remaining())) return;
+    if (memBytes > MAX_PROVABLE_PAGES * 65536) throw new VmAirError("TraceError", `pc ${m.pc}: memory of ${memBytes} bytes exceeds what the VM AIR proves`);
+    head[COL.bn] = len;
+    head[COL.bp] = ptr === 0 ? FIELD_P - 1 : ptr - 1;
+    const room = memBytes - ptr;
+    head[COL.D0] = lo(room);
+    head[COL.D1] = hi(room);
+    look(b1 * 4);
+    look(head[COL.C1]! * 4);
+    look(lo(room));
+    look(hi(room) * 4);
+    zeroTest(head, len);
+    const inputAt = m.io.input.position;
+    for (let i = 0; i < len; i++) {
+      const a = ptr + i;
+      const row = newRow(m.pc, m.fp, clk + 1 + i);
+      row[COL.fByte] = 1;
+      row[COL.bRd] = read ? 1 : 0;
+      row[COL.en3] = 1;
+      row[COL.wr3] = read ? 1 : 0;
+      row[COL.bn] = len - 1 - i;
+      zeroTest(row, len - 1 - i);
+      row[COL.bp] = a;
+      const e0 = a & 0xffff, e1 = a >>> 16, off = a & 3;
+      row[COL.E0] = e0;
+      row[COL.E1] = e1;
+      row[COL.q] = e0 >>> 2;
+      row[COL.o[off]!] = 1;
+      const addr = MEM_BASE + (a >>> 2);
+      const prev = (memory.get(addr) ?? initCell(addr)).v;
+      const bytes = [prev & 0xff, (prev >>> 8) & 0xff, (prev >>> 16) & 0xff, prev >>> 24];
+      bytes.forEach((x, j) => (row[COL.m[j]!] = x));
+      const old = bytes[off]!;
+      if (!read && old !== m.memory[a]) throw new VmAirError("TraceError", `memory byte at ${a} holds ${m.memory[a]}, the trace last wrote ${old}`);
+      const nb = read ? m.io.input.bytes[inputAt + i]! : old;
+      row[COL.byte] = old;
+      row[COL.nb] = nb;
+      const word = read ? (prev & ~(0xff << (8 * off))) | (nb << (8 * off)) : prev;
+      access(row, 3, addr, word >>> 0, 4 * clk + 4 * (1 + i) + (read ? 2 : 1) + 1);
+      for (const x of bytes) { look(x); look(x * 256); }
+      look(nb);
+      look(nb * 256);
+      look(e0 >>> 2);
+      look(e0 & ~3);
+      look(e1);
+      look(pages - 1 - e1);
+      rows.push(row);
+      if (read) inRem--;
+      else jpos++;
+    }
   };
 
   const pages = program.memory.initialPages;

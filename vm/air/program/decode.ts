@@ -2,10 +2,10 @@
 // public code into the public columns of the PROGRAM table. Prover and verifier both call it, so the CPU's
 // decode columns need no constraints of their own: the FETCH lookup forces them to equal these values.
 //
-// Subset of AIR v2: CONST, CONST64, ADD/ADDI, SUB/SUBI, the 32-bit comparisons (EQ … GEU, their immediate forms,
-// EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, LOAD32, STORE32, MEMSIZE, and TRAP and ABORT
-// (decoded with no family flag, so neither can ever be a real CPU row). Any other opcode is refused with
-// UnprovableImage.
+// Subset of AIR v4 (PROVABLE_MNEMONICS): CONST, CONST64, ADD/ADDI, SUB/SUBI, ADD64/SUB64, the 32-bit comparisons
+// (EQ … GEU, their immediate forms, EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, LOAD32,
+// STORE32, MEMSIZE, READ, COMMIT, INPUTLEN. Every other opcode (TRAP and ABORT included) decodes with no family
+// flag, so it can never be a real CPU row: a program is provable as long as its runs never execute one.
 
 import { INSTR_WORDS, MNEMONIC_BY_OPCODE, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
@@ -24,6 +24,7 @@ export const DECODE_FIELDS = [
   "fMov", "fCall", "fRet", "abs0", "abs2", "wr1",
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
+  "fRead", "fCommit", "fInLen", "is64",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -36,18 +37,44 @@ function small(v: number, what: string, pc: number): number {
   return v >>> 0;
 }
 
-/** Decodes one instruction into its public program-table row. */
+/**
+ * Decodes one instruction into its public program-table row. An instruction this AIR version cannot prove
+ * decodes like TRAP, with no family flag: the CPU's "one family per real row" rule then forbids executing it,
+ * while the rest of the program stays provable (a guest links code it never runs: allocators, error paths).
+ * The trace builder names the instruction if a run does execute it (`unprovableReason`).
+ */
 export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
+  try {
+    return decodeSupported(code, pc);
+  } catch (e) {
+    if (!(e instanceof UnsupportedOpcode)) throw e;
+    const w = pc * INSTR_WORDS;
+    return emptyRow(pc, code[w]!, code[w + 2]!, code[w + 3]!);
+  }
+}
+
+/** Why the instruction at pc cannot be proven by this AIR version, or undefined if it can (TRAP and ABORT
+ *  decode, and only the executor's trap stops a run that reaches them). */
+export function unprovableReason(code: Uint32Array, pc: number): string | undefined {
+  try {
+    decodeSupported(code, pc);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UnsupportedOpcode)) throw e;
+    return `${opName(e.op)}${e.why ? ` (${e.why})` : ""}`;
+  }
+}
+
+function emptyRow(pc: number, op: number, b: number, c: number): DecodedRow {
+  const r = Object.fromEntries(DECODE_FIELDS.map((f) => [f, 0])) as DecodedRow;
+  r.pc = pc; r.opcode = op; r.b0 = lo16(b); r.b1 = hi16(b); r.c0 = lo16(c); r.c1 = hi16(c);
+  return r;
+}
+
+function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
   const w = pc * INSTR_WORDS;
   const [op, a, b, c] = [code[w]!, code[w + 1]!, code[w + 2]!, code[w + 3]!];
-  const r: DecodedRow = {
-    pc, opcode: op, a: 0, b0: lo16(b), b1: hi16(b), c0: lo16(c), c1: hi16(c),
-    fConst: 0, fAdd: 0, fAddi: 0, fJmp: 0, fBrnz: 0, fExit: 0,
-    en0: 0, en1: 0, en2: 0, off0: 0, off1: 0, off2: 0, selC: 0, aliasC: 0, immC: 0,
-    fMov: 0, fCall: 0, fRet: 0, abs0: 0, abs2: 0, wr1: 0,
-    fSub: 0, fCmp: 0, sgn: 0, cK: 0, cZ: 0, cOne: 0, fBrz: 0, fSel: 0, fConst64: 0,
-    fLoad: 0, fStore: 0, fMemsize: 0, en3: 0, wr3: 0, valAlias: 0,
-  };
+  const r = emptyRow(pc, op, b, c);
   /** Sources r[b] (port 0) and r[c] (port 1, or the immediate, or r[b] again when c = b). */
   const binary = (imm: boolean): void => {
     r.en0 = 1; r.off0 = small(b, "src", pc);
@@ -78,6 +105,29 @@ export function decodeInstruction(code: Uint32Array, pc: number): DecodedRow {
     case Op.SUBI:
       r.fSub = 1;
       binary(op === Op.SUBI);
+      break;
+    case Op.ADD64:
+    case Op.SUB64:
+      // two rows (docs/vm-air.md §7): row 0 the lo words, row 1 (a `hi` row, not fetched: it copies this row's
+      // decode with every slot offset + 1) the hi words with the carry/borrow of row 0. The destination's lo
+      // slot must not be a source's hi slot (a = b + 1 or a = c + 1): row 0 would overwrite what row 1 reads.
+      // The compiler never emits such partial overlaps (docs/ISA.md); an image that does is not provable.
+      if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
+      if (op === Op.ADD64) r.fAdd = 1; else r.fSub = 1;
+      r.is64 = 1;
+      binary(false);
+      break;
+    case Op.READ:
+    case Op.COMMIT:
+      // head row: port 0 reads the pointer r[a], port 1 the length r[b] (or r[a] again when b = a); then one
+      // byte row per byte (docs/vm-air.md §9 BULK, here as CPU rows)
+      if (op === Op.READ) r.fRead = 1; else r.fCommit = 1;
+      r.en0 = 1; r.off0 = small(a, "src", pc);
+      if (b >>> 0 === a >>> 0) r.aliasC = 1;
+      else { r.selC = 1; r.en1 = 1; r.off1 = small(b, "src", pc); }
+      break;
+    case Op.INPUTLEN:
+      r.fInLen = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
     case Op.CONST64:
       // r[a] = b (port 2), r[a+1] = c (port 1 as a write)
@@ -168,17 +218,19 @@ export const PROVABLE_MNEMONICS = [
   "CONST", "CONST64", "ADD", "ADDI", "SUB", "SUBI", "EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU",
   "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
+  "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
-export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE]);
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT]);
 
 class UnsupportedOpcode extends Error {
   constructor(
     readonly op: number,
     readonly pc: number,
+    readonly why?: string,
   ) {
-    super(`opcode 0x${op.toString(16)} at pc ${pc}`);
+    super(`opcode 0x${op.toString(16)} at pc ${pc}${why ? ` (${why})` : ""}`);
   }
 }
 
@@ -196,25 +248,10 @@ export function decodeProgram(p: Pick<Program, "code">): ProgramColumns {
   let height = MIN_TABLE_HEIGHT;
   while (height < n) height *= 2;
   const columns = [...DECODE_FIELDS, "exists"].map(() => new Array<number>(height).fill(0));
-  // One error naming every unsupported instruction (with its count and first pc), not just the first.
-  const unsupported = new Map<number, { count: number; pc: number }>();
   for (let pc = 0; pc < n; pc++) {
-    let row: DecodedRow;
-    try {
-      row = decodeInstruction(p.code, pc);
-    } catch (e) {
-      if (!(e instanceof UnsupportedOpcode)) throw e;
-      const u = unsupported.get(e.op);
-      if (u) u.count++;
-      else unsupported.set(e.op, { count: 1, pc });
-      continue;
-    }
+    const row = decodeInstruction(p.code, pc);
     DECODE_FIELDS.forEach((f, j) => (columns[j]![pc] = row[f]));
     columns[DECODE_FIELDS.length]![pc] = 1;
-  }
-  if (unsupported.size > 0) {
-    const list = [...unsupported].map(([op, u]) => `${opName(op)} ×${u.count} (first at pc ${u.pc})`).join(", ");
-    throw new VmAirError("UnprovableImage", `this VM AIR cannot prove ${list}; it proves ${PROVABLE_MNEMONICS.join(", ")} (run with --dev to execute without a proof)`);
   }
   // Padding rows keep pc distinct (pc = row index) so a padding tuple never equals a real one.
   for (let i = n; i < height; i++) columns[0]![i] = i;
