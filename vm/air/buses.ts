@@ -4,6 +4,8 @@ export const BUS = {
   MEM: 2,
   RANGE: 3,
   GLOBALS: 4,
+  AND8: 5,
+  POW2: 6,
 } as const;
 
 /**
