@@ -4,6 +4,8 @@ export const BUS = {
   MEM: 2,
   RANGE: 3,
   GLOBALS: 4,
+  AND8: 5,
+  POW2: 6,
   /** (position, byte): COMMIT's byte rows send, the verifier receives the journal as public tuples */
   JOURNAL: 10,
 } as const;
