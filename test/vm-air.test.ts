@@ -6,7 +6,8 @@ import { buildVmTrace, initPagesOf, touchedPages, vmAir, TABLE, VmAirError } fro
 import { cpuCol, portCol, PUB } from "../vm/air/cpu/columns.ts";
 import { BOUNDARY_COLS, GAP_HI_BITS, makeBoundaryTable } from "../vm/air/boundary/constraints.ts";
 import { decodeInstruction, decodeProgram } from "../vm/air/program/decode.ts";
-import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
+import { checkConstraints } from "../prover/air-check.ts";
+import { airFor, check, cpu, expectFail, port, rowWith } from "./vm-air-helpers.ts";
 import { symbolicAir } from "../verifier/symbolic.ts";
 import { inv, P } from "../verifier/fp.ts";
 import type { FunctionInfo, Program } from "../vm/program.ts";
@@ -36,28 +37,6 @@ function setup(instrs: AsmInstr[] = LOOP, opts: Parameters<typeof asmProgram>[1]
   const t = buildVmTrace(p);
   return { p, traces: t.traces, publics: t.publics };
 }
-/** The AIR of a (possibly forged) trace: the memory pages its BOUNDARY rows claim are opened from the image,
- *  as a cheating prover would choose them. */
-const airFor = (p: Program, traces: Uint32Array[][]) => vmAir(p, initPagesOf(p, touchedPages(traces[TABLE.boundary]![BOUNDARY_COLS.addr]!)));
-const check = (p: Program, traces: Uint32Array[][], publics: number[]): CheckResult => checkConstraints(airFor(p, traces), traces, publics);
-const cpu = (traces: Uint32Array[][], name: string): Uint32Array => traces[TABLE.cpu]![cpuCol(name)]!;
-const port = (traces: Uint32Array[][], f: Parameters<typeof portCol>[0], k: number): Uint32Array => traces[TABLE.cpu]![portCol(f, k)]!;
-/** First CPU row with the given family flag (and optional predicate). */
-function rowWith(traces: Uint32Array[][], flag: string, pred: (r: number) => boolean = () => true): number {
-  const f = cpu(traces, flag);
-  for (let r = 0; r < f.length; r++) if (f[r] === 1 && pred(r)) return r;
-  throw new Error(`no ${flag} row`);
-}
-function expectFail(res: CheckResult, constraint: RegExp | "LogupSumNonZero"): void {
-  expect(res.ok).toBe(false);
-  if (res.ok) return;
-  if (constraint === "LogupSumNonZero") expect(res.kind).toBe("LogupSumNonZero");
-  else {
-    expect(res.kind).toBe("ConstraintFailed");
-    if (res.kind === "ConstraintFailed") expect(res.constraint).toMatch(constraint);
-  }
-}
-
 /** RANGE16 lookups the BOUNDARY table makes (mirrors its constraints), per value. */
 function boundaryLookups(cols: Uint32Array[], gapHiBits: number, checkAddr: boolean, checkIsMem = true): Map<number, number> {
   const C = BOUNDARY_COLS, n = cols[0]!.length, out = new Map<number, number>();

@@ -6,6 +6,7 @@ import { vmPublics } from "./publics.ts";
 import { buildCpuRows, cpuColumns } from "./cpu/trace.ts";
 import { decodeProgram } from "./program/decode.ts";
 import { rangeTrace } from "./range/constraints.ts";
+import { and8TraceCompact } from "./and8/constraints.ts";
 import { globalsColumns } from "./globals/constraints.ts";
 import { computeImageId, imageIdBytes, imagePages, PAGE_BYTES } from "../image/image-id.ts";
 import { MEM_BASE } from "./cpu/columns.ts";
@@ -50,7 +51,9 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit, pages);
   const globals = new Uint32Array(globalsColumns(p).height);
   return {
-    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals]],
+    // AND8 holds only the byte pairs the run looks up (each row is pinned to a valid (x, y, x & y) by its bits,
+    // so any subset is sound; vm/air/and8/), padded to a power of two
+    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8)],
     publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,

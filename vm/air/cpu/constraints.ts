@@ -24,7 +24,8 @@ export const cpuTable: TableAir = {
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte];
+    const [fBit, fMul] = ["fBit", "fMul"].map(c) as [Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -61,7 +62,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -302,6 +303,44 @@ export const cpuTable: TableAir = {
     range.family(fByte, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), q, q.mul(4), E1, b.pub(PUB.memPages).sub(1).sub(E1)]);
     // COMMIT bytes go to the journal at consecutive positions; the verifier receives the public journal
     b.send(BUS.JOURNAL, [jpos, byte], commitRow, 1);
+
+    // --- BYTES (docs/vm-air.md §4.5): B and C as bytes, each pair looked up in AND8 as (b_i, c_i, b_i & c_i),
+    //     which range-checks both bytes and yields their AND. B and C are canonical limbs (MEMWF, decode), so
+    //     the byte split is unique ---
+    const fBytes = fBit.add(fMul);
+    const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
+    b.assertZero(fBytes.mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
+    b.assertZero(fBytes.mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
+    b.assertZero(fBytes.mul(C0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-c-lo");
+    b.assertZero(fBytes.mul(C1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-c-hi");
+    for (let i = 0; i < 4; i++) b.send(BUS.AND8, [bb[i]!, cb[i]!, n[i]!], fBytes, 1);
+    // BIT: per byte r = A·(b + c) + N·n with (A, N) = (0, 1) AND, (1, −1) OR, (1, −2) XOR (public); every
+    // result byte is in [0, 255], so R is canonical without a lookup
+    const bitA = c("bitA"), bitN = c("bitN");
+    b.assertZero(fBit.mul(R0.sub(bitA.mul(B0.add(C0))).sub(bitN.mul(n[0]!.add(n[1]!.mul(256))))), "cpu/bit-lo");
+    b.assertZero(fBit.mul(R1.sub(bitA.mul(B1.add(C1))).sub(bitN.mul(n[2]!.add(n[3]!.mul(256))))), "cpu/bit-hi");
+    // MUL: B·C = P0 + 2^16·P1 + 2^32·P2 + 2^48·P3 by byte convolution, limb by limb with carries kk. Every
+    // left side is < 2^27 and every right side P + 2^16·kk < 2^30 (P 16-bit, kk 14-bit), so each equation
+    // holds over the integers: the product is exact. r[a] = low word (MUL, MULI, SHLI), high word (SHRUI), or
+    // their sum (rotations by a constant: the halves occupy disjoint bits)
+    const P = [0, 1, 2, 3].map((i) => c(`P${i}`)), kk = [0, 1, 2].map((i) => c(`kk${i}`));
+    const conv = (sum: number): Expr => {
+      let e: Expr = b.constant(0);
+      for (let i = 0; i < 4; i++) {
+        const j = sum - i;
+        if (j >= 0 && j < 4) e = e.add(bb[i]!.mul(cb[j]!));
+      }
+      return e;
+    };
+    const limbSum = (m: number): Expr => conv(2 * m).add(conv(2 * m + 1).mul(256));
+    b.assertZero(fMul.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
+    b.assertZero(fMul.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
+    b.assertZero(fMul.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
+    b.assertZero(fMul.mul(limbSum(3).add(kk[2]!).sub(P[3]!)), "cpu/mul-limb3");
+    const mulLo = c("mulLo"), mulHi = c("mulHi");
+    b.assertZero(fMul.mul(R0.sub(mulLo.mul(P[0]!)).sub(mulHi.mul(P[2]!))), "cpu/mul-result-lo");
+    b.assertZero(fMul.mul(R1.sub(mulLo.mul(P[1]!)).sub(mulHi.mul(P[3]!))), "cpu/mul-result-hi");
+    range.family(fMul, [P[0]!, P[1]!, P[2]!, P[3]!, kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4)]);
 
     range.emit(b);
   },

@@ -38,6 +38,8 @@ export interface CpuTraceResult {
   readonly fetches: Map<number, number>;
   /** RANGE16 multiplicities from the CPU rows. */
   readonly range: Uint32Array;
+  /** AND8 multiplicities (index 256·x + y) from the CPU rows. */
+  readonly and8: Uint32Array;
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
@@ -51,6 +53,8 @@ const COL = {
   hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
+  bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
+  P: [0, 1, 2, 3].map((i) => cpuCol(`P${i}`)), kk: [0, 1, 2].map((i) => cpuCol(`kk${i}`)),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -69,6 +73,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const memory = new Map<number, MemCell>();
   const fetches = new Map<number, number>();
   const range = new Uint32Array(65536);
+  const and8 = new Uint32Array(65536);
   const decoded = new Map<number, DecodedEntry>();
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
@@ -256,6 +261,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(2 * (b1 - 0x8000 * sB));
       look(2 * (c1 - 0x8000 * sC));
     }
+    if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
     if (d.fExit) {
       // the input was not over-read: inRem < 2^30 as limbs (D0, D1 14-bit)
       row[COL.D0] = lo(inRem);
@@ -266,6 +272,32 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fBrnz || d.fBrz || d.fCmp || d.fSel) zeroTest(row, d.fCmp ? row[COL.D0]! + row[COL.D1]! : d.fSel ? c0 + c1 : row[PC[0]!.v0]! + row[PC[0]!.v1]!);
     rows.push(row);
     return row;
+  };
+
+  /** BYTES: the bytes of B and C with one AND8 lookup per pair; MUL: the 64-bit product's limbs and carries. */
+  const bytesAndProduct = (row: Uint32Array, mul: boolean): void => {
+    const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, C = row[COL.C0]! + 65536 * row[COL.C1]!;
+    const bb = [0, 8, 16, 24].map((sh) => Math.floor(B / 2 ** sh) & 0xff), cb = [0, 8, 16, 24].map((sh) => Math.floor(C / 2 ** sh) & 0xff);
+    for (let i = 0; i < 4; i++) {
+      row[COL.bb[i]!] = bb[i]!;
+      row[COL.cb[i]!] = cb[i]!;
+      row[COL.n[i]!] = bb[i]! & cb[i]!;
+      and8[bb[i]! * 256 + cb[i]!]!++;
+    }
+    if (!mul) return;
+    const conv = (sum: number): number => { let e = 0; for (let i = 0; i < 4; i++) { const j = sum - i; if (j >= 0 && j < 4) e += bb[i]! * cb[j]!; } return e; };
+    let carry = 0;
+    for (let m = 0; m < 4; m++) {
+      const t = conv(2 * m) + 256 * conv(2 * m + 1) + carry;
+      row[COL.P[m]!] = t & 0xffff;
+      look(t & 0xffff);
+      carry = Math.floor(t / 65536);
+      if (m < 3) {
+        row[COL.kk[m]!] = carry;
+        look(carry);
+        look(carry * 4);
+      } else if (carry !== 0) throw new VmAirError("TraceError", "product carry out of 64 bits");
+    }
   };
 
   const zeroTest = (row: Uint32Array, s: number): void => {
@@ -363,7 +395,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */

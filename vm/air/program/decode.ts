@@ -25,6 +25,7 @@ export const DECODE_FIELDS = [
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
+  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -117,6 +118,42 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.is64 = 1;
       binary(false);
       break;
+    case Op.AND:
+    case Op.OR:
+    case Op.XOR:
+    case Op.ANDI:
+    case Op.ORI:
+    case Op.XORI: {
+      // per byte: AND = n, OR = b + c − n, XOR = b + c − 2n with n = b & c from one AND8 lookup (§4.5 BIT)
+      r.fBit = 1;
+      const m = MNEMONIC_BY_OPCODE[op]!.replace(/I$/, "");
+      [r.bitA, r.bitN] = m === "AND" ? [0, 1] : m === "OR" ? [1, fe(-1)] : [1, fe(-2)];
+      binary(op === Op.ANDI || op === Op.ORI || op === Op.XORI);
+      break;
+    }
+    case Op.MUL:
+    case Op.MULI:
+      // the byte product B·C (64 bits as four 16-bit limbs P0..P3); r[a] = its low word
+      r.fMul = 1; r.mulLo = 1;
+      binary(op === Op.MULI);
+      break;
+    case Op.SHLI:
+    case Op.SHRUI:
+    case Op.ROTLI:
+    case Op.ROTRI: {
+      // shifts by a constant are products by a public power of two: B << s = low(B·2^s), B >>> s =
+      // high(B·2^(32−s)), rotations = low + high (the two halves never overlap, so the sum is exact)
+      const sh = c & 31;
+      const left = op === Op.SHLI || op === Op.ROTLI ? sh : (32 - sh) % 32;
+      r.fMul = 1;
+      binary(true);
+      const k = 2 ** left;
+      r.c0 = lo16(k); r.c1 = hi16(k);
+      if (op === Op.SHLI) r.mulLo = 1;
+      else if (op === Op.SHRUI) { if (sh === 0) r.mulLo = 1; else r.mulHi = 1; }
+      else { r.mulLo = 1; r.mulHi = 1; }
+      break;
+    }
     case Op.READ:
     case Op.COMMIT:
       // head row: port 0 reads the pointer r[a], port 1 the length r[b] (or r[a] again when b = a); then one
@@ -218,7 +255,8 @@ export const PROVABLE_MNEMONICS = [
   "CONST", "CONST64", "ADD", "ADDI", "SUB", "SUBI", "EQ", "NE", "LTS", "LTU", "GTS", "GTU", "LES", "LEU", "GES", "GEU",
   "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
-  "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN",
+  "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
+  "SHLI", "SHRUI", "ROTLI", "ROTRI",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */

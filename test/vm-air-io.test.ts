@@ -1,0 +1,269 @@
+// VM AIR v4: the journal (COMMIT), the private input (READ, INPUTLEN) and two-row i64 (ADD64/SUB64). Honest runs
+// satisfy the AIR; each forgery below breaks exactly one rule and must be caught by it (docs/vm-air.md §16).
+import { describe, expect, it } from "vitest";
+import type { AsmInstr } from "../vm/executor/asm.ts";
+import { TABLE } from "../vm/air/index.ts";
+import { PUB } from "../vm/air/cpu/columns.ts";
+import { P } from "../verifier/fp.ts";
+import { check, cloneTraces, cpu, expectFail, port, rowWith, setupProgram } from "./vm-air-helpers.ts";
+
+// read the whole input to an unaligned address, commit parts of it (one range ending past what was read),
+// and an empty commit at the very end of memory (allowed: ptr = memory size, len 0)
+const IO: AsmInstr[] = [
+  ["INPUTLEN", 0], ["CONST", 1, 13], ["READ", 1, 0],
+  ["CONST", 2, 3], ["COMMIT", 1, 2],
+  ["INPUTLEN", 3], ["CONST", 4, 65536], ["COMMIT", 4, 3],
+  ["ADDI", 5, 1, 1], ["COMMIT", 5, 0],
+  ["EXIT", 3],
+];
+const IO_INPUT = Uint8Array.of(1, 2, 3, 4, 5, 6);
+// read into a word that already holds image data (read-modify-write keeps the other bytes), leave input unread
+const RMW: AsmInstr[] = [
+  ["CONST", 0, 2], ["CONST", 1, 13], ["READ", 1, 0],
+  ["CONST", 2, 12], ["CONST", 3, 8], ["COMMIT", 2, 3],
+  ["INPUTLEN", 4], ["EXIT", 4],
+];
+const RMW_OPTS = { segments: [{ addr: 12, bytes: new Uint8Array(8).fill(0xaa) }] };
+// carries and borrows across the 32-bit halves, aliased sources, in-place destination
+const I64: AsmInstr[] = [
+  ["CONST64", 0, 0xffffffff, 0x7fffffff], ["CONST64", 2, 1, 0],
+  ["ADD64", 4, 0, 2], ["SUB64", 6, 2, 0], ["ADD64", 8, 0, 0], ["ADD64", 0, 0, 2], ["SUB64", 10, 2, 2],
+  ["EXIT", 5],
+];
+
+/** Moves RANGE16 lookups: removes one lookup of each `from` value and adds one of each `to` value (< 2^16). */
+function relook(traces: Uint32Array[][], from: number[], to: number[]): void {
+  const mult = traces[TABLE.range]![1]!;
+  for (const v of from) mult[v]! -= 1;
+  for (const v of to) if (v >= 0 && v < 65536) mult[v]! += 1;
+}
+
+describe("VM AIR v4: honest runs", () => {
+  it("READ to an unaligned address, COMMIT (also past the read bytes and empty at the end of memory), INPUTLEN", () => {
+    const s = setupProgram(IO, {}, IO_INPUT);
+    expect([...s.journal]).toEqual([1, 2, 3, 2, 3, 4, 5, 6, 0]);
+    expect(s.publics[PUB.journalLen]).toBe(9);
+    expect(check(s.p, s.traces, s.publics, s.journal)).toEqual({ ok: true });
+    // one byte row per byte: 6 read + 9 committed, each a cycle of its own
+    const bytes = cpu(s.traces, "fByte").reduce((a, x) => a + x, 0);
+    expect(bytes).toBe(15);
+    expect(s.publics[PUB.cycles]).toBe(IO.length + 15);
+  });
+
+  it("READ into a word with image data keeps its other bytes; unread input stays private (INPUTLEN)", () => {
+    const s = setupProgram(RMW, RMW_OPTS, Uint8Array.of(7, 8, 9, 10, 11));
+    expect([...s.journal]).toEqual([0xaa, 7, 8, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa]);
+    expect(check(s.p, s.traces, s.publics, s.journal)).toEqual({ ok: true });
+  });
+
+  it("ADD64/SUB64: carries and borrows between the halves, aliased and in-place operands", () => {
+    const s = setupProgram(I64);
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(0x80000000);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+    expect(cpu(s.traces, "hi").reduce((a, x) => a + x, 0)).toBe(5);
+  });
+});
+
+describe("VM AIR v4: the journal and the input cannot be forged", () => {
+  const io = () => setupProgram(IO, {}, IO_INPUT);
+
+  it("another journal (same length, one byte changed) against the same trace: the JOURNAL bus", () => {
+    const s = io();
+    const j = s.journal.slice();
+    j[4] ^= 1;
+    expectFail(check(s.p, s.traces, s.publics, j), "LogupSumNonZero");
+    // no journal at all
+    expectFail(check(s.p, s.traces, s.publics, new Uint8Array(0)), "LogupSumNonZero");
+  });
+
+  it("a shorter or longer public journal length: the EXIT row's check", () => {
+    const s = io();
+    for (const d of [-1, 1]) {
+      const pub = s.publics.slice();
+      pub[PUB.journalLen] = s.journal.length + d;
+      expectFail(check(s.p, s.traces, pub, s.journal), /exit-journal-length/);
+    }
+  });
+
+  it("a COMMIT byte row committing another byte than memory holds", () => {
+    const s = io();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fByte", (i) => cpu(t, "bRd")[i] === 0);
+    cpu(t, "byte")[r]! ^= 1;
+    cpu(t, "nb")[r]! ^= 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /byte-select/);
+  });
+
+  it("a byte row at another offset of its word (one-hot o shifted)", () => {
+    const s = io();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fByte", (i) => cpu(t, "o1")[i] === 1);
+    cpu(t, "o1")[r] = 0;
+    cpu(t, "o2")[r] = 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /byte-offset$|byte-select/);
+  });
+
+  it("a head claiming another length, or a byte row claiming the instruction is done early", () => {
+    const s = io();
+    const t = cloneTraces(s.traces);
+    const h = rowWith(t, "fCommit");
+    cpu(t, "bn")[h]! -= 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /bulk-len/);
+    const t2 = cloneTraces(s.traces);
+    const r = rowWith(t2, "fByte", (i) => cpu(t2, "bn")[i] === 2);
+    cpu(t2, "z")[r] = 1;
+    expectFail(check(s.p, t2, s.publics, s.journal), /zero-test|bulk-rows-until-done/);
+  });
+
+  it("a byte row enabling a slot port (its decode is not fetched, so it is pinned)", () => {
+    const s = io();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fByte");
+    cpu(t, "en0")[r] = 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /byte-row-port0-off|port0/);
+  });
+
+  it("a READ byte of 256 + b (the word's lo limb recombined to match): its 8-bit lookup fails", () => {
+    const s = setupProgram(RMW, RMW_OPTS, Uint8Array.of(7, 8, 9, 10, 11));
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fByte", (i) => cpu(t, "bRd")[i] === 1 && cpu(t, "nb")[i] === 7);
+    const nb = cpu(t, "nb")[r]!;
+    cpu(t, "nb")[r] = nb + 256;
+    port(t, "v0", 3)[r]! += 256 * 256; // byte-store-lo still holds: lo = m0 + 256·nb'
+    relook(t, [nb, nb * 256], [nb + 256]); // 256·nb' ≥ 2^16 has no row in RANGE16
+    expectFail(check(s.p, t, s.publics, s.journal), "LogupSumNonZero");
+  });
+
+  it("INPUTLEN returning one more byte than remain", () => {
+    const s = io();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fInLen");
+    port(t, "v0", 2)[r]! += 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /inputlen/);
+  });
+
+  it("an input shorter than what was read: the cursor ends below zero (30-bit check at EXIT)", () => {
+    const s = setupProgram([["CONST", 0, 2], ["CONST", 1, 8], ["READ", 1, 0], ["CONST", 2, 0], ["EXIT", 2]], {}, Uint8Array.of(4, 5));
+    expect(check(s.p, s.traces, s.publics, s.journal)).toEqual({ ok: true });
+    // claim one byte less of input on every row: the final value is −1 ≡ p − 1
+    const shorter = (): Uint32Array[][] => {
+      const t = cloneTraces(s.traces);
+      const inRem = cpu(t, "inRem"), isReal = cpu(t, "isReal");
+      for (let i = 0; i < inRem.length; i++) if (isReal[i] === 1) inRem[i] = (inRem[i]! + P - 1) % P;
+      return t;
+    };
+    expectFail(check(s.p, shorter(), s.publics, s.journal), /exit-input-not-overread/);
+    // with the EXIT row's limbs made to match p − 1, its high limb (0x7800) is not 14-bit
+    const t = shorter();
+    const e = rowWith(t, "fExit");
+    const [d0, d1] = [cpu(t, "D0")[e]!, cpu(t, "D1")[e]!];
+    cpu(t, "D0")[e] = (P - 1) & 0xffff;
+    cpu(t, "D1")[e] = (P - 1) >>> 16;
+    relook(t, [d0, d1 * 4], [(P - 1) & 0xffff, ((P - 1) >>> 16) * 4]);
+    expectFail(check(s.p, t, s.publics, s.journal), "LogupSumNonZero");
+  });
+});
+
+describe("VM AIR v4: two-row i64 cannot be forged", () => {
+  const i64 = () => setupProgram(I64);
+
+  it("the hi row's carry in is the lo row's carry out", () => {
+    const s = i64();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "hi", (i) => cpu(t, "cin")[i] === 1);
+    // drop the carry and lower the result by one to keep the hi row's own addition consistent
+    cpu(t, "cin")[r] = 0;
+    port(t, "v0", 2)[r]! -= 1;
+    expectFail(check(s.p, t, s.publics), /cin-is-previous-carry/);
+  });
+
+  it("a hi row reading another slot than the lo row's + 1", () => {
+    const s = i64();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "hi");
+    cpu(t, "off0")[r]! += 1;
+    port(t, "addr", 0)[r]! += 1;
+    expectFail(check(s.p, t, s.publics), /hi-copies-off0/);
+  });
+
+  it("an i64 instruction without its hi row (the row claims to be fetched instead)", () => {
+    const s = i64();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "hi");
+    cpu(t, "hi")[r] = 0;
+    cpu(t, "cin")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /hi-row-follows-i64|cin/);
+  });
+
+  it("a hi row after a 32-bit instruction", () => {
+    const s = setupProgram([["CONST", 0, 1], ["ADD", 1, 0, 0], ["EXIT", 1]]);
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fAdd");
+    cpu(t, "hi")[r] = 1;
+    expectFail(check(s.p, t, s.publics), /hi-row-follows-i64/);
+  });
+});
+
+// every BIT and MUL form on edge values: results compared with the executor (the trace builder checks every
+// slot it reads against the machine) and the AIR satisfied
+const EDGE = [0, 1, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xdeadbeef, 0xffffffff];
+const bitMulProgram = (): AsmInstr[] => {
+  const out: AsmInstr[] = [];
+  let dst = 2;
+  for (const x of EDGE) for (const y of [0, 1, 0xff, 0x8000, 0x80000001, 0xffffffff, 0x12345678]) {
+    out.push(["CONST", 0, x], ["CONST", 1, y]);
+    for (const op of ["AND", "OR", "XOR", "MUL"] as const) out.push([op, dst++ % 200 + 2, 0, 1]);
+    for (const op of ["ANDI", "ORI", "XORI", "MULI"] as const) out.push([op, dst++ % 200 + 2, 0, y]);
+    for (const op of ["SHLI", "SHRUI", "ROTLI", "ROTRI"] as const) out.push([op, dst++ % 200 + 2, 0, y % 37]);
+  }
+  out.push(["MUL", 3, 0, 0], ["XOR", 4, 1, 1], ["EXIT", 3]);
+  return out;
+};
+
+describe("VM AIR v4: bitwise operations and products", () => {
+  it("AND/OR/XOR (+I), MUL/MULI and shifts/rotations by constants on edge values satisfy the AIR", () => {
+    const s = setupProgram(bitMulProgram());
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+    expect(cpu(s.traces, "fMul").reduce((a, x) => a + x, 0)).toBeGreaterThan(400);
+  });
+
+  const small = () => setupProgram([["CONST", 0, 0xdeadbeef], ["CONST", 1, 0x12345678], ["XOR", 2, 0, 1], ["MUL", 3, 0, 1], ["SHRUI", 4, 0, 7], ["EXIT", 2]]);
+
+  it("a XOR result off by one bit", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fBit");
+    port(t, "v0", 2)[r]! ^= 1;
+    expectFail(check(s.p, t, s.publics), /bit-lo/);
+  });
+
+  it("a byte split that is not bytes (b0 + 256, b1 − 1): the AND8 lookup", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fBit");
+    cpu(t, "bb0")[r]! += 256;
+    cpu(t, "bb1")[r] = (cpu(t, "bb1")[r]! + P - 1) % P;
+    // the split B0 = b0 + 256·b1 and the AND/XOR equations still hold: only the lookup of (b0, c0, n0) fails
+    expectFail(check(s.p, t, s.publics), "LogupSumNonZero");
+  });
+
+  it("a product limb moved into its carry (P0 + 2^16, kk0 − 1, P1 − 1): the result and the range check", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fMul", (i) => cpu(t, "kk0")[i]! > 0 && cpu(t, "P1")[i]! > 0);
+    cpu(t, "P0")[r]! += 65536;
+    cpu(t, "kk0")[r]! -= 1;
+    cpu(t, "P1")[r]! -= 1;
+    // limbs 0 and 1 still hold; the claimed result no longer matches, and with it adjusted P0 is not 16-bit
+    expectFail(check(s.p, t, s.publics), /mul-result-lo/);
+  });
+
+  it("SHRUI answering the low word instead of the high one", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fMul", (i) => cpu(t, "mulHi")[i] === 1);
+    port(t, "v0", 2)[r] = cpu(t, "P0")[r]!;
+    port(t, "v1", 2)[r] = cpu(t, "P1")[r]!;
+    expectFail(check(s.p, t, s.publics), /mul-result/);
+  });
+});
