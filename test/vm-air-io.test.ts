@@ -267,3 +267,40 @@ describe("VM AIR v4: bitwise operations and products", () => {
     expectFail(check(s.p, t, s.publics), /mul-result/);
   });
 });
+
+describe("VM AIR v4: MEMFILL", () => {
+  // fill 7 bytes from an unaligned address with 0x1234_56ab (only 0xab counts) over image data, commit them
+  const FILL: AsmInstr[] = [
+    ["CONST", 10, 13], ["CONST", 11, 0x123456ab], ["CONST", 12, 7], ["MEMFILL", 10],
+    ["CONST", 0, 12], ["CONST", 1, 9], ["COMMIT", 0, 1],
+    ["CONST", 12, 0], ["CONST", 10, 65536], ["MEMFILL", 10], // empty, at the end of memory
+    ["EXIT", 1],
+  ];
+  const fill = () => setupProgram(FILL, RMW_OPTS);
+
+  it("fills over image data (read-modify-write of partial words), also empty at the end of memory", () => {
+    const s = fill();
+    expect([...s.journal]).toEqual([0xaa, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0]);
+    expect(check(s.p, s.traces, s.publics, s.journal)).toEqual({ ok: true });
+  });
+
+  it("a fill byte row writing another byte than the value's low byte", () => {
+    const s = fill();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "bFl");
+    cpu(t, "nb")[r]! ^= 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /byte-fill-value/);
+    const t2 = cloneTraces(s.traces);
+    const h = rowWith(t2, "fFill");
+    cpu(t2, "fill")[h]! ^= 1;
+    expectFail(check(s.p, t2, s.publics, s.journal), /fill-byte/);
+  });
+
+  it("a fill byte row posing as a COMMIT row (sends the byte to the journal instead of writing it)", () => {
+    const s = fill();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "bFl");
+    cpu(t, "bFl")[r] = 0;
+    expectFail(check(s.p, t, s.publics, s.journal), /byte-kind-fill|byte-fill|port3/);
+  });
+});

@@ -24,8 +24,8 @@ export const cpuTable: TableAir = {
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
-    const [fBit, fMul] = ["fBit", "fMul"].map(c) as [Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul];
+    const [fBit, fMul, fFill] = ["fBit", "fMul", "fFill"].map(c) as [Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -115,7 +115,8 @@ export const cpuTable: TableAir = {
         const base = k === 0 ? fp.mul(b.constant(1).sub(c("abs0"))) : k === 2 ? fp.mul(b.constant(1).sub(c("abs2"))) : fp;
         b.assertZero(en.mul(addr.sub(base).sub(c(`off${k}`))), `cpu/port${k}-addr`);
       }
-      const reads = k === 0 ? en : k === 1 ? en.mul(b.constant(1).sub(wr1)) : k === 3 ? en.mul(b.constant(1).sub(wr3)) : undefined;
+      // port 2 writes, except where decode sets rd2 (MEMFILL reads its value argument there, in phase 3)
+      const reads = k === 0 ? en : k === 1 ? en.mul(b.constant(1).sub(wr1)) : k === 3 ? en.mul(b.constant(1).sub(wr3)) : en.mul(c("rd2"));
       if (reads) {
         b.assertZero(reads.mul(v0.sub(p0)), `cpu/port${k}-read-keeps-lo`);
         b.assertZero(reads.mul(v1.sub(p1)), `cpu/port${k}-read-keeps-hi`);
@@ -245,7 +246,8 @@ export const cpuTable: TableAir = {
     // --- host I/O state: inRem (private input bytes not yet read; its first value is the input length, which
     //     stays private) and jpos (journal bytes committed), both carried from row to row ---
     const inRem = c("inRem"), jpos = c("jpos");
-    const readRow = bRd, commitRow = fByte.sub(bRd);
+    const bFl = c("bFl");
+    const readRow = bRd, commitRow = fByte.sub(bRd).sub(bFl);
     t.assertZero(nReal.mul(nx("inRem").sub(inRem).add(readRow)), "cpu/input-cursor");
     t.assertZero(nReal.mul(nx("jpos").sub(jpos).sub(commitRow)), "cpu/journal-cursor");
     // at EXIT: the journal has exactly the public length, and the input was never over-read: inRem only ever
@@ -260,12 +262,16 @@ export const cpuTable: TableAir = {
     // --- READ / COMMIT head row: ptr = r[a] (port 0), len = r[b] (operand C), both < 2^30; ptr ≤ memory bytes
     //     (WASM traps on ptr > size even for len 0; a larger ptr makes memBytes − ptr ≥ p − 2^30, which fails
     //     the 30-bit check); then len byte rows follow (bn counts them down, z = [bn = 0]) ---
-    const fHead = fRead.add(fCommit), fBulk = fHead.add(fByte);
+    const fHead = fRead.add(fCommit).add(fFill), fBulk = fHead.add(fByte);
     const bn = c("bn"), bp = c("bp");
     b.assertZero(fHead.mul(bn.sub(C0).sub(C1.mul(TWO16))), "cpu/bulk-len");
     b.assertZero(fHead.mul(bp.sub(B0).sub(B1.mul(TWO16)).add(1)), "cpu/bulk-ptr");
     b.assertZero(fHead.mul(b.pub(PUB.memPages).mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/bulk-ptr-in-memory");
-    range.family(fHead, [B1.mul(4), C1.mul(4), D0, D1.mul(4)]);
+    // MEMFILL: the fill byte is the value's low byte (value = port 2's read of r[a+1]), carried to the byte rows
+    const fill = c("fill"), fx = c("fx");
+    b.assertZero(fFill.mul(R0.sub(fill).sub(fx.mul(256))), "cpu/fill-byte");
+    range.family(fRead.add(fCommit), [B1.mul(4), C1.mul(4), D0, D1.mul(4)]);
+    range.family(fFill, [B1.mul(4), C1.mul(4), D0, D1.mul(4), fill, fill.mul(256), fx, fx.mul(256)]);
     b.assertZero(fBulk.mul(S.sub(bn)), "cpu/zero-test-operand-bn");
     const nByte = nx("fByte");
     t.assertZero(fBulk.mul(nByte.sub(1).add(z)), "cpu/bulk-rows-until-done");
@@ -274,15 +280,21 @@ export const cpuTable: TableAir = {
     t.assertZero(nByte.mul(nx("bn").sub(bn).add(1)), "cpu/byte-count");
     t.assertZero(nByte.mul(nx("bp").sub(bp).sub(1)), "cpu/byte-address-step");
     t.assertZero(nByte.mul(nx("bRd").sub(fRead).sub(bRd)), "cpu/byte-kind");
+    t.assertZero(nByte.mul(nx("bFl").sub(fFill).sub(bFl)), "cpu/byte-kind-fill");
+    t.assertZero(nByte.mul(nx("fill").sub(fill)), "cpu/byte-fill-carried");
     b.assertBool(fByte, "cpu/byte-row-bool");
     b.assertBool(bRd, "cpu/byte-kind-bool");
+    b.assertBool(bFl, "cpu/byte-kind-fill-bool");
     b.assertZero(bRd.mul(b.constant(1).sub(fByte)), "cpu/byte-kind-only-on-byte-rows");
+    b.assertZero(bFl.mul(b.constant(1).sub(fByte)), "cpu/byte-fill-only-on-byte-rows");
+    b.assertZero(bFl.mul(bRd), "cpu/byte-one-kind");
+    b.assertZero(bFl.mul(c("nb").sub(fill)), "cpu/byte-fill-value");
 
     // --- byte rows: their decode columns are not fetched, so every one an access port reads is pinned here:
     //     port 3 only, reading (COMMIT) or writing (READ) the word that holds the byte ---
     for (const k of [0, 1, 2]) b.assertZero(fByte.mul(c(`en${k}`)), `cpu/byte-row-port${k}-off`);
     b.assertZero(fByte.mul(c("en3").sub(1)), "cpu/byte-row-port3-on");
-    b.assertZero(fByte.mul(c("wr3").sub(bRd)), "cpu/byte-row-port3-write-iff-read");
+    b.assertZero(fByte.mul(c("wr3").sub(bRd).sub(bFl)), "cpu/byte-row-port3-write-iff-read-or-fill");
     b.assertZero(fByte.mul(is64), "cpu/byte-row-not-i64");
     // bp = E0 + 2^16·E1, E0 = 4q + offset, word q + 2^14·E1 (port 3's address, shared with LOAD/STORE)
     const o = [0, 1, 2, 3].map((i) => c(`o${i}`));

@@ -50,7 +50,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bn: cpuCol("bn"), bp: cpuCol("bp"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
@@ -196,7 +196,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       h[COL.hi] = 1;
       h[COL.cin] = carry;
     }
-    if (d.fRead || d.fCommit) bulkRows(m, row, d, clk);
+    if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
   };
 
   /** One CPU row of the instruction at pc (its decode columns, offsets + `shift` on the hi row of an i64). */
@@ -209,7 +209,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[cpuCol(`off${k}`)] = d[`off${k}` as keyof DecodedRow] + shift;
       const abs = (k === 0 && d.abs0 === 1) || (k === 2 && d.abs2 === 1);
       const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow] + shift;
-      const write = k === 2 || (k === 1 && d.wr1 === 1);
+      const write = (k === 2 && d.rd2 !== 1) || (k === 1 && d.wr1 === 1);
       const ts = 4 * clk + (write ? SLOT_WRITE_PHASE : PORT_PHASE[k]!) + 1;
       if (write) {
         pending.push({ row, k, addr, ts, d });
@@ -311,9 +311,16 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const b0 = head[PC[0]!.v0]!, b1 = head[PC[0]!.v1]!;
     const ptr = b0 + 65536 * b1, len = head[COL.C0]! + 65536 * head[COL.C1]!;
     const memBytes = m.memory.length;
-    const read = d.fRead === 1;
+    const read = d.fRead === 1, fill = d.fFill === 1;
     // out of bounds or past the input: the executor traps on this very instruction (no receipt)
     if (ptr + len > memBytes || (read && len > m.io.input.remaining())) return;
+    const fillByte = head[PC[2]!.v0]! & 0xff;
+    if (fill) {
+      // the value's low limb as two bytes; the low one is the fill byte, carried to every byte row
+      const fx = head[PC[2]!.v0]! >>> 8;
+      head[COL.fill] = fillByte;
+      head[COL.fx] = fx;
+    }
     if (memBytes > MAX_PROVABLE_PAGES * 65536) throw new VmAirError("TraceError", `pc ${m.pc}: memory of ${memBytes} bytes exceeds what the VM AIR proves`);
     head[COL.bn] = len;
     head[COL.bp] = ptr === 0 ? FIELD_P - 1 : ptr - 1;
@@ -324,6 +331,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     look(head[COL.C1]! * 4);
     look(lo(room));
     look(hi(room) * 4);
+    if (fill) for (const x of [fillByte, head[COL.fx]!]) { look(x); look(x * 256); }
     zeroTest(head, len);
     const inputAt = m.io.input.position;
     for (let i = 0; i < len; i++) {
@@ -331,8 +339,10 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       const row = newRow(m.pc, m.fp, clk + 1 + i);
       row[COL.fByte] = 1;
       row[COL.bRd] = read ? 1 : 0;
+      row[COL.bFl] = fill ? 1 : 0;
+      row[COL.fill] = fill ? fillByte : 0;
       row[COL.en3] = 1;
-      row[COL.wr3] = read ? 1 : 0;
+      row[COL.wr3] = read || fill ? 1 : 0;
       row[COL.bn] = len - 1 - i;
       zeroTest(row, len - 1 - i);
       row[COL.bp] = a;
@@ -347,11 +357,12 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       bytes.forEach((x, j) => (row[COL.m[j]!] = x));
       const old = bytes[off]!;
       if (!read && old !== m.memory[a]) throw new VmAirError("TraceError", `memory byte at ${a} holds ${m.memory[a]}, the trace last wrote ${old}`);
-      const nb = read ? m.io.input.bytes[inputAt + i]! : old;
+      const nb = read ? m.io.input.bytes[inputAt + i]! : fill ? fillByte : old;
       row[COL.byte] = old;
       row[COL.nb] = nb;
-      const word = read ? (prev & ~(0xff << (8 * off))) | (nb << (8 * off)) : prev;
-      access(row, 3, addr, word >>> 0, 4 * clk + 4 * (1 + i) + (read ? 2 : 1) + 1);
+      const writes = read || fill;
+      const word = writes ? (prev & ~(0xff << (8 * off))) | (nb << (8 * off)) : prev;
+      access(row, 3, addr, word >>> 0, 4 * clk + 4 * (1 + i) + (writes ? 2 : 1) + 1);
       for (const x of bytes) { look(x); look(x * 256); }
       look(nb);
       look(nb * 256);
@@ -361,7 +372,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(pages - 1 - e1);
       rows.push(row);
       if (read) inRem--;
-      else jpos++;
+      else if (!fill) jpos++;
     }
   };
 

@@ -25,7 +25,7 @@ export const DECODE_FIELDS = [
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
-  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi",
+  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -163,6 +163,16 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       if (b >>> 0 === a >>> 0) r.aliasC = 1;
       else { r.selC = 1; r.en1 = 1; r.off1 = small(b, "src", pc); }
       break;
+    case Op.MEMFILL: {
+      // args (dst, value, len) in slots a, a+1, a+2: port 0 reads dst, port 1 len (operand C), port 2 reads the
+      // value (rd2: a read in the slot-write phase), then one byte row per byte like READ/COMMIT
+      r.fFill = 1;
+      const base = small(a, "args", pc);
+      r.en0 = 1; r.off0 = base;
+      r.en1 = 1; r.selC = 1; r.off1 = base + 2;
+      r.en2 = 1; r.rd2 = 1; r.off2 = base + 1;
+      break;
+    }
     case Op.INPUTLEN:
       r.fInLen = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
@@ -256,11 +266,11 @@ export const PROVABLE_MNEMONICS = [
   "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
   "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
-  "SHLI", "SHRUI", "ROTLI", "ROTRI",
+  "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
-export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT]);
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL]);
 
 class UnsupportedOpcode extends Error {
   constructor(
