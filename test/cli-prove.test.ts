@@ -58,9 +58,9 @@ const MEM_WAT = `(module
     (local.set $s (i32.add (local.get $s) (i32.load (i32.const 1024))))
     (call $exit (i32.add (local.get $s) (i32.gt_u (memory.size) (i32.const 0))))))`;
 const TRAP_WAT = `(module (func (export "main") unreachable))`;
-// executes i32.mul (outside VM AIR v4) on a global, so nothing folds it away
-const MUL_WAT = `(module (global $g (mut i32) (i32.const 3))
-  (func (export "main") (global.set $g (i32.mul (global.get $g) (global.get $g)))))`;
+// executes i32.div_u (outside VM AIR v4) on a global, so nothing folds it away
+const DIV_WAT = `(module (global $g (mut i32) (i32.const 300))
+  (func (export "main") (global.set $g (i32.div_u (global.get $g) (i32.const 7)))))`;
 
 function wasmFile(name: string, wat: string): string {
   const m = binaryen.parseText(wat);
@@ -77,7 +77,7 @@ beforeAll(() => {
   expect(b.status).toBe(0);
   imageId = json(b).imageId as string;
   expect(zkvm(["build", wasmFile("trap.wasm", TRAP_WAT), "-o", "trap.zkimg"]).status).toBe(0);
-  expect(zkvm(["build", wasmFile("mul.wasm", MUL_WAT), "-o", "mul.zkimg"]).status).toBe(0);
+  expect(zkvm(["build", wasmFile("div.wasm", DIV_WAT), "-o", "div.zkimg"]).status).toBe(0);
   expect(zkvm(["build", wasmFile("mem.wasm", MEM_WAT), "-o", "mem.zkimg"]).status).toBe(0);
   expect(zkvm(["build", join(REPO, "guests/examples/fib.ts"), "-o", "fib.zkimg"]).status).toBe(0);
   expect(zkvm(["build", join(REPO, "guests/examples/table-sum.ts"), "-o", "table.zkimg"]).status).toBe(0);
@@ -159,10 +159,10 @@ describe("zkvm prove / verify", () => {
     expect(t.status).toBe(1);
     expect((json(t).error as { kind: string }).kind).toBe("Unreachable");
     expect(existsSync(join(tmp, "trap.receipt"))).toBe(false);
-    const f = zkvm(["prove", "mul.zkimg", "-o", "mul.receipt"]);
+    const f = zkvm(["prove", "div.zkimg", "-o", "div.receipt"]);
     expect(f.status).toBe(1);
-    expect(f.stderr).toMatch(/^error \[UnprovableImage\]: this run cannot be proven: pc \d+: the run executes MUL/);
-    expect(existsSync(join(tmp, "mul.receipt"))).toBe(false);
+    expect(f.stderr).toMatch(/^error \[UnprovableImage\]: this run cannot be proven: pc \d+: the run executes DIVU/);
+    expect(existsSync(join(tmp, "div.receipt"))).toBe(false);
     noStack(f);
   });
 
@@ -178,10 +178,6 @@ describe("zkvm prove / verify", () => {
     const v = zkvm(["verify", "fib.receipt", "--image", "fib.zkimg", "--json"]);
     expect(v.status, v.stderr).toBe(0);
     expect(json(v)).toMatchObject({ valid: true, journal: j.journal, exitCode: 0, cycles: j.cycles });
-    // the input (n = 90) is private: its bytes are not in the receipt (the journal repeats n on purpose,
-    // so look for the input's position in the encoding instead: the statement carries only the journal)
-    const r = readFileSync(join(tmp, "fib.receipt"));
-    expect(r.includes(Buffer.from(fib90))).toBe(true); // the journal is public
   }, 240_000);
 
   it("usage: verify needs exactly one of --image-id / --image", () => {

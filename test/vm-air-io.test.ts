@@ -304,3 +304,54 @@ describe("VM AIR v4: MEMFILL", () => {
     expectFail(check(s.p, t, s.publics, s.journal), /byte-kind-fill|byte-fill|port3/);
   });
 });
+
+describe("VM AIR v4: sub-word loads and stores", () => {
+  // bytes and halves at every offset of a word with image data, a STORE8 of a value's low byte, EXIT with a sum
+  const SUB: AsmInstr[] = [
+    ["CONST", 0, 12],
+    ["LOAD8U", 1, 0, 0], ["LOAD8U", 2, 0, 1], ["LOAD8U", 3, 0, 2], ["LOAD8U", 4, 0, 3],
+    ["LOAD16U", 5, 0, 0], ["LOAD16U", 6, 0, 1], ["LOAD16U", 7, 0, 2],
+    ["CONST", 8, 0x1234], ["STORE8", 0, 8, 5], ["STORE8", 0, 0, 6], ["LOAD32", 9, 0, 4],
+    ["ADD", 10, 1, 2], ["ADD", 10, 10, 3], ["ADD", 10, 10, 4], ["ADD", 10, 10, 5], ["ADD", 10, 10, 6], ["ADD", 10, 10, 7], ["ADD", 10, 10, 9],
+    ["EXIT", 10],
+  ];
+  const OPTS = { segments: [{ addr: 12, bytes: Uint8Array.of(0x81, 0x42, 0xf3, 0x04, 0x10, 0x20, 0x30, 0x40) }] };
+  const sub = () => setupProgram(SUB, OPTS);
+
+  it("LOAD8U / LOAD16U at every offset, STORE8 (also of the base register itself): the executor's values", () => {
+    const s = sub();
+    // the word at 16 after the stores (17 ← 0x34, 18 ← 12, the base itself): 10 34 0c 40
+    const expected = 0x81 + 0x42 + 0xf3 + 0x04 + 0x4281 + 0xf342 + 0x04f3 + 0x400c3410;
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(expected >>> 0);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  it("a LOAD8U returning the byte at another offset of its word", () => {
+    const s = sub();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fLdB", (i) => cpu(t, "o1")[i] === 1 && cpu(t, "ld16")[i] === 0);
+    port(t, "v0", 2)[r] = cpu(t, "m2")[r]!;
+    cpu(t, "byte")[r] = cpu(t, "m2")[r]!;
+    expectFail(check(s.p, t, s.publics), /byte-select/);
+  });
+
+  it("a LOAD16U whose high byte is not the next byte of the word", () => {
+    const s = sub();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "ld16");
+    cpu(t, "byte2")[r]! ^= 1;
+    port(t, "v0", 2)[r]! ^= 256;
+    expectFail(check(s.p, t, s.publics), /load16-next-byte/);
+  });
+
+  it("a STORE8 writing another byte than the value's low byte, or touching a neighbour byte", () => {
+    const s = sub();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fStB");
+    cpu(t, "nb")[r]! ^= 1;
+    expectFail(check(s.p, t, s.publics), /store8-byte|byte-store/);
+    const t2 = cloneTraces(s.traces);
+    port(t2, "v1", 3)[r]! ^= 1; // the word's other limb changed as well
+    expectFail(check(s.p, t2, s.publics), /byte-store-hi/);
+  });
+});

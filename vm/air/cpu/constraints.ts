@@ -24,8 +24,8 @@ export const cpuTable: TableAir = {
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
-    const [fBit, fMul, fFill] = ["fBit", "fMul", "fFill"].map(c) as [Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill];
+    const [fBit, fMul, fFill, fLdB, fStB] = ["fBit", "fMul", "fFill", "fLdB", "fStB"].map(c) as [Expr, Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -62,7 +62,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -171,8 +171,9 @@ export const cpuTable: TableAir = {
     //     out), aligned (E0 = 4·q, q 14-bit), inside memory (E1 ≤ pages − 1: one lookup, a larger E1 makes the
     //     difference ≥ p − 2^17); the memory itself starts zero (the image has no data, checked by decode) ---
     const fM = fLoad.add(fStore);
-    b.assertZero(fM.mul(B0.add(C0).sub(E0).sub(k0.mul(TWO16))), "cpu/ea-lo");
-    b.assertZero(fM.mul(B1.add(C1).add(k0).sub(E1)), "cpu/ea-hi");
+    const fEa = fM.add(fLdB).add(fStB); // every access at r[x] + c
+    b.assertZero(fEa.mul(B0.add(C0).sub(E0).sub(k0.mul(TWO16))), "cpu/ea-lo");
+    b.assertZero(fEa.mul(B1.add(C1).add(k0).sub(E1)), "cpu/ea-hi");
     b.assertZero(fM.mul(E0.sub(q.mul(4))), "cpu/ea-aligned");
     range.family(fM, [q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
     const M0 = port("v0", 3), M1 = port("v1", 3), V0 = port("v0", 1), V1 = port("v1", 1);
@@ -299,18 +300,32 @@ export const cpuTable: TableAir = {
     // bp = E0 + 2^16·E1, E0 = 4q + offset, word q + 2^14·E1 (port 3's address, shared with LOAD/STORE)
     const o = [0, 1, 2, 3].map((i) => c(`o${i}`));
     o.forEach((x, i) => b.assertBool(x, `cpu/byte-offset${i}-bool`));
-    b.assertEq(o[0]!.add(o[1]!).add(o[2]!).add(o[3]!), fByte, "cpu/byte-offset-one-hot");
+    // (sub-word LOAD/STORE rows use the same offset, bytes and selection, with ea from the add gadget)
+    const fSub8 = fByte.add(fLdB).add(fStB);
+    b.assertEq(o[0]!.add(o[1]!).add(o[2]!).add(o[3]!), fSub8, "cpu/byte-offset-one-hot");
     b.assertZero(fByte.mul(bp.sub(E0).sub(E1.mul(TWO16))), "cpu/byte-address");
-    b.assertZero(fByte.mul(E0.sub(q.mul(4)).sub(o[1]!).sub(o[2]!.mul(2)).sub(o[3]!.mul(3))), "cpu/byte-offset");
+    b.assertZero(fSub8.mul(E0.sub(q.mul(4)).sub(o[1]!).sub(o[2]!.mul(2)).sub(o[3]!.mul(3))), "cpu/byte-offset");
     // the word's bytes (each 8-bit checked) and the byte at the offset; the new word replaces it with nb
     const m = [0, 1, 2, 3].map((i) => c(`m${i}`));
     const MP0 = port("p0", 3), MP1 = port("p1", 3);
-    b.assertZero(fByte.mul(MP0.sub(m[0]!).sub(m[1]!.mul(256))), "cpu/byte-word-lo");
-    b.assertZero(fByte.mul(MP1.sub(m[2]!).sub(m[3]!.mul(256))), "cpu/byte-word-hi");
+    b.assertZero(fSub8.mul(MP0.sub(m[0]!).sub(m[1]!.mul(256))), "cpu/byte-word-lo");
+    b.assertZero(fSub8.mul(MP1.sub(m[2]!).sub(m[3]!.mul(256))), "cpu/byte-word-hi");
     const byte = c("byte"), nb = c("nb");
-    b.assertZero(fByte.mul(byte.sub(o[0]!.mul(m[0]!)).sub(o[1]!.mul(m[1]!)).sub(o[2]!.mul(m[2]!)).sub(o[3]!.mul(m[3]!))), "cpu/byte-select");
-    b.assertZero(fByte.mul(M0.sub(MP0).sub(nb.sub(byte).mul(o[0]!.add(o[1]!.mul(256))))), "cpu/byte-store-lo");
-    b.assertZero(fByte.mul(M1.sub(MP1).sub(nb.sub(byte).mul(o[2]!.add(o[3]!.mul(256))))), "cpu/byte-store-hi");
+    b.assertZero(fSub8.mul(byte.sub(o[0]!.mul(m[0]!)).sub(o[1]!.mul(m[1]!)).sub(o[2]!.mul(m[2]!)).sub(o[3]!.mul(m[3]!))), "cpu/byte-select");
+    const fWrB = fByte.add(fStB); // loads keep the word (port 3 reads: v = p)
+    b.assertZero(fWrB.mul(M0.sub(MP0).sub(nb.sub(byte).mul(o[0]!.add(o[1]!.mul(256))))), "cpu/byte-store-lo");
+    b.assertZero(fWrB.mul(M1.sub(MP1).sub(nb.sub(byte).mul(o[2]!.add(o[3]!.mul(256))))), "cpu/byte-store-hi");
+    // LOAD8U / LOAD16U: r[a] = byte (+ 256·byte2, the next byte of the same word: offset 3 is refused)
+    const byte2 = c("byte2"), ld16 = c("ld16");
+    b.assertZero(fLdB.mul(byte2.sub(o[0]!.mul(m[1]!)).sub(o[1]!.mul(m[2]!)).sub(o[2]!.mul(m[3]!))), "cpu/load16-next-byte");
+    b.assertZero(fLdB.mul(ld16).mul(o[3]!), "cpu/load16-within-word");
+    b.assertZero(fLdB.mul(R0.sub(byte).sub(ld16.mul(byte2).mul(256))), "cpu/load-byte-lo");
+    b.assertZero(fLdB.mul(R1), "cpu/load-byte-hi");
+    range.family(fLdB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
+    // STORE8: nb = the value's low byte (value = r[b], or r[a] itself when b = a), fx its next byte
+    const valLo = V0.add(valAlias.mul(B0.sub(V0)));
+    b.assertZero(fStB.mul(valLo.sub(nb).sub(c("fx").mul(256))), "cpu/store8-byte");
+    range.family(fStB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), c("fx"), c("fx").mul(256), q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
     // E1 ≥ 0 and E1 ≤ pages − 1: the byte is inside memory (a negative E1 could alias a frame slot)
     range.family(fByte, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), q, q.mul(4), E1, b.pub(PUB.memPages).sub(1).sub(E1)]);
     // COMMIT bytes go to the journal at consecutive positions; the verifier receives the public journal

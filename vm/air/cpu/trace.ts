@@ -50,7 +50,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), bn: cpuCol("bn"), bp: cpuCol("bp"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
@@ -227,6 +227,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     row[COL.C0] = c0;
     row[COL.C1] = c1;
     if (d.fLoad || d.fStore) memoryAccess(m, row, d, clk, c0, c1);
+    if (d.fLdB || d.fStB) subWordAccess(m, row, d, clk, c0, c1);
     if (d.fCall) {
       const nfp = m.fp + d.b0 + 65536 * d.b1;
       if (nfp >= 2 ** 24) throw new VmAirError("TraceError", `pc ${pc}: call depth takes fp to ${nfp} ≥ 2^24, beyond what the VM AIR proves`);
@@ -298,6 +299,46 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
         look(carry * 4);
       } else if (carry !== 0) throw new VmAirError("TraceError", "product carry out of 64 bits");
     }
+  };
+
+  /** LOAD8U/LOAD16U/STORE8: ea by the add gadget, the word's bytes, the selected byte(s), the new word. */
+  const subWordAccess = (m: Machine, row: Uint32Array, d: DecodedRow, clk: number, c0: number, c1: number): void => {
+    const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
+    const k0 = (b0 + c0) >>> 16;
+    const e0 = (b0 + c0) & 0xffff, e1 = b1 + c1 + k0;
+    const ea = e0 + 65536 * e1;
+    const size = d.fLdB && d.ld16 ? 2 : 1;
+    if (ea + size > m.memory.length) return; // out of bounds: the executor traps on this very instruction
+    const off = ea & 3;
+    if (off + size > 4) throw new VmAirError("TraceError", `pc ${m.pc}: a 16-bit load at address ${ea} spans two words (this VM AIR proves sub-word accesses within one word)`);
+    row[COL.k0] = k0;
+    row[COL.E0] = e0;
+    row[COL.E1] = e1;
+    row[COL.q] = e0 >>> 2;
+    row[COL.o[off]!] = 1;
+    const addr = MEM_BASE + Math.floor(ea / 4);
+    const prev = (memory.get(addr) ?? initCell(addr)).v;
+    const actual = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength).getUint32(ea - off, true);
+    if (prev !== actual) throw new VmAirError("TraceError", `memory word at ${ea - off} holds ${actual}, the trace last wrote ${prev}`);
+    const bytes = [prev & 0xff, (prev >>> 8) & 0xff, (prev >>> 16) & 0xff, prev >>> 24];
+    bytes.forEach((x, j) => (row[COL.m[j]!] = x));
+    row[COL.byte] = bytes[off]!;
+    for (const x of bytes) { look(x); look(x * 256); }
+    if (d.fLdB) {
+      row[COL.byte2] = off < 3 ? bytes[off + 1]! : 0;
+      access(row, 3, addr, prev, 4 * clk + PORT_PHASE[3]! + 1);
+    } else {
+      const v = d.valAlias ? b0 + 65536 * b1 : row[PC[1]!.v0]! + 65536 * row[PC[1]!.v1]!;
+      const nb = v & 0xff, fx = (v >>> 8) & 0xff;
+      row[COL.nb] = nb;
+      row[COL.fx] = fx;
+      look(nb); look(nb * 256); look(fx); look(fx * 256);
+      const word = (prev & ~(0xff << (8 * off))) | (nb << (8 * off));
+      access(row, 3, addr, word >>> 0, 4 * clk + PORT_PHASE[3]! + 2);
+    }
+    look(e0 >>> 2);
+    look(e0 & ~3);
+    look(pages - 1 - e1);
   };
 
   const zeroTest = (row: Uint32Array, s: number): void => {

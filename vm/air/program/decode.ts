@@ -25,7 +25,7 @@ export const DECODE_FIELDS = [
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
-  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2",
+  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -191,6 +191,20 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       if (b >>> 0 === a >>> 0) r.valAlias = 1;
       else { r.en1 = 1; r.off1 = small(b, "src", pc); }
       break;
+    case Op.LOAD8U:
+    case Op.LOAD16U:
+      // r[a] = M8 / M16 at ea = r[b] + c, zero-extended: the word's bytes selected by the offset (a 16-bit load
+      // must not span two words: offset 3 is not provable, the trace builder says so)
+      r.fLdB = 1; r.ld16 = op === Op.LOAD16U ? 1 : 0;
+      r.en0 = 1; r.off0 = small(b, "src", pc); r.immC = 1; r.en3 = 1;
+      r.en2 = 1; r.off2 = small(a, "dst", pc);
+      break;
+    case Op.STORE8:
+      // M8[r[a] + c] = r[b] & 0xff: read-modify-write of the word's byte at the offset
+      r.fStB = 1; r.en0 = 1; r.off0 = small(a, "src", pc); r.immC = 1; r.en3 = 1; r.wr3 = 1;
+      if (b >>> 0 === a >>> 0) r.valAlias = 1;
+      else { r.en1 = 1; r.off1 = small(b, "src", pc); }
+      break;
     case Op.MEMSIZE:
       r.fMemsize = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
@@ -266,11 +280,11 @@ export const PROVABLE_MNEMONICS = [
   "EQI", "NEI", "LTSI", "LTUI", "GTSI", "GTUI", "LESI", "LEUI", "GESI", "GEUI", "EQZ", "SELECT",
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
   "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
-  "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL",
+  "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL", "LOAD8U", "LOAD16U", "STORE8",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
-export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL]);
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.STORE8]);
 
 class UnsupportedOpcode extends Error {
   constructor(
