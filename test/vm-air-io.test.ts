@@ -355,3 +355,37 @@ describe("VM AIR v4: sub-word loads and stores", () => {
     expectFail(check(s.p, t2, s.publics), /byte-store-hi/);
   });
 });
+
+describe("VM AIR v4: i64 bitwise and extensions", () => {
+  const X64: AsmInstr[] = [
+    ["CONST64", 0, 0xf0f0ff00, 0x8000000f], ["CONST64", 2, 0x0ff0f00f, 0xffff0001],
+    ["AND64", 4, 0, 2], ["OR64", 6, 0, 2], ["XOR64", 8, 0, 2], ["XOR64", 0, 0, 0],
+    ["CONST", 10, 0x80000001], ["ZEXT64", 12, 10], ["EXT32S64", 14, 10], ["CONST", 11, 5], ["EXT32S64", 16, 11],
+    ["XOR", 18, 15, 13], ["EXIT", 18],
+  ];
+  const x64 = () => setupProgram(X64);
+
+  it("AND64/OR64/XOR64 (also x ^ x in place), ZEXT64, EXT32S64 of a negative and a positive word", () => {
+    const s = x64();
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(0xffffffff); // hi of sext(−) ^ hi of zext
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  it("an EXT32S64 claiming the sign bit of a positive word (and the hi word to match)", () => {
+    const s = x64();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fSext", (i) => cpu(t, "sB")[i] === 0);
+    cpu(t, "sB")[r] = 1;
+    port(t, "v0", 1)[r] = 0xffff;
+    port(t, "v1", 1)[r] = 0xffff;
+    expectFail(check(s.p, t, s.publics), "LogupSumNonZero"); // 2·(5 − 2^15) is no 16-bit value
+  });
+
+  it("a ZEXT64 with a non-zero hi word", () => {
+    const s = x64();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fZext");
+    port(t, "v0", 1)[r] = 1;
+    expectFail(check(s.p, t, s.publics), /zext64-hi-lo/);
+  });
+});

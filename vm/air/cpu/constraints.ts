@@ -24,8 +24,8 @@ export const cpuTable: TableAir = {
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
-    const [fBit, fMul, fFill, fLdB, fStB] = ["fBit", "fMul", "fFill", "fLdB", "fStB"].map(c) as [Expr, Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB];
+    const [fBit, fMul, fFill, fLdB, fStB, fZext, fSext] = ["fBit", "fMul", "fFill", "fLdB", "fStB", "fZext", "fSext"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -62,7 +62,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -368,6 +368,17 @@ export const cpuTable: TableAir = {
     b.assertZero(fMul.mul(R0.sub(mulLo.mul(P[0]!)).sub(mulHi.mul(P[2]!))), "cpu/mul-result-lo");
     b.assertZero(fMul.mul(R1.sub(mulLo.mul(P[1]!)).sub(mulHi.mul(P[3]!))), "cpu/mul-result-hi");
     range.family(fMul, [P[0]!, P[1]!, P[2]!, P[3]!, kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4)]);
+
+    // --- ZEXT64 / EXT32S64: lo = r[b] (port 2), hi (port 1, a write) = 0 or the sign of r[b] in every bit;
+    //     the sign bit sB is pinned by the same 15-bit check as the comparisons' ---
+    const fExt = fZext.add(fSext);
+    b.assertZero(fExt.mul(R0.sub(B0)), "cpu/ext64-lo-lo");
+    b.assertZero(fExt.mul(R1.sub(B1)), "cpu/ext64-lo-hi");
+    b.assertZero(fZext.mul(W1_0), "cpu/zext64-hi-lo");
+    b.assertZero(fZext.mul(W1_1), "cpu/zext64-hi-hi");
+    b.assertZero(fSext.mul(W1_0.sub(sB.mul(0xffff))), "cpu/sext64-hi-lo");
+    b.assertZero(fSext.mul(W1_1.sub(sB.mul(0xffff))), "cpu/sext64-hi-hi");
+    range.family(fSext, [B1.sub(sB.mul(2 ** 15)).mul(2)]);
 
     range.emit(b);
   },

@@ -263,6 +263,11 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(2 * (c1 - 0x8000 * sC));
     }
     if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
+    if (d.fSext) {
+      const b1 = row[PC[0]!.v1]!, sB = b1 >>> 15;
+      row[COL.sB] = sB;
+      look(2 * (b1 - 0x8000 * sB));
+    }
     if (d.fExit) {
       // the input was not over-read: inRem < 2^30 as limbs (D0, D1 14-bit)
       row[COL.D0] = lo(inRem);

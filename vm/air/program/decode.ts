@@ -25,7 +25,7 @@ export const DECODE_FIELDS = [
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
-  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB",
+  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -109,14 +109,30 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       break;
     case Op.ADD64:
     case Op.SUB64:
+    case Op.AND64:
+    case Op.OR64:
+    case Op.XOR64:
       // two rows (docs/vm-air.md §7): row 0 the lo words, row 1 (a `hi` row, not fetched: it copies this row's
-      // decode with every slot offset + 1) the hi words with the carry/borrow of row 0. The destination's lo
-      // slot must not be a source's hi slot (a = b + 1 or a = c + 1): row 0 would overwrite what row 1 reads.
-      // The compiler never emits such partial overlaps (docs/ISA.md); an image that does is not provable.
+      // decode with every slot offset + 1) the hi words, with the carry/borrow of row 0 for ADD64/SUB64 (the
+      // bitwise forms work on each half alone). The destination's lo slot must not be a source's hi slot
+      // (a = b + 1 or a = c + 1): row 0 would overwrite what row 1 reads. The compiler never emits such partial
+      // overlaps (docs/ISA.md); an image that does is not provable.
       if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
-      if (op === Op.ADD64) r.fAdd = 1; else r.fSub = 1;
+      if (op === Op.ADD64) r.fAdd = 1;
+      else if (op === Op.SUB64) r.fSub = 1;
+      else {
+        r.fBit = 1;
+        [r.bitA, r.bitN] = op === Op.AND64 ? [0, 1] : op === Op.OR64 ? [1, fe(-1)] : [1, fe(-2)];
+      }
       r.is64 = 1;
       binary(false);
+      break;
+    case Op.ZEXT64:
+    case Op.EXT32S64:
+      // R[a] = r[b] zero- or sign-extended: port 2 writes the lo slot, port 1 (a write, as in CONST64) the hi
+      if (op === Op.ZEXT64) r.fZext = 1; else r.fSext = 1;
+      r.en0 = 1; r.off0 = small(b, "src", pc);
+      r.en2 = 1; r.off2 = small(a, "dst", pc); r.en1 = 1; r.wr1 = 1; r.off1 = r.off2 + 1;
       break;
     case Op.AND:
     case Op.OR:
@@ -281,6 +297,7 @@ export const PROVABLE_MNEMONICS = [
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
   "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
   "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL", "LOAD8U", "LOAD16U", "STORE8",
+  "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
