@@ -191,7 +191,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.is64) {
       // the hi row: same decode, slot offsets + 1, carry/borrow in = the lo row's carry/borrow out
       const { lo: bl, c: cl } = { lo: row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, c: row[COL.C0]! + 65536 * row[COL.C1]! };
-      const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : bl < cl ? 1 : 0;
+      const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : d.fSub ? (bl < cl ? 1 : 0) : 0;
       const h = instructionRow(m, pc, clk + 1, entry, 1);
       h[COL.hi] = 1;
       h[COL.cin] = carry;
