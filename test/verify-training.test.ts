@@ -55,6 +55,7 @@ const small = ["--config", "exp1", "--samples", "128", "--eval-samples", "100", 
 let outA: Record<string, unknown>;
 let outB: Record<string, unknown>;
 let stark: Run;
+let tooLong: Run;
 
 // Each variant is a copy of run A with one thing changed, and the kind it must be refused with.
 const cases: [string, string, (dir: string) => void | Promise<void>][] = [
@@ -109,10 +110,11 @@ const receipt = (dir: string, label: string): string => join(dir, "receipts", `$
 
 beforeAll(async () => {
   img = await cachedMnistImage(packSegments(trainSet, testSet), cache);
-  const [a, b, s] = await Promise.all([
+  const [a, b, s, l] = await Promise.all([
     zkvm(["train", ...small, "--prove", "--dev", "-o", A, "--json"]),
     zkvm(["train", ...small, "--seed", "1", "--prove", "--dev", "--workers", "2", "-o", B, "--json"]),
     zkvm(["train", ...small, "--epochs", "1", "--prove", "-o", join(tmp, "run-stark"), "--json"]),
+    zkvm(["train", "--config", "exp1", "--cache-dir", cache, "--prove", "--dev", "-o", join(tmp, "run-long"), "--json"]), // all 10,000 test images
   ]);
   for (const r of [a, b]) {
     noStack(r);
@@ -121,6 +123,7 @@ beforeAll(async () => {
   outA = oneJson(a);
   outB = oneJson(b);
   stark = s;
+  tooLong = l;
   let i = 0;
   for (const [name, , change] of cases) {
     const dir = join(tmp, `variant-${i++}`);
@@ -159,6 +162,13 @@ describe("zkvm train --prove", () => {
     expect(e.kind).toBe("UnprovableImage");
     expect(e.message).toMatch(/pass --dev/);
     expect(e.message).toMatch(/DOT/);
+  });
+  it("an evaluation too long for one receipt (2^27 cycles) is refused before training, naming the largest --eval-samples → RunTooLong", () => {
+    noStack(tooLong);
+    expect(tooLong.status).toBe(1);
+    const e = oneJson(tooLong).error as { kind: string; message: string };
+    expect(e.kind).toBe("RunTooLong");
+    expect(e.message).toMatch(/--eval-samples \d+ or less/);
   });
 });
 

@@ -15,9 +15,10 @@ import { Worker } from "node:worker_threads";
 import { prove, verify, type Image } from "../../vm/api.ts";
 import { MAX_CYCLES } from "../../vm/receipt/verify.ts";
 import { decodeJournal, encodeInput, type GuestRequest } from "../mnist/guest-io.ts";
-import { GuestExitError, type MnistImage } from "../mnist/image.ts";
+import { GuestExitError, runMnistGuest, type MnistImage } from "../mnist/image.ts";
+import { initParams } from "../mnist/model.ts";
 import { TrainError } from "./errors.ts";
-import type { ExecutedRun, ProveMode, RunExecutor } from "./orchestrate.ts";
+import type { ExecutedRun, ProveMode, RunExecutor, TrainPlan } from "./orchestrate.ts";
 
 export const RECEIPTS_DIR = "receipts";
 export const receiptFile = (label: string): string => `${RECEIPTS_DIR}/${label}.receipt`;
@@ -59,6 +60,29 @@ export function explainProveError(e: unknown, mode: ProveMode, label: string): u
       `${label}: the run exceeds ${MAX_RUN_CYCLES} cycles, more than one receipt may claim (2^27); use a smaller --batches-per-run, or --eval-samples for evaluation runs`);
   }
   return e;
+}
+
+/**
+ * Prove mode: an evaluation receipt covers all `evalSamples` test images in one run, which must stay below
+ * MAX_RUN_CYCLES (≈ 2,300 test images for exp1). Checked before training, by extrapolating two tiny
+ * evaluation runs (1 and 2 images; eval cycles are linear in the number of images), so that a run does not
+ * fail with RunTooLong after its first epoch.
+ */
+export function checkEvalFits(img: MnistImage, plan: TrainPlan): void {
+  const cfg = plan.config;
+  const params = initParams(cfg.layers, cfg.seed);
+  const cyc = (m: number): number =>
+    runMnistGuest(img, { mode: "eval", layers: cfg.layers, batch: 0, lrRaw: 0, seed: 0, samples: m, startBatch: 0, numBatches: 0, params }, "vm").cycles!;
+  const c1 = cyc(1);
+  const perImage = cyc(2) - c1;
+  const estimate = c1 + (plan.evalSamples - 1) * perImage;
+  const budget = Math.floor(MAX_RUN_CYCLES * 0.95); // margin: the per-image cost varies a little with the weights
+  if (estimate > budget) {
+    const maxM = Math.max(1, 1 + Math.floor((budget - c1) / perImage));
+    throw new TrainError("RunTooLong",
+      `an evaluation of ${plan.evalSamples} test images takes ≈ ${estimate.toLocaleString("en-US")} cycles, more than one receipt may claim (2^27); ` +
+      `with --prove pass --eval-samples ${maxM} or less`);
+  }
 }
 
 /** Proves one input in this thread. */
