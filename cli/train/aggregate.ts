@@ -112,7 +112,7 @@ export function aggregateRuns(dirs: readonly string[], imageId: string, out: str
   for (const r of runs) {
     const other = bySeed.get(r.seed);
     if (other !== undefined) {
-      throw new AggregateError("ShardOverlap", `${other} and ${r.dir} both use seed ${r.seed}: they train the same batches from the same initial weights (shards must differ in seed)`);
+      throw new AggregateError("ShardOverlap", `${other} and ${r.dir} both use seed ${r.seed}: they start from the same initial weights and train the same batches in the same order as far as both go (shards must differ in seed)`);
     }
     bySeed.set(r.seed, r.dir);
   }
