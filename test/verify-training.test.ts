@@ -113,7 +113,7 @@ beforeAll(async () => {
   const [a, b, s, l] = await Promise.all([
     zkvm(["train", ...small, "--prove", "--dev", "-o", A, "--json"]),
     zkvm(["train", ...small, "--seed", "1", "--prove", "--dev", "--workers", "2", "-o", B, "--json"]),
-    zkvm(["train", ...small, "--epochs", "1", "--prove", "-o", join(tmp, "run-stark"), "--json"]),
+    zkvm(["train", ...small, "--prove", "-o", join(tmp, "run-stark"), "--json"]),
     zkvm(["train", "--config", "exp1", "--cache-dir", cache, "--prove", "--dev", "-o", join(tmp, "run-long"), "--json"]), // all 10,000 test images
   ]);
   for (const r of [a, b]) {

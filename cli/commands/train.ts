@@ -60,7 +60,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
 async function runTrain(a: TrainArgs): Promise<void> {
   const t0 = performance.now();
   // The training pipeline is imported here, not at the top: every other `zkvm` command loads this module.
-  const [{ packSegments }, { loadMnist }, { cachedMnistImage, DEFAULT_CACHE_DIR }, { makePlan, train }, { progressFor }, { RUN_FILES, summary, writeRunDir }, { checkEvalFits, makeRunProver }] =
+  const [{ packSegments }, { loadMnist }, { cachedMnistImage, DEFAULT_CACHE_DIR }, { makePlan, train }, { progressFor }, { RUN_FILES, summary, writeRunDir }, { checkEvalFits, checkProvable, makeRunProver }] =
     await Promise.all([
       import("../mnist/dataset.ts"), import("../mnist/idx.ts"), import("../train/image-cache.ts"), import("../train/orchestrate.ts"),
       import("../train/progress.ts"), import("../train/run-dir.ts"), import("../train/receipts.ts"),
@@ -92,7 +92,10 @@ async function runTrain(a: TrainArgs): Promise<void> {
   say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples, engine ${plan.engine}` +
     (plan.prove === "none" ? "" : plan.prove === "dev" ? `, DEV receipts (no proof), ${plan.workers} prover(s)` : `, STARK receipts, ${plan.workers} prover(s)`));
   const meta = () => ({ buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds: (performance.now() - t0) / 1000, argv: process.argv.slice(2) });
-  if (plan.prove !== "none") checkEvalFits(img, plan);
+  if (plan.prove !== "none") {
+    checkProvable(img, plan.prove);
+    checkEvalFits(img, plan);
+  }
   const prover = plan.prove === "none" ? undefined : makeRunProver(img, dir, plan.prove, plan.workers);
   let outcome;
   try {

@@ -13,6 +13,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { prove, verify, type Image } from "../../vm/api.ts";
+import { vmAir } from "../../vm/air/air.ts";
+import { VmAirError } from "../../vm/air/buses.ts";
 import { MAX_CYCLES } from "../../vm/receipt/verify.ts";
 import { decodeJournal, encodeInput, type GuestRequest } from "../mnist/guest-io.ts";
 import { GuestExitError, runMnistGuest, type MnistImage } from "../mnist/image.ts";
@@ -60,6 +62,20 @@ export function explainProveError(e: unknown, mode: ProveMode, label: string): u
       `${label}: the run exceeds ${MAX_RUN_CYCLES} cycles, more than one receipt may claim (2^27); use a smaller --batches-per-run, or --eval-samples for evaluation runs`);
   }
   return e;
+}
+
+/**
+ * STARK mode: refuse an image the VM AIR cannot prove before any work (the same decode `prove` starts with),
+ * with the advice to pass --dev.
+ */
+export function checkProvable(img: MnistImage, mode: ProveMode): void {
+  if (mode !== "stark") return;
+  try {
+    vmAir(img.image.program);
+  } catch (e) {
+    if (e instanceof VmAirError) throw explainProveError(new RemoteError("UnprovableImage", e.message), mode, "image");
+    throw e;
+  }
 }
 
 /**
