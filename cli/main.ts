@@ -8,10 +8,11 @@ import { demoCommand, newCommand } from "./commands/project.ts";
 import { buildCommand, executeCommand, inspectCommand } from "./commands/toolchain.ts";
 import { trainCommand } from "./commands/train.ts";
 import { proveCommand, verifyCommand } from "./commands/receipt.ts";
+import { aggregateCommand, verifyTrainingCommand } from "./commands/training.ts";
 import { EXIT, reportError, UsageError } from "./output.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, proveCommand, verifyCommand, inspectCommand, newCommand, demoCommand, trainCommand];
+export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, proveCommand, verifyCommand, inspectCommand, newCommand, demoCommand, trainCommand, verifyTrainingCommand, aggregateCommand];
 
 export async function main(argv: string[]): Promise<void> {
   const wantsJson = argv.includes("--json");

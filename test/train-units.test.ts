@@ -36,6 +36,14 @@ describe("makePlan", () => {
       expect(kindOf(() => plan(bad)), JSON.stringify(bad)).toBe("InvalidArgument");
     }
   });
+  it("--prove / --dev / --workers: prove mode and provers; --dev and --workers need --prove, proving needs the vm engine", () => {
+    expect(plan({})).toMatchObject({ prove: "none", workers: 1 });
+    expect(plan({ prove: true })).toMatchObject({ prove: "stark", workers: 1 });
+    expect(plan({ prove: true, dev: true, workers: 3 })).toMatchObject({ prove: "dev", workers: 3 });
+    for (const bad of [{ dev: true }, { workers: 2 }, { prove: true, workers: 0 }, { prove: true, workers: 1.5 }, { prove: true, workers: 65 }, { prove: true, dev: true, engine: "wasm" }]) {
+      expect(kindOf(() => plan(bad)), JSON.stringify(bad)).toBe("InvalidArgument");
+    }
+  });
 });
 
 describe("SVG chart", () => {

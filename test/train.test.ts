@@ -75,8 +75,8 @@ describe("zkvm train --json (exp1, 2 epochs of 512 samples, 500 test images)", (
 
   it("prints exactly the summary object", () => {
     expect(Object.keys(out).sort()).toEqual(
-      ["config", "imageId", "epochs", "samples", "testAccuracy", "floatTestAccuracy", "modelHash", "cyclesPerSample", "receipts", "proveMs", "verifyMs"].sort());
-    expect(out).toMatchObject({ config: "exp1", imageId: img.imageId, epochs: 2, samples: 512, receipts: 0, proveMs: 0, verifyMs: 0 });
+      ["config", "imageId", "epochs", "samples", "testAccuracy", "floatTestAccuracy", "modelHash", "cyclesPerSample", "receipts", "receiptKind", "proveMs", "verifyMs"].sort());
+    expect(out).toMatchObject({ config: "exp1", imageId: img.imageId, epochs: 2, samples: 512, receipts: 0, receiptKind: null, proveMs: 0, verifyMs: 0 });
     expect(out.modelHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -178,9 +178,9 @@ describe("the orchestrator refuses a journal that does not chain", () => {
       return { ...r, journal: { ...(r.journal as TrainJournal), ...change(r.journal as TrainJournal) } };
     };
   };
-  const failure = (runGuest: GuestRunner): TrainError => {
+  const failure = async (runGuest: GuestRunner): Promise<TrainError> => {
     try {
-      train(img, plan(), trainSet, testSet, { runGuest });
+      await train(img, plan(), trainSet, testSet, { runGuest });
     } catch (e) {
       expect(e).toBeInstanceOf(TrainError);
       return e as TrainError;
@@ -188,34 +188,34 @@ describe("the orchestrator refuses a journal that does not chain", () => {
     throw new Error("training did not fail");
   };
 
-  it("accepts the untampered chain", () => {
-    const o = train(img, plan(), trainSet, testSet);
+  it("accepts the untampered chain", async () => {
+    const o = await train(img, plan(), trainSet, testSet);
     expect(o.runs.filter((r) => r.kind === "train")).toHaveLength(3);
     expect(toHex(paramsHash(o.finalParams))).toBe(o.modelHash);
   });
-  it("reports every epoch but the last through onEpoch, with the chain's hash at that point", () => {
+  it("reports every epoch but the last through onEpoch, with the chain's hash at that point", async () => {
     const seen: { epochs: number; hash: string; runs: number }[] = [];
     const p = makePlan({ config: "exp1", epochs: 3, samples: 64, evalSamples: 10, batchesPerRun: 1, float: false }, 60000, 10000);
-    const o = train(img, p, trainSet, testSet, { onEpoch: (s) => seen.push({ epochs: s.plan.epochs, hash: s.modelHash, runs: s.runs.length }) });
+    const o = await train(img, p, trainSet, testSet, { onEpoch: (s) => seen.push({ epochs: s.plan.epochs, hash: s.modelHash, runs: s.runs.length }) });
     const trains = o.runs.filter((r): r is TrainRunRecord => r.kind === "train");
     expect(trains.map((r) => r.startBatch)).toEqual([0, 937, 1874]);
     expect(seen).toEqual([{ epochs: 1, hash: trains[0]!.endHash, runs: 2 }, { epochs: 2, hash: trains[1]!.endHash, runs: 4 }]);
     expect(o.epochs).toHaveLength(3);
     expect(o.modelHash).toBe(trains[2]!.endHash);
   });
-  it("a start hash that is not the previous end hash → ChainBroken", () => {
-    const e = failure(tamper(1, () => ({ startHash: "00".repeat(32) })));
+  it("a start hash that is not the previous end hash → ChainBroken", async () => {
+    const e = await failure(tamper(1, () => ({ startHash: "00".repeat(32) })));
     expect(e.kind).toBe("ChainBroken");
     expect(e.message).toMatch(/run 1 \(batches 1\.\.1\)/);
   });
-  it("a first run that does not start from the seed's weights → ChainBroken", () => {
-    expect(failure(tamper(0, (j) => ({ startHash: j.endHash }))).kind).toBe("ChainBroken");
+  it("a first run that does not start from the seed's weights → ChainBroken", async () => {
+    expect((await failure(tamper(0, (j) => ({ startHash: j.endHash })))).kind).toBe("ChainBroken");
   });
-  it("an end hash the emulator's weights do not have → WeightHashMismatch", () => {
-    expect(failure(tamper(2, (j) => ({ endHash: j.startHash }))).kind).toBe("WeightHashMismatch");
+  it("an end hash the emulator's weights do not have → WeightHashMismatch", async () => {
+    expect((await failure(tamper(2, (j) => ({ endHash: j.startHash })))).kind).toBe("WeightHashMismatch");
   });
-  it("a journal for other batches than requested → JournalMismatch", () => {
-    expect(failure(tamper(1, (j) => ({ startBatch: j.startBatch + 1 }))).kind).toBe("JournalMismatch");
+  it("a journal for other batches than requested → JournalMismatch", async () => {
+    expect((await failure(tamper(1, (j) => ({ startBatch: j.startBatch + 1 })))).kind).toBe("JournalMismatch");
   });
 });
 

@@ -1,5 +1,6 @@
-// `zkvm train --config exp1|exp2|exp3a|exp3b …`: trains the MNIST MLP by executing the training guest
-// (execute mode; --prove arrives with issue 6). Orchestration: cli/train/orchestrate.ts; the run
+// `zkvm train --config exp1|exp2|exp3a|exp3b …`: trains the MNIST MLP by executing the training guest;
+// with --prove each guest run also gets a receipt (cli/train/receipts.ts; --dev: dev receipts, no proof,
+// the only kind the training guest can have today). Orchestration: cli/train/orchestrate.ts; the run
 // directory: cli/train/run-dir.ts; usage: docs/cli.md and docs/mnist.md.
 
 import { mkdirSync } from "node:fs";
@@ -19,6 +20,9 @@ interface TrainArgs {
   float: boolean;
   out?: string;
   "cache-dir"?: string;
+  prove: boolean;
+  dev: boolean;
+  workers?: number;
   json: boolean;
 }
 
@@ -39,6 +43,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option("float", { type: "boolean", default: true, describe: "also train the float64 reference (--no-float to skip)" })
       .option("out", { alias: "o", type: "string", requiresArg: true, describe: "run directory (default runs/<config>-<timestamp>)" })
       .option("cache-dir", { type: "string", requiresArg: true, describe: "where the built training image is cached (default node_modules/.cache/zkvm-train)" })
+      .option("prove", { type: "boolean", default: false, describe: "write a receipt for every guest run (receipts/ in the run directory)" })
+      .option("dev", { type: "boolean", default: false, describe: "with --prove: dev receipts (NO proof; the training guest cannot be STARK-proven yet)" })
+      .option("workers", { type: "number", requiresArg: true, describe: "with --prove: parallel provers (worker threads; default 1)" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" }) as unknown as Argv<TrainArgs>,
   handler: async (a: TrainArgs) => {
     try {
@@ -53,12 +60,12 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
 async function runTrain(a: TrainArgs): Promise<void> {
   const t0 = performance.now();
   // The training pipeline is imported here, not at the top: every other `zkvm` command loads this module.
-  const [{ packSegments }, { loadMnist }, { cachedMnistImage, DEFAULT_CACHE_DIR }, { makePlan, train }, { progressFor }, { RUN_FILES, summary, writeRunDir }] =
+  const [{ packSegments }, { loadMnist }, { cachedMnistImage, DEFAULT_CACHE_DIR }, { makePlan, train }, { progressFor }, { RUN_FILES, summary, writeRunDir }, { checkEvalFits, checkProvable, makeRunProver }] =
     await Promise.all([
       import("../mnist/dataset.ts"), import("../mnist/idx.ts"), import("../train/image-cache.ts"), import("../train/orchestrate.ts"),
-      import("../train/progress.ts"), import("../train/run-dir.ts"),
+      import("../train/progress.ts"), import("../train/run-dir.ts"), import("../train/receipts.ts"),
     ]);
-  for (const k of ["epochs", "samples", "seed", "eval-samples", "batches-per-run"] as const) {
+  for (const k of ["epochs", "samples", "seed", "eval-samples", "batches-per-run", "workers"] as const) {
     const v = a[k];
     if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${k} must be a number`);
   }
@@ -67,7 +74,7 @@ async function runTrain(a: TrainArgs): Promise<void> {
   // Validate everything before the (slow) image build.
   const plan = makePlan({
     config: a.config, epochs: a.epochs, samples: a.samples, seed: a.seed, evalSamples: a["eval-samples"],
-    batchesPerRun: a["batches-per-run"], engine: a.engine, float: a.float,
+    batchesPerRun: a["batches-per-run"], engine: a.engine, float: a.float, prove: a.prove, dev: a.dev, workers: a.workers,
   }, trainSet.images.count, testSet.images.count);
   const dir = resolve(a.out ?? join("runs", `${plan.config.name}-${stamp()}`));
   // Fail before hours of training, not after: the run directory must be creatable (existing files are replaced).
@@ -82,11 +89,24 @@ async function runTrain(a: TrainArgs): Promise<void> {
   say(`building or loading the training image (cache: ${a["cache-dir"] ?? DEFAULT_CACHE_DIR})`);
   const img = await cachedMnistImage(packSegments(trainSet, testSet), resolve(a["cache-dir"] ?? DEFAULT_CACHE_DIR));
   say(`image ${img.imageId} (${img.reused ? "cached" : "built"}, ${(img.buildMs / 1000).toFixed(1)} s)`);
-  say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples, engine ${plan.engine}`);
+  say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples, engine ${plan.engine}` +
+    (plan.prove === "none" ? "" : plan.prove === "dev" ? `, DEV receipts (no proof), ${plan.workers} prover(s)` : `, STARK receipts, ${plan.workers} prover(s)`));
   const meta = () => ({ buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds: (performance.now() - t0) / 1000, argv: process.argv.slice(2) });
-  // The run directory is rewritten after every epoch (plan.epochs there = epochs done so far).
-  const outcome = train(img, plan, trainSet, testSet, { progress, onEpoch: (soFar) => writeRunDir(dir, soFar, meta()) });
-  progress.finish();
+  if (plan.prove !== "none") {
+    checkProvable(img, plan.prove);
+    checkEvalFits(img, plan);
+  }
+  const prover = plan.prove === "none" ? undefined : makeRunProver(img, dir, plan.prove, plan.workers);
+  let outcome;
+  try {
+    // The run directory is rewritten after every epoch (plan.epochs there = epochs done so far).
+    outcome = await train(img, plan, trainSet, testSet, {
+      progress, onEpoch: (soFar) => writeRunDir(dir, soFar, meta()), ...(prover !== undefined ? { executor: prover.executor } : {}),
+    });
+  } finally {
+    progress.finish();
+    await prover?.close();
+  }
   const finalMeta = meta();
   const totalSeconds = finalMeta.totalSeconds;
   writeRunDir(dir, outcome, finalMeta);
@@ -103,6 +123,8 @@ async function runTrain(a: TrainArgs): Promise<void> {
     ...lines,
     `test accuracy   ${s.testAccuracy.toFixed(2)} %${s.floatTestAccuracy === null ? "" : ` (float64 reference ${s.floatTestAccuracy.toFixed(2)} %)`}`,
     `cycles/sample   ${s.cyclesPerSample ?? "(not counted by the wasm engine)"}`,
+    ...(s.receiptKind === null ? [] : [`receipts        ${s.receipts} ${s.receiptKind === "dev" ? "DEV receipts (NO proof: the runs are unproven)" : "STARK receipts"}, ` +
+      `proving ${(s.proveMs / 1000).toFixed(1)} s, verifying ${(s.verifyMs / 1000).toFixed(1)} s`]),
     `image ID        ${s.imageId}`,
     `model hash      ${s.modelHash}`,
     `run directory   ${dir} (${RUN_FILES.report}, ${RUN_FILES.model}, ${RUN_FILES.journals}, ${RUN_FILES.accuracyPlot})`,

@@ -7,7 +7,10 @@ export type TrainErrorKind =
   | "JournalMismatch" // a journal's header does not echo the request (wrong batch range, config, …)
   | "WeightHashMismatch" // the host emulator's weights do not hash to the guest's committed end hash
   | "ImageCacheError" // the cached image cannot be written or read back
-  | "OutputError"; // the run directory cannot be written
+  | "OutputError" // the run directory cannot be written
+  | "UnprovableImage" // --prove without --dev: the VM AIR cannot prove the training guest (yet)
+  | "RunTooLong" // --prove: a run exceeds the cycles one receipt may claim (2^27)
+  | "ReceiptInvalid"; // --prove: a receipt just produced does not verify (a bug, never expected)
 // (A non-zero exit of the training guest is cli/mnist/image.ts GuestExitError, kind "GuestExitCode".)
 
 export class TrainError extends Error {

@@ -9,6 +9,11 @@
 //   - its start hash is the previous run's end hash (the first: the seed's init)  → ChainBroken
 //   - the emulator's new weights hash to the journal's end hash                   → WeightHashMismatch
 // The float64 reference (optional) trains the same batches from the same initial values.
+//
+// With --prove each guest run is proven instead of merely executed (cli/train/receipts.ts): the receipt's
+// journal is what the checks above read, and the receipt is verified at once. The host emulator advances
+// ahead of the guest, so with --workers N up to N runs are in flight at once; their results are still
+// checked strictly in chain order.
 
 import { CONFIGS, type ConfigName, type TrainConfig } from "../mnist/config.ts";
 import { evaluateFloat, FloatTrainer } from "../mnist/float-reference.ts";
@@ -30,6 +35,23 @@ export interface TrainPlan {
   readonly batchesPerRun: number;
   readonly engine: Engine;
   readonly float: boolean;
+  /** none: execute only; dev: dev receipts (no proof); stark: STARK receipts (refused today for this guest). */
+  readonly prove: ProveMode;
+  /** Guest runs in flight at once (parallel provers; 1 = in this thread). */
+  readonly workers: number;
+}
+
+export type ProveMode = "none" | "dev" | "stark";
+
+/** The receipt of one guest run (prove mode), stored under the run directory. */
+export interface ReceiptRecord {
+  /** Path relative to the run directory, e.g. "receipts/train-000003.receipt". */
+  readonly receipt: string;
+  /** True for a dev receipt: NO proof, the run is unproven. */
+  readonly dev: boolean;
+  readonly receiptBytes: number;
+  readonly proveMs: number;
+  readonly verifyMs: number;
 }
 
 /** One guest run of training mode: the unit a receipt will prove. */
@@ -52,6 +74,8 @@ export interface TrainRunRecord {
   readonly guestMs: number;
   readonly emulatorMs: number;
   readonly journal: string; // hex of the committed journal bytes
+  /** prove mode only */
+  readonly receipt?: ReceiptRecord;
 }
 
 /** The evaluation run after an epoch: accuracy committed by the guest. */
@@ -64,6 +88,8 @@ export interface EvalRunRecord {
   readonly cycles: number | null;
   readonly ms: number;
   readonly journal: string;
+  /** prove mode only */
+  readonly receipt?: ReceiptRecord;
 }
 export type RunRecord = TrainRunRecord | EvalRunRecord;
 
@@ -86,6 +112,8 @@ export interface EpochResult {
 export interface TrainOutcome {
   readonly plan: TrainPlan;
   readonly imageId: string;
+  /** N: the guest's training set is the first N training images (every journal's `samples`). */
+  readonly datasetSamples: number;
   readonly epochs: EpochResult[];
   readonly runs: RunRecord[];
   /** Final Q16.16 parameters; paramsHash(finalParams) = the last training journal's end hash. */
@@ -108,7 +136,7 @@ export const SILENT: ProgressSink = { trained: () => {}, phase: () => {} };
 /** Options → a checked plan (typed InvalidArgument errors, messages name the option). */
 export function makePlan(o: {
   config: string; epochs?: number; samples?: number; seed?: number; evalSamples?: number;
-  batchesPerRun?: number; engine?: string; float?: boolean;
+  batchesPerRun?: number; engine?: string; float?: boolean; prove?: boolean; dev?: boolean; workers?: number;
 }, trainCount: number, testCount: number): TrainPlan {
   const bad = (m: string): never => { throw new TrainError("InvalidArgument", m); };
   if (!Object.hasOwn(CONFIGS, o.config)) bad(`unknown config "${o.config}" (exp1, exp2, exp3a, exp3b)`);
@@ -126,6 +154,11 @@ export function makePlan(o: {
   const batchesPerRun = int("batches-per-run", o.batchesPerRun, 4, 1, 1 << 20);
   const engine = o.engine ?? "vm";
   if (engine !== "vm" && engine !== "wasm") bad(`--engine must be vm or wasm, got ${engine}`);
+  const prove = o.prove === true;
+  if (o.dev === true && !prove) bad("--dev needs --prove (it selects dev receipts)");
+  if (o.workers !== undefined && !prove) bad("--workers needs --prove (it is the number of parallel provers)");
+  const workers = int("workers", o.workers, 1, 1, 64);
+  if (prove && engine !== "vm") bad("--prove executes the guest in the VM; --engine wasm cannot be proven");
   return {
     config: { ...base, seed, name: o.config as ConfigName },
     epochs,
@@ -134,6 +167,8 @@ export function makePlan(o: {
     batchesPerRun,
     engine: engine as Engine,
     float: o.float ?? true,
+    prove: !prove ? "none" : o.dev === true ? "dev" : "stark",
+    workers,
   };
 }
 
@@ -152,21 +187,55 @@ function checkHeader(j: MnistJournal, req: GuestRequest, what: string): void {
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const now = (): number => performance.now();
-
 /** Runs one guest request (runMnistGuest by default; tests substitute a tampering wrapper). */
 export type GuestRunner = (img: MnistImage, req: GuestRequest, engine: Engine) => GuestRun;
 
+/** A guest run as the orchestrator sees it: the journal (from the receipt in prove mode), its wall time. */
+export interface ExecutedRun extends GuestRun {
+  readonly ms: number;
+  readonly receipt?: ReceiptRecord;
+}
+
+/**
+ * Executes (or proves) one request; `label` names the run ("train-000003", "eval-0001"), e.g. for its
+ * receipt file. The promise may settle later (parallel provers); results are consumed in chain order.
+ */
+export type RunExecutor = (req: GuestRequest, label: string) => Promise<ExecutedRun>;
+
 export interface TrainHooks {
   readonly progress?: ProgressSink;
+  /** Execute mode: replaces runMnistGuest (tests). Ignored when `executor` is given. */
   readonly runGuest?: GuestRunner;
+  /** Prove mode (cli/train/receipts.ts): proves each run. Default: runGuest in this thread. */
+  readonly executor?: RunExecutor;
   /** Called after every epoch with the outcome so far (the command rewrites the run directory: long runs
    *  leave a usable model and report behind if they are interrupted). */
   readonly onEpoch?: (soFar: TrainOutcome) => void;
 }
 
-export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, testSet: MnistSet, hooks: TrainHooks = {}): TrainOutcome {
+export const trainLabel = (run: number): string => `train-${String(run).padStart(6, "0")}`;
+export const evalLabel = (epoch: number): string => `eval-${String(epoch).padStart(4, "0")}`;
+
+interface InFlight {
+  readonly run: number;
+  readonly req: GuestRequest;
+  readonly what: string;
+  readonly g: number;
+  readonly n: number;
+  readonly result: Promise<ExecutedRun>;
+  readonly emHash: string;
+  readonly emLossRaw: bigint;
+  readonly emulatorMs: number;
+}
+
+export async function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, testSet: MnistSet, hooks: TrainHooks = {}): Promise<TrainOutcome> {
   const progress = hooks.progress ?? SILENT;
   const runGuest = hooks.runGuest ?? runMnistGuest;
+  const exec: RunExecutor = hooks.executor ?? (async (req) => {
+    const t = now();
+    const r = runGuest(img, req, plan.engine);
+    return { ...r, ms: now() - t };
+  });
   const cfg = plan.config;
   const N = trainSet.images.count;
   const spec = { layers: cfg.layers, batch: cfg.batch, lrRaw: cfg.lrRaw, seed: cfg.seed, samples: N };
@@ -175,6 +244,7 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
   const bpe = fixed.batchesPerEpoch;
   const perEpoch = plan.samplesPerEpoch / cfg.batch;
   const total = plan.epochs * plan.samplesPerEpoch;
+  const window = Math.max(1, plan.workers);
   const runs: RunRecord[] = [];
   const epochs: EpochResult[] = [];
   // The chain starts at the seed's initial weights; anyone can recompute this hash from the seed.
@@ -182,6 +252,7 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
   let first = true;
   let done = 0;
   let trainCyclesAll: number | null = 0;
+  let submitted = 0;
 
   for (let e = 0; e < plan.epochs; e++) {
     let lossWeighted = 0;
@@ -190,62 +261,84 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
     let trainMs = 0;
     let guestMsAll = 0;
     let floatMs = 0;
+    const t0Epoch = now();
     const g0 = e * bpe;
-    for (let g = g0; g < g0 + perEpoch; g += plan.batchesPerRun) {
-      const n = Math.min(plan.batchesPerRun, g0 + perEpoch - g);
-      const req: GuestRequest = {
-        mode: "train", ...spec, startBatch: g, numBatches: n,
-        // Only the first run initialises in the guest (≈ 17 M cycles for exp1); later runs get the weights.
-        ...(first ? {} : { params: fixed.params }),
-      };
-      const what = `run ${runs.length} (batches ${g}..${g + n - 1})`;
-      const t0 = now();
-      const r = runGuest(img, req, plan.engine);
-      const guestMs = now() - t0;
+    const queue: InFlight[] = [];
+
+    // Checks a finished run strictly in chain order and records it.
+    const settle = async (f: InFlight): Promise<void> => {
+      const r = await f.result;
       const j = r.journal as TrainJournal;
-      checkHeader(j, req, what);
-      check(j.startHash === prevHash, "ChainBroken", () => `${what}: journal start hash ${j.startHash} is not the previous end hash ${prevHash}`);
-      const em = fixed.trainBatches(g, n);
-      const emHash = toHex(paramsHash(fixed.params));
-      check(emHash === j.endHash && BigInt(em.meanLossRaw) === j.meanLossRaw && j.samplesTrained === n * cfg.batch, "WeightHashMismatch",
-        () => `${what}: the emulator's weights hash to ${emHash}, the guest committed ${j.endHash}`);
-      const ms = now() - t0;
-      trainMs += ms;
-      guestMsAll += guestMs;
+      checkHeader(j, f.req, f.what);
+      check(j.startHash === prevHash, "ChainBroken", () => `${f.what}: journal start hash ${j.startHash} is not the previous end hash ${prevHash}`);
+      check(f.emHash === j.endHash && f.emLossRaw === j.meanLossRaw && j.samplesTrained === f.n * cfg.batch, "WeightHashMismatch",
+        () => `${f.what}: the emulator's weights hash to ${f.emHash}, the guest committed ${j.endHash}`);
+      guestMsAll += r.ms;
       const meanLoss = Number(j.meanLossRaw) / 65536;
       runs.push({
-        kind: "train", run: runs.length, epoch: e + 1, startBatch: g, endBatch: g + n, samples: n * cfg.batch,
+        kind: "train", run: f.run, epoch: e + 1, startBatch: f.g, endBatch: f.g + f.n, samples: f.n * cfg.batch,
         startHash: j.startHash, endHash: j.endHash, weightsFromSeed: j.weightsFromSeed, meanLoss,
         meanLossRaw: j.meanLossRaw.toString(), cycles: r.cycles,
-        guestMs: Math.round(guestMs), emulatorMs: Math.round(ms - guestMs), journal: hex(r.journalBytes),
+        guestMs: Math.round(r.ms), emulatorMs: Math.round(f.emulatorMs), journal: hex(r.journalBytes),
+        ...(r.receipt !== undefined ? { receipt: r.receipt } : {}),
       });
-      lossWeighted += meanLoss * n * cfg.batch;
+      lossWeighted += meanLoss * f.n * cfg.batch;
       cycles = cycles === null || r.cycles === null ? null : cycles + r.cycles;
       prevHash = j.endHash;
-      first = false;
-      if (float !== undefined) {
-        const tf = now();
-        floatLoss += float.trainBatches(g, n) * n * cfg.batch;
-        floatMs += now() - tf;
-      }
-      done += n * cfg.batch;
+      done += f.n * cfg.batch;
       progress.trained(done, total);
+    };
+
+    try {
+      for (let g = g0; g < g0 + perEpoch; g += plan.batchesPerRun) {
+        const n = Math.min(plan.batchesPerRun, g0 + perEpoch - g);
+        const req: GuestRequest = {
+          mode: "train", ...spec, startBatch: g, numBatches: n,
+          // Only the first run initialises in the guest (≈ 17 M cycles for exp1); later runs get the weights.
+          ...(first ? {} : { params: Int32Array.from(fixed.params) }),
+        };
+        const run = submitted++;
+        const what = `run ${run} (batches ${g}..${g + n - 1})`;
+        const result = exec(req, trainLabel(run));
+        result.catch(() => undefined); // consumed by settle(); never an unhandled rejection meanwhile
+        // The host advances its exact emulator over the same batches: the next run's input weights.
+        const te = now();
+        const em = fixed.trainBatches(g, n);
+        const emHash = toHex(paramsHash(fixed.params));
+        const emulatorMs = now() - te;
+        first = false;
+        if (float !== undefined) {
+          const tf = now();
+          floatLoss += float.trainBatches(g, n) * n * cfg.batch;
+          floatMs += now() - tf;
+        }
+        queue.push({ run, req, what, g, n, result, emHash, emLossRaw: BigInt(em.meanLossRaw), emulatorMs });
+        if (queue.length >= window) await settle(queue.shift()!);
+      }
+      while (queue.length > 0) await settle(queue.shift()!);
+    } finally {
+      // On a failure, let runs still in flight finish quietly (their results are dropped).
+      await Promise.allSettled(queue.map((f) => f.result));
     }
+    trainMs = now() - t0Epoch - floatMs;
 
     progress.phase(`epoch ${e + 1}: evaluating ${plan.evalSamples} test images in the guest`);
     const evalReq: GuestRequest = {
       mode: "eval", layers: cfg.layers, batch: 0, lrRaw: 0, seed: 0, samples: plan.evalSamples,
-      startBatch: 0, numBatches: 0, params: fixed.params,
+      startBatch: 0, numBatches: 0, params: Int32Array.from(fixed.params),
     };
     const t1 = now();
-    const er = runGuest(img, evalReq, plan.engine);
+    const er = await exec(evalReq, evalLabel(e + 1));
     const ej = er.journal as EvalJournal;
     checkHeader(ej, evalReq, `evaluation after epoch ${e + 1}`);
     check(ej.evaluated === plan.evalSamples && ej.correct <= ej.evaluated, "JournalMismatch",
       () => `evaluation after epoch ${e + 1}: ${ej.correct} of ${ej.evaluated} evaluated, ${plan.evalSamples} requested`);
     check(ej.startHash === prevHash, "ChainBroken", () => `evaluation after epoch ${e + 1}: evaluated model ${ej.startHash} is not the trained one ${prevHash}`);
     const evalMs = now() - t1;
-    runs.push({ kind: "eval", epoch: e + 1, modelHash: ej.startHash, correct: ej.correct, evaluated: ej.evaluated, cycles: er.cycles, ms: Math.round(evalMs), journal: hex(er.journalBytes) });
+    runs.push({
+      kind: "eval", epoch: e + 1, modelHash: ej.startHash, correct: ej.correct, evaluated: ej.evaluated, cycles: er.cycles, ms: Math.round(evalMs),
+      journal: hex(er.journalBytes), ...(er.receipt !== undefined ? { receipt: er.receipt } : {}),
+    });
 
     let floatAcc: number | null = null;
     if (float !== undefined) {
@@ -267,7 +360,7 @@ export function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet, test
     });
     const samplesTrained = (e + 1) * plan.samplesPerEpoch;
     const soFar: TrainOutcome = {
-      plan: { ...plan, epochs: e + 1 }, imageId: img.imageId, epochs: [...epochs], runs: [...runs],
+      plan: { ...plan, epochs: e + 1 }, imageId: img.imageId, datasetSamples: N, epochs: [...epochs], runs: [...runs],
       finalParams: Int32Array.from(fixed.params), modelHash: prevHash, samplesTrained,
       cyclesPerSample: trainCyclesAll === null ? null : trainCyclesAll / samplesTrained,
     };

@@ -44,13 +44,14 @@ export function reportMarkdown(o: TrainOutcome, meta: { buildMs: number; imageRe
     `Layers [${c.layers.join(", ")}], batch ${c.batch}, learning rate ${c.lr} (Q16.16 raw ${c.lrRaw}), seed ${c.seed};`,
     `${p.epochs} epoch(s) of ${p.samplesPerEpoch.toLocaleString("en-US")} training samples (the first ones of each epoch's order),`,
     `test accuracy on the first ${p.evalSamples.toLocaleString("en-US")} test images, computed by the guest's evaluation mode.`,
-    `Engine \`${p.engine}\`; ${trainRuns} training runs of ≤ ${p.batchesPerRun} batches each (one future receipt each), chained by weight hashes.`,
+    `Engine \`${p.engine}\`; ${trainRuns} training runs of ≤ ${p.batchesPerRun} batches each (${p.prove === "none" ? "one future receipt each" : p.prove === "dev" ? "one dev receipt each" : "one receipt each"}), chained by weight hashes.`,
     "",
     `- image ID \`${o.imageId}\` (${meta.imageReused ? "reused from the cache" : "built"} in ${(meta.buildMs / 1000).toFixed(1)} s)`,
     `- model hash (SHA-256 of model.bin) \`${o.modelHash}\` = the last training journal's end hash`,
     `- final test accuracy: **${pct(last.testAccuracy)} %** (Q16.16, in the guest)` + (last.floatTestAccuracy === null ? "" : `, float64 reference ${pct(last.floatTestAccuracy)} %`),
     `- cycles per training sample: ${num(o.cyclesPerSample)} (all training-run cycles, including per-run start-up and the in-guest seed initialisation, / samples); the recipe's multiply-accumulates: ${num(macsPerSample(c.layers, c.batch))}`,
     `- wall time: ${meta.totalSeconds.toFixed(1)} s`,
+    ...receiptLines(o),
     "",
     "| epoch | train loss (fixed) | train loss (float) | test acc. fixed % | test acc. float % | cycles / sample | train s | of which guest s | eval s | float s |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -71,4 +72,19 @@ export function reportMarkdown(o: TrainOutcome, meta: { buildMs: number; imageRe
     "",
   ];
   return lines.join("\n");
+}
+
+function receiptLines(o: TrainOutcome): string[] {
+  const rs = o.runs.flatMap((r) => (r.receipt !== undefined ? [r.receipt] : []));
+  if (o.plan.prove === "none") return ["- receipts: none (execute mode; `--prove` writes one per guest run)"];
+  const ms = (k: "proveMs" | "verifyMs"): string => (rs.reduce((a, r) => a + r[k], 0) / 1000).toFixed(1);
+  const kb = (rs.reduce((a, r) => a + r.receiptBytes, 0) / 1024).toFixed(0);
+  if (o.plan.prove === "dev") {
+    return [
+      `- receipts: **${rs.length} DEV receipts — NO PROOF, the runs are UNPROVEN** (\`receipts/\`, ${kb} KiB; produced in ${ms("proveMs")} s, checked in ${ms("verifyMs")} s).`,
+      "  A dev receipt records a run's statement (image ID, journal, exit code, cycles) without a proof; `zkvm verify-training --allow-dev`",
+      "  checks the chain they form, but only STARK receipts (not possible for this guest until the VM AIR covers its instructions) prove it.",
+    ];
+  }
+  return [`- receipts: ${rs.length} STARK receipts (\`receipts/\`, ${kb} KiB; proving ${ms("proveMs")} s, verifying ${ms("verifyMs")} s); check with \`zkvm verify-training\``];
 }

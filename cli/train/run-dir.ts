@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { paramsHash, paramsToBytes, toHex } from "../mnist/model.ts";
 import { TrainError } from "./errors.ts";
 import type { TrainOutcome } from "./orchestrate.ts";
+import { RECEIPTS_DIR } from "./receipts.ts";
 import { accuracyChart, lossChart, reportMarkdown } from "./report.ts";
 
 export const RUN_FILES = {
@@ -28,8 +29,21 @@ export interface TrainSummary {
   readonly modelHash: string;
   readonly cyclesPerSample: number | null;
   readonly receipts: number;
+  /** null: execute mode (no receipts); "dev": dev receipts, NO proof (the runs are unproven); "stark". */
+  readonly receiptKind: "dev" | "stark" | null;
   readonly proveMs: number;
   readonly verifyMs: number;
+}
+
+/** The receipts of a run (training and evaluation runs), their kind and summed prove / verify times. */
+export function receiptTotals(o: TrainOutcome): { receipts: number; receiptKind: "dev" | "stark" | null; proveMs: number; verifyMs: number } {
+  const rs = o.runs.flatMap((r) => (r.receipt !== undefined ? [r.receipt] : []));
+  return {
+    receipts: rs.length,
+    receiptKind: o.plan.prove === "none" ? null : o.plan.prove,
+    proveMs: Math.round(rs.reduce((a, r) => a + r.proveMs, 0)),
+    verifyMs: Math.round(rs.reduce((a, r) => a + r.verifyMs, 0)),
+  };
 }
 
 export function summary(o: TrainOutcome): TrainSummary {
@@ -38,7 +52,7 @@ export function summary(o: TrainOutcome): TrainSummary {
     config: o.plan.config.name, imageId: o.imageId, epochs: o.plan.epochs, samples: o.plan.samplesPerEpoch,
     testAccuracy: last.testAccuracy, floatTestAccuracy: last.floatTestAccuracy, modelHash: o.modelHash,
     cyclesPerSample: o.cyclesPerSample === null ? null : Math.round(o.cyclesPerSample),
-    receipts: 0, proveMs: 0, verifyMs: 0, // execute mode: nothing proven yet (issue 6)
+    ...receiptTotals(o),
   };
 }
 
@@ -65,7 +79,11 @@ export function writeRunDir(dir: string, o: TrainOutcome, meta: RunMeta): void {
     const { config, ...plan } = o.plan;
     writeFileSync(join(dir, RUN_FILES.run), JSON.stringify({
       summary: summary(o),
-      config, plan,
+      config, plan, datasetSamples: o.datasetSamples,
+      receipts: {
+        ...receiptTotals(o), dir: o.plan.prove === "none" ? null : RECEIPTS_DIR,
+        ...(o.plan.prove === "dev" ? { unproven: true, note: "dev receipts carry no proof: they record each run's statement (image ID, journal, exit code, cycles) only" } : {}),
+      },
       image: { id: o.imageId, cache: meta.imagePath, reused: meta.imageReused, buildMs: meta.buildMs },
       modelFile: RUN_FILES.model, modelHash: o.modelHash, samplesTrained: o.samplesTrained,
       cyclesPerSample: o.cyclesPerSample, epochs: o.epochs, totalSeconds: meta.totalSeconds, argv: meta.argv,

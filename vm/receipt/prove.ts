@@ -50,7 +50,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
   if (opts.dev !== true) air = airOf(program);
   opts.onPhase?.("execute");
   const run = execute(program, input, { maxCycles });
-  const image = { memoryRoot: memoryRoot(pageLeaves(program.segments)), configBytes: configBytes(program), code: program.code };
+  const image = { memoryRoot: imageMemoryRoot(program), configBytes: configBytes(program), code: program.code };
   const statement = { imageId: imageIdBytes(imageId), journalDigest: sha256(run.journal), journal: run.journal, exitCode: run.exitCode, cycles: run.cycles };
   let receipt: Receipt;
   if (opts.dev === true) {
@@ -80,6 +80,21 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     receipt: bytes, imageId, journal: run.journal, exitCode: run.exitCode, cycles: run.cycles,
     segments: receipt.kind === "dev" ? 0 : 1, proofBytes: bytes.length, proveMs: Math.round(performance.now() - t0), dev: receipt.kind === "dev",
   };
+}
+
+/**
+ * The memory root of a program's initial memory, hashed once per Program (programs are immutable, as for
+ * computeImageId's cache): an image with large data segments (the 55 MB MNIST training image) costs ≈ 1 s to
+ * hash, and `zkvm train --prove` proves hundreds of runs of one image.
+ */
+const memoryRoots = new WeakMap<Program, Uint8Array>();
+function imageMemoryRoot(program: Program): Uint8Array {
+  let root = memoryRoots.get(program);
+  if (root === undefined) {
+    root = memoryRoot(pageLeaves(program.segments));
+    memoryRoots.set(program, root);
+  }
+  return Uint8Array.from(root);
 }
 
 function airOf(program: Program, pages: readonly InitPage[] = [], journal?: Uint8Array): ReturnType<typeof vmAir> {
