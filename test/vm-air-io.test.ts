@@ -296,6 +296,15 @@ describe("VM AIR v4: MEMFILL", () => {
     expectFail(check(s.p, t2, s.publics, s.journal), /fill-byte/);
   });
 
+  it("a MEMFILL head claiming length zero (z = 1) to skip its byte rows: the zero test", () => {
+    const s = fill();
+    const t = cloneTraces(s.traces);
+    const h = rowWith(t, "fFill", (i) => cpu(t, "bn")[i]! > 0);
+    cpu(t, "z")[h] = 1;
+    cpu(t, "inv")[h] = 0;
+    expectFail(check(s.p, t, s.publics, s.journal), /zero-test/);
+  });
+
   it("a fill byte row posing as a COMMIT row (sends the byte to the journal instead of writing it)", () => {
     const s = fill();
     const t = cloneTraces(s.traces);
@@ -420,7 +429,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     else if (k === 11) out.push(["ADDI", 14, 9, rnd(20)], ["CONST", 15, rnd(7)], ["COMMIT", 14, 15]);
     else if (k === 12) out.push(["INPUTLEN", r()]);
     else if (k === 13) out.push(["ADD", r(), r(), r()]);
-    else if (k === 14) out.push(["SUBI", r(), r(), word() | 0]);
+    else if (k === 14) out.push(rnd(3) ? [(["EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64", "GES64", "GEU64"] as const)[rnd(10)], r(), pair(), pair()] : ["EQZ64", r(), pair()]);
     else out.push([(["LTU", "GES", "EQ"] as const)[rnd(3)], r(), r(), r()]);
   }
   out.push(["ADDI", 8, 8, -1], ["BRNZ", 8, body], ["EXIT", r()]);
@@ -437,5 +446,62 @@ describe("VM AIR v4: executor and constraints agree (random programs over every 
       expect(check(s.p, s.traces, s.publics, s.journal), `seed ${seed}`).toEqual({ ok: true });
     }
     expect(commits).toBeGreaterThan(20);
+  });
+});
+
+describe("VM AIR v4: 64-bit comparisons", () => {
+  const V = [[0, 0], [1, 0], [0, 1], [0xffffffff, 0xffffffff], [0, 0x80000000], [0xffffffff, 0x7fffffff], [5, 0x80000000], [4, 0x80000000], [7, 3], [7, 2], [6, 3]];
+  const program = (): AsmInstr[] => {
+    const out: AsmInstr[] = [];
+    let dst = 10;
+    for (const [bl, bh] of V) for (const [cl, ch] of V) {
+      out.push(["CONST64", 0, bl!, bh!], ["CONST64", 2, cl!, ch!]);
+      for (const op of ["EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64", "GES64", "GEU64"] as const) out.push([op, dst++ % 100 + 10, 0, 2]);
+      out.push(["LTU64", 4, 0, 0], ["EQZ64", 5, 0]);
+    }
+    out.push(["EXIT", 4]);
+    return out;
+  };
+
+  it("every form on 11 × 11 edge pairs (lo/hi borrows, signs, equal halves): the executor's results satisfy the AIR", () => {
+    const s = setupProgram(program());
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  const small = () => setupProgram([["CONST64", 0, 5, 9], ["CONST64", 2, 7, 9], ["LTU64", 4, 0, 2], ["EQ64", 5, 0, 2], ["EQZ64", 6, 0], ["EXIT", 4]]);
+
+  it("the hi row ignoring the lo words' borrow (LTU64 of equal hi words)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "hi", (i) => cpu(t, "cin")[i] === 1);
+    cpu(t, "cin")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /cin-is-previous-carry/);
+  });
+
+  it("EQ64 of values equal only in their hi words: the carried nonzero flag", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "hi", (i) => cpu(t, "nzin")[i] === 1);
+    cpu(t, "nzin")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /nzin-is-previous-nonzero|zero-test/);
+  });
+
+  it("a hi row of a comparison that does not turn into a comparison row (fCmp not set)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "hi", (i) => cpu(t, "fCmp")[i] === 1);
+    cpu(t, "fCmp")[r] = 0;
+    cpu(t, "fCmpLo")[r] = 1;
+    expectFail(check(s.p, t, s.publics), /hi-copies-fCmp/);
+  });
+
+  it("EQZ64 claiming zero for a value with a nonzero hi word", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fEqz64");
+    port(t, "v0", 2)[r] = 1;
+    cpu(t, "z")[r] = 1;
+    cpu(t, "inv")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /zero-test/);
   });
 });

@@ -7,7 +7,8 @@
 // whose decode columns are pinned by constraints). Every other real row fetches its instruction.
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
-import { DECODE_FIELDS } from "../program/decode.ts";
+import { DECODE_FIELDS, HI_ROW_DELTA } from "../program/decode.ts";
+import { P as P_MOD } from "../../../verifier/fp.ts";
 import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, PUB, SLOT_WRITE_PHASE } from "./columns.ts";
 
 const TWO16 = 65536;
@@ -24,8 +25,8 @@ export const cpuTable: TableAir = {
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
-    const [fBit, fMul, fFill, fLdB, fStB, fZext, fSext] = ["fBit", "fMul", "fFill", "fLdB", "fStB", "fZext", "fSext"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext];
+    const [fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64] = ["fBit", "fMul", "fFill", "fLdB", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64"].map(c) as Expr[] as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -62,7 +63,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -83,8 +84,7 @@ export const cpuTable: TableAir = {
     t.assertEq(nx("hi"), first64, "cpu/hi-row-follows-i64");
     for (const f of DECODE_FIELDS) {
       if (f === "pc") continue;
-      const k = f === "off0" ? 0 : f === "off1" ? 1 : f === "off2" ? 2 : -1;
-      const step = k >= 0 ? c(`en${k}`) : b.constant(0);
+      const step = (HI_ROW_DELTA[f] ?? []).reduce((e: Expr, [g, k]) => e.add(c(g).mul(b.constant(k < 0 ? P_MOD + k : k))), b.constant(0));
       t.assertZero(nx("hi").mul(nx(f).sub(c(f)).sub(step)), `cpu/hi-copies-${f}`);
     }
     // carry/borrow in: row 0's k1 on the hi row, 0 everywhere else
@@ -154,7 +154,7 @@ export const cpuTable: TableAir = {
     b.assertBool(sC, "cpu/sign-c-bool");
     // flipping the top bit maps signed order onto unsigned order: hi' = hi + 2^15 − 2^16·s (s = top bit)
     const flip = (hi: Expr, sBit: Expr): Expr => hi.add(sgn.mul(b.constant(2 ** 15).sub(sBit.mul(TWO16))));
-    b.assertZero(fCmp.mul(D0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/cmp-lo");
+    b.assertZero(fCmp.mul(D0.add(C0).add(cin).sub(B0).sub(k0.mul(TWO16))), "cpu/cmp-lo");
     b.assertZero(fCmp.mul(D1.add(flip(C1, sC)).add(k0).sub(flip(B1, sB)).sub(k1.mul(TWO16))), "cpu/cmp-hi");
     // sign bits: hi − 2^15·s must be 15-bit (hi is a canonical 16-bit limb, so one lookup of 2·(hi − 2^15·s)
     // decides: a wrong s makes it negative or ≥ 2^15)
@@ -162,6 +162,10 @@ export const cpuTable: TableAir = {
     // the written limbs are range-checked where they are produced (invariant MEMWF, §1); a comparison's
     // difference D likewise
     range.family(fCmp, [B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), D0, D1]);
+    // row 0 of a 64-bit comparison: D = B − C on the lo words, unsigned; its borrow and zero flag go to the hi row
+    b.assertZero(fCmpLo.mul(D0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/cmp64-lo-lo");
+    b.assertZero(fCmpLo.mul(D1.add(C1).add(k0).sub(B1).sub(k1.mul(TWO16))), "cpu/cmp64-lo-hi");
+    range.family(fCmpLo, [D0, D1]);
     range.family(fa.add(fSub), [R0, R1]);
     // CMP result: cK·[B < C] + cZ·[B = C] + cOne, z the zero flag of D (D = 0 ⇒ no borrow, so 0 or 1)
     b.assertZero(fCmp.mul(R0.sub(c("cK").mul(k1)).sub(c("cZ").mul(z)).sub(c("cOne"))), "cpu/cmp-result");
@@ -205,10 +209,18 @@ export const cpuTable: TableAir = {
     //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are. READ/COMMIT rows test
     //     the byte count bn (< 2^30) ---
     const S = c("S"), inv = c("inv");
-    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte);
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill);
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
-    b.assertZero(fCmp.mul(S.sub(D0).sub(D1)), "cpu/zero-test-operand-d");
+    // (on the hi row of a 64-bit comparison the lo words' difference counts too: nzin = [lo words differ])
+    const nzin = c("nzin");
+    b.assertZero(fCmp.mul(S.sub(D0).sub(D1).sub(nzin)), "cpu/zero-test-operand-d");
+    b.assertZero(fCmpLo.mul(S.sub(D0).sub(D1)), "cpu/zero-test-operand-d-lo");
+    b.assertZero(fEqz64.mul(S.sub(B0).sub(B1).sub(port("v0", 1)).sub(port("v1", 1))), "cpu/zero-test-operand-b64");
+    b.assertZero(nzin.mul(b.constant(1).sub(hi)), "cpu/nzin-only-on-hi-rows");
+    t.assertZero(nx("hi").mul(fCmpLo).mul(nx("nzin").sub(1).add(z)), "cpu/nzin-is-previous-nonzero");
+    b.assertZero(fEqz64.mul(R0.sub(z)), "cpu/eqz64-result");
+    b.assertZero(fEqz64.mul(R1), "cpu/eqz64-result-hi");
     b.assertZero(fSel.mul(S.sub(C0).sub(C1)), "cpu/zero-test-operand-c");
     b.assertZero(fz.mul(S.mul(z)), "cpu/zero-test-a");
     b.assertZero(fz.mul(S.mul(inv).sub(1).add(z)), "cpu/zero-test-b");

@@ -9,7 +9,7 @@ import { inv } from "../../../verifier/fp.ts";
 import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
 import { imagePages } from "../../image/image-id.ts";
 import { PAGE_WORDS, pageWord } from "../memory-pages.ts";
-import { DECODE_FIELDS, decodeInstruction, PROVABLE_MNEMONICS, unprovableReason, type DecodedRow } from "../program/decode.ts";
+import { DECODE_FIELDS, decodeInstruction, hiRowDecode, PROVABLE_MNEMONICS, unprovableReason, type DecodedRow } from "../program/decode.ts";
 import { cpuCol, CPU_WIDTH, MAX_PROVABLE_PAGES, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
 import { P as FIELD_P } from "../../../verifier/fp.ts";
 import { sourceLocation } from "../../program.ts";
@@ -50,7 +50,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), bn: cpuCol("bn"), bp: cpuCol("bp"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
@@ -187,28 +187,32 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
     const clk = m.cycles;
-    const row = instructionRow(m, pc, clk, entry, 0);
+    const row = instructionRow(m, pc, clk, d, entry.cols);
     if (d.is64) {
-      // the hi row: same decode, slot offsets + 1, carry/borrow in = the lo row's carry/borrow out
-      const { lo: bl, c: cl } = { lo: row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, c: row[COL.C0]! + 65536 * row[COL.C1]! };
-      const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : d.fSub ? (bl < cl ? 1 : 0) : 0;
-      const h = instructionRow(m, pc, clk + 1, entry, 1);
-      h[COL.hi] = 1;
-      h[COL.cin] = carry;
+      // the hi row: the decode of hiRowDecode (slot offsets + 1; a comparison row after fCmpLo), carry/borrow in
+      // = the first row's (ADD64/SUB64/CMP64), nzin = [the lo words differed] (CMP64)
+      const bl = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, cl = row[COL.C0]! + 65536 * row[COL.C1]!;
+      const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : d.fSub || d.fCmpLo ? (bl < cl ? 1 : 0) : 0;
+      const hd = hiRowDecode(d);
+      const cols = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [cpuCol(f), hd[f]] as const);
+      instructionRow(m, pc, clk + 1, hd, cols, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
   };
 
-  /** One CPU row of the instruction at pc (its decode columns, offsets + `shift` on the hi row of an i64). */
-  const instructionRow = (m: Machine, pc: number, clk: number, entry: DecodedEntry, shift: number): Uint32Array => {
-    const d = entry.d;
+  /** One CPU row of the instruction at pc with decode `d` (its columns `cols`; `hiRow` for an i64's hi row). */
+  const instructionRow = (m: Machine, pc: number, clk: number, d: DecodedRow, cols: DecodedEntry["cols"], hiRow?: { hi: number; cin: number; nzin: number }): Uint32Array => {
     const row = newRow(pc, m.fp, clk);
-    for (const [j, v] of entry.cols) row[j] = v;
+    for (const [j, v] of cols) row[j] = v;
+    if (hiRow) {
+      row[COL.hi] = hiRow.hi;
+      row[COL.cin] = hiRow.cin;
+      row[COL.nzin] = hiRow.nzin;
+    }
     for (let k = 0; k < NUM_PORTS; k++) {
       if (k === 3 || d[`en${k}` as keyof DecodedRow] !== 1) continue; // port 3 (memory) needs the address first
-      row[cpuCol(`off${k}`)] = d[`off${k}` as keyof DecodedRow] + shift;
       const abs = (k === 0 && d.abs0 === 1) || (k === 2 && d.abs2 === 1);
-      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow] + shift;
+      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow];
       const write = (k === 2 && d.rd2 !== 1) || (k === 1 && d.wr1 === 1);
       const ts = 4 * clk + (write ? SLOT_WRITE_PHASE : PORT_PHASE[k]!) + 1;
       if (write) {
@@ -249,11 +253,12 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[COL.sB] = sB;
       row[COL.sC] = sC;
       const flip = d.sgn ? 0x8000 : 0;
+      const cin = row[COL.cin]!;
       const bp = ((b1 ^ flip) * 65536 + b0), cp = ((c1 ^ flip) * 65536 + c0);
-      const dd = (bp - cp + 2 ** 32) % 2 ** 32;
+      const dd = (bp - cp - cin + 2 ** 33) % 2 ** 32;
       row[COL.D0] = lo(dd);
       row[COL.D1] = hi(dd);
-      const k0 = (lo(dd) + c0) >>> 16;
+      const k0 = (lo(dd) + c0 + cin) >>> 16;
       row[COL.k0] = k0;
       row[COL.k1] = (hi(dd) + (c1 ^ flip) + k0) >>> 16;
       look(lo(dd));
@@ -275,7 +280,23 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(lo(inRem));
       look(hi(inRem) * 4);
     }
-    if (d.fBrnz || d.fBrz || d.fCmp || d.fSel) zeroTest(row, d.fCmp ? row[COL.D0]! + row[COL.D1]! : d.fSel ? c0 + c1 : row[PC[0]!.v0]! + row[PC[0]!.v1]!);
+    if (d.fCmpLo) {
+      // D = B − C on the lo words, unsigned
+      const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
+      const dd = (b0 + 65536 * b1 - c0 - 65536 * c1 + 2 ** 32) % 2 ** 32;
+      row[COL.D0] = lo(dd);
+      row[COL.D1] = hi(dd);
+      const k0 = (lo(dd) + c0) >>> 16;
+      row[COL.k0] = k0;
+      row[COL.k1] = (hi(dd) + c1 + k0) >>> 16;
+      look(lo(dd));
+      look(hi(dd));
+    }
+    if (d.fBrnz || d.fBrz || d.fCmp || d.fSel || d.fCmpLo || d.fEqz64) {
+      const s = d.fCmp ? row[COL.D0]! + row[COL.D1]! + row[COL.nzin]! : d.fCmpLo ? row[COL.D0]! + row[COL.D1]! : d.fSel ? c0 + c1
+        : d.fEqz64 ? row[PC[0]!.v0]! + row[PC[0]!.v1]! + row[PC[1]!.v0]! + row[PC[1]!.v1]! : row[PC[0]!.v0]! + row[PC[0]!.v1]!;
+      zeroTest(row, s);
+    }
     rows.push(row);
     return row;
   };

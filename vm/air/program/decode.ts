@@ -25,7 +25,7 @@ export const DECODE_FIELDS = [
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
-  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext",
+  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -66,6 +66,18 @@ export function unprovableReason(code: Uint32Array, pc: number): string | undefi
   }
 }
 
+/** The distinct instructions of `code` this AIR version cannot prove, with their counts (TRAP and ABORT left
+ *  out): a static view for tools that want to warn before running (a run proves as long as it never executes
+ *  one of them). */
+export function unprovableInstructions(code: Uint32Array): { mnemonic: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (let pc = 0; pc < code.length / INSTR_WORDS; pc++) {
+    const why = unprovableReason(code, pc);
+    if (why !== undefined) counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  return [...counts].map(([mnemonic, count]) => ({ mnemonic, count }));
+}
+
 function emptyRow(pc: number, op: number, b: number, c: number): DecodedRow {
   const r = Object.fromEntries(DECODE_FIELDS.map((f) => [f, 0])) as DecodedRow;
   r.pc = pc; r.opcode = op; r.b0 = lo16(b); r.b1 = hi16(b); r.c0 = lo16(c); r.c1 = hi16(c);
@@ -84,6 +96,24 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
     else if (c >>> 0 === b >>> 0) r.aliasC = 1; // same slot twice: read once (docs/vm-air.md §3, alias_c_b)
     else { r.selC = 1; r.en1 = 1; r.off1 = small(c, "src", pc); }
   };
+  const cmp64 = CMP64[op];
+  if (cmp64 !== undefined) {
+    // two rows: row 0 (fCmpLo) subtracts the lo words unsigned and writes nothing; the hi row becomes a
+    // comparison row (HI_ROW_DELTA: fCmp, port 2 on, still at slot a) over the hi words with row 0's borrow and
+    // zero flag carried in
+    r.fCmpLo = 1; r.is64 = 1; r.sgn = cmp64.signed ? 1 : 0;
+    [r.cK, r.cZ, r.cOne] = [fe(cmp64.k), fe(cmp64.z), cmp64.one];
+    binary(false);
+    r.en2 = 0;
+    return r;
+  }
+  if (op === Op.EQZ64) {
+    // one row: both halves of R[b] (ports 0 and 1), r[a] = [both zero]
+    r.fEqz64 = 1;
+    r.en0 = 1; r.off0 = small(b, "src", pc); r.en1 = 1; r.off1 = r.off0 + 1;
+    r.en2 = 1; r.off2 = small(a, "dst", pc);
+    return r;
+  }
   const cmp = CMP[op];
   if (cmp !== undefined) {
     // r[a] = cK·[B < C] + cZ·[B = C] + c1 over the borrow and zero flag of B − C (signed: top bits flipped)
@@ -287,6 +317,32 @@ const CMP: Record<number, CmpSpec> = (() => {
   out[Op.EQZ] = { signed: false, imm: true, k: 0, z: 1, one: 0 };
   return out;
 })();
+const CMP64: Record<number, CmpSpec> = (() => {
+  const out: Record<number, CmpSpec> = {};
+  for (const [name, [k, z, one]] of Object.entries(CMP_FORMS)) {
+    const variants = name === "EQ" || name === "NE" ? [[name, false]] : [[`${name}S`, true], [`${name}U`, false]];
+    for (const [m, signed] of variants as [string, boolean][]) out[Op[`${m}64` as keyof typeof Op]] = { signed, imm: false, k, z, one };
+  }
+  return out;
+})();
+
+/**
+ * The decode of an i64 instruction's hi row, from its first row's (docs/vm-air.md §7): every enabled slot
+ * offset + 1, and for a 64-bit comparison the row turns from fCmpLo into a comparison row that writes r[a].
+ * Linear in the first row's columns: the CPU constrains nx(f) = f + delta_f on every field, and the trace
+ * builder uses this same function.
+ */
+export const HI_ROW_DELTA: Partial<Record<DecodeField, readonly (readonly [DecodeField, number])[]>> = {
+  off0: [["en0", 1]], off1: [["en1", 1]], off2: [["en2", 1]],
+  en2: [["fCmpLo", 1]], fCmp: [["fCmpLo", 1]], fCmpLo: [["fCmpLo", -1]],
+};
+export function hiRowDecode(d: DecodedRow): DecodedRow {
+  const h = { ...d };
+  for (const [f, terms] of Object.entries(HI_ROW_DELTA) as [DecodeField, readonly (readonly [DecodeField, number])[]][]) {
+    for (const [g, k] of terms) h[f] += k * d[g];
+  }
+  return h;
+}
 /** A small signed coefficient as a canonical field element. */
 const fe = (x: number): number => (x < 0 ? FIELD_P + x : x);
 
@@ -297,7 +353,8 @@ export const PROVABLE_MNEMONICS = [
   "JMP", "BRNZ", "BRZ", "EXIT", "MOV", "GGET", "GSET", "CALL", "RET", "LOAD32", "STORE32", "MEMSIZE",
   "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
   "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL", "LOAD8U", "LOAD16U", "STORE8",
-  "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64",
+  "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
+  "GES64", "GEU64", "EQZ64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
