@@ -1,7 +1,8 @@
 /**
  * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk]
  * Proves VM runs end to end (execute → trace → STARK → receipt → verify) for a guest whose loop mixes the
- * provable families (ADD/SUB, comparisons, SELECT, LOAD32/STORE32, branches), at about 2^k cycles per size.
+ * provable families (ADD/SUB, comparisons, SELECT, XOR, MUL, i64 add/compare, word and byte loads/stores,
+ * branches), at about 2^k cycles per size.
  * Prints prove seconds, cycles/s, receipt bytes, verify ms (cold and warm median of 3), peak RSS, security bits.
  * One proof per run: segments are not built yet, so sizes stop at 2^20 cycles.
  */
@@ -17,21 +18,29 @@ const json = args.includes("--json");
 const sizes = (opt("sizes") ?? "12,14,16").split(",").map(Number);
 const params = { ...DEFAULT_PARAMS, zk: !args.includes("--no-zk") };
 
-/** 13 cycles per iteration: a running sum through memory, a comparison, a select and a subtraction. */
+/** The loop body: a running sum through memory (word and byte), a comparison, a select, a subtraction, a
+ *  XOR and a product, a 64-bit addition and comparison; CYCLES_PER_ITERATION cycles (ADD64/LTU64 take 2). */
+const BODY: AsmInstr[] = [
+  ["LOAD32", 4, 2, 0], ["ADD", 4, 4, 0], ["STORE32", 2, 4, 0],
+  ["LTUI", 5, 4, 1000], ["SELECT", 1, 4, 5], ["SUB", 6, 4, 3], ["GES", 7, 6, 1], ["ADD", 1, 1, 7],
+  ["XOR", 9, 4, 1], ["MULI", 9, 9, 0x9e3779b9], ["STORE8", 2, 9, 5], ["LOAD8U", 10, 2, 5], ["ADD", 1, 1, 10],
+  ["ADD64", 12, 12, 14], ["LTU64", 11, 12, 14], ["ADD", 1, 1, 11],
+  ["EQZ", 8, 0], ["ADDI", 0, 0, -1],
+];
+const CYCLES_PER_ITERATION = BODY.length + 2 + 1; // + ADD64 and LTU64's second rows, + BRNZ
 function mixedLoop(iterations: number): AsmInstr[] {
   return [
     ["CONST", 0, iterations], ["CONST", 1, 0], ["CONST", 2, 256], ["CONST", 3, 7],
-    /* 4 */ ["LOAD32", 4, 2, 0], ["ADD", 4, 4, 0], ["STORE32", 2, 4, 0],
-    ["LTUI", 5, 4, 1000], ["SELECT", 1, 4, 5], ["SUB", 6, 4, 3], ["GES", 7, 6, 1], ["ADD", 1, 1, 7],
-    ["ADDI", 2, 2, 4], ["SUBI", 2, 2, 4], ["EQZ", 8, 0], ["ADDI", 0, 0, -1],
-    ["BRNZ", 0, 4],
+    ["CONST64", 12, 0xfffffff0, 0], ["CONST64", 14, 0x12345678, 0],
+    /* 6 */ ...BODY,
+    ["BRNZ", 0, 6],
     ["EXIT", 1],
   ];
 }
 
 const rows: Record<string, unknown>[] = [];
 for (const k of sizes) {
-  const program = asmProgram(mixedLoop(Math.max(1, Math.floor((2 ** k - 6) / 13))), { initialPages: 1 });
+  const program = asmProgram(mixedLoop(Math.max(1, Math.floor((2 ** k - 8) / CYCLES_PER_ITERATION))), { initialPages: 1 });
   const before = process.memoryUsage().rss;
   const r = await proveReceipt(program, new Uint8Array(), { params });
   const peakMiB = Math.round(Math.max(before, process.memoryUsage().rss, (process.resourceUsage().maxRSS ?? 0) * 1024) / 2 ** 20);
