@@ -214,14 +214,15 @@ const bitMulProgram = (): AsmInstr[] => {
     out.push(["CONST", 0, x], ["CONST", 1, y]);
     for (const op of ["AND", "OR", "XOR", "MUL"] as const) out.push([op, dst++ % 200 + 2, 0, 1]);
     for (const op of ["ANDI", "ORI", "XORI", "MULI"] as const) out.push([op, dst++ % 200 + 2, 0, y]);
-    for (const op of ["SHLI", "SHRUI", "ROTLI", "ROTRI"] as const) out.push([op, dst++ % 200 + 2, 0, y % 37]);
+    for (const op of ["SHLI", "SHRUI", "ROTLI", "ROTRI", "SHRSI"] as const) out.push([op, dst++ % 200 + 2, 0, y % 37]);
+    for (const op of ["SHL", "SHRU", "SHRS", "ROTL", "ROTR"] as const) out.push([op, dst++ % 200 + 2, 0, 1]);
   }
   out.push(["MUL", 3, 0, 0], ["XOR", 4, 1, 1], ["EXIT", 3]);
   return out;
 };
 
 describe("VM AIR v4: bitwise operations and products", () => {
-  it("AND/OR/XOR (+I), MUL/MULI and shifts/rotations by constants on edge values satisfy the AIR", () => {
+  it("AND/OR/XOR (+I), MUL/MULI, shifts/rotations by constants and by registers (amounts 0, 1, 31, 32+, huge) on edge values satisfy the AIR", () => {
     const s = setupProgram(bitMulProgram());
     expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
     expect(cpu(s.traces, "fMul").reduce((a, x) => a + x, 0)).toBeGreaterThan(400);
@@ -417,7 +418,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     const k = rnd(16);
     if (k === 0) out.push([(["AND", "OR", "XOR", "MUL"] as const)[rnd(4)], r(), r(), r()]);
     else if (k === 1) out.push([(["ANDI", "ORI", "XORI", "MULI"] as const)[rnd(4)], r(), r(), word() | 0]);
-    else if (k === 2) out.push([(["SHLI", "SHRUI", "ROTLI", "ROTRI"] as const)[rnd(4)], r(), r(), rnd(40)]);
+    else if (k === 2) out.push(rnd(2) ? [(["SHLI", "SHRUI", "ROTLI", "ROTRI", "SHRSI"] as const)[rnd(5)], r(), r(), rnd(40)] : [(["SHL", "SHRU", "SHRS", "ROTL", "ROTR"] as const)[rnd(5)], r(), r(), r()]);
     else if (k === 3) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64"] as const)[rnd(5)], pair(), pair(), pair()]);
     else if (k === 4) out.push([rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()]);
     else if (k === 5) out.push(["LOAD8U", r(), 9, rnd(24)]);
@@ -503,5 +504,49 @@ describe("VM AIR v4: 64-bit comparisons", () => {
     cpu(t, "z")[r] = 1;
     cpu(t, "inv")[r] = 0;
     expectFail(check(s.p, t, s.publics), /zero-test/);
+  });
+});
+
+describe("VM AIR v4: shifts by a register amount", () => {
+  const prog = (): AsmInstr[] => [["CONST", 0, 0x80f0000f], ["CONST", 1, 36], ["SHRS", 2, 0, 1], ["SHRU", 3, 0, 1], ["SHL", 4, 0, 1], ["ROTR", 5, 0, 1], ["CONST", 6, 0], ["SHRS", 7, 0, 6], ["SHRSI", 8, 0, 31], ["EXIT", 2]];
+
+  it("a negative SHRS by 36 ≡ 4 fills sign bits; by 0 it is the identity", () => {
+    const s = setupProgram(prog());
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(0xf80f0000);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  it("an amount split with another s (36 = 4 + 32·1 claimed as 5 + …): the split or the POW2 lookup", () => {
+    const s = setupProgram(prog());
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fShift", (i) => cpu(t, "shDir")[i] === 1);
+    cpu(t, "shs")[r]! += 1;
+    expectFail(check(s.p, t, s.publics), /shift-amount/);
+  });
+
+  it("a multiplier that is not 2^s: the POW2 lookup", () => {
+    const s = setupProgram(prog());
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fShift", (i) => cpu(t, "shDir")[i] === 0);
+    // W claimed as 2^5 (the product and result would follow; the lookup (4, 2^5) has no row)
+    cpu(t, "W0")[r] = 32;
+    expectFail(check(s.p, t, s.publics), /bytes-w-lo|LogupSumNonZero/);
+  });
+
+  it("an arithmetic shift claiming a positive sign for a negative value", () => {
+    const s = setupProgram(prog());
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fShiftA", (i) => cpu(t, "sB")[i] === 1);
+    cpu(t, "sB")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /bytes-notb|shift-arith/);
+  });
+
+  it("a right shift by 0 taking the high word (which is 0) instead of the low one", () => {
+    const s = setupProgram(prog());
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fShiftA", (i) => cpu(t, "shs")[i] === 0);
+    cpu(t, "shl")[r] = 0;
+    cpu(t, "shh")[r] = 1;
+    expectFail(check(s.p, t, s.publics), /shift-take-low/);
   });
 });

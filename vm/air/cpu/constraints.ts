@@ -25,8 +25,9 @@ export const cpuTable: TableAir = {
     const [fSub, fCmp, fBrz, fSel, fConst64] = ["fSub", "fCmp", "fBrz", "fSel", "fConst64"].map(c) as [Expr, Expr, Expr, Expr, Expr];
     const [fLoad, fStore, fMemsize] = ["fLoad", "fStore", "fMemsize"].map(c) as [Expr, Expr, Expr];
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
-    const [fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64] = ["fBit", "fMul", "fFill", "fLdB", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64"].map(c) as Expr[] as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64];
+    const [fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA] = ["fBit", "fMul", "fFill", "fLdB", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA"].map(c) as Expr[] as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
+    const fSh = fShift.add(fShiftA);
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -63,7 +64,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -209,7 +210,7 @@ export const cpuTable: TableAir = {
     //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are. READ/COMMIT rows test
     //     the byte count bn (< 2^30) ---
     const S = c("S"), inv = c("inv");
-    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill);
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh);
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
     // (on the hi row of a 64-bit comparison the lo words' difference counts too: nzin = [lo words differ])
@@ -346,12 +347,20 @@ export const cpuTable: TableAir = {
     // --- BYTES (docs/vm-air.md §4.5): B and C as bytes, each pair looked up in AND8 as (b_i, c_i, b_i & c_i),
     //     which range-checks both bytes and yields their AND. B and C are canonical limbs (MEMWF, decode), so
     //     the byte split is unique ---
-    const fBytes = fBit.add(fMul);
+    const fBytes = fBit.add(fMul).add(fSh), fBC = fBit.add(fMul);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
-    b.assertZero(fBytes.mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
-    b.assertZero(fBytes.mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
-    b.assertZero(fBytes.mul(C0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-c-lo");
-    b.assertZero(fBytes.mul(C1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-c-hi");
+    // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
+    const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
+    b.assertZero(fBC.add(fShift).mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
+    b.assertZero(fBC.add(fShift).mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
+    b.assertZero(fShiftA.mul(notB(B0).sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-notb-lo");
+    b.assertZero(fShiftA.mul(notB(B1).sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-notb-hi");
+    // the second factor is C, or for shifts the POW2 multiplier W
+    const W0 = c("W0"), W1 = c("W1");
+    b.assertZero(fBC.mul(C0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-c-lo");
+    b.assertZero(fBC.mul(C1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-c-hi");
+    b.assertZero(fSh.mul(W0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-w-lo");
+    b.assertZero(fSh.mul(W1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-w-hi");
     for (let i = 0; i < 4; i++) b.send(BUS.AND8, [bb[i]!, cb[i]!, n[i]!], fBytes, 1);
     // BIT: per byte r = A·(b + c) + N·n with (A, N) = (0, 1) AND, (1, −1) OR, (1, −2) XOR (public); every
     // result byte is in [0, 255], so R is canonical without a lookup
@@ -372,14 +381,39 @@ export const cpuTable: TableAir = {
       return e;
     };
     const limbSum = (m: number): Expr => conv(2 * m).add(conv(2 * m + 1).mul(256));
-    b.assertZero(fMul.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
-    b.assertZero(fMul.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
-    b.assertZero(fMul.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
-    b.assertZero(fMul.mul(limbSum(3).add(kk[2]!).sub(P[3]!)), "cpu/mul-limb3");
+    const fProd = fMul.add(fSh);
+    b.assertZero(fProd.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
+    b.assertZero(fProd.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
+    b.assertZero(fProd.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
+    b.assertZero(fProd.mul(limbSum(3).add(kk[2]!).sub(P[3]!)), "cpu/mul-limb3");
     const mulLo = c("mulLo"), mulHi = c("mulHi");
     b.assertZero(fMul.mul(R0.sub(mulLo.mul(P[0]!)).sub(mulHi.mul(P[2]!))), "cpu/mul-result-lo");
     b.assertZero(fMul.mul(R1.sub(mulLo.mul(P[1]!)).sub(mulHi.mul(P[3]!))), "cpu/mul-result-hi");
-    range.family(fMul, [P[0]!, P[1]!, P[2]!, P[3]!, kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4)]);
+    const productLookups = [P[0]!, P[1]!, P[2]!, P[3]!, kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4)];
+    range.family(fMul, productLookups);
+
+    // --- SHIFT by s = C mod 32 (register or immediate amount): C0 = s + 32·t (t 11-bit; s < 32 by s·2^11 being
+    //     16-bit — s is an integer because it comes out of the POW2 lookup), W = 2^s for left forms or
+    //     2^((32 − s) mod 32) for right ones (key s + dir·(32 − 2s − 32·[s = 0])), the product B·W (P), and
+    //     r[a] = shl·low + shh·high (D) where right shifts take the low word only when s = 0 (M = 1) ---
+    const shs = c("shs"), sht = c("sht"), shl = c("shl"), shh = c("shh");
+    const shDir = c("shDir"), shR = c("shR");
+    b.assertZero(fSh.mul(C0.sub(shs).sub(sht.mul(32))), "cpu/shift-amount");
+    b.assertZero(fSh.mul(S.sub(shs)), "cpu/zero-test-operand-shift");
+    const key = shs.add(shDir.mul(b.constant(32).sub(shs.mul(2)).sub(z.mul(32))));
+    b.send(BUS.POW2, [key, W0, W1, 0, 0], fSh, 1);
+    b.assertZero(fSh.mul(shl.sub(c("shLo")).sub(shR.mul(z))), "cpu/shift-take-low");
+    b.assertZero(fSh.mul(shh.sub(c("shHi")).add(shR.mul(z))), "cpu/shift-take-high");
+    b.assertZero(fSh.mul(D0.sub(shl.mul(P[0]!)).sub(shh.mul(P[2]!))), "cpu/shift-word-lo");
+    b.assertZero(fSh.mul(D1.sub(shl.mul(P[1]!)).sub(shh.mul(P[3]!))), "cpu/shift-word-hi");
+    b.assertZero(fShift.mul(R0.sub(D0)), "cpu/shift-result-lo");
+    b.assertZero(fShift.mul(R1.sub(D1)), "cpu/shift-result-hi");
+    // SHRS: a negative B shifts ~B logically and complements the result (sign bits shifted in)
+    b.assertZero(fShiftA.mul(R0.sub(notB(D0))), "cpu/shift-arith-lo");
+    b.assertZero(fShiftA.mul(R1.sub(notB(D1))), "cpu/shift-arith-hi");
+    const shiftLookups = [...productLookups, shs.mul(2 ** 11), sht, sht.mul(32)];
+    range.family(fShift, shiftLookups);
+    range.family(fShiftA, [...shiftLookups, B1.sub(sB.mul(2 ** 15)).mul(2)]);
 
     // --- ZEXT64 / EXT32S64: lo = r[b] (port 2), hi (port 1, a write) = 0 or the sign of r[b] in every bit;
     //     the sign bit sB is pinned by the same 15-bit check as the comparisons' ---

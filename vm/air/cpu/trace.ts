@@ -40,6 +40,8 @@ export interface CpuTraceResult {
   readonly range: Uint32Array;
   /** AND8 multiplicities (index 256·x + y) from the CPU rows. */
   readonly and8: Uint32Array;
+  /** POW2 multiplicities (index s) from the CPU rows. */
+  readonly pow2: Uint32Array;
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
@@ -50,7 +52,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), bn: cpuCol("bn"), bp: cpuCol("bp"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
@@ -74,6 +76,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const fetches = new Map<number, number>();
   const range = new Uint32Array(65536);
   const and8 = new Uint32Array(65536);
+  const pow2 = new Uint32Array(64);
   const decoded = new Map<number, DecodedEntry>();
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
@@ -268,6 +271,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(2 * (c1 - 0x8000 * sC));
     }
     if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
+    if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
     if (d.fSext) {
       const b1 = row[PC[0]!.v1]!, sB = b1 >>> 15;
       row[COL.sB] = sB;
@@ -301,9 +305,37 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     return row;
   };
 
+  /** SHIFT by C mod 32: amount split, POW2 multiplier, the product (of ~B for a negative SHRS), the words. */
+  const shiftRow = (row: Uint32Array, d: DecodedRow, c0: number): void => {
+    const s = c0 & 31, t = c0 >>> 5;
+    row[COL.shs] = s;
+    row[COL.sht] = t;
+    zeroTest(row, s);
+    const key = d.shDir ? (32 - s) % 32 : s;
+    pow2[key]!++;
+    const w = 2 ** key;
+    row[COL.W0] = lo(w);
+    row[COL.W1] = hi(w);
+    const b1 = row[PC[0]!.v1]!, sB = b1 >>> 15;
+    row[COL.sB] = sB;
+    const B = row[PC[0]!.v0]! + 65536 * b1;
+    const neg = d.fShiftA === 1 && sB === 1;
+    bytesAndProduct(row, true, neg ? 0xffffffff - B : B, w);
+    const shl = d.shLo + (d.shR && s === 0 ? 1 : 0), shh = d.shHi - (d.shR && s === 0 ? 1 : 0);
+    row[COL.shl] = shl;
+    row[COL.shh] = shh;
+    const D0 = shl * row[COL.P[0]!]! + shh * row[COL.P[2]!]!, D1 = shl * row[COL.P[1]!]! + shh * row[COL.P[3]!]!;
+    row[COL.D0] = D0;
+    row[COL.D1] = D1;
+    look(s * 2 ** 11);
+    look(t);
+    look(t * 32);
+    if (d.fShiftA) look(2 * (b1 - 0x8000 * sB));
+  };
+
   /** BYTES: the bytes of B and C with one AND8 lookup per pair; MUL: the 64-bit product's limbs and carries. */
-  const bytesAndProduct = (row: Uint32Array, mul: boolean): void => {
-    const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, C = row[COL.C0]! + 65536 * row[COL.C1]!;
+  const bytesAndProduct = (row: Uint32Array, mul: boolean, factorB?: number, factorC?: number): void => {
+    const B = factorB ?? row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, C = factorC ?? row[COL.C0]! + 65536 * row[COL.C1]!;
     const bb = [0, 8, 16, 24].map((sh) => Math.floor(B / 2 ** sh) & 0xff), cb = [0, 8, 16, 24].map((sh) => Math.floor(C / 2 ** sh) & 0xff);
     for (let i = 0; i < 4; i++) {
       row[COL.bb[i]!] = bb[i]!;
@@ -473,7 +505,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, pow2, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */

@@ -25,7 +25,7 @@ export const DECODE_FIELDS = [
   "fSub", "fCmp", "sgn", "cK", "cZ", "cOne", "fBrz", "fSel", "fConst64",
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
-  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64",
+  "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -200,6 +200,24 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       else { r.mulLo = 1; r.mulHi = 1; }
       break;
     }
+    case Op.SHL:
+    case Op.SHRU:
+    case Op.SHRS:
+    case Op.ROTL:
+    case Op.ROTR:
+    case Op.SHRSI: {
+      // by s = r[c] mod 32 (or c mod 32): a product of B (or ~B for a negative SHRS/SHRSI) by the POW2 value
+      // 2^s (left) or 2^((32 − s) mod 32) (right); r[a] = shLo·low + shHi·high, where right shifts pick the low
+      // word when s = 0 (shR: the selection follows the zero flag of s)
+      if (op === Op.SHRS || op === Op.SHRSI) r.fShiftA = 1; else r.fShift = 1;
+      binary(op === Op.SHRSI);
+      const right = op === Op.SHRU || op === Op.SHRS || op === Op.ROTR || op === Op.SHRSI;
+      r.shDir = right ? 1 : 0;
+      if (op === Op.SHL) [r.shLo, r.shHi] = [1, 0];
+      else if (op === Op.ROTL || op === Op.ROTR) [r.shLo, r.shHi] = [1, 1];
+      else { [r.shLo, r.shHi] = [0, 1]; r.shR = 1; }
+      break;
+    }
     case Op.READ:
     case Op.COMMIT:
       // head row: port 0 reads the pointer r[a], port 1 the length r[b] (or r[a] again when b = a); then one
@@ -354,7 +372,7 @@ export const PROVABLE_MNEMONICS = [
   "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
   "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL", "LOAD8U", "LOAD16U", "STORE8",
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
-  "GES64", "GEU64", "EQZ64",
+  "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
