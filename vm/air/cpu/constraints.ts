@@ -27,7 +27,9 @@ export const cpuTable: TableAir = {
     const [fRead, fCommit, fInLen, fByte] = ["fRead", "fCommit", "fInLen", "fByte"].map(c) as [Expr, Expr, Expr, Expr];
     const [fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA] = ["fBit", "fMul", "fFill", "fLdB", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA"].map(c) as Expr[] as [Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr, Expr];
     const fSh = fShift.add(fShiftA);
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA];
+    const [fDivU, fDivS] = ["fDivU", "fDivS"].map(c) as [Expr, Expr];
+    const fDiv = fDivU.add(fDivS);
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -64,7 +66,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -347,7 +349,7 @@ export const cpuTable: TableAir = {
     // --- BYTES (docs/vm-air.md §4.5): B and C as bytes, each pair looked up in AND8 as (b_i, c_i, b_i & c_i),
     //     which range-checks both bytes and yields their AND. B and C are canonical limbs (MEMWF, decode), so
     //     the byte split is unique ---
-    const fBytes = fBit.add(fMul).add(fSh), fBC = fBit.add(fMul);
+    const fBytes = fBit.add(fMul).add(fSh).add(fDiv), fBC = fBit.add(fMul);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
@@ -381,7 +383,7 @@ export const cpuTable: TableAir = {
       return e;
     };
     const limbSum = (m: number): Expr => conv(2 * m).add(conv(2 * m + 1).mul(256));
-    const fProd = fMul.add(fSh);
+    const fProd = fMul.add(fSh).add(fDiv);
     b.assertZero(fProd.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
     b.assertZero(fProd.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
     b.assertZero(fProd.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
@@ -425,6 +427,46 @@ export const cpuTable: TableAir = {
     b.assertZero(fSext.mul(W1_0.sub(sB.mul(0xffff))), "cpu/sext64-hi-lo");
     b.assertZero(fSext.mul(W1_1.sub(sB.mul(0xffff))), "cpu/sext64-hi-hi");
     range.family(fSext, [B1.sub(sB.mul(2 ** 15)).mul(2)]);
+
+    // --- DIV/REM (docs/vm-air.md §8, the RISC Zero class): on magnitudes, |n| = |q|·|d| + |r| as an integer
+    //     identity (not mod 2^32), 0 ≤ |r| < |d| (so d ≠ 0), then the signs: q negative iff the signs differ,
+    //     r takes n's sign, −0 = 0 by the negation's wrap. |q| = bytes bb, |d| = bytes cb (AND8-checked) ---
+    b.assertZero(fDivU.mul(sB), "cpu/divu-unsigned-n");
+    b.assertZero(fDivU.mul(sC), "cpu/divu-unsigned-d");
+    const notC = (x: Expr): Expr => x.add(sC.mul(b.constant(0xffff).sub(x.mul(2))));
+    const dx = c("dx"), nx1 = c("nx1"), rr0 = c("rr0"), rr1 = c("rr1");
+    [dx, nx1, c("y0"), c("y1"), c("tq")].forEach((x, i) => b.assertBool(x, `cpu/div-bit${i}-bool`));
+    const Ad0 = cb[0]!.add(cb[1]!.mul(256)), Ad1 = cb[2]!.add(cb[3]!.mul(256));
+    b.assertZero(fDiv.mul(Ad0.sub(notC(C0)).sub(sC).add(dx.mul(TWO16))), "cpu/div-abs-d-lo");
+    b.assertZero(fDiv.mul(Ad1.sub(notC(C1)).sub(dx)), "cpu/div-abs-d-hi");
+    // |n| = ~n + 1 for a negative n, as two small expressions whose combination An0 + 2^16·An1 is exact
+    const An0 = notB(B0).add(sB).sub(nx1.mul(TWO16)), An1 = notB(B1).add(nx1);
+    b.assertZero(fDiv.mul(P[2]!), "cpu/div-product-fits-lo");
+    b.assertZero(fDiv.mul(P[3]!), "cpu/div-product-fits-hi");
+    // P0 + rr0 = An0 + 2^16·k0 and P1 + rr1 + k0 = An1 hold as integers (every term is far below p/2), and
+    // together say |q|·|d| + |r| = |n| exactly; P0/P1 need no range check of their own for it
+    b.assertZero(fDiv.mul(P[0]!.add(rr0).sub(An0).sub(k0.mul(TWO16))), "cpu/div-identity-lo");
+    b.assertZero(fDiv.mul(P[1]!.add(rr1).add(k0).sub(An1)), "cpu/div-identity-hi");
+    // |r| < |d|: |d| − |r| − 1 = D ≥ 0 (D's limbs range-checked)
+    b.assertZero(fDiv.mul(D0.add(rr0).add(1).sub(Ad0).sub(k1.mul(TWO16))), "cpu/div-rem-below-d-lo");
+    b.assertZero(fDiv.mul(D1.add(rr1).add(k1).sub(Ad1)), "cpu/div-rem-below-d-hi");
+    const sq = c("sq"), res0 = c("res0"), res1 = c("res1"), rs = c("rs"), isRem = c("isRem");
+    b.assertZero(fDiv.mul(sq.sub(sB).sub(sC).add(sB.mul(sC).mul(2))), "cpu/div-quotient-sign");
+    const Q0 = bb[0]!.add(bb[1]!.mul(256)), Q1 = bb[2]!.add(bb[3]!.mul(256));
+    b.assertZero(fDiv.mul(res0.sub(isRem.mul(rr0)).sub(b.constant(1).sub(isRem).mul(Q0))), "cpu/div-magnitude-lo");
+    b.assertZero(fDiv.mul(res1.sub(isRem.mul(rr1)).sub(b.constant(1).sub(isRem).mul(Q1))), "cpu/div-magnitude-hi");
+    b.assertZero(fDiv.mul(rs.sub(isRem.mul(sB)).sub(b.constant(1).sub(isRem).mul(sq))), "cpu/div-result-sign");
+    // r[a] = rs ? −res : res (mod 2^32: ~res + 1, the carry out dropped, so −0 = 0); R's limbs are range-checked
+    const negRes = (x: Expr): Expr => x.add(rs.mul(b.constant(0xffff).sub(x.mul(2))));
+    b.assertZero(fDiv.mul(R0.sub(negRes(res0)).sub(rs).add(c("y0").mul(TWO16))), "cpu/div-result-lo");
+    b.assertZero(fDiv.mul(R1.sub(negRes(res1)).sub(c("y0")).add(c("y1").mul(TWO16))), "cpu/div-result-hi");
+    // DIVS of −2^31 by −1 traps in the executor: a non-negative quotient must be < 2^31 (top bit tq of |q|)
+    const tq = c("tq"), ov = c("ov");
+    b.assertZero(fDiv.mul(ov.sub(tq).add(sq.mul(tq))), "cpu/div-overflow-flag");
+    b.assertZero(fDiv.mul(c("isDivS")).mul(ov), "cpu/divs-no-overflow");
+    const divLookups = [kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4), rr0, rr1, D0, D1, R0, R1];
+    range.family(fDivU, divLookups);
+    range.family(fDivS, [...divLookups, B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), bb[3]!.sub(tq.mul(128)).mul(512)]);
 
     range.emit(b);
   },

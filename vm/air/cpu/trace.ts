@@ -52,7 +52,8 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
@@ -272,6 +273,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
     if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
+    if (d.fDivU || d.fDivS) divRow(row, d, c0 + 65536 * c1);
     if (d.fSext) {
       const b1 = row[PC[0]!.v1]!, sB = b1 >>> 15;
       row[COL.sB] = sB;
@@ -305,6 +307,56 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     return row;
   };
 
+  /** DIV/REM on magnitudes: |n| = |q|·|d| + |r|, signs applied after (an executor trap leaves no valid row). */
+  const divRow = (row: Uint32Array, d: DecodedRow, C: number): void => {
+    const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!;
+    const signed = d.fDivS === 1;
+    const sB = signed ? B >>> 31 : 0, sC = signed ? C >>> 31 : 0;
+    const an = sB ? 2 ** 32 - B : B, ad = sC ? 2 ** 32 - C : C;
+    if (ad === 0) return; // DivideByZero: the executor traps on this instruction
+    const aq = Math.floor(an / ad), ar = an - aq * ad;
+    const sq = sB ^ sC;
+    if (d.isDivS && sq === 0 && aq >= 2 ** 31) return; // DivisionOverflow: the executor traps
+    row[COL.sB] = sB;
+    row[COL.sC] = sC;
+    bytesAndProduct(row, true, aq, ad, false);
+    // carries of the negations ~x + 1: only when the low limb of ~x is 0xffff (x's low limb is 0)
+    row[COL.dx] = sC && (C & 0xffff) === 0 ? 1 : 0;
+    row[COL.nx1] = sB && (B & 0xffff) === 0 ? 1 : 0;
+    row[COL.rr0] = lo(ar);
+    row[COL.rr1] = hi(ar);
+    const P0 = row[COL.P[0]!]!;
+    // k0 from the identity: P0 + rr0 = An0 + 2^16·k0 with An0 = ~n0 + sB − 2^16·nx1 (= n0 for sB = 0)
+    const an0 = sB ? (0xffff - (B & 0xffff)) + 1 - 65536 * row[COL.nx1]! : B & 0xffff;
+    row[COL.k0] = (P0 + lo(ar) - an0) / 65536;
+    const dd = ad - ar - 1;
+    row[COL.D0] = lo(dd);
+    row[COL.D1] = hi(dd);
+    row[COL.k1] = (lo(dd) + lo(ar) + 1) >>> 16;
+    row[COL.sq] = sq;
+    const rem = d.isRem === 1;
+    const res = rem ? ar : aq, rs = rem ? sB : sq;
+    row[COL.res0] = lo(res);
+    row[COL.res1] = hi(res);
+    row[COL.rs] = rs;
+    const lo0 = rs ? 0xffff - lo(res) + 1 : lo(res);
+    const y0 = lo0 >>> 16;
+    const hi1 = (rs ? 0xffff - hi(res) : hi(res)) + y0;
+    row[COL.y0] = y0;
+    row[COL.y1] = hi1 >>> 16;
+    const tq = aq >= 2 ** 31 ? 1 : 0;
+    row[COL.tq] = tq;
+    row[COL.ov] = tq * (1 - sq);
+    for (const k of [0, 1, 2]) { const v = row[COL.kk[k]!]!; look(v); look(v * 4); }
+    look(lo(ar)); look(hi(ar)); look(lo(dd)); look(hi(dd));
+    look(lo0 & 0xffff); look(hi1 & 0xffff);
+    if (signed) {
+      look(2 * ((B >>> 16) - 0x8000 * sB));
+      look(2 * ((C >>> 16) - 0x8000 * sC));
+      look((((aq >>> 24) & 0xff) - 128 * tq) * 512);
+    }
+  };
+
   /** SHIFT by C mod 32: amount split, POW2 multiplier, the product (of ~B for a negative SHRS), the words. */
   const shiftRow = (row: Uint32Array, d: DecodedRow, c0: number): void => {
     const s = c0 & 31, t = c0 >>> 5;
@@ -334,7 +386,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   };
 
   /** BYTES: the bytes of B and C with one AND8 lookup per pair; MUL: the 64-bit product's limbs and carries. */
-  const bytesAndProduct = (row: Uint32Array, mul: boolean, factorB?: number, factorC?: number): void => {
+  const bytesAndProduct = (row: Uint32Array, mul: boolean, factorB?: number, factorC?: number, productLookups = true): void => {
     const B = factorB ?? row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, C = factorC ?? row[COL.C0]! + 65536 * row[COL.C1]!;
     const bb = [0, 8, 16, 24].map((sh) => Math.floor(B / 2 ** sh) & 0xff), cb = [0, 8, 16, 24].map((sh) => Math.floor(C / 2 ** sh) & 0xff);
     for (let i = 0; i < 4; i++) {
@@ -349,12 +401,11 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     for (let m = 0; m < 4; m++) {
       const t = conv(2 * m) + 256 * conv(2 * m + 1) + carry;
       row[COL.P[m]!] = t & 0xffff;
-      look(t & 0xffff);
+      if (productLookups) look(t & 0xffff);
       carry = Math.floor(t / 65536);
       if (m < 3) {
         row[COL.kk[m]!] = carry;
-        look(carry);
-        look(carry * 4);
+        if (productLookups) { look(carry); look(carry * 4); }
       } else if (carry !== 0) throw new VmAirError("TraceError", "product carry out of 64 bits");
     }
   };

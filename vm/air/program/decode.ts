@@ -26,6 +26,7 @@ export const DECODE_FIELDS = [
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
+  "fDivU", "fDivS", "isRem", "isDivS",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -218,6 +219,24 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       else { [r.shLo, r.shHi] = [0, 1]; r.shR = 1; }
       break;
     }
+    case Op.DIVU:
+    case Op.REMU:
+    case Op.DIVS:
+    case Op.REMS:
+    case Op.DIVUI:
+    case Op.REMUI:
+    case Op.DIVSI:
+    case Op.REMSI: {
+      // on magnitudes (docs/vm-air.md §8): |n| = |q|·|d| + |r| as an integer, |r| < |d|, signs applied after
+      const m = MNEMONIC_BY_OPCODE[op]!;
+      const signed = m.startsWith("DIVS") || m.startsWith("REMS");
+      const rem = m.startsWith("REM");
+      if (signed) r.fDivS = 1; else r.fDivU = 1;
+      r.isRem = rem ? 1 : 0;
+      r.isDivS = signed && !rem ? 1 : 0;
+      binary(m.endsWith("I"));
+      break;
+    }
     case Op.READ:
     case Op.COMMIT:
       // head row: port 0 reads the pointer r[a], port 1 the length r[b] (or r[a] again when b = a); then one
@@ -373,6 +392,7 @@ export const PROVABLE_MNEMONICS = [
   "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL", "LOAD8U", "LOAD16U", "STORE8",
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
+  "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
