@@ -420,7 +420,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     else if (k === 1) out.push([(["ANDI", "ORI", "XORI", "MULI"] as const)[rnd(4)], r(), r(), word() | 0]);
     else if (k === 2) out.push(rnd(2) ? [(["SHLI", "SHRUI", "ROTLI", "ROTRI", "SHRSI"] as const)[rnd(5)], r(), r(), rnd(40)] : [(["SHL", "SHRU", "SHRS", "ROTL", "ROTR"] as const)[rnd(5)], r(), r(), r()]);
     else if (k === 3) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64"] as const)[rnd(5)], pair(), pair(), pair()]);
-    else if (k === 4) out.push([rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()]);
+    else if (k === 4) out.push(rnd(2) ? [rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()] : [(["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const)[rnd(5)], pair(), pair(), r()]);
     else if (k === 5) out.push(["LOAD8U", r(), 9, rnd(24)]);
     else if (k === 6) out.push(["LOAD16U", r(), 9, 2 * rnd(12)]);
     else if (k === 7) out.push(["STORE8", 9, r(), rnd(24)]);
@@ -637,4 +637,60 @@ describe("VM AIR v4: division and remainder (the RISC Zero class, docs/vm-air.md
     const res = check(divs, t, s.publics);
     expectFail(res, /divs-no-overflow/);
 });
+});
+
+describe("VM AIR v4: 64-bit shifts and rotations by a register amount", () => {
+  const VALS = [[0x89abcdef, 0x01234567], [0x00000001, 0x80000000], [0xffffffff, 0xffffffff], [0x12345678, 0x7fffffff]];
+  const AMOUNTS = [0, 1, 4, 31, 32, 33, 36, 63, 64, 100];
+  const program = (): AsmInstr[] => {
+    const out: AsmInstr[] = [];
+    let dst = 20;
+    for (const [lo, hi] of VALS) for (const n of AMOUNTS) {
+      out.push(["CONST64", 0, lo!, hi!], ["CONST", 2, n]);
+      for (const op of ["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const) { out.push([op, dst, 0, 2]); dst = dst >= 80 ? 20 : dst + 2; }
+      out.push(["SHL64", 4, 0, 0], ["SHRS64", 0, 0, 2]); // the amount is the source's lo slot; in place
+    }
+    out.push(["EXIT", 21]);
+    return out;
+  };
+
+  it("every form on 4 values × 10 amounts (0, 31, 32, 63, ≥ 64), in place and with the amount aliased to the source", () => {
+    const s = setupProgram(program());
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  const small = () => setupProgram([["CONST64", 0, 0x89abcdef, 0x81234567], ["CONST", 2, 36], ["SHRS64", 4, 0, 2], ["ROTL64", 6, 0, 2], ["EXIT", 5]]);
+
+  it("a SHRS64 filling with zeros instead of sign bits (neg = 0 for a negative value)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fSar64");
+    cpu(t, "neg")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /shift64-neg-sar|bytes-b64/);
+  });
+
+  it("the amount's bit 5 flipped (h = 0 for 36): the amount split", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fRotl64");
+    cpu(t, "h64")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /shift64-amount/);
+  });
+
+  it("the hi row using another multiplier than row 0", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fSh64Hi");
+    cpu(t, "W0")[r]! += 1;
+    expectFail(check(s.p, t, s.publics), /shift64-carries-w-lo/);
+  });
+
+  it("a result hi word that is not the combination of the product words", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fSh64Hi", (i) => cpu(t, "fRotl64")[i - 1] === 1);
+    cpu(t, "D0")[r]! ^= 1;
+    port(t, "v0", 2)[r]! ^= 1;
+    expectFail(check(s.p, t, s.publics), /shift64-rotl-hi0/);
+  });
 });

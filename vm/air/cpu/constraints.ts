@@ -29,7 +29,9 @@ export const cpuTable: TableAir = {
     const fSh = fShift.add(fShiftA);
     const [fDivU, fDivS] = ["fDivU", "fDivS"].map(c) as [Expr, Expr];
     const fDiv = fDivU.add(fDivS);
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS];
+    const [fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi] = ["fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "fSh64Hi"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr];
+    const fSh64 = fShl64.add(fShr64).add(fSar64).add(fRotl64).add(fRotr64); // row 0 of a 64-bit shift
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -66,7 +68,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -212,7 +214,7 @@ export const cpuTable: TableAir = {
     //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are. READ/COMMIT rows test
     //     the byte count bn (< 2^30) ---
     const S = c("S"), inv = c("inv");
-    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh);
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh).add(fSh64);
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
     // (on the hi row of a 64-bit comparison the lo words' difference counts too: nzin = [lo words differ])
@@ -349,7 +351,8 @@ export const cpuTable: TableAir = {
     // --- BYTES (docs/vm-air.md §4.5): B and C as bytes, each pair looked up in AND8 as (b_i, c_i, b_i & c_i),
     //     which range-checks both bytes and yields their AND. B and C are canonical limbs (MEMWF, decode), so
     //     the byte split is unique ---
-    const fBytes = fBit.add(fMul).add(fSh).add(fDiv), fBC = fBit.add(fMul);
+    const fSh64Any = fSh64.add(fSh64Hi);
+    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any), fBC = fBit.add(fMul);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
@@ -357,12 +360,18 @@ export const cpuTable: TableAir = {
     b.assertZero(fBC.add(fShift).mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
     b.assertZero(fShiftA.mul(notB(B0).sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-notb-lo");
     b.assertZero(fShiftA.mul(notB(B1).sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-notb-hi");
+    // 64-bit shifts: B's word, complemented on both rows when `neg` (a negative SHRS64; neg is carried to the
+    // hi row, and its sign bit is checked there, on the hi word)
+    const neg = c("neg");
+    const notN = (x: Expr): Expr => x.add(neg.mul(b.constant(0xffff).sub(x.mul(2))));
+    b.assertZero(fSh64Any.mul(notN(B0).sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b64-lo");
+    b.assertZero(fSh64Any.mul(notN(B1).sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b64-hi");
     // the second factor is C, or for shifts the POW2 multiplier W
     const W0 = c("W0"), W1 = c("W1");
     b.assertZero(fBC.mul(C0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-c-lo");
     b.assertZero(fBC.mul(C1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-c-hi");
-    b.assertZero(fSh.mul(W0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-w-lo");
-    b.assertZero(fSh.mul(W1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-w-hi");
+    b.assertZero(fSh.add(fSh64Any).mul(W0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-w-lo");
+    b.assertZero(fSh.add(fSh64Any).mul(W1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-w-hi");
     for (let i = 0; i < 4; i++) b.send(BUS.AND8, [bb[i]!, cb[i]!, n[i]!], fBytes, 1);
     // BIT: per byte r = A·(b + c) + N·n with (A, N) = (0, 1) AND, (1, −1) OR, (1, −2) XOR (public); every
     // result byte is in [0, 255], so R is canonical without a lookup
@@ -383,7 +392,7 @@ export const cpuTable: TableAir = {
       return e;
     };
     const limbSum = (m: number): Expr => conv(2 * m).add(conv(2 * m + 1).mul(256));
-    const fProd = fMul.add(fSh).add(fDiv);
+    const fProd = fMul.add(fSh).add(fDiv).add(fSh64Any);
     b.assertZero(fProd.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
     b.assertZero(fProd.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
     b.assertZero(fProd.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
@@ -401,9 +410,9 @@ export const cpuTable: TableAir = {
     const shs = c("shs"), sht = c("sht"), shl = c("shl"), shh = c("shh");
     const shDir = c("shDir"), shR = c("shR");
     b.assertZero(fSh.mul(C0.sub(shs).sub(sht.mul(32))), "cpu/shift-amount");
-    b.assertZero(fSh.mul(S.sub(shs)), "cpu/zero-test-operand-shift");
+    b.assertZero(fSh.add(fSh64).mul(S.sub(shs)), "cpu/zero-test-operand-shift");
     const key = shs.add(shDir.mul(b.constant(32).sub(shs.mul(2)).sub(z.mul(32))));
-    b.send(BUS.POW2, [key, W0, W1, 0, 0], fSh, 1);
+    b.send(BUS.POW2, [key, W0, W1, 0, 0], fSh.add(fSh64), 1);
     b.assertZero(fSh.mul(shl.sub(c("shLo")).sub(shR.mul(z))), "cpu/shift-take-low");
     b.assertZero(fSh.mul(shh.sub(c("shHi")).add(shR.mul(z))), "cpu/shift-take-high");
     b.assertZero(fSh.mul(D0.sub(shl.mul(P[0]!)).sub(shh.mul(P[2]!))), "cpu/shift-word-lo");
@@ -416,6 +425,53 @@ export const cpuTable: TableAir = {
     const shiftLookups = [...productLookups, shs.mul(2 ** 11), sht, sht.mul(32)];
     range.family(fShift, shiftLookups);
     range.family(fShiftA, [...shiftLookups, B1.sub(sB.mul(2 ** 15)).mul(2)]);
+
+    // --- 64-bit shifts and rotations by n = C mod 64 = 32·h + s (docs/vm-air.md §7): row 0 holds X = B'lo·W,
+    //     the hi row Y = B'hi·W (same W: carried), with W = 2^s (left) or 2^((32 − s) mod 32) (right). Row 0
+    //     writes the lo result word and, through the next row, the hi one; each is a sum of product words with
+    //     coefficients affine in h, z = [s = 0] and hz = h·z (the summed words occupy disjoint bits) ---
+    const h64 = c("h64"), hz = c("hz");
+    b.assertBool(h64, "cpu/shift64-h-bool");
+    b.assertZero(fSh64.mul(C0.sub(shs).sub(h64.mul(32)).sub(sht.mul(64))), "cpu/shift64-amount");
+    b.assertZero(fSh64.mul(hz.sub(h64.mul(z))), "cpu/shift64-hz");
+    for (const [col, name] of [["W0", "w-lo"], ["W1", "w-hi"], ["sB", "sign"], ["neg", "neg"]] as const) {
+      t.assertZero(fSh64.mul(nx(col).sub(c(col))), `cpu/shift64-carries-${name}`);
+    }
+    // neg: a negative SHRS64 (sB is the hi word's sign, checked on the hi row); 0 for every other form
+    b.assertZero(fSar64.mul(neg.sub(sB)), "cpu/shift64-neg-sar");
+    b.assertZero(fShl64.add(fShr64).add(fRotl64).add(fRotr64).mul(neg), "cpu/shift64-neg-logical");
+    b.assertZero(neg.mul(b.constant(1).sub(fSar64).sub(fSh64Hi)), "cpu/shift64-neg-only-there");
+    const one = b.constant(1);
+    const notH = one.sub(h64), nn = one.sub(h64).sub(z).add(hz), zNotH = z.sub(hz), hNotZ = h64.sub(hz);
+    type Term = readonly [word: "Xlo" | "Xhi" | "Ylo" | "Yhi", coef: Expr];
+    const wordLimb = (w: Term[0], limb: number): Expr => (w === "Xlo" ? P[limb]! : w === "Xhi" ? P[2 + limb]! : w === "Ylo" ? nx(`P${limb}`) : nx(`P${2 + limb}`));
+    const SHR_LO: Term[] = [["Xhi", nn], ["Ylo", nn], ["Xlo", zNotH], ["Yhi", h64], ["Ylo", hz]];
+    const SHR_HI: Term[] = [["Yhi", notH], ["Ylo", zNotH]];
+    const FORMS: readonly [Expr, Term[], Term[], string][] = [
+      [fShl64, [["Xlo", notH]], [["Xhi", notH], ["Ylo", notH], ["Xlo", h64]], "shl"],
+      [fShr64.add(fSar64), SHR_LO, SHR_HI, "shr"],
+      [fRotl64, [["Xlo", notH], ["Yhi", notH], ["Ylo", h64], ["Xhi", h64]], [["Ylo", notH], ["Xhi", notH], ["Xlo", h64], ["Yhi", h64]], "rotl"],
+      [fRotr64, [["Xhi", nn], ["Ylo", nn], ["Xlo", zNotH], ["Yhi", hNotZ], ["Xlo", hNotZ], ["Ylo", hz]],
+        [["Yhi", nn], ["Xlo", nn], ["Ylo", zNotH], ["Xhi", hNotZ], ["Ylo", hNotZ], ["Xlo", hz]], "rotr"],
+    ];
+    for (const [flag, lo, hiTerms, name] of FORMS) {
+      for (const limb of [0, 1]) {
+        const sum = (ts: Term[]): Expr => ts.reduce((e: Expr, [w, k]) => e.add(k.mul(wordLimb(w, limb))), b.constant(0));
+        b.assertZero(flag.mul(c(`D${limb}`).sub(sum(lo))), `cpu/shift64-${name}-lo${limb}`);
+        t.assertZero(flag.mul(nx(`D${limb}`).sub(sum(hiTerms))), `cpu/shift64-${name}-hi${limb}`);
+      }
+    }
+    // r[a] = D (lo word here, hi word on the hi row), complemented for a negative SHRS64
+    const fLogical64 = fShl64.add(fShr64).add(fRotl64).add(fRotr64);
+    for (const limb of [0, 1]) {
+      const Rl = limb === 0 ? R0 : R1, Dl = c(`D${limb}`), nR = nx(limb === 0 ? "v0_2" : "v1_2"), nD = nx(`D${limb}`);
+      b.assertZero(fLogical64.mul(Rl.sub(Dl)), `cpu/shift64-result-lo${limb}`);
+      t.assertZero(fLogical64.mul(nR.sub(nD)), `cpu/shift64-result-hi${limb}`);
+      b.assertZero(fSar64.mul(Rl.sub(notN(Dl))), `cpu/shift64-arith-lo${limb}`);
+      t.assertZero(fSar64.mul(nR.sub(notN(nD))), `cpu/shift64-arith-hi${limb}`);
+    }
+    range.family(fSh64, [...productLookups, shs.mul(2 ** 11), sht, sht.mul(64)]);
+    range.family(fSh64Hi, [...productLookups, B1.sub(sB.mul(2 ** 15)).mul(2)]);
 
     // --- ZEXT64 / EXT32S64: lo = r[b] (port 2), hi (port 1, a write) = 0 or the sign of r[b] in every bit;
     //     the sign bit sB is pinned by the same 15-bit check as the comparisons' ---

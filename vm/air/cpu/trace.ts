@@ -52,7 +52,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -199,7 +199,8 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : d.fSub || d.fCmpLo ? (bl < cl ? 1 : 0) : 0;
       const hd = hiRowDecode(d);
       const cols = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [cpuCol(f), hd[f]] as const);
-      instructionRow(m, pc, clk + 1, hd, cols, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
+      const h = instructionRow(m, pc, clk + 1, hd, cols, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
+      if (d.sh64) shift64Rows(row, h, d);
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
   };
@@ -355,6 +356,48 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(2 * ((C >>> 16) - 0x8000 * sC));
       look((((aq >>> 24) & 0xff) - 128 * tq) * 512);
     }
+  };
+
+  /** 64-bit shifts: the amount on row 0, X = B'lo·W there and Y = B'hi·W on the hi row, both result words. */
+  const shift64Rows = (row: Uint32Array, h: Uint32Array, d: DecodedRow): void => {
+    const c0 = row[COL.C0]!;
+    const n = c0 & 63, s = n & 31, hb = n >>> 5, t = c0 >>> 6;
+    const z = s === 0 ? 1 : 0;
+    row[COL.shs] = s;
+    row[COL.sht] = t;
+    row[COL.h64] = hb;
+    row[COL.hz] = hb * z;
+    zeroTest(row, s);
+    const key = d.shDir ? (32 - s) % 32 : s;
+    pow2[key]!++;
+    const w = 2 ** key;
+    const Blo = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, Bhi = h[PC[0]!.v0]! + 65536 * h[PC[0]!.v1]!;
+    const sB = Bhi >>> 31, neg = d.fSar64 && sB ? 1 : 0;
+    for (const r of [row, h]) {
+      r[COL.W0] = lo(w);
+      r[COL.W1] = hi(w);
+      r[COL.sB] = sB;
+      r[COL.neg] = neg;
+    }
+    bytesAndProduct(row, true, neg ? 0xffffffff - Blo : Blo, w);
+    bytesAndProduct(h, true, neg ? 0xffffffff - Bhi : Bhi, w);
+    const P = (r: Uint32Array, k: number): number => r[COL.P[k]!]!;
+    const word = { Xlo: [P(row, 0), P(row, 1)], Xhi: [P(row, 2), P(row, 3)], Ylo: [P(h, 0), P(h, 1)], Yhi: [P(h, 2), P(h, 3)] } as const;
+    const nn = (1 - hb) * (1 - z), zNotH = z * (1 - hb), hNotZ = hb * (1 - z), hzv = hb * z;
+    type T = readonly [keyof typeof word, number];
+    const [lo_, hi_]: [T[], T[]] = d.fShl64 ? [[["Xlo", 1 - hb]], [["Xhi", 1 - hb], ["Ylo", 1 - hb], ["Xlo", hb]]]
+      : d.fShr64 || d.fSar64 ? [[["Xhi", nn], ["Ylo", nn], ["Xlo", zNotH], ["Yhi", hb], ["Ylo", hzv]], [["Yhi", 1 - hb], ["Ylo", zNotH]]]
+      : d.fRotl64 ? [[["Xlo", 1 - hb], ["Yhi", 1 - hb], ["Ylo", hb], ["Xhi", hb]], [["Ylo", 1 - hb], ["Xhi", 1 - hb], ["Xlo", hb], ["Yhi", hb]]]
+      : [[["Xhi", nn], ["Ylo", nn], ["Xlo", zNotH], ["Yhi", hNotZ], ["Xlo", hNotZ], ["Ylo", hzv]], [["Yhi", nn], ["Xlo", nn], ["Ylo", zNotH], ["Xhi", hNotZ], ["Ylo", hNotZ], ["Xlo", hzv]]];
+    const sum = (ts: T[], limb: number): number => ts.reduce((a, [wd, k]) => a + k * word[wd][limb]!, 0);
+    for (const limb of [0, 1]) {
+      row[limb === 0 ? COL.D0 : COL.D1] = sum(lo_, limb);
+      h[limb === 0 ? COL.D0 : COL.D1] = sum(hi_, limb);
+    }
+    look(s * 2 ** 11);
+    look(t);
+    look(t * 64);
+    look(2 * ((Bhi >>> 16) - 0x8000 * sB));
   };
 
   /** SHIFT by C mod 32: amount split, POW2 multiplier, the product (of ~B for a negative SHRS), the words. */

@@ -27,6 +27,7 @@ export const DECODE_FIELDS = [
   "fRead", "fCommit", "fInLen", "is64",
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
+  "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -158,6 +159,26 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.is64 = 1;
       binary(false);
       break;
+    case Op.SHL64:
+    case Op.SHRU64:
+    case Op.SHRS64:
+    case Op.ROTL64:
+    case Op.ROTR64: {
+      // by n = r[c] mod 64 = 32·h + s: row 0 multiplies B's lo word (~B's for a negative SHRS64) by the POW2
+      // value, the hi row (fSh64Hi, HI_ROW_DELTA) the hi word by the same; row 0 combines the four product words
+      // into both result words (the hi one through the next row). The amount's hi slot is never read.
+      if (a >>> 0 === (b >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
+      if (op === Op.SHL64) r.fShl64 = 1;
+      else if (op === Op.SHRU64) r.fShr64 = 1;
+      else if (op === Op.SHRS64) r.fSar64 = 1;
+      else if (op === Op.ROTL64) r.fRotl64 = 1;
+      else r.fRotr64 = 1;
+      r.shDir = op === Op.SHL64 || op === Op.ROTL64 ? 0 : 1;
+      r.is64 = 1; r.sh64 = 1;
+      binary(false);
+      r.en1sh = r.en1; // the hi row turns port 1 off (when the amount has a port of its own)
+      break;
+    }
     case Op.ZEXT64:
     case Op.EXT32S64:
       // R[a] = r[b] zero- or sign-extended: port 2 writes the lo slot, port 1 (a write, as in CONST64) the hi
@@ -372,6 +393,10 @@ const CMP64: Record<number, CmpSpec> = (() => {
 export const HI_ROW_DELTA: Partial<Record<DecodeField, readonly (readonly [DecodeField, number])[]>> = {
   off0: [["en0", 1]], off1: [["en1", 1]], off2: [["en2", 1]],
   en2: [["fCmpLo", 1]], fCmp: [["fCmpLo", 1]], fCmpLo: [["fCmpLo", -1]],
+  // a 64-bit shift's hi row: only the hi word of B is read (port 1, the amount, is off), and it is a
+  // fSh64Hi row whatever the form
+  en1: [["en1sh", -1]], en1sh: [["en1sh", -1]], sh64: [["sh64", -1]], fSh64Hi: [["sh64", 1]],
+  fShl64: [["fShl64", -1]], fShr64: [["fShr64", -1]], fSar64: [["fSar64", -1]], fRotl64: [["fRotl64", -1]], fRotr64: [["fRotr64", -1]],
 };
 export function hiRowDecode(d: DecodedRow): DecodedRow {
   const h = { ...d };
@@ -393,6 +418,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
