@@ -419,7 +419,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     if (k === 0) out.push([(["AND", "OR", "XOR", "MUL"] as const)[rnd(4)], r(), r(), r()]);
     else if (k === 1) out.push([(["ANDI", "ORI", "XORI", "MULI"] as const)[rnd(4)], r(), r(), word() | 0]);
     else if (k === 2) out.push(rnd(2) ? [(["SHLI", "SHRUI", "ROTLI", "ROTRI", "SHRSI"] as const)[rnd(5)], r(), r(), rnd(40)] : [(["SHL", "SHRU", "SHRS", "ROTL", "ROTR"] as const)[rnd(5)], r(), r(), r()]);
-    else if (k === 3) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64"] as const)[rnd(5)], pair(), pair(), pair()]);
+    else if (k === 3) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64", "MUL64"] as const)[rnd(6)], pair(), pair(), pair()]);
     else if (k === 4) out.push(rnd(2) ? [rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()] : [(["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const)[rnd(5)], pair(), pair(), r()]);
     else if (k === 5) out.push(["LOAD8U", r(), 9, rnd(24)]);
     else if (k === 6) out.push(["LOAD16U", r(), 9, 2 * rnd(12)]);
@@ -692,5 +692,40 @@ describe("VM AIR v4: 64-bit shifts and rotations by a register amount", () => {
     cpu(t, "D0")[r]! ^= 1;
     port(t, "v0", 2)[r]! ^= 1;
     expectFail(check(s.p, t, s.publics), /shift64-rotl-hi0/);
+  });
+});
+
+describe("VM AIR v4: MUL64", () => {
+  const V = [[0, 0], [1, 0], [0xffffffff, 0xffffffff], [0x89abcdef, 0x01234567], [0, 1], [0xffffffff, 0], [0x80000000, 0x7fffffff]];
+  const program = (): AsmInstr[] => {
+    const out: AsmInstr[] = [];
+    let dst = 10;
+    for (const [bl, bh] of V) for (const [cl, ch] of V) {
+      out.push(["CONST64", 0, bl!, bh!], ["CONST64", 2, cl!, ch!], ["MUL64", dst, 0, 2]);
+      dst = dst >= 60 ? 10 : dst + 2;
+    }
+    out.push(["MUL64", 4, 0, 0], ["MUL64", 0, 0, 2], ["EXIT", 11]);
+    return out;
+  };
+
+  it("7 × 7 edge products (carries through both limbs, wrap mod 2^64), squared and in place", () => {
+    const s = setupProgram(program());
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  it("a hi word missing a cross product's carry", () => {
+    const s = setupProgram([["CONST64", 0, 0xffffffff, 0xffffffff], ["CONST64", 2, 0xffffffff, 3], ["MUL64", 4, 0, 2], ["EXIT", 5]]);
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fMul64");
+    cpu(t, "mca")[r]! -= 1;
+    expectFail(check(s.p, t, s.publics), /mul64-hi-lo/);
+  });
+
+  it("a hi row whose bytes are not the hi words' (so a cross product would change)", () => {
+    const s = setupProgram([["CONST64", 0, 5, 7], ["CONST64", 2, 9, 11], ["MUL64", 4, 0, 2], ["EXIT", 5]]);
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fMul64Hi");
+    cpu(t, "bb0")[r]! += 1;
+    expectFail(check(s.p, t, s.publics), /mul64-hi|bytes-b/);
   });
 });

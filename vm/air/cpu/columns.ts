@@ -26,6 +26,7 @@ export const NUM_PORTS = 4;
 // DIV/REM: rr0, rr1: |r|; dx, nx1: the carries of |d| = ~d + 1 and |n| = ~n + 1; sq: the quotient's sign;
 // res0, res1, rs: the result's magnitude and sign; y0, y1: carries of its negation; tq: |q|'s top bit; ov = tq·(1 − sq)
 // 64-bit shifts: h64 = bit 5 of the amount, hz = h64·[s = 0], neg = a negative SHRS64 (the product is of ~B)
+// MUL64: mca, mcb: the carries of the hi word's two limbs (the second one's is dropped: mod 2^64)
 // nzin: on the hi row of a 64-bit comparison, 1 when the lo words differed (row 0's zero flag, negated)
 // byte2: the byte after `byte` in its word (LOAD16U); bFl: a MEMFILL byte row; fill: the fill byte (value & 0xff, carried to the byte rows); fx: value's byte 1
 const SCRATCH = [
@@ -34,7 +35,7 @@ const SCRATCH = [
   "bb0", "bb1", "bb2", "bb3", "cb0", "cb1", "cb2", "cb3", "n0", "n1", "n2", "n3", "P0", "P1", "P2", "P3", "kk0", "kk1", "kk2",
   "bFl", "fill", "fx", "byte2", "nzin", "shs", "sht", "W0", "W1", "shl", "shh",
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
-  "h64", "hz", "neg",
+  "h64", "hz", "neg", "mca", "mcb",
 ] as const;
 
 export type PortField = (typeof PORT)[number];

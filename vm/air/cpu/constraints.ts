@@ -31,7 +31,8 @@ export const cpuTable: TableAir = {
     const fDiv = fDivU.add(fDivS);
     const [fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi] = ["fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "fSh64Hi"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr];
     const fSh64 = fShl64.add(fShr64).add(fSar64).add(fRotl64).add(fRotr64); // row 0 of a 64-bit shift
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi];
+    const [fMul64, fMul64Hi] = ["fMul64", "fMul64Hi"].map(c) as [Expr, Expr];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -68,7 +69,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -352,7 +353,7 @@ export const cpuTable: TableAir = {
     //     which range-checks both bytes and yields their AND. B and C are canonical limbs (MEMWF, decode), so
     //     the byte split is unique ---
     const fSh64Any = fSh64.add(fSh64Hi);
-    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any), fBC = fBit.add(fMul);
+    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
@@ -392,7 +393,7 @@ export const cpuTable: TableAir = {
       return e;
     };
     const limbSum = (m: number): Expr => conv(2 * m).add(conv(2 * m + 1).mul(256));
-    const fProd = fMul.add(fSh).add(fDiv).add(fSh64Any);
+    const fProd = fMul.add(fSh).add(fDiv).add(fSh64Any).add(fMul64);
     b.assertZero(fProd.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
     b.assertZero(fProd.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
     b.assertZero(fProd.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
@@ -472,6 +473,26 @@ export const cpuTable: TableAir = {
     }
     range.family(fSh64, [...productLookups, shs.mul(2 ** 11), sht, sht.mul(64)]);
     range.family(fSh64Hi, [...productLookups, B1.sub(sB.mul(2 ** 15)).mul(2)]);
+
+    // --- MUL64: row 0 = Blo·Clo (P; r[a] = its low word), the hi row holds the hi words' bytes; the hi result
+    //     word = P's high word + lo32(Blo·Chi + Bhi·Clo), by the byte convolution across the two rows (only
+    //     the output bytes 0..3 of the cross products matter: mod 2^64) ---
+    const cross = (sum: number): Expr => {
+      let e: Expr = b.constant(0);
+      for (let i = 0; i < 4; i++) {
+        const j = sum - i;
+        if (j >= 0 && j < 4) e = e.add(bb[i]!.mul(nx(`cb${j}`))).add(nx(`bb${i}`).mul(cb[j]!));
+      }
+      return e;
+    };
+    const mca = c("mca"), mcb = c("mcb");
+    b.assertZero(fMul64.mul(R0.sub(P[0]!)), "cpu/mul64-lo-lo");
+    b.assertZero(fMul64.mul(R1.sub(P[1]!)), "cpu/mul64-lo-hi");
+    // cross(0) + 256·cross(1) + P2 < 2^27 and cross(2) + 256·cross(3) + P3 + mca < 2^28: carries < 2^11, 2^12
+    t.assertZero(fMul64.mul(cross(0).add(cross(1).mul(256)).add(P[2]!).sub(nx("v0_2")).sub(mca.mul(TWO16))), "cpu/mul64-hi-lo");
+    t.assertZero(fMul64.mul(cross(2).add(cross(3).mul(256)).add(P[3]!).add(mca).sub(nx("v1_2")).sub(mcb.mul(TWO16))), "cpu/mul64-hi-hi");
+    range.family(fMul64, [...productLookups, mca, mca.mul(32), mcb, mcb.mul(16)]);
+    range.family(fMul64Hi, [R0, R1]);
 
     // --- ZEXT64 / EXT32S64: lo = r[b] (port 2), hi (port 1, a write) = 0 or the sign of r[b] in every bit;
     //     the sign bit sB is pinned by the same 15-bit check as the comparisons' ---

@@ -52,7 +52,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -201,6 +201,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       const cols = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [cpuCol(f), hd[f]] as const);
       const h = instructionRow(m, pc, clk + 1, hd, cols, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
       if (d.sh64) shift64Rows(row, h, d);
+      if (d.fMul64) mul64Rows(row, h);
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
   };
@@ -356,6 +357,23 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(2 * ((C >>> 16) - 0x8000 * sC));
       look((((aq >>> 24) & 0xff) - 128 * tq) * 512);
     }
+  };
+
+  /** MUL64: the lo words' product on row 0, the hi words' bytes on the hi row, the hi word's carries. */
+  const mul64Rows = (row: Uint32Array, h: Uint32Array): void => {
+    const w = (r: Uint32Array, k: 0 | 1): number => (k === 0 ? r[PC[0]!.v0]! + 65536 * r[PC[0]!.v1]! : r[COL.C0]! + 65536 * r[COL.C1]!);
+    bytesAndProduct(row, true, w(row, 0), w(row, 1));
+    bytesAndProduct(h, false, w(h, 0), w(h, 1));
+    const bl = COL.bb.map((j) => row[j]!), cl = COL.cb.map((j) => row[j]!), bh = COL.bb.map((j) => h[j]!), ch = COL.cb.map((j) => h[j]!);
+    const cross = (sum: number): number => { let e = 0; for (let i = 0; i < 4; i++) { const j = sum - i; if (j >= 0 && j < 4) e += bl[i]! * ch[j]! + bh[i]! * cl[j]!; } return e; };
+    const A = cross(0) + 256 * cross(1) + row[COL.P[2]!]!;
+    const mca = Math.floor(A / 65536);
+    const Bv = cross(2) + 256 * cross(3) + row[COL.P[3]!]! + mca;
+    const mcb = Math.floor(Bv / 65536);
+    row[COL.mca] = mca;
+    row[COL.mcb] = mcb;
+    look(mca); look(mca * 32); look(mcb); look(mcb * 16);
+    look(A & 0xffff); look(Bv & 0xffff); // the hi row's result limbs (MEMWF)
   };
 
   /** 64-bit shifts: the amount on row 0, X = B'lo·W there and Y = B'hi·W on the hi row, both result words. */

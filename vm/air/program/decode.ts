@@ -27,7 +27,7 @@ export const DECODE_FIELDS = [
   "fRead", "fCommit", "fInLen", "is64",
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
-  "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh",
+  "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -179,6 +179,13 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.en1sh = r.en1; // the hi row turns port 1 off (when the amount has a port of its own)
       break;
     }
+    case Op.MUL64:
+      // two rows (docs/vm-air.md §7): row 0 the product of the lo words (its low word is r[a]), the hi row the
+      // bytes of the hi words; row 0 adds the cross products lo·hi + hi·lo (mod 2^32) into the hi word
+      if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
+      r.fMul64 = 1; r.is64 = 1;
+      binary(false);
+      break;
     case Op.ZEXT64:
     case Op.EXT32S64:
       // R[a] = r[b] zero- or sign-extended: port 2 writes the lo slot, port 1 (a write, as in CONST64) the hi
@@ -396,6 +403,7 @@ export const HI_ROW_DELTA: Partial<Record<DecodeField, readonly (readonly [Decod
   // a 64-bit shift's hi row: only the hi word of B is read (port 1, the amount, is off), and it is a
   // fSh64Hi row whatever the form
   en1: [["en1sh", -1]], en1sh: [["en1sh", -1]], sh64: [["sh64", -1]], fSh64Hi: [["sh64", 1]],
+  fMul64: [["fMul64", -1]], fMul64Hi: [["fMul64", 1]],
   fShl64: [["fShl64", -1]], fShr64: [["fShr64", -1]], fSar64: [["fSar64", -1]], fRotl64: [["fRotl64", -1]], fRotr64: [["fRotr64", -1]],
 };
 export function hiRowDecode(d: DecodedRow): DecodedRow {
@@ -418,7 +426,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
