@@ -4,8 +4,9 @@
 //
 // Subset of AIR v4 (PROVABLE_MNEMONICS): CONST, CONST64, ADD/ADDI, SUB/SUBI, ADD64/SUB64, the 32-bit comparisons
 // (EQ … GEU, their immediate forms, EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, LOAD32,
-// STORE32, MEMSIZE, READ, COMMIT, INPUTLEN. Every other opcode (TRAP and ABORT included) decodes with no family
-// flag, so it can never be a real CPU row: a program is provable as long as its runs never execute one.
+// STORE32, MEMSIZE, READ, COMMIT, INPUTLEN, CALLI, and more (PROVABLE_MNEMONICS is the full list). Every other
+// opcode (TRAP and ABORT included) decodes with no family flag, so it can never be a real CPU row: a program is
+// provable as long as its runs never execute one.
 
 import { INSTR_WORDS, MNEMONIC_BY_OPCODE, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
@@ -26,6 +27,7 @@ export const DECODE_FIELDS = [
   "fLoad", "fStore", "fMemsize", "en3", "wr3", "valAlias",
   "fRead", "fCommit", "fInLen", "is64",
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64",
+  "fCalli",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -286,6 +288,18 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.en1 = 1; r.wr1 = 1; r.off1 = save + 1;
       break;
     }
+    case Op.CALLI: {
+      // idx = r[a] (port 0); (idx, target pc, sig = c, save) is looked up in the public TABLEFN table, then as
+      // CALL: fp' = fp + b, slot fp'+save = pc + 1 (port 2), slot fp'+save+1 = fp (port 1, a write). The save slot
+      // comes from the lookup, so the ports' decode offsets are b and b + 1 and the CPU adds the dynamic `sv`.
+      // The signature enters the lookup as its two canonical limbs c0, c1 (no bound on c needed)
+      r.fCalli = 1;
+      r.en0 = 1; r.off0 = small(a, "src", pc);
+      const frame = small(b, "frame", pc);
+      r.en2 = 1; r.off2 = frame;
+      r.en1 = 1; r.wr1 = 1; r.off1 = frame + 1;
+      break;
+    }
     case Op.RET:
       r.fRet = 1; r.en0 = 1; r.off0 = small(a, "save", pc); r.en1 = 1; r.off1 = r.off0 + 1;
       break;
@@ -354,7 +368,7 @@ export const PROVABLE_MNEMONICS = [
   "ADD64", "SUB64", "READ", "COMMIT", "INPUTLEN", "AND", "OR", "XOR", "ANDI", "ORI", "XORI", "MUL", "MULI",
   "SHLI", "SHRUI", "ROTLI", "ROTRI", "MEMFILL", "LOAD8U", "LOAD16U", "STORE8",
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
-  "GES64", "GEU64", "EQZ64",
+  "GES64", "GEU64", "EQZ64", "CALLI",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
