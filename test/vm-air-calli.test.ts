@@ -9,14 +9,14 @@ import { isVmError } from "../vm/errors.ts";
 import { buildVmTrace, TABLE, vmAir, VmAirError } from "../vm/air/index.ts";
 import { DIGEST_LIMBS, digestLimbs, PUB } from "../vm/air/cpu/columns.ts";
 import { prove as proveStark } from "../prover/stark.ts";
-import { TABLEFN_COLS, tableFnColumns } from "../vm/air/tablefn/constraints.ts";
+import { TABLEFN_COLS, tableFnColumns, tableFnTable } from "../vm/air/tablefn/constraints.ts";
 import { configBytes, imageIdBytes, imageIdFromParts, parseConfig, type ImageId } from "../vm/image/image-id.ts";
 import { decodeReceipt, encodeReceipt, proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { build, execute } from "../vm/api.ts";
 import { checkConstraints } from "../prover/air-check.ts";
 import { FAST_PARAMS } from "./receipt-helpers.ts";
-import { check, cloneTraces, cpu, expectFail, port, rowWith, setupProgram } from "./vm-air-helpers.ts";
+import { airFor, check, cloneTraces, cpu, expectFail, port, rowWith, setupProgram } from "./vm-air-helpers.ts";
 import type { FunctionInfo, Program } from "../vm/program.ts";
 
 // Functions (pc, signature, save slot): INC(x) = x + 1, DBL(x) = 2x, REC(n) = n = 0 ? 0 : REC(n − 1) + 2 (calls
@@ -145,18 +145,33 @@ describe("CALLI: forgeries", () => {
     }
   });
 
-  it("an index ≡ a valid one mod p is no valid index: the lookup compares limbs (r[a] = p as a u32)", () => {
-    // r[1] = p = 0x78000001 traps in the executor (out of range); a prover claiming entry 0 for it must send
-    // limbs (1, 0x7800), which match no TABLEFN row (row 0 holds (0, 0))
-    const s = honest();
-    const tf = tableFnColumns(s.p, s.p.code.length / 4);
-    const rows = [...Array(tf.height).keys()].filter((r) => tf.columns[TABLEFN_COLS.exists]![r] === 1);
-    const limbs = rows.map((r) => [tf.columns[TABLEFN_COLS.idx0]![r], tf.columns[TABLEFN_COLS.idx1]![r]]);
-    expect(limbs).toEqual([[0, 0], [2, 0], [3, 0], [4, 0]]);
+  it("an index ≡ a valid one mod p is no valid index: the lookup compares limbs (r[a] = p claims entry 0)", () => {
+    // image X: r[1] = p = 0x78000001 before the first CALLI (the executor traps: index out of range). A cheating
+    // prover writes p's limbs (1, 0x7800) consistently through every MEM record of slot 1 and keeps the rest of
+    // the honest run, in which entry 0 (INC) is called: the field value 1 + 2^16·0x7800 = p ≡ 0, but the tuple
+    // (1, 0x7800, INC, …) matches no TABLEFN row, whose index limbs are (0, 0)
     const code = MAIN.map((ins, pc): AsmInstr => (pc === 1 ? ["CONST", 1, 0x78000001] : ins));
-    let err: unknown;
-    try { buildVmTrace(asmProgram(code, OPTS)); } catch (e) { err = e; }
-    expect(isVmError(err) && err.kind).toBe("IndirectCallMismatch");
+    const x = asmProgram(code, OPTS);
+    expect(() => buildVmTrace(x)).toThrow(/out of range/);
+    const s = honest();
+    const t = cloneTraces(s.traces);
+    const at = (pc: number): number => cpu(t, "pc").indexOf(pc);
+    const [lo, hi] = [1, 0x7800];
+    cpu(t, "b0")[at(1)] = lo; cpu(t, "b1")[at(1)] = hi; // the fetched decode of X's CONST
+    port(t, "v0", 2)[at(1)] = lo; port(t, "v1", 2)[at(1)] = hi; // its write
+    for (const f of ["v0", "p0"] as const) port(t, f, 0)[at(3)] = lo; // the CALLI's read
+    for (const f of ["v1", "p1"] as const) port(t, f, 0)[at(3)] = hi;
+    port(t, "p0", 2)[at(4)] = lo; port(t, "p1", 2)[at(4)] = hi; // the next write of slot 1 consumes it
+    expectFail(check(x, t, s.publics), "LogupSumNonZero");
+    // the TABLEFN lookup is the only thing the forgery breaks: a table whose entry 0 had index limbs (1, 0x7800)
+    // (what a single field element B0 + 2^16·B1 compared mod p would amount to) accepts it
+    const air = airFor(x, t);
+    const tf = tableFnColumns(x, code.length);
+    const cols = tf.columns.map((c) => c.slice());
+    cols[TABLEFN_COLS.idx0]![tf.rowOf.get(0)!] = lo;
+    cols[TABLEFN_COLS.idx1]![tf.rowOf.get(0)!] = hi;
+    const weak = { ...air, tables: air.tables.map((tb, i) => (i === TABLE.tablefn ? tableFnTable({ ...tf, columns: cols }) : tb)) };
+    expect(checkConstraints(weak, t, s.publics)).toEqual({ ok: true });
   });
 
   it("a wrong save slot: the port addresses, the lookup, and sv on a non-CALLI row", () => {

@@ -252,8 +252,8 @@ export const cpuTable: TableAir = {
     // (public canonical limbs c0, c1), the callee's pc tpc and save slot sv must be a row of the public TABLEFN
     // table (one row per non-null entry, built by the verifier). Limb-wise equality of canonical limbs is
     // equality of the u32 values: no wrap mod p, so an index or signature ≡ a valid one mod p matches nothing.
-    // tpc and sv are public values (< 2^24, sv + 2 ≤ 2^24, checked by the verifier), so fp' + sv + 1 < 2^25: the
-    // saved words land in the frame space, never on a memory word, and never wrap
+    // tpc and sv are public values (a pc of the code; sv ≤ 2^24 − 3, checked by the verifier), so with fp' < 2^24
+    // the saved words' addresses fp' + sv (+ 1) are < 2^25: in the frame space, never a memory word, never wrapped
     const tpc = c("tpc");
     t.assertZero(fCalli.mul(nPc.sub(tpc)), "cpu/calli-pc");
     b.send(BUS.TABLEFN, [B0, B1, tpc, c("c0"), c("c1"), sv], fCalli, 1);
