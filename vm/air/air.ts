@@ -1,6 +1,7 @@
 // The VM AIR as the verifier sees it (constraints only, no trace builders, no executor): PROGRAM (public,
-// decoded by the verifier), CPU, BOUNDARY, RANGE16 and GLOBALS, joined by the FETCH, MEM, RANGE and GLOBALS
-// buses (docs/vm-air.md). One proof per run. Browser-safe: imports only verifier/ and pure vm/ modules.
+// decoded by the verifier), CPU, BOUNDARY, RANGE16, GLOBALS, AND8 and TABLEFN (public call_indirect table),
+// joined by the FETCH, MEM, RANGE, GLOBALS, AND8, JOURNAL and TABLEFN buses (docs/vm-air.md). One proof per run.
+// Browser-safe: imports only verifier/ and pure vm/ modules.
 import type { Air } from "../../verifier/air.ts";
 import type { Program } from "../program.ts";
 import { boundaryTable } from "./boundary/constraints.ts";
@@ -15,6 +16,7 @@ import { decodeProgram } from "./program/decode.ts";
 import { programTable } from "./program/constraints.ts";
 import { rangeTable } from "./range/constraints.ts";
 import { globalsColumns, globalsTable } from "./globals/constraints.ts";
+import { tableFnColumns, tableFnTable, type CallTable } from "./tablefn/constraints.ts";
 import { checkInitPages, initMemoryTuples, type InitPage } from "./memory-pages.ts";
 import type { PublicInteractions } from "../../verifier/air.ts";
 import { BUS } from "./buses.ts";
@@ -45,22 +47,26 @@ export function journalTuples(journal: Uint8Array): PublicInteractions {
  *       private input (READ's byte rows write free bytes; INPUTLEN; the input cursor must not run past the end),
  *       ADD64/SUB64 as two rows (the second, `hi`, copies the first's decode), family range lookups shared
  *       through slots, and any unsupported instruction decodes with no family flag (provable as long as a run
- *       never executes it).
+ *       never executes it). Also CALLI (call_indirect): a public TABLEFN table, one row (idx, pc, sig, save) per
+ *       non-null entry of the image's call_indirect table, built by the verifier from the config; the CALLI row
+ *       looks up (r[a] as limbs, target pc, c as limbs, save) on the TABLEFN bus and then acts as CALL with the
+ *       looked-up pc and a dynamic save slot `sv` added to the addresses of its two writes.
  */
 export const VM_AIR_VERSION = 4;
 
 /** Table order of the AIR. */
-export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6 } as const;
+export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7 } as const;
 
-/** What the AIR reads of a program: the code (public program table), the globals (public init values) and
- *  the size of its initial memory (its contents enter per run, as the touched pages). */
-export interface AirProgram extends Pick<Program, "code" | "entryPc" | "globalSlots" | "globalsInit"> {
+/** What the AIR reads of a program: the code (public program table), the globals (public init values), the
+ *  size of its initial memory (its contents enter per run, as the touched pages) and the call_indirect table with
+ *  the pc, signature and save slot of every function it names (public TABLEFN table). */
+export interface AirProgram extends Pick<Program, "code" | "entryPc" | "globalSlots" | "globalsInit">, CallTable {
   readonly memPages: number;
 }
 
 /** AirProgram of a full program (the prover's side; the verifier builds one from the receipt). */
 export function airProgramOf(p: Program): AirProgram {
-  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memPages: p.memory.initialPages };
+  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memPages: p.memory.initialPages, functions: p.functions, table: p.table };
 }
 
 /**
@@ -78,7 +84,7 @@ export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
-    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table],
+    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS))],
     publicInteractions: [...(pages.length > 0 ? [initMemoryTuples(pages)] : []), ...(journal.length > 0 ? [journalTuples(journal)] : [])],
   };
 }

@@ -8,6 +8,9 @@ export const BUS = {
   POW2: 6,
   /** (position, byte): COMMIT's byte rows send, the verifier receives the journal as public tuples */
   JOURNAL: 10,
+  /** (idx0, idx1, pc, sig0, sig1, save): CALLI rows send, the public TABLEFN table (the call_indirect table's
+   *  non-null entries) receives. 14: ids 7–9 and 11–13 are taken by buses docs/vm-air.md §1 plans. */
+  TABLEFN: 14,
 } as const;
 
 /**

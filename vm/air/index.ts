@@ -9,6 +9,9 @@ import { rangeTrace } from "./range/constraints.ts";
 import { and8TraceCompact } from "./and8/constraints.ts";
 import { pow2Trace } from "./pow2/constraints.ts";
 import { globalsColumns } from "./globals/constraints.ts";
+import { tableFnColumns } from "./tablefn/constraints.ts";
+import { tableFnTrace } from "./tablefn/trace.ts";
+import { INSTR_WORDS } from "../isa.ts";
 import { computeImageId, imageIdBytes, imagePages, PAGE_BYTES } from "../image/image-id.ts";
 import { MEM_BASE } from "./cpu/columns.ts";
 import { PAGE_WORDS, type InitPage } from "./memory-pages.ts";
@@ -51,10 +54,11 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   const pages = initPagesOf(p, touchedPages(cpu.memory.keys()));
   const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit, pages);
   const globals = new Uint32Array(globalsColumns(p).height);
+  const tablefn = tableFnTrace(tableFnColumns(p, p.code.length / INSTR_WORDS), cpu.calls);
   return {
     // AND8 holds only the byte pairs the run looks up (each row is pinned to a valid (x, y, x & y) by its bits,
     // so any subset is sound; vm/air/and8/), padded to a power of two
-    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2)],
+    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn],
     publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,

@@ -299,6 +299,89 @@ export function parseConfigHead(config: Uint8Array): ConfigHead | undefined {
   return { instructions: u(1), entryPc: u(2), globalSlots, globalsInit, initialPages: u(4 + globalSlots), maxPages: u(5 + globalSlots) };
 }
 
+/** A function's layout as the config bytes carry it (no name: names are not part of the image ID). */
+export interface ConfigFunction {
+  readonly pc: number;
+  readonly sig: number;
+  readonly paramSlots: number;
+  readonly resultSlots: number;
+  readonly saveSlot: number;
+  readonly frameSlots: number;
+}
+
+/** Everything `configBytes` encodes that a verifier reads: the head, the functions' layout, the number of
+ *  signatures and the call_indirect table (the signature strings themselves are only hashed). */
+export interface ParsedConfig extends ConfigHead {
+  readonly functions: readonly ConfigFunction[];
+  readonly signatureCount: number;
+  /** call_indirect table: index into functions, −1 = null */
+  readonly table: Int32Array;
+}
+
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Parses config bytes completely and strictly (the inverse of `configBytes`): known program version, every count
+ * bounded by the bytes that remain, entry pc and function pcs inside the code, signature ids below the number of
+ * signatures, table entries −1 or an existing function, signatures valid UTF-8, and no trailing bytes — the same
+ * rules the image parser (vm/image/format.ts) applies to these fields. Undefined if malformed. Browser-safe.
+ */
+export function parseConfig(config: Uint8Array): ParsedConfig | undefined {
+  const dv = new DataView(config.buffer, config.byteOffset, config.byteLength);
+  let pos = 0;
+  const left = (): number => config.length - pos;
+  const u = (): number | undefined => {
+    if (left() < 4) return undefined;
+    const v = dv.getUint32(pos, true);
+    pos += 4;
+    return v;
+  };
+  /** A count of items of ≥ `minBytes` bytes each that must fit in what remains. */
+  const count = (minBytes: number): number | undefined => {
+    const n = u();
+    return n !== undefined && n * minBytes <= left() ? n : undefined;
+  };
+  if (u() !== PROGRAM_VERSION) return undefined;
+  const instructions = u(), entryPc = u(), globalSlots = count(4);
+  if (instructions === undefined || entryPc === undefined || globalSlots === undefined) return undefined;
+  if (instructions === 0 || entryPc >= instructions || globalSlots > MAX_CONFIG_GLOBALS) return undefined;
+  const globalsInit = new Uint32Array(globalSlots);
+  for (let i = 0; i < globalSlots; i++) globalsInit[i] = u()!;
+  const initialPages = u(), maxPages = u(), nFunctions = count(24);
+  if (initialPages === undefined || maxPages === undefined || nFunctions === undefined) return undefined;
+  const functions: ConfigFunction[] = [];
+  for (let i = 0; i < nFunctions; i++) {
+    const [pc, sig, paramSlots, resultSlots, saveSlot, frameSlots] = [u()!, u()!, u()!, u()!, u()!, u()!];
+    if (pc >= instructions) return undefined;
+    functions.push({ pc, sig, paramSlots, resultSlots, saveSlot, frameSlots });
+  }
+  const signatureCount = count(4);
+  if (signatureCount === undefined) return undefined;
+  const sigLengths: number[] = [];
+  for (let i = 0; i < signatureCount; i++) sigLengths.push(u()!);
+  for (const f of functions) if (f.sig >= signatureCount) return undefined;
+  const tableLength = count(4);
+  if (tableLength === undefined) return undefined;
+  const table = new Int32Array(tableLength);
+  for (let i = 0; i < tableLength; i++) {
+    const e = u()! | 0;
+    if (e < -1 || e >= nFunctions) return undefined;
+    table[i] = e;
+  }
+  // the signature strings follow the words, back to back, and end the config exactly
+  for (const n of sigLengths) {
+    if (n > left()) return undefined;
+    try {
+      utf8Strict.decode(config.subarray(pos, pos + n));
+    } catch {
+      return undefined;
+    }
+    pos += n;
+  }
+  if (left() !== 0) return undefined;
+  return { instructions, entryPc, globalSlots, globalsInit, initialPages, maxPages, functions, signatureCount, table };
+}
+
 const cache = new WeakMap<Program, ImageId>();
 
 /** The image ID of a program (memoised per Program object; programs are immutable). */

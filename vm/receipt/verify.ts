@@ -6,7 +6,8 @@
 //   2. dev receipt                               (DevReceipt unless allowDev)
 //   3. AIR version known                         (UnsupportedVersion)
 //   4. image: the receipt's code, memory root and config hash to its image ID, which is the one pinned
-//                                                (ImageIdMismatch, Malformed config)
+//      (ImageIdMismatch); the config parses completely — head, functions, signatures, call_indirect table —
+//      and agrees with the code                  (Malformed)
 //   5. statement: journal digest, cycle bound, journal shorter than the run             (StatementMismatch)
 //   6. the opened memory pages hash to the image's memory root and lie in its initial memory (MemoryMismatch);
 //      the AIR of this code and these pages     (UnprovableImage)
@@ -19,7 +20,7 @@ import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
 import { vmPublics } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
 import { TREE_PAGES_PER_WASM_PAGE } from "../air/memory-pages.ts";
-import { memoryRootFromPages, imageIdFromParts, parseConfigHead, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
+import { memoryRootFromPages, imageIdFromParts, parseConfig, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
 import { INSTR_WORDS } from "../isa.ts";
 import { ReceiptError, type ReceiptErrorInfo } from "./errors.ts";
 import { decodeReceipt, type Receipt } from "./format.ts";
@@ -72,7 +73,8 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (claimed !== pinned) throw new ReceiptError("ImageIdMismatch", `receipt is for image ${claimed}, expected ${pinned}`);
   const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
   if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
-  const head = parseConfigHead(r.image.configBytes);
+  // the whole config: the head for the statement and public tables, the functions and call_indirect table for TABLEFN
+  const head = parseConfig(r.image.configBytes);
   if (head === undefined || head.instructions !== r.image.code.length / INSTR_WORDS || head.entryPc >= head.instructions) {
     throw new ReceiptError("Malformed", "receipt: the image config is malformed or disagrees with the code");
   }
@@ -84,7 +86,7 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (r.kind === "dev") return { ...result, segments: 0, securityBits: 0, dev: true };
   if (s.journal.length >= s.cycles) throw new ReceiptError("StatementMismatch", `a journal of ${s.journal.length} bytes needs more than ${s.cycles} cycles (one per committed byte)`);
   // 6–7
-  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages };
+  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages, functions: head.functions, table: head.table };
   checkMemoryOpening(r, program.memPages);
   const securityBits = verifyProof(r, program, opts);
   return { ...result, securityBits, dev: false };

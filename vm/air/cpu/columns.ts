@@ -29,13 +29,15 @@ export const NUM_PORTS = 4;
 // MUL64: mca, mcb: the carries of the hi word's two limbs (the second one's is dropped: mod 2^64)
 // nzin: on the hi row of a 64-bit comparison, 1 when the lo words differed (row 0's zero flag, negated)
 // byte2: the byte after `byte` in its word (LOAD16U); bFl: a MEMFILL byte row; fill: the fill byte (value & 0xff, carried to the byte rows); fx: value's byte 1
+// tpc, sv: on a CALLI row the callee's pc and save slot looked up in TABLEFN (sv is 0 on every other row: it is
+// added to the addresses of ports 1 and 2, whose decode offsets are b + 1 and b on CALLI)
 const SCRATCH = [
   "C0", "C1", "k0", "k1", "z", "inv", "S", "D0", "D1", "sB", "sC", "F0", "F1", "E0", "E1", "q",
   "hi", "cin", "fByte", "bRd", "bn", "bp", "o0", "o1", "o2", "o3", "m0", "m1", "m2", "m3", "nb", "byte", "inRem", "jpos",
   "bb0", "bb1", "bb2", "bb3", "cb0", "cb1", "cb2", "cb3", "n0", "n1", "n2", "n3", "P0", "P1", "P2", "P3", "kk0", "kk1", "kk2",
   "bFl", "fill", "fx", "byte2", "nzin", "shs", "sht", "W0", "W1", "shl", "shh",
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
-  "h64", "hz", "neg", "mca", "mcb",
+  "h64", "hz", "neg", "mca", "mcb", "tpc", "sv",
 ] as const;
 
 export type PortField = (typeof PORT)[number];

@@ -1,6 +1,6 @@
 // CPU table of the VM AIR: control flow, fetch, four access ports with offline memory checking, and the
 // CONST / CONST64 / ADD / SUB (32- and 64-bit) / CMP / SELECT / JMP / BRNZ / BRZ / EXIT / MOV (incl. GGET, GSET) /
-// CALL / RET / LOAD32 / STORE32 / MEMSIZE / READ / COMMIT / INPUTLEN families (docs/vm-air.md §4). Max degree 3.
+// CALL / CALLI / RET / LOAD32 / STORE32 / MEMSIZE / READ / COMMIT / INPUTLEN families (docs/vm-air.md §4). Max degree 3.
 //
 // Two kinds of rows are not fetched from the PROGRAM table: `hi` rows (the second row of ADD64/SUB64, which
 // copies the first row's decode with every slot offset + 1) and `fByte` rows (one per byte of READ/COMMIT,
@@ -32,7 +32,8 @@ export const cpuTable: TableAir = {
     const [fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi] = ["fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "fSh64Hi"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr];
     const fSh64 = fShl64.add(fShr64).add(fSar64).add(fRotl64).add(fRotr64); // row 0 of a 64-bit shift
     const [fMul64, fMul64Hi] = ["fMul64", "fMul64Hi"].map(c) as [Expr, Expr];
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi];
+    const fCalli = c("fCalli");
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -65,7 +66,7 @@ export const cpuTable: TableAir = {
     t.assertZero(cont.mul(b.constant(1).sub(nReal)), "cpu/continues-until-exit");
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
     t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
-    t.assertZero(cont.sub(fCall).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
+    t.assertZero(cont.sub(fCall).sub(fCalli).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
@@ -103,6 +104,9 @@ export const cpuTable: TableAir = {
     b.assertBool(wr1, "cpu/wr1-bool");
     b.assertBool(wr3, "cpu/wr3-bool");
     const E0 = c("E0"), E1 = c("E1"), q = c("q");
+    // CALLI's save slot (from the TABLEFN lookup) is added to the addresses of ports 1 and 2; 0 on other rows
+    const sv = c("sv");
+    b.assertZero(sv.mul(b.constant(1).sub(fCalli)), "cpu/save-only-on-calli");
     for (let k = 0; k < NUM_PORTS; k++) {
       const en = c(`en${k}`);
       const addr = port("addr", k), v0 = port("v0", k), v1 = port("v1", k);
@@ -118,7 +122,7 @@ export const cpuTable: TableAir = {
         b.assertZero(en.mul(addr.sub(MEM_BASE).sub(q).sub(E1.mul(2 ** 14))), "cpu/port3-addr");
       } else {
         // absolute ports (globals) ignore fp: addr = off + fp·(1 − abs)
-        const base = k === 0 ? fp.mul(b.constant(1).sub(c("abs0"))) : k === 2 ? fp.mul(b.constant(1).sub(c("abs2"))) : fp;
+        const base = k === 0 ? fp.mul(b.constant(1).sub(c("abs0"))) : k === 2 ? fp.mul(b.constant(1).sub(c("abs2"))).add(sv) : fp.add(sv);
         b.assertZero(en.mul(addr.sub(base).sub(c(`off${k}`))), `cpu/port${k}-addr`);
       }
       // port 2 writes, except where decode sets rd2 (MEMFILL reads its value argument there, in phase 3)
@@ -235,20 +239,30 @@ export const cpuTable: TableAir = {
     b.assertZero(fMov.mul(R0.sub(B0)), "cpu/mov-lo");
     b.assertZero(fMov.mul(R1.sub(B1)), "cpu/mov-hi");
 
-    // --- CALL: fp' = fp + b; save pc + 1 (port 2) and fp (port 1); pc' = a. The saved words must be
-    //     canonical: pc < 2^24 ⇒ hi limb 8-bit, fp < 2^25 ⇒ hi limb 9-bit (else v0 + 2^16·v1 could equal the
-    //     value + p: the OpenVM "pc limb" class) ---
+    // --- CALL / CALLI: fp' = fp + b; save pc + 1 (port 2) and fp (port 1); pc' = a (CALL) or the looked-up
+    //     tpc (CALLI). The saved words must be canonical: pc < 2^24 ⇒ hi limb 8-bit, fp < 2^25 ⇒ hi limb 9-bit
+    //     (else v0 + 2^16·v1 could equal the value + p: the OpenVM "pc limb" class) ---
     const W1_0 = port("v0", 1), W1_1 = port("v1", 1);
+    const fC = fCall.add(fCalli); // one-hot flags: fC is boolean
     t.assertZero(fCall.mul(nPc.sub(c("a"))), "cpu/call-pc");
-    t.assertZero(fCall.mul(nx("fp").sub(fp).sub(c("b0")).sub(c("b1").mul(TWO16))), "cpu/call-fp");
+    t.assertZero(fC.mul(nx("fp").sub(fp).sub(c("b0")).sub(c("b1").mul(TWO16))), "cpu/call-fp");
     // the callee's fp = fp + b < 2^24 (limbs F0 16-bit, F1 8-bit): frame-stack addresses stay below 2^25, so
     // they can never wrap mod p onto the globals or another frame however deep a (dishonest) recursion goes.
     // The executor's own frame-stack limit is 2^25 slots; runs that go deeper than 2^24 are not provable.
     const F0 = c("F0"), F1 = c("F1");
-    b.assertZero(fCall.mul(fp.add(c("b0")).add(c("b1").mul(TWO16)).sub(F0).sub(F1.mul(TWO16))), "cpu/call-fp-bound");
-    b.assertZero(fCall.mul(R0.add(R1.mul(TWO16)).sub(pc).sub(1)), "cpu/call-saves-pc");
-    b.assertZero(fCall.mul(W1_0.add(W1_1.mul(TWO16)).sub(fp)), "cpu/call-saves-fp");
-    range.family(fCall, [F0, F1, F1.mul(2 ** 8), R0, R1.mul(2 ** 8), R1, W1_0, W1_1, W1_1.mul(2 ** 7)]);
+    b.assertZero(fC.mul(fp.add(c("b0")).add(c("b1").mul(TWO16)).sub(F0).sub(F1.mul(TWO16))), "cpu/call-fp-bound");
+    b.assertZero(fC.mul(R0.add(R1.mul(TWO16)).sub(pc).sub(1)), "cpu/call-saves-pc");
+    b.assertZero(fC.mul(W1_0.add(W1_1.mul(TWO16)).sub(fp)), "cpu/call-saves-fp");
+    range.family(fC, [F0, F1, F1.mul(2 ** 8), R0, R1.mul(2 ** 8), R1, W1_0, W1_1, W1_1.mul(2 ** 7)]);
+    // CALLI (docs/vm-air.md §3 TABLEFN): idx = r[a] (port 0, canonical limbs B0, B1 by MEMWF), the signature c
+    // (public canonical limbs c0, c1), the callee's pc tpc and save slot sv must be a row of the public TABLEFN
+    // table (one row per non-null entry, built by the verifier). Limb-wise equality of canonical limbs is
+    // equality of the u32 values: no wrap mod p, so an index or signature ≡ a valid one mod p matches nothing.
+    // tpc and sv are public values (a pc of the code; sv ≤ 2^24 − 3, checked by the verifier), so with fp' < 2^24
+    // the saved words' addresses fp' + sv (+ 1) are < 2^25: in the frame space, never a memory word, never wrapped
+    const tpc = c("tpc");
+    t.assertZero(fCalli.mul(nPc.sub(tpc)), "cpu/calli-pc");
+    b.send(BUS.TABLEFN, [B0, B1, tpc, c("c0"), c("c1"), sv], fCalli, 1);
 
     // --- RET: pc' = r[a], fp' = r[a+1]. The words read are canonical limbs (MEMWF); their high limbs must also
     //     be < 2^8 / 2^9 so that a slot holding p + 2 cannot jump to pc 2 (the executor would trap) ---

@@ -42,6 +42,8 @@ export interface CpuTraceResult {
   readonly and8: Uint32Array;
   /** POW2 multiplicities (index s) from the CPU rows. */
   readonly pow2: Uint32Array;
+  /** CALLIs per call_indirect table index (TABLEFN multiplicities). */
+  readonly calls: Map<number, number>;
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
@@ -58,6 +60,7 @@ const COL = {
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
   P: [0, 1, 2, 3].map((i) => cpuCol(`P${i}`)), kk: [0, 1, 2].map((i) => cpuCol(`kk${i}`)),
+  tpc: cpuCol("tpc"), sv: cpuCol("sv"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -79,6 +82,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const and8 = new Uint32Array(65536);
   const pow2 = new Uint32Array(64);
   const decoded = new Map<number, DecodedEntry>();
+  const calls = new Map<number, number>();
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   // Memory words start with the image's bytes (data segments), frame slots with 0.
@@ -123,7 +127,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     for (const { row, k, addr, ts, d } of pending) {
       const value = m.slots[addr]! >>> 0;
       access(row, k, addr, value, ts);
-      if (d.fCall) {
+      if (d.fCall || d.fCalli) {
         // the saved pc (port 2) and fp (port 1): canonical limbs with 8-/9-bit high limbs
         look(lo(value));
         look(hi(value));
@@ -215,10 +219,24 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[COL.cin] = hiRow.cin;
       row[COL.nzin] = hiRow.nzin;
     }
+    // CALLI: the table entry r[a] names (its save slot moves the two writes); an index out of range, a null entry
+    // or another signature traps in the executor right after this hook, so such a row is never used
+    let sv = 0;
+    if (d.fCalli) {
+      const idx = m.slots[m.fp + d.off0]! >>> 0;
+      const fi = idx < program.table.length ? program.table[idx]! : -1;
+      const f = fi >= 0 ? program.functions[fi] : undefined;
+      if (f !== undefined && f.sig >>> 0 === (d.c0 + 65536 * d.c1)) {
+        sv = f.saveSlot;
+        row[COL.sv] = sv;
+        row[COL.tpc] = f.pc;
+        calls.set(idx, (calls.get(idx) ?? 0) + 1);
+      }
+    }
     for (let k = 0; k < NUM_PORTS; k++) {
       if (k === 3 || d[`en${k}` as keyof DecodedRow] !== 1) continue; // port 3 (memory) needs the address first
       const abs = (k === 0 && d.abs0 === 1) || (k === 2 && d.abs2 === 1);
-      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow];
+      const addr = (abs ? 0 : m.fp) + d[`off${k}` as keyof DecodedRow] + (k === 0 ? 0 : sv);
       const write = (k === 2 && d.rd2 !== 1) || (k === 1 && d.wr1 === 1);
       const ts = 4 * clk + (write ? SLOT_WRITE_PHASE : PORT_PHASE[k]!) + 1;
       if (write) {
@@ -238,7 +256,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     row[COL.C1] = c1;
     if (d.fLoad || d.fStore) memoryAccess(m, row, d, clk, c0, c1);
     if (d.fLdB || d.fStB) subWordAccess(m, row, d, clk, c0, c1);
-    if (d.fCall) {
+    if (d.fCall || d.fCalli) {
       const nfp = m.fp + d.b0 + 65536 * d.b1;
       if (nfp >= 2 ** 24) throw new VmAirError("TraceError", `pc ${pc}: call depth takes fp to ${nfp} ≥ 2^24, beyond what the VM AIR proves`);
       row[COL.F0] = lo(nfp);
@@ -617,7 +635,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, pow2, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, pow2, calls, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */

@@ -4,8 +4,9 @@
 //
 // Subset of AIR v4 (PROVABLE_MNEMONICS): CONST, CONST64, ADD/ADDI, SUB/SUBI, ADD64/SUB64, the 32-bit comparisons
 // (EQ … GEU, their immediate forms, EQZ), SELECT, JMP, BRNZ, BRZ, EXIT, MOV, GGET, GSET, CALL, RET, LOAD32,
-// STORE32, MEMSIZE, READ, COMMIT, INPUTLEN. Every other opcode (TRAP and ABORT included) decodes with no family
-// flag, so it can never be a real CPU row: a program is provable as long as its runs never execute one.
+// STORE32, MEMSIZE, READ, COMMIT, INPUTLEN, CALLI, and more (PROVABLE_MNEMONICS is the full list). Every other
+// opcode (TRAP and ABORT included) decodes with no family flag, so it can never be a real CPU row: a program is
+// provable as long as its runs never execute one.
 
 import { INSTR_WORDS, MNEMONIC_BY_OPCODE, Op } from "../../isa.ts";
 import type { Program } from "../../program.ts";
@@ -28,6 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
+  "fCalli",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -351,6 +353,18 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.en1 = 1; r.wr1 = 1; r.off1 = save + 1;
       break;
     }
+    case Op.CALLI: {
+      // idx = r[a] (port 0); (idx, target pc, sig = c, save) is looked up in the public TABLEFN table, then as
+      // CALL: fp' = fp + b, slot fp'+save = pc + 1 (port 2), slot fp'+save+1 = fp (port 1, a write). The save slot
+      // comes from the lookup, so the ports' decode offsets are b and b + 1 and the CPU adds the dynamic `sv`.
+      // The signature enters the lookup as its two canonical limbs c0, c1 (no bound on c needed)
+      r.fCalli = 1;
+      r.en0 = 1; r.off0 = small(a, "src", pc);
+      const frame = small(b, "frame", pc);
+      r.en2 = 1; r.off2 = frame;
+      r.en1 = 1; r.wr1 = 1; r.off1 = frame + 1;
+      break;
+    }
     case Op.RET:
       r.fRet = 1; r.en0 = 1; r.off0 = small(a, "save", pc); r.en1 = 1; r.off1 = r.off0 + 1;
       break;
@@ -426,7 +440,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
