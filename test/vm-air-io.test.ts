@@ -428,7 +428,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     else if (k === 9) out.push(["LOAD32", r(), 9, 4 * rnd(6)]);
     else if (k === 10) out.push(["ADDI", 10, 9, rnd(20)], ["MOV", 11, r()], ["CONST", 12, rnd(9)], ["MEMFILL", 10]);
     else if (k === 11) out.push(["ADDI", 14, 9, rnd(20)], ["CONST", 15, rnd(7)], ["COMMIT", 14, 15]);
-    else if (k === 12) out.push(["INPUTLEN", r()]);
+    else if (k === 12) out.push(rnd(2) ? ["INPUTLEN", r()] : [(["CLZ", "CTZ", "POPCNT"] as const)[rnd(3)], r(), r()]);
     else if (k === 13) out.push(["ADD", r(), r(), r()], ["ORI", 15, r(), 1 + rnd(7)], [(["DIVU", "REMU", "REMS"] as const)[rnd(3)], r(), r(), 15]);
     else if (k === 14) out.push(rnd(3) ? [(["EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64", "GES64", "GEU64"] as const)[rnd(10)], r(), pair(), pair()] : ["EQZ64", r(), pair()]);
     else out.push([(["LTU", "GES", "EQ"] as const)[rnd(3)], r(), r(), r()]);
@@ -727,5 +727,39 @@ describe("VM AIR v4: MUL64", () => {
     const r = rowWith(t, "fMul64Hi");
     cpu(t, "bb0")[r]! += 1;
     expectFail(check(s.p, t, s.publics), /mul64-hi|bytes-b/);
+  });
+});
+
+describe("VM AIR v4: CLZ, CTZ, POPCNT", () => {
+  const V = [0, 1, 0x80, 0x100, 0x8000, 0x10000, 0x00800000, 0x01000000, 0x80000000, 0xffffffff, 0x00f0f000, 0x12345678, 0x7fffffff];
+  it("every form on edge values (zero bytes at every position, 0 → 32) satisfies the AIR", () => {
+    const out: AsmInstr[] = [];
+    let dst = 10;
+    for (const x of V) { out.push(["CONST", 0, x]); for (const op of ["CLZ", "CTZ", "POPCNT"] as const) { out.push([op, dst, 0]); dst = dst >= 60 ? 10 : dst + 1; } }
+    out.push(["CONST", 1, 0x00f0f000], ["CLZ", 2, 1], ["EXIT", 2]);
+    const s = setupProgram(out);
+    expect(s.publics[PUB.exit0]).toBe(8);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  const small = () => setupProgram([["CONST", 0, 0x00f0f000], ["CLZ", 1, 0], ["CTZ", 2, 0], ["POPCNT", 3, 0], ["EXIT", 1]]);
+
+  it("CLZ treating a zero top byte as non-zero (the chain stops early)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fClz");
+    cpu(t, "cz3")[r] = 0; // the top byte is 0, so z3 = 1 in BYTEPROP
+    port(t, "v0", 2)[r] = cpu(t, "cv3")[r]!; // claim CLZ = clz8(0) = 8
+    expectFail(check(s.p, t, s.publics), "LogupSumNonZero"); // (kind 0, 0, 8, z = 0) has no BYTEPROP row
+  });
+
+  it("CTZ off by one / POPCNT off by one", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    port(t, "v0", 2)[rowWith(t, "fCtz")]! += 1;
+    expectFail(check(s.p, t, s.publics), /cpu\/ctz$/);
+    const t2 = cloneTraces(s.traces);
+    port(t2, "v0", 2)[rowWith(t2, "fPop")]! += 1;
+    expectFail(check(s.p, t2, s.publics), /popcnt/);
   });
 });

@@ -12,6 +12,7 @@ import { INSTR_WORDS } from "../isa.ts";
 import { cpuTable } from "./cpu/constraints.ts";
 import { and8Table } from "./and8/constraints.ts";
 import { pow2Table } from "./pow2/constraints.ts";
+import { bytePropTable } from "./byteprop/constraints.ts";
 import { decodeProgram } from "./program/decode.ts";
 import { programTable } from "./program/constraints.ts";
 import { rangeTable } from "./range/constraints.ts";
@@ -55,7 +56,7 @@ export function journalTuples(journal: Uint8Array): PublicInteractions {
 export const VM_AIR_VERSION = 4;
 
 /** Table order of the AIR. */
-export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7 } as const;
+export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7, byteprop: 8 } as const;
 
 /** What the AIR reads of a program: the code (public program table), the globals (public init values), the
  *  size of its initial memory (its contents enter per run, as the touched pages) and the call_indirect table with
@@ -84,7 +85,7 @@ export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
-    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS))],
+    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable],
     publicInteractions: [...(pages.length > 0 ? [initMemoryTuples(pages)] : []), ...(journal.length > 0 ? [journalTuples(journal)] : [])],
   };
 }

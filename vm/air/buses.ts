@@ -6,6 +6,8 @@ export const BUS = {
   GLOBALS: 4,
   AND8: 5,
   POW2: 6,
+  /** (kind, byte, clz8/ctz8/popcount8, [byte = 0]): CLZ/CTZ/POPCNT rows send, BYTEPROP receives */
+  BYTEPROP: 7,
   /** (position, byte): COMMIT's byte rows send, the verifier receives the journal as public tuples */
   JOURNAL: 10,
   /** (idx0, idx1, pc, sig0, sig1, save): CALLI rows send, the public TABLEFN table (the call_indirect table's

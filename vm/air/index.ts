@@ -8,6 +8,7 @@ import { decodeProgram } from "./program/decode.ts";
 import { rangeTrace } from "./range/constraints.ts";
 import { and8TraceCompact } from "./and8/constraints.ts";
 import { pow2Trace } from "./pow2/constraints.ts";
+import { bytePropTrace } from "./byteprop/constraints.ts";
 import { globalsColumns } from "./globals/constraints.ts";
 import { tableFnColumns } from "./tablefn/constraints.ts";
 import { tableFnTrace } from "./tablefn/trace.ts";
@@ -58,7 +59,7 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   return {
     // AND8 holds only the byte pairs the run looks up (each row is pinned to a valid (x, y, x & y) by its bits,
     // so any subset is sound; vm/air/and8/), padded to a power of two
-    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn],
+    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn, bytePropTrace(cpu.byteprop)],
     publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,

@@ -32,8 +32,9 @@ export const cpuTable: TableAir = {
     const [fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi] = ["fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "fSh64Hi"].map(c) as [Expr, Expr, Expr, Expr, Expr, Expr];
     const fSh64 = fShl64.add(fShr64).add(fSar64).add(fRotl64).add(fRotr64); // row 0 of a 64-bit shift
     const [fMul64, fMul64Hi] = ["fMul64", "fMul64Hi"].map(c) as [Expr, Expr];
-    const fCalli = c("fCalli");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli];
+    const fCalli = c("fCalli"), [fClz, fCtz, fPop] = ["fClz", "fCtz", "fPop"].map(c) as [Expr, Expr, Expr];
+    const fCnt = fClz.add(fCtz).add(fPop);
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -70,7 +71,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -371,8 +372,8 @@ export const cpuTable: TableAir = {
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
-    b.assertZero(fBC.add(fShift).mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
-    b.assertZero(fBC.add(fShift).mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
+    b.assertZero(fBC.add(fShift).add(fCnt).mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
+    b.assertZero(fBC.add(fShift).add(fCnt).mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
     b.assertZero(fShiftA.mul(notB(B0).sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-notb-lo");
     b.assertZero(fShiftA.mul(notB(B1).sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-notb-hi");
     // 64-bit shifts: B's word, complemented on both rows when `neg` (a negative SHRS64; neg is carried to the
@@ -559,6 +560,21 @@ export const cpuTable: TableAir = {
     range.family(fDivU, divLookups);
     range.family(fDivS, [...divLookups, B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), bb[3]!.sub(tq.mul(128)).mul(512)]);
 
+    // --- CLZ / CTZ / POPCNT: one BYTEPROP lookup per byte of B (which also range-checks it; no AND8 here),
+    //     POPCNT = Σ pop8; CLZ = clz8(b3) + z3·(clz8(b2) + z2·(clz8(b1) + z1·clz8(b0))), CTZ from the other end,
+    //     through the partial counts cu, cw (every product stays degree 3 with the flag) ---
+    const cv = [0, 1, 2, 3].map((i) => c(`cv${i}`)), cz = [0, 1, 2, 3].map((i) => c(`cz${i}`));
+    const cu = c("cu"), cw = c("cw");
+    const kind = fCtz.add(fPop.mul(2)); // BYTEPROP kind: 0 clz8, 1 ctz8, 2 popcount8
+    for (let i = 0; i < 4; i++) b.send(BUS.BYTEPROP, [kind, bb[i]!, cv[i]!, cz[i]!], fCnt, 1);
+    b.assertZero(fPop.mul(R0.sub(cv[0]!).sub(cv[1]!).sub(cv[2]!).sub(cv[3]!)), "cpu/popcnt");
+    b.assertZero(fClz.mul(cu.sub(cv[1]!).sub(cz[1]!.mul(cv[0]!))), "cpu/clz-low-half");
+    b.assertZero(fClz.mul(cw.sub(cv[2]!).sub(cz[2]!.mul(cu))), "cpu/clz-three-bytes");
+    b.assertZero(fClz.mul(R0.sub(cv[3]!).sub(cz[3]!.mul(cw))), "cpu/clz");
+    b.assertZero(fCtz.mul(cu.sub(cv[2]!).sub(cz[2]!.mul(cv[3]!))), "cpu/ctz-high-half");
+    b.assertZero(fCtz.mul(cw.sub(cv[1]!).sub(cz[1]!.mul(cu))), "cpu/ctz-three-bytes");
+    b.assertZero(fCtz.mul(R0.sub(cv[0]!).sub(cz[0]!.mul(cw))), "cpu/ctz");
+    b.assertZero(fCnt.mul(R1), "cpu/count-hi");
     range.emit(b);
   },
 };

@@ -12,6 +12,7 @@ import { PAGE_WORDS, pageWord } from "../memory-pages.ts";
 import { DECODE_FIELDS, decodeInstruction, hiRowDecode, PROVABLE_MNEMONICS, unprovableReason, type DecodedRow } from "../program/decode.ts";
 import { cpuCol, CPU_WIDTH, MAX_PROVABLE_PAGES, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
 import { P as FIELD_P } from "../../../verifier/fp.ts";
+import { BYTEPROP_HEIGHT, BYTEPROP_KIND, byteProp, bytePropIndex } from "../byteprop/constraints.ts";
 import { sourceLocation } from "../../program.ts";
 
 /** The family flags of the decode (one of them is set on every fetched real row). */
@@ -42,6 +43,8 @@ export interface CpuTraceResult {
   readonly and8: Uint32Array;
   /** POW2 multiplicities (index s) from the CPU rows. */
   readonly pow2: Uint32Array;
+  /** BYTEPROP multiplicities (index 256·kind + byte) from the CPU rows. */
+  readonly byteprop: Uint32Array;
   /** CALLIs per call_indirect table index (TABLEFN multiplicities). */
   readonly calls: Map<number, number>;
   readonly exitCode: number;
@@ -54,7 +57,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -81,6 +84,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const range = new Uint32Array(65536);
   const and8 = new Uint32Array(65536);
   const pow2 = new Uint32Array(64);
+  const byteprop = new Uint32Array(BYTEPROP_HEIGHT);
   const decoded = new Map<number, DecodedEntry>();
   const calls = new Map<number, number>();
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
@@ -294,6 +298,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
     if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
     if (d.fDivU || d.fDivS) divRow(row, d, c0 + 65536 * c1);
+    if (d.fClz || d.fCtz || d.fPop) countRow(row, d);
     if (d.fSext) {
       const b1 = row[PC[0]!.v1]!, sB = b1 >>> 15;
       row[COL.sB] = sB;
@@ -325,6 +330,23 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     rows.push(row);
     return row;
+  };
+
+  /** CLZ/CTZ/POPCNT: per-byte BYTEPROP lookups and the chained partial counts. */
+  const countRow = (row: Uint32Array, d: DecodedRow): void => {
+    const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!;
+    const kind = d.fClz ? BYTEPROP_KIND.clz : d.fCtz ? BYTEPROP_KIND.ctz : BYTEPROP_KIND.pop;
+    const bytes = [0, 8, 16, 24].map((sh) => Math.floor(B / 2 ** sh) & 0xff);
+    const v = bytes.map((x) => byteProp(kind, x)), z = bytes.map((x) => (x === 0 ? 1 : 0));
+    bytes.forEach((x, i) => {
+      row[COL.bb[i]!] = x;
+      row[COL.cv[i]!] = v[i]!;
+      row[COL.cz[i]!] = z[i]!;
+      byteprop[bytePropIndex(kind, x)]!++;
+    });
+    const [cu, cw] = d.fClz ? ((u) => [u, v[2]! + z[2]! * u])(v[1]! + z[1]! * v[0]!) : d.fCtz ? ((u) => [u, v[1]! + z[1]! * u])(v[2]! + z[2]! * v[3]!) : [0, 0];
+    row[COL.cu] = cu!;
+    row[COL.cw] = cw!;
   };
 
   /** DIV/REM on magnitudes: |n| = |q|·|d| + |r|, signs applied after (an executor trap leaves no valid row). */
@@ -635,7 +657,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, pow2, calls, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */

@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli",
+  "fCalli", "fClz", "fCtz", "fPop",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -187,6 +187,13 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
       r.fMul64 = 1; r.is64 = 1;
       binary(false);
+      break;
+    case Op.CLZ:
+    case Op.CTZ:
+    case Op.POPCNT:
+      // per byte of r[b] one BYTEPROP lookup (kind, b_i, f(b_i), [b_i = 0]); CLZ/CTZ chain the zero flags
+      if (op === Op.CLZ) r.fClz = 1; else if (op === Op.CTZ) r.fCtz = 1; else r.fPop = 1;
+      r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
     case Op.ZEXT64:
     case Op.EXT32S64:
@@ -440,7 +447,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
