@@ -1,7 +1,9 @@
-// The example guests that VM AIR v4 covers, built with the real toolchain: `input` (READ, INPUTLEN, byte
-// loads/stores, MEMFILL, a journal) is proven and verified with zero knowledge; every covered guest's honest
-// trace satisfies the AIR; the others are refused naming the first instruction they execute outside it.
+// The example guests under VM AIR v4, built with the real toolchain: `input` (READ, INPUTLEN, byte loads/stores,
+// MEMFILL, a journal) and `sha256` (bitwise, shifts, MEMCOPY, i64) are proven and verified with zero knowledge;
+// every covered guest's honest trace satisfies the AIR; the others are refused naming the first instruction
+// they execute outside it (64-bit division).
 import { beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +20,7 @@ const INPUTS: Record<string, Uint8Array> = {
   "data-blob": new Uint8Array(0),
   sort: Uint8Array.of(3, 0, 0, 0, 5, 0, 0, 0, 1, 0, 0, 0, 9, 0, 0, 0),
   sha256: Uint8Array.of(1, 2, 3),
+  "i64-math": new Uint8Array(0),
 };
 
 beforeAll(async () => {
@@ -30,8 +33,8 @@ beforeAll(async () => {
 }, 240_000);
 
 describe("example guests under VM AIR v4", () => {
-  it("fib, input, data-blob and sort (CALLI): honest traces satisfy the AIR, journals equal the executor's", () => {
-    for (const name of ["fib", "input", "data-blob", "sort"]) {
+  it("fib, input, data-blob, sort (CALLI) and sha256 (MEMCOPY): honest traces satisfy the AIR, journals equal the executor's", () => {
+    for (const name of ["fib", "input", "data-blob", "sort", "sha256"]) {
       const p = images[name]!.program;
       const t = buildVmTrace(p, INPUTS[name]);
       const run = execute(images[name]!, INPUTS[name], { log: () => {} });
@@ -48,11 +51,27 @@ describe("example guests under VM AIR v4", () => {
     expect([...(v as { journal: Uint8Array }).journal]).toEqual([...r.journal]);
   });
 
-  it("sha256 is refused, naming the instruction and its source line", () => {
-    for (const [name, what] of [["sha256", /executes MEMCOPY/]] as const) {
+  it("sha256 proves and verifies: the journal is SHA-256 of the private input (node:crypto)", async () => {
+    const msg = new Uint8Array(100).map((_, i) => (i * 29 + 3) & 0xff);
+    const r = await prove(images.sha256!.program, msg);
+    expect(Buffer.from(r.journal).toString("hex")).toBe(createHash("sha256").update(msg).digest("hex"));
+    const v = verify(r.receipt, r.imageId);
+    expect(v).toMatchObject({ valid: true, exitCode: 0, cycles: r.cycles });
+  });
+
+  it("i64-math and a longer sort are refused, naming the instruction and its source line", () => {
+    const u32s = (...v: number[]) => { const b = new Uint8Array(4 * v.length); const d = new DataView(b.buffer); v.forEach((x, i) => d.setUint32(4 * i, x, true)); return b; };
+    const seedRounds = new Uint8Array(12);
+    new DataView(seedRounds.buffer).setBigUint64(0, 12345678901234n, true);
+    new DataView(seedRounds.buffer).setUint32(8, 3, true);
+    const cases = [
+      ["i64-math", seedRounds, /executes (DIVS64|DIVU64|REMU64|REMS64)/],
+      ["sort", u32s(50, ...Array.from({ length: 50 }, (_, i) => (i * 2654435761) >>> 0)), /executes DIVU64/],
+    ] as const;
+    for (const [name, input, what] of cases) {
       let err: unknown;
-      try { buildVmTrace(images[name]!.program, INPUTS[name]); } catch (e) { err = e; }
-      expect(err).toBeInstanceOf(VmAirError);
+      try { buildVmTrace(images[name]!.program, input); } catch (e) { err = e; }
+      expect(err, name).toBeInstanceOf(VmAirError);
       expect((err as VmAirError).kind).toBe("UnprovableImage");
       expect((err as VmAirError).message).toMatch(what);
       expect((err as VmAirError).message).toMatch(/\.ts:\d+\)/);

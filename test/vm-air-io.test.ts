@@ -426,7 +426,10 @@ function randomV4Program(seed: number): AsmInstr[] {
     else if (k === 7) out.push(["STORE8", 9, r(), rnd(24)]);
     else if (k === 8) out.push(["STORE32", 9, r(), 4 * rnd(6)]);
     else if (k === 9) out.push(["LOAD32", r(), 9, 4 * rnd(6)]);
-    else if (k === 10) out.push(["ADDI", 10, 9, rnd(20)], ["MOV", 11, r()], ["CONST", 12, rnd(9)], ["MEMFILL", 10]);
+    else if (k === 10) {
+      if (rnd(2)) out.push(["ADDI", 10, 9, rnd(20)], ["MOV", 11, r()], ["CONST", 12, rnd(9)], ["MEMFILL", 10]);
+      else out.push(["ADDI", 10, 9, rnd(20)], ["ADDI", 11, 9, rnd(20)], ["CONST", 12, rnd(12)], ["MEMCOPY", 10]);
+    }
     else if (k === 11) out.push(["ADDI", 14, 9, rnd(20)], ["CONST", 15, rnd(7)], ["COMMIT", 14, 15]);
     else if (k === 12) out.push(rnd(2) ? ["INPUTLEN", r()] : [(["CLZ", "CTZ", "POPCNT"] as const)[rnd(3)], r(), r()]);
     else if (k === 13) out.push(["ADD", r(), r(), r()], ["ORI", 15, r(), 1 + rnd(7)], [(["DIVU", "REMU", "REMS"] as const)[rnd(3)], r(), r(), 15]);
@@ -761,5 +764,61 @@ describe("VM AIR v4: CLZ, CTZ, POPCNT", () => {
     const t2 = cloneTraces(s.traces);
     port(t2, "v0", 2)[rowWith(t2, "fPop")]! += 1;
     expectFail(check(s.p, t2, s.publics), /popcnt/);
+  });
+});
+
+describe("VM AIR v4: MEMCOPY (overlap-safe: backwards when dst > src)", () => {
+  // image bytes 12..19 = 1..8; copy forwards, backwards over itself, empty, then commit the result
+  const COPY: AsmInstr[] = [
+    ["CONST", 10, 20], ["CONST", 11, 12], ["CONST", 12, 8], ["MEMCOPY", 10], // [20, 28) = [12, 20)
+    ["CONST", 10, 14], ["CONST", 11, 12], ["CONST", 12, 6], ["MEMCOPY", 10], // overlapping, dst > src
+    ["CONST", 10, 21], ["CONST", 11, 23], ["CONST", 12, 5], ["MEMCOPY", 10], // overlapping, dst < src
+    ["CONST", 12, 0], ["CONST", 10, 65536], ["MEMCOPY", 10], // empty, at the end of memory
+    ["CONST", 0, 12], ["CONST", 1, 16], ["COMMIT", 0, 1], ["EXIT", 1],
+  ];
+  const OPTS = { segments: [{ addr: 12, bytes: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) }] };
+  const copy = () => setupProgram(COPY, OPTS);
+
+  it("copies like memmove (through a temporary buffer) in both directions, and an empty copy at the end", () => {
+    const s = copy();
+    const m = new Uint8Array(32);
+    m.set([1, 2, 3, 4, 5, 6, 7, 8], 12);
+    m.copyWithin(20, 12, 20);
+    m.copyWithin(14, 12, 18);
+    m.copyWithin(21, 23, 28);
+    expect([...s.journal]).toEqual([...m.slice(12, 28)]);
+    expect(check(s.p, s.traces, s.publics, s.journal)).toEqual({ ok: true });
+  });
+
+  it("a backward copy claimed forwards (dir = 0 with dst > src): the direction check", () => {
+    const s = copy();
+    const t = cloneTraces(s.traces);
+    const h = rowWith(t, "fCopy", (i) => cpu(t, "dir")[i] === 1);
+    cpu(t, "dir")[h] = 0;
+    expectFail(check(s.p, t, s.publics, s.journal), /copy-direction/);
+  });
+
+  it("a write row storing another byte than its read row read", () => {
+    const s = copy();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "bCw");
+    cpu(t, "fill")[r]! ^= 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /copy-byte-carried|copy-write-value/);
+  });
+
+  it("a read row without its write row (the pair's second row claimed as a COMMIT row)", () => {
+    const s = copy();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "bCw");
+    cpu(t, "bCw")[r] = 0;
+    expectFail(check(s.p, t, s.publics, s.journal), /copy-write-after-read|byte-count|clk/);
+  });
+
+  it("a read row reading the destination instead of the source", () => {
+    const s = copy();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "bCr");
+    cpu(t, "bq")[r] = cpu(t, "bp")[r]! + 1;
+    expectFail(check(s.p, t, s.publics, s.journal), /copy-read-steps-src|byte-address/);
   });
 });

@@ -34,7 +34,8 @@ export const cpuTable: TableAir = {
     const [fMul64, fMul64Hi] = ["fMul64", "fMul64Hi"].map(c) as [Expr, Expr];
     const fCalli = c("fCalli"), [fClz, fCtz, fPop] = ["fClz", "fCtz", "fPop"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop);
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop];
+    const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -66,7 +67,9 @@ export const cpuTable: TableAir = {
     t.assertZero(nReal.mul(b.constant(1).sub(isReal)), "cpu/real-prefix");
     t.assertZero(cont.mul(b.constant(1).sub(nReal)), "cpu/continues-until-exit");
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
-    t.assertZero(cont.mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
+    // one cycle per row, except that a MEMCOPY byte's read row and write row share their cycle
+    t.assertZero(cont.sub(bCr).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
+    t.assertZero(bCr.mul(nx("clk").sub(clk)), "cpu/clk-copy-pair");
     t.assertZero(cont.sub(fCall).sub(fCalli).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
@@ -281,7 +284,7 @@ export const cpuTable: TableAir = {
     //     stays private) and jpos (journal bytes committed), both carried from row to row ---
     const inRem = c("inRem"), jpos = c("jpos");
     const bFl = c("bFl");
-    const readRow = bRd, commitRow = fByte.sub(bRd).sub(bFl);
+    const readRow = bRd, commitRow = fByte.sub(bRd).sub(bFl).sub(bCr).sub(bCw);
     t.assertZero(nReal.mul(nx("inRem").sub(inRem).add(readRow)), "cpu/input-cursor");
     t.assertZero(nReal.mul(nx("jpos").sub(jpos).sub(commitRow)), "cpu/journal-cursor");
     // at EXIT: the journal has exactly the public length, and the input was never over-read: inRem only ever
@@ -296,26 +299,57 @@ export const cpuTable: TableAir = {
     // --- READ / COMMIT head row: ptr = r[a] (port 0), len = r[b] (operand C), both < 2^30; ptr ≤ memory bytes
     //     (WASM traps on ptr > size even for len 0; a larger ptr makes memBytes − ptr ≥ p − 2^30, which fails
     //     the 30-bit check); then len byte rows follow (bn counts them down, z = [bn = 0]) ---
-    const fHead = fRead.add(fCommit).add(fFill), fBulk = fHead.add(fByte);
+    const fHead = fRead.add(fCommit).add(fFill).add(fCopy), fBulk = fHead.add(fByte);
     const bn = c("bn"), bp = c("bp");
     b.assertZero(fHead.mul(bn.sub(C0).sub(C1.mul(TWO16))), "cpu/bulk-len");
-    b.assertZero(fHead.mul(bp.sub(B0).sub(B1.mul(TWO16)).add(1)), "cpu/bulk-ptr");
+    b.assertZero(fRead.add(fCommit).add(fFill).mul(bp.sub(B0).sub(B1.mul(TWO16)).add(1)), "cpu/bulk-ptr");
     b.assertZero(fHead.mul(b.pub(PUB.memPages).mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/bulk-ptr-in-memory");
     // MEMFILL: the fill byte is the value's low byte (value = port 2's read of r[a+1]), carried to the byte rows
     const fill = c("fill"), fx = c("fx");
     b.assertZero(fFill.mul(R0.sub(fill).sub(fx.mul(256))), "cpu/fill-byte");
     range.family(fRead.add(fCommit), [B1.mul(4), C1.mul(4), D0, D1.mul(4)]);
     range.family(fFill, [B1.mul(4), C1.mul(4), D0, D1.mul(4), fill, fill.mul(256), fx, fx.mul(256)]);
+    // MEMCOPY head: src = port 2's read (R), src < 2^30 and ≤ memory bytes (rr), dir = [dst > src] by
+    // |dst − src| − dir = E ≥ 0 (30-bit), and the cursors start one step before the first byte: forwards at
+    // dst − 1 / src − 1, backwards at dst + len / src + len
+    const dir = c("dir"), bq = c("bq"), rr0h = c("rr0"), rr1h = c("rr1");
+    const dst = B0.add(B1.mul(TWO16)), srcA = R0.add(R1.mul(TWO16)), lenA = C0.add(C1.mul(TWO16));
+    b.assertBool(dir, "cpu/copy-dir-bool");
+    b.assertZero(fCopy.mul(b.pub(PUB.memPages).mul(TWO16).sub(srcA).sub(rr0h).sub(rr1h.mul(TWO16))), "cpu/copy-src-in-memory");
+    b.assertZero(fCopy.mul(dir.mul(dst.sub(srcA).sub(1)).add(b.constant(1).sub(dir).mul(srcA.sub(dst))).sub(E0).sub(E1.mul(TWO16))), "cpu/copy-direction");
+    b.assertZero(fCopy.mul(bp.sub(dst).add(1).sub(dir.mul(lenA.add(1)))), "cpu/copy-dst-cursor");
+    b.assertZero(fCopy.mul(bq.sub(srcA).add(1).sub(dir.mul(lenA.add(1)))), "cpu/copy-src-cursor");
+    range.family(fCopy, [B1.mul(4), C1.mul(4), D0, D1.mul(4), R1.mul(4), rr0h, rr1h.mul(4), E0, E1.mul(4)]);
     b.assertZero(fBulk.mul(S.sub(bn)), "cpu/zero-test-operand-bn");
     const nByte = nx("fByte");
-    t.assertZero(fBulk.mul(nByte.sub(1).add(z)), "cpu/bulk-rows-until-done");
+    // (a MEMCOPY read row is always followed by its write row, which decides)
+    t.assertZero(fBulk.sub(bCr).mul(nByte.sub(1).add(z)), "cpu/bulk-rows-until-done");
     t.assertZero(nByte.mul(b.constant(1).sub(fBulk)), "cpu/byte-row-follows-bulk");
-    t.assertZero(fBulk.mul(nPc.sub(pc).sub(z)), "cpu/bulk-pc");
-    t.assertZero(nByte.mul(nx("bn").sub(bn).add(1)), "cpu/byte-count");
-    t.assertZero(nByte.mul(nx("bp").sub(bp).sub(1)), "cpu/byte-address-step");
+    t.assertZero(fBulk.sub(bCr).mul(nPc.sub(pc).sub(z)), "cpu/bulk-pc");
+    t.assertZero(bCr.mul(nPc.sub(pc)), "cpu/bulk-pc-copy-read");
+    // bn counts bytes: down by one into every byte row except a MEMCOPY write row (its pair's read row counted)
+    const nCw = nx("bCw"), nCr = nx("bCr");
+    t.assertZero(nByte.sub(nCw).mul(nx("bn").sub(bn).add(1)), "cpu/byte-count");
+    t.assertZero(nCw.mul(nx("bn").sub(bn)), "cpu/byte-count-copy-write");
+    // cursors: bp steps by 1 into READ/COMMIT/FILL rows; a MEMCOPY pair steps bq into its read row and bp into
+    // its write row, by +1 forwards or −1 backwards
+    const stp = b.constant(1).sub(dir.mul(2));
+    t.assertZero(nByte.sub(nCr).sub(nCw).mul(nx("bp").sub(bp).sub(1)), "cpu/byte-address-step");
+    t.assertZero(nCr.mul(nx("bp").sub(bp)), "cpu/copy-read-keeps-dst");
+    t.assertZero(nCr.mul(nx("bq").sub(bq).sub(stp)), "cpu/copy-read-steps-src");
+    t.assertZero(nCw.mul(nx("bp").sub(bp).sub(stp)), "cpu/copy-write-steps-dst");
+    t.assertZero(nCw.mul(nx("bq").sub(bq)), "cpu/copy-write-keeps-src");
+    t.assertZero(nCr.add(nCw).mul(nx("dir").sub(dir)), "cpu/copy-dir-carried");
+    // pairing: a read row after the head or a write row while bytes remain; a write row exactly after a read row
+    t.assertZero(nCr.sub(fCopy.add(bCw).mul(b.constant(1).sub(z))), "cpu/copy-read-rows");
+    t.assertZero(nCw.sub(bCr), "cpu/copy-write-after-read");
+    b.assertZero(bCr.mul(b.constant(1).sub(fByte)), "cpu/copy-read-is-a-byte-row");
+    b.assertZero(bCw.mul(b.constant(1).sub(fByte)), "cpu/copy-write-is-a-byte-row");
     t.assertZero(nByte.mul(nx("bRd").sub(fRead).sub(bRd)), "cpu/byte-kind");
     t.assertZero(nByte.mul(nx("bFl").sub(fFill).sub(bFl)), "cpu/byte-kind-fill");
-    t.assertZero(nByte.mul(nx("fill").sub(fill)), "cpu/byte-fill-carried");
+    t.assertZero(nx("bFl").mul(nx("fill").sub(fill)), "cpu/byte-fill-carried");
+    t.assertZero(nCw.mul(nx("fill").sub(c("byte"))), "cpu/copy-byte-carried");
+    b.assertZero(bCw.mul(c("nb").sub(fill)), "cpu/copy-write-value");
     b.assertBool(fByte, "cpu/byte-row-bool");
     b.assertBool(bRd, "cpu/byte-kind-bool");
     b.assertBool(bFl, "cpu/byte-kind-fill-bool");
@@ -328,7 +362,7 @@ export const cpuTable: TableAir = {
     //     port 3 only, reading (COMMIT) or writing (READ) the word that holds the byte ---
     for (const k of [0, 1, 2]) b.assertZero(fByte.mul(c(`en${k}`)), `cpu/byte-row-port${k}-off`);
     b.assertZero(fByte.mul(c("en3").sub(1)), "cpu/byte-row-port3-on");
-    b.assertZero(fByte.mul(c("wr3").sub(bRd).sub(bFl)), "cpu/byte-row-port3-write-iff-read-or-fill");
+    b.assertZero(fByte.mul(c("wr3").sub(bRd).sub(bFl).sub(bCw)), "cpu/byte-row-port3-write-iff-read-fill-or-copy-write");
     b.assertZero(fByte.mul(is64), "cpu/byte-row-not-i64");
     // bp = E0 + 2^16·E1, E0 = 4q + offset, word q + 2^14·E1 (port 3's address, shared with LOAD/STORE)
     const o = [0, 1, 2, 3].map((i) => c(`o${i}`));
@@ -336,7 +370,7 @@ export const cpuTable: TableAir = {
     // (sub-word LOAD/STORE rows use the same offset, bytes and selection, with ea from the add gadget)
     const fSub8 = fByte.add(fLdB).add(fStB);
     b.assertEq(o[0]!.add(o[1]!).add(o[2]!).add(o[3]!), fSub8, "cpu/byte-offset-one-hot");
-    b.assertZero(fByte.mul(bp.sub(E0).sub(E1.mul(TWO16))), "cpu/byte-address");
+    b.assertZero(fByte.mul(bp.add(bCr.mul(bq.sub(bp))).sub(E0).sub(E1.mul(TWO16))), "cpu/byte-address");
     b.assertZero(fSub8.mul(E0.sub(q.mul(4)).sub(o[1]!).sub(o[2]!.mul(2)).sub(o[3]!.mul(3))), "cpu/byte-offset");
     // the word's bytes (each 8-bit checked) and the byte at the offset; the new word replaces it with nb
     const m = [0, 1, 2, 3].map((i) => c(`m${i}`));

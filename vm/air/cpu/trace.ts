@@ -57,7 +57,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -212,6 +212,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       if (d.fMul64) mul64Rows(row, h);
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
+    if (d.fCopy) copyRows(m, row, clk);
   };
 
   /** One CPU row of the instruction at pc with decode `d` (its columns `cols`; `hiRow` for an i64's hi row). */
@@ -555,6 +556,82 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     row[COL.S] = s;
     row[COL.z] = s === 0 ? 1 : 0;
     row[COL.inv] = s === 0 ? 0 : inv(s);
+  };
+
+  /** MEMCOPY: the head's witnesses, then per byte a read row (src) and a write row (dst) in one cycle. */
+  const copyRows = (m: Machine, head: Uint32Array, clk: number): void => {
+    const dst = head[PC[0]!.v0]! + 65536 * head[PC[0]!.v1]!, len = head[COL.C0]! + 65536 * head[COL.C1]!;
+    const src = head[PC[2]!.v0]! + 65536 * head[PC[2]!.v1]!;
+    const memBytes = m.memory.length;
+    if (dst + len > memBytes || src + len > memBytes) return; // the executor traps on this very instruction
+    if (memBytes > MAX_PROVABLE_PAGES * 65536) throw new VmAirError("TraceError", `pc ${m.pc}: memory of ${memBytes} bytes exceeds what the VM AIR proves`);
+    const dir = dst > src ? 1 : 0;
+    head[COL.bn] = len;
+    head[COL.dir] = dir;
+    const fe = (x: number): number => (x < 0 ? FIELD_P + x : x);
+    head[COL.bp] = fe(dir ? dst + len : dst - 1);
+    head[COL.bq] = fe(dir ? src + len : src - 1);
+    const room = memBytes - dst, roomS = memBytes - src, gap = dir ? dst - src - 1 : src - dst;
+    head[COL.D0] = lo(room); head[COL.D1] = hi(room);
+    head[COL.rr0] = lo(roomS); head[COL.rr1] = hi(roomS);
+    head[COL.E0] = lo(gap); head[COL.E1] = hi(gap);
+    for (const x of [(dst >>> 16) * 4, head[COL.C1]! * 4, lo(room), hi(room) * 4, (src >>> 16) * 4, lo(roomS), hi(roomS) * 4, lo(gap), hi(gap) * 4]) look(x);
+    zeroTest(head, len);
+    // the bytes as the executor copies them (through a temporary buffer): the direction makes every read see
+    // an original byte, which the trace checks
+    const original = m.memory.slice(src, src + len);
+    for (let i = 0; i < len; i++) {
+      const k = dir ? len - 1 - i : i;
+      const cyc = clk + 1 + i;
+      const rd = byteRow(m, cyc, src + k, len - 1 - i, { bCr: 1, dir }, (old) => old, 1);
+      const byte = rd[COL.byte]!;
+      if (byte !== original[k]) throw new VmAirError("TraceError", `MEMCOPY read ${byte} at ${src + k}, the original byte is ${original[k]}`);
+      rd[COL.bq] = src + k;
+      rd[COL.bp] = fe(dir ? dst + len - i : dst + i - 1);
+      const wr = byteRow(m, cyc, dst + k, len - 1 - i, { bCw: 1, dir, fill: byte }, () => byte, 2);
+      wr[COL.bq] = src + k;
+      wr[COL.bp] = dst + k;
+    }
+  };
+
+  /** One byte row at address a of cycle cyc: port 3 reads the word (phase 1) or writes it with the byte replaced
+   *  by newByte(old) (phase 2); the byte-row witnesses and lookups. */
+  const byteRow = (m: Machine, cyc: number, a: number, bnAfter: number, kind: { bCr?: number; bCw?: number; dir?: number; fill?: number }, newByte: (old: number) => number, phase: 1 | 2): Uint32Array => {
+    const row = newRow(m.pc, m.fp, cyc);
+    row[COL.fByte] = 1;
+    row[COL.en3] = 1;
+    row[COL.wr3] = phase === 2 ? 1 : 0;
+    if (kind.bCr) row[COL.bCr] = 1;
+    if (kind.bCw) row[COL.bCw] = 1;
+    row[COL.dir] = kind.dir ?? 0;
+    if (kind.fill !== undefined) row[COL.fill] = kind.fill;
+    row[COL.bn] = bnAfter;
+    zeroTest(row, bnAfter);
+    row[COL.bp] = a;
+    const e0 = a & 0xffff, e1 = a >>> 16, off = a & 3;
+    row[COL.E0] = e0;
+    row[COL.E1] = e1;
+    row[COL.q] = e0 >>> 2;
+    row[COL.o[off]!] = 1;
+    const addr = MEM_BASE + (a >>> 2);
+    const prev = (memory.get(addr) ?? initCell(addr)).v;
+    const bytes = [prev & 0xff, (prev >>> 8) & 0xff, (prev >>> 16) & 0xff, prev >>> 24];
+    bytes.forEach((x, j) => (row[COL.m[j]!] = x));
+    const old = bytes[off]!;
+    const nb = newByte(old);
+    row[COL.byte] = old;
+    row[COL.nb] = nb;
+    const word = phase === 2 ? (prev & ~(0xff << (8 * off))) | (nb << (8 * off)) : prev;
+    access(row, 3, addr, word >>> 0, 4 * cyc + phase + 1);
+    for (const x of bytes) { look(x); look(x * 256); }
+    look(nb);
+    look(nb * 256);
+    look(e0 >>> 2);
+    look(e0 & ~3);
+    look(e1);
+    look(pages - 1 - e1);
+    rows.push(row);
+    return row;
   };
 
   /** READ/COMMIT: the head row's witnesses and one byte row per byte (docs/vm-air.md §9 BULK, as CPU rows). */

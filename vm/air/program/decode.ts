@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -293,6 +293,16 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.en2 = 1; r.rd2 = 1; r.off2 = base + 1;
       break;
     }
+    case Op.MEMCOPY: {
+      // args (dst, src, len) in slots a, a+1, a+2: port 0 reads dst, port 1 len (operand C), port 2 src (rd2);
+      // then per byte a read row (src) and a write row (dst) in one cycle, backwards when dst > src
+      r.fCopy = 1;
+      const base = small(a, "args", pc);
+      r.en0 = 1; r.off0 = base;
+      r.en1 = 1; r.selC = 1; r.off1 = base + 2;
+      r.en2 = 1; r.rd2 = 1; r.off2 = base + 1;
+      break;
+    }
     case Op.INPUTLEN:
       r.fInLen = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
@@ -447,11 +457,11 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
-export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.STORE8]);
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.STORE8, Op.MEMCOPY]);
 
 class UnsupportedOpcode extends Error {
   constructor(
