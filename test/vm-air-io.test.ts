@@ -419,7 +419,10 @@ function randomV4Program(seed: number): AsmInstr[] {
     if (k === 0) out.push([(["AND", "OR", "XOR", "MUL"] as const)[rnd(4)], r(), r(), r()]);
     else if (k === 1) out.push([(["ANDI", "ORI", "XORI", "MULI"] as const)[rnd(4)], r(), r(), word() | 0]);
     else if (k === 2) out.push(rnd(2) ? [(["SHLI", "SHRUI", "ROTLI", "ROTRI", "SHRSI"] as const)[rnd(5)], r(), r(), rnd(40)] : [(["SHL", "SHRU", "SHRS", "ROTL", "ROTR"] as const)[rnd(5)], r(), r(), r()]);
-    else if (k === 3) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64", "MUL64"] as const)[rnd(6)], pair(), pair(), pair()]);
+    else if (k === 3) {
+      if (rnd(3)) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64", "MUL64"] as const)[rnd(6)], pair(), pair(), pair()]);
+      else out.push(["ORI", 16, r(), 1], ["MOV", 17, r()], [rnd(2) ? "DIVU64" : "REMU64", pair(), pair(), 16]); // divisor ≠ 0
+    }
     else if (k === 4) out.push(rnd(2) ? [rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()] : [(["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const)[rnd(5)], pair(), pair(), r()]);
     else if (k === 5) out.push(["LOAD8U", r(), 9, rnd(24)]);
     else if (k === 6) out.push(["LOAD16U", r(), 9, 2 * rnd(12)]);
@@ -820,5 +823,51 @@ describe("VM AIR v4: MEMCOPY (overlap-safe: backwards when dst > src)", () => {
     const r = rowWith(t, "bCr");
     cpu(t, "bq")[r] = cpu(t, "bp")[r]! + 1;
     expectFail(check(s.p, t, s.publics, s.journal), /copy-read-steps-src|byte-address/);
+  });
+});
+
+describe("VM AIR v4: DIVU64 / REMU64", () => {
+  const V: [number, number][] = [[0, 0], [1, 0], [7, 0], [0xffffffff, 0xffffffff], [0, 1], [0x89abcdef, 0x01234567], [0xffffffff, 0], [3, 0x80000000], [1000000007, 0]];
+  it("edge pairs (d of one limb, of four, d > n, n = 2^64 − 1): the executor's results satisfy the AIR, 4 cycles each", () => {
+    const out: AsmInstr[] = [];
+    let dst = 10;
+    for (const [nl, nh] of V) for (const [dl, dh] of V) {
+      if (dl === 0 && dh === 0) continue;
+      out.push(["CONST64", 0, nl, nh], ["CONST64", 2, dl, dh], ["DIVU64", dst, 0, 2], ["REMU64", dst + 2, 0, 2]);
+      dst = dst >= 60 ? 10 : dst + 4;
+    }
+    out.push(["DIVU64", 0, 0, 0], ["EXIT", 0]);
+    const s = setupProgram(out);
+    expect(s.publics[PUB.exit0]).toBe(1);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  const small = () => setupProgram([["CONST64", 0, 10, 0], ["CONST64", 2, 2, 0], ["DIVU64", 4, 0, 2], ["EXIT", 4]]);
+
+  it("q + 2^63 for d = 2 (valid mod 2^64, not as an integer): a product byte at or above 2^64", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fDiv64Hi");
+    cpu(t, "bb3")[r]! += 128; // q's top byte
+    port(t, "v1", 2)[r]! += 0x8000;
+    expectFail(check(s.p, t, s.publics), /div64-product-fits|div64-identity/);
+  });
+
+  it("q − 1 with r + d (r no longer below d)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fDivU64");
+    cpu(t, "bb0")[r]! -= 1;
+    cpu(t, "rr0")[r]! += 2;
+    port(t, "v0", 2)[r]! -= 1;
+    expectFail(check(s.p, t, s.publics), /div64-rem-below-d/);
+  });
+
+  it("a division by zero made real: d − r − 1 has no 16-bit limbs", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fDivU64");
+    cpu(t, "cb0")[r] = 0; // claim d = 0 (its byte and C's limb would have to change too)
+    expectFail(check(s.p, t, s.publics), /bytes-c|div64|LogupSumNonZero/);
   });
 });

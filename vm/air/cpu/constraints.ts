@@ -35,7 +35,8 @@ export const cpuTable: TableAir = {
     const fCalli = c("fCalli"), [fClz, fCtz, fPop] = ["fClz", "fCtz", "fPop"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy];
+    const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi");
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -68,13 +69,15 @@ export const cpuTable: TableAir = {
     t.assertZero(cont.mul(b.constant(1).sub(nReal)), "cpu/continues-until-exit");
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
     // one cycle per row, except that a MEMCOPY byte's read row and write row share their cycle
-    t.assertZero(cont.sub(bCr).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
+    // (and the hi row of a 64-bit division ends its 4 cycles)
+    t.assertZero(cont.sub(bCr).sub(fDiv64Hi).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
     t.assertZero(bCr.mul(nx("clk").sub(clk)), "cpu/clk-copy-pair");
+    t.assertZero(fDiv64Hi.mul(nx("clk").sub(clk).sub(3)), "cpu/clk-div64");
     t.assertZero(cont.sub(fCall).sub(fCalli).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -402,7 +405,8 @@ export const cpuTable: TableAir = {
     //     which range-checks both bytes and yields their AND. B and C are canonical limbs (MEMWF, decode), so
     //     the byte split is unique ---
     const fSh64Any = fSh64.add(fSh64Hi);
-    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
+    const fDiv64Any = fDivU64.add(fDiv64Hi);
+    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi).add(fDiv64Any), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
@@ -418,8 +422,8 @@ export const cpuTable: TableAir = {
     b.assertZero(fSh64Any.mul(notN(B1).sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b64-hi");
     // the second factor is C, or for shifts the POW2 multiplier W
     const W0 = c("W0"), W1 = c("W1");
-    b.assertZero(fBC.mul(C0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-c-lo");
-    b.assertZero(fBC.mul(C1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-c-hi");
+    b.assertZero(fBC.add(fDiv64Any).mul(C0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-c-lo");
+    b.assertZero(fBC.add(fDiv64Any).mul(C1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-c-hi");
     b.assertZero(fSh.add(fSh64Any).mul(W0.sub(cb[0]!).sub(cb[1]!.mul(256))), "cpu/bytes-w-lo");
     b.assertZero(fSh.add(fSh64Any).mul(W1.sub(cb[2]!).sub(cb[3]!.mul(256))), "cpu/bytes-w-hi");
     for (let i = 0; i < 4; i++) b.send(BUS.AND8, [bb[i]!, cb[i]!, n[i]!], fBytes, 1);
@@ -609,6 +613,34 @@ export const cpuTable: TableAir = {
     b.assertZero(fCtz.mul(cw.sub(cv[1]!).sub(cz[1]!.mul(cu))), "cpu/ctz-three-bytes");
     b.assertZero(fCtz.mul(R0.sub(cv[0]!).sub(cz[0]!.mul(cw))), "cpu/ctz");
     b.assertZero(fCnt.mul(R1), "cpu/count-hi");
+    // --- DIVU64 / REMU64: q (bytes bb: lo on row 0, hi on the hi row), d = C (bytes cb, likewise), r (limbs rr).
+    //     q·d + r = n as an integer: every output byte of the 8 × 8 convolution at or above 2^64 vanishes (sums of
+    //     products of bytes, so each product is 0), and the four 16-bit limbs below add up with carries kk and no
+    //     carry out. r < d: d − r − 1 ≥ 0 over both rows (the hi row's borrow in is cin = row 0's k1). ---
+    const qb = (i: number): Expr => (i < 4 ? bb[i]! : nx(`bb${i - 4}`)), db = (i: number): Expr => (i < 4 ? cb[i]! : nx(`cb${i - 4}`));
+    const conv64 = (k: number): Expr => {
+      let e: Expr = b.constant(0);
+      for (let i = 0; i < 8; i++) { const j = k - i; if (j >= 0 && j < 8) e = e.add(qb(i).mul(db(j))); }
+      return e;
+    };
+    for (let k = 8; k <= 14; k++) t.assertZero(fDivU64.mul(conv64(k)), `cpu/div64-product-fits-${k}`);
+    const nLimb = [B0, B1, nx("v0_0"), nx("v1_0")], rLimb = [rr0, rr1, nx("rr0"), nx("rr1")];
+    for (let m = 0; m < 4; m++) {
+      const carryIn = m === 0 ? b.constant(0) : kk[m - 1]!, carryOut = m === 3 ? b.constant(0) : kk[m]!.mul(TWO16);
+      t.assertZero(fDivU64.mul(conv64(2 * m).add(conv64(2 * m + 1).mul(256)).add(rLimb[m]!).add(carryIn).sub(nLimb[m]!).sub(carryOut)), `cpu/div64-identity-${m}`);
+    }
+    b.assertZero(fDivU64.mul(D0.add(rr0).add(1).sub(Ad0).sub(k0.mul(TWO16))), "cpu/div64-rem-below-d-0");
+    b.assertZero(fDivU64.mul(D1.add(rr1).add(k0).sub(Ad1).sub(k1.mul(TWO16))), "cpu/div64-rem-below-d-1");
+    b.assertZero(fDiv64Hi.mul(D0.add(rr0).add(cin).sub(Ad0).sub(k0.mul(TWO16))), "cpu/div64-rem-below-d-2");
+    b.assertZero(fDiv64Hi.mul(D1.add(rr1).add(k0).sub(Ad1)), "cpu/div64-rem-below-d-3");
+    // r[a] (row 0: lo word, hi row: hi word) = q's or r's word
+    const q16 = [bb[0]!.add(bb[1]!.mul(256)), bb[2]!.add(bb[3]!.mul(256))];
+    b.assertZero(fDiv64Any.mul(R0.sub(isRem.mul(rr0)).sub(b.constant(1).sub(isRem).mul(q16[0]!))), "cpu/div64-result-lo");
+    b.assertZero(fDiv64Any.mul(R1.sub(isRem.mul(rr1)).sub(b.constant(1).sub(isRem).mul(q16[1]!))), "cpu/div64-result-hi");
+    // the carries: limb sums < 2^28, so kk < 2^12 (checked 14-bit, which keeps every right side below p)
+    range.family(fDivU64, [kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4), rr0, rr1, D0, D1]);
+    range.family(fDiv64Hi, [rr0, rr1, D0, D1]);
+
     range.emit(b);
   },
 };

@@ -3,6 +3,7 @@
 // that the access ports need. The hook sees the machine *before* each instruction, so a row's write is
 // resolved when the next instruction starts (EXIT, the last one, writes nothing).
 import { execute } from "../../executor/index.ts";
+import { MNEMONIC_BY_OPCODE } from "../../isa.ts";
 import type { Machine } from "../../executor/machine.ts";
 import type { Program } from "../../program.ts";
 import { inv } from "../../../verifier/fp.ts";
@@ -194,7 +195,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (!FAMILY_FLAGS.some((f) => d[f] === 1)) {
       // TRAP and ABORT trap in the executor right after this hook; anything else is outside the AIR
       const why = unprovableReason(program.code, pc);
-      if (why !== undefined) throw new VmAirError("UnprovableImage", `pc ${pc}${where(program, pc)}: the run executes ${why}, which VM AIR v${AIR_VERSION_FOR_MESSAGES} cannot prove; it proves ${PROVABLE_MNEMONICS.join(", ")} (run with --dev to execute without a proof)`);
+      if (why !== undefined) throw new VmAirError("UnprovableImage", `pc ${pc}${where(program, pc)}: the run executes ${why}, which VM AIR v${AIR_VERSION_FOR_MESSAGES} cannot prove yet (it proves ${PROVABLE_MNEMONICS.length} of the ISA's ${Object.keys(MNEMONIC_BY_OPCODE).length} instructions, listed in docs/cli.md); run with --dev to execute without a proof`);
       return;
     }
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
@@ -210,6 +211,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       const h = instructionRow(m, pc, clk + 1, hd, cols, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
       if (d.sh64) shift64Rows(row, h, d);
       if (d.fMul64) mul64Rows(row, h);
+      if (d.fDivU64) divU64Rows(row, h, d);
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
     if (d.fCopy) copyRows(m, row, clk);
@@ -398,6 +400,58 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(2 * ((C >>> 16) - 0x8000 * sC));
       look((((aq >>> 24) & 0xff) - 128 * tq) * 512);
     }
+  };
+
+  /** DIVU64/REMU64: q, d bytes and r limbs over the two rows, the convolution's limb carries, r < d. */
+  const divU64Rows = (row: Uint32Array, h: Uint32Array, d: DecodedRow): void => {
+    const word = (r: Uint32Array, k: 0 | 1): number => (k === 0 ? r[PC[0]!.v0]! + 65536 * r[PC[0]!.v1]! : r[COL.C0]! + 65536 * r[COL.C1]!);
+    const n = BigInt(word(row, 0)) + (BigInt(word(h, 0)) << 32n), dv = BigInt(word(row, 1)) + (BigInt(word(h, 1)) << 32n);
+    if (dv === 0n) return; // DivideByZero: the executor traps on this instruction
+    const q = n / dv, r = n % dv;
+    const qBytes = Array.from({ length: 8 }, (_, i) => Number((q >> BigInt(8 * i)) & 0xffn));
+    const dBytes = Array.from({ length: 8 }, (_, i) => Number((dv >> BigInt(8 * i)) & 0xffn));
+    const rLimbs = [0, 1, 2, 3].map((m) => Number((r >> BigInt(16 * m)) & 0xffffn));
+    const dm1 = dv - r - 1n;
+    const dLimbs = [0, 1, 2, 3].map((m) => Number((dm1 >> BigInt(16 * m)) & 0xffffn));
+    [row, h].forEach((x, half) => {
+      for (let i = 0; i < 4; i++) {
+        const qb = qBytes[4 * half + i]!, db = dBytes[4 * half + i]!;
+        x[COL.bb[i]!] = qb;
+        x[COL.cb[i]!] = db;
+        x[COL.n[i]!] = qb & db;
+        and8[qb * 256 + db]!++;
+      }
+      x[COL.rr0] = rLimbs[2 * half]!;
+      x[COL.rr1] = rLimbs[2 * half + 1]!;
+      x[COL.D0] = dLimbs[2 * half]!;
+      x[COL.D1] = dLimbs[2 * half + 1]!;
+      for (const v of [rLimbs[2 * half]!, rLimbs[2 * half + 1]!, dLimbs[2 * half]!, dLimbs[2 * half + 1]!]) look(v);
+    });
+    // borrows of (d − r − 1) + r + 1 = d limb by limb: row 0's k0, k1; the hi row's cin (= row 0's k1) and k0
+    const dLimb = (m: number): number => Number((dv >> BigInt(16 * m)) & 0xffffn);
+    let carry = 1;
+    const ks: number[] = [];
+    for (let m = 0; m < 4; m++) {
+      const t = dLimbs[m]! + rLimbs[m]! + carry;
+      if ((t & 0xffff) !== dLimb(m)) throw new VmAirError("TraceError", "div64: remainder borrow chain");
+      carry = t >>> 16;
+      ks.push(carry);
+    }
+    row[COL.k0] = ks[0]!;
+    row[COL.k1] = ks[1]!;
+    h[COL.cin] = ks[1]!;
+    h[COL.k0] = ks[2]!;
+    // the product's limbs with r added: carries kk (row 0)
+    const conv = (k: number): number => { let e = 0; for (let i = 0; i < 8; i++) { const j = k - i; if (j >= 0 && j < 8) e += qBytes[i]! * dBytes[j]!; } return e; };
+    const nLimb = (m: number): number => Number((n >> BigInt(16 * m)) & 0xffffn);
+    let c = 0;
+    for (let m = 0; m < 4; m++) {
+      const t = conv(2 * m) + 256 * conv(2 * m + 1) + rLimbs[m]! + c;
+      if ((t - nLimb(m)) % 65536 !== 0) throw new VmAirError("TraceError", "div64: identity limb mismatch");
+      c = (t - nLimb(m)) / 65536;
+      if (m < 3) { row[COL.kk[m]!] = c; look(c); look(c * 4); }
+    }
+    void d;
   };
 
   /** MUL64: the lo words' product on row 0, the hi words' bytes on the hi row, the hi word's carries. */

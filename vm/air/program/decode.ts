@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -181,6 +181,15 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.en1sh = r.en1; // the hi row turns port 1 off (when the amount has a port of its own)
       break;
     }
+    case Op.DIVU64:
+    case Op.REMU64:
+      // two rows (4 cycles, as the ISA costs it: the hi row's clock jumps by 3): row 0 holds q's and d's lo bytes
+      // and r's lo limbs, the hi row their hi parts; row 0 checks q·d + r = n as a 128-bit integer identity by the
+      // 8 × 8 byte convolution across both rows (every output byte at or above 2^64 must vanish) and r < d
+      if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
+      r.fDivU64 = 1; r.is64 = 1; r.isRem = op === Op.REMU64 ? 1 : 0;
+      binary(false);
+      break;
     case Op.MUL64:
       // two rows (docs/vm-air.md §7): row 0 the product of the lo words (its low word is r[a]), the hi row the
       // bytes of the hi words; row 0 adds the cross products lo·hi + hi·lo (mod 2^32) into the hi word
@@ -435,6 +444,7 @@ export const HI_ROW_DELTA: Partial<Record<DecodeField, readonly (readonly [Decod
   // fSh64Hi row whatever the form
   en1: [["en1sh", -1]], en1sh: [["en1sh", -1]], sh64: [["sh64", -1]], fSh64Hi: [["sh64", 1]],
   fMul64: [["fMul64", -1]], fMul64Hi: [["fMul64", 1]],
+  fDivU64: [["fDivU64", -1]], fDiv64Hi: [["fDivU64", 1]],
   fShl64: [["fShl64", -1]], fShr64: [["fShr64", -1]], fSar64: [["fSar64", -1]], fRotl64: [["fRotl64", -1]], fRotr64: [["fRotr64", -1]],
 };
 export function hiRowDecode(d: DecodedRow): DecodedRow {
@@ -457,7 +467,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
