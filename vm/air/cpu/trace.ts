@@ -195,7 +195,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (!FAMILY_FLAGS.some((f) => d[f] === 1)) {
       // TRAP and ABORT trap in the executor right after this hook; anything else is outside the AIR
       const why = unprovableReason(program.code, pc);
-      if (why !== undefined) throw new VmAirError("UnprovableImage", `pc ${pc}${where(program, pc)}: the run executes ${why}, which VM AIR v${AIR_VERSION_FOR_MESSAGES} cannot prove yet (it proves ${PROVABLE_MNEMONICS.length} of the ISA's ${Object.keys(MNEMONIC_BY_OPCODE).length} instructions, listed in docs/cli.md); run with --dev to execute without a proof`);
+      if (why !== undefined) throw new VmAirError("UnprovableImage", `pc ${pc}${where(program, pc)}: the run executes ${why}, which VM AIR v${AIR_VERSION_FOR_MESSAGES} cannot prove yet (it proves ${PROVABLE_MNEMONICS.length} of the ISA's ${Object.values(MNEMONIC_BY_OPCODE).filter((m) => m !== undefined).length} instructions, listed in docs/cli.md); run with --dev to execute without a proof`);
       return;
     }
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
