@@ -424,8 +424,8 @@ function randomV4Program(seed: number): AsmInstr[] {
       else out.push(["ORI", 16, r(), 1], ["MOV", 17, r()], [rnd(2) ? "DIVU64" : "REMU64", pair(), pair(), 16]); // divisor ≠ 0
     }
     else if (k === 4) out.push(rnd(2) ? [rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()] : [(["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const)[rnd(5)], pair(), pair(), r()]);
-    else if (k === 5) out.push(["LOAD8U", r(), 9, rnd(24)]);
-    else if (k === 6) out.push(["LOAD16U", r(), 9, 2 * rnd(12)]);
+    else if (k === 5) out.push(rnd(2) ? [rnd(2) ? "LOAD8U" : "LOAD8S", r(), 9, rnd(24)] : [rnd(2) ? "EXT8S" : "EXT16S", r(), r()]);
+    else if (k === 6) out.push([rnd(2) ? "LOAD16U" : "LOAD16S", r(), 9, 2 * rnd(12)]);
     else if (k === 7) out.push(["STORE8", 9, r(), rnd(24)]);
     else if (k === 8) out.push(["STORE32", 9, r(), 4 * rnd(6)]);
     else if (k === 9) out.push(["LOAD32", r(), 9, 4 * rnd(6)]);
@@ -869,5 +869,37 @@ describe("VM AIR v4: DIVU64 / REMU64", () => {
     const r = rowWith(t, "fDivU64");
     cpu(t, "cb0")[r] = 0; // claim d = 0 (its byte and C's limb would have to change too)
     expectFail(check(s.p, t, s.publics), /bytes-c|div64|LogupSumNonZero/);
+  });
+});
+
+describe("VM AIR v4: sign extensions (EXT8S, EXT16S, LOAD8S, LOAD16S)", () => {
+  const prog = (): AsmInstr[] => [
+    ["CONST", 0, 0x1234f680], ["EXT8S", 1, 0], ["EXT16S", 2, 0], ["CONST", 3, 0x7f7f], ["EXT8S", 4, 3], ["EXT16S", 5, 3],
+    ["CONST", 6, 12], ["LOAD8S", 7, 6, 0], ["LOAD8S", 8, 6, 1], ["LOAD16S", 9, 6, 0], ["LOAD16S", 10, 6, 2], ["LOAD8U", 11, 6, 3],
+    ["XOR", 12, 1, 7], ["EXIT", 12],
+  ];
+  const OPTS = { segments: [{ addr: 12, bytes: Uint8Array.of(0x80, 0x7f, 0x01, 0xff) }] };
+  it("negative and positive bytes and halves, in registers and in memory", () => {
+    const s = setupProgram(prog(), OPTS);
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(0); // ext8s(0x80) twice
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  it("EXT8S with the sign of a positive byte flipped (and the result to match): the 7-bit check", () => {
+    const s = setupProgram(prog(), OPTS);
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fExt8", (i) => cpu(t, "sB")[i] === 0);
+    cpu(t, "sB")[r] = 1;
+    port(t, "v0", 2)[r]! += 0xff00;
+    port(t, "v1", 2)[r] = 0xffff;
+    expectFail(check(s.p, t, s.publics), "LogupSumNonZero");
+  });
+
+  it("LOAD8S zero-extending a negative byte (sx = 0)", () => {
+    const s = setupProgram(prog(), OPTS);
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fLdB", (i) => cpu(t, "sx")[i] === 1);
+    cpu(t, "sx")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /load-sign/);
   });
 });

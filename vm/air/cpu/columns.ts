@@ -30,6 +30,7 @@ export const NUM_PORTS = 4;
 // CLZ/CTZ/POPCNT: cv_i = f(b_i), cz_i = [b_i = 0] from BYTEPROP; cu, cw: the chained partial counts
 // MEMCOPY: bCr / bCw: a byte's read row (at bq, the source cursor) and write row (at bp); dir: backwards
 // (dst > src); the head holds memBytes − src in rr0/rr1 and |dst − src| − dir in E0/E1
+// sub-word loads: top = the highest loaded byte, sx = its sign bit on a signed load (0 otherwise)
 // nzin: on the hi row of a 64-bit comparison, 1 when the lo words differed (row 0's zero flag, negated)
 // byte2: the byte after `byte` in its word (LOAD16U); bFl: a MEMFILL byte row; fill: the fill byte (value & 0xff, carried to the byte rows); fx: value's byte 1
 // tpc, sv: on a CALLI row the callee's pc and save slot looked up in TABLEFN (sv is 0 on every other row: it is
@@ -42,7 +43,7 @@ const SCRATCH = [
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
   "h64", "hz", "neg", "mca", "mcb", "tpc", "sv",
   "cv0", "cv1", "cv2", "cv3", "cz0", "cz1", "cz2", "cz3", "cu", "cw",
-  "bCr", "bCw", "bq", "dir",
+  "bCr", "bCw", "bq", "dir", "top", "sx",
 ] as const;
 
 export type PortField = (typeof PORT)[number];

@@ -35,8 +35,8 @@ export const cpuTable: TableAir = {
     const fCalli = c("fCalli"), [fClz, fCtz, fPop] = ["fClz", "fCtz", "fPop"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
-    const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi];
+    const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -77,7 +77,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -389,9 +389,20 @@ export const cpuTable: TableAir = {
     const byte2 = c("byte2"), ld16 = c("ld16");
     b.assertZero(fLdB.mul(byte2.sub(o[0]!.mul(m[1]!)).sub(o[1]!.mul(m[2]!)).sub(o[2]!.mul(m[3]!))), "cpu/load16-next-byte");
     b.assertZero(fLdB.mul(ld16).mul(o[3]!), "cpu/load16-within-word");
-    b.assertZero(fLdB.mul(R0.sub(byte).sub(ld16.mul(byte2).mul(256))), "cpu/load-byte-lo");
-    b.assertZero(fLdB.mul(R1), "cpu/load-byte-hi");
-    range.family(fLdB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
+    // signed forms: sx = the top loaded byte's sign bit (top − 128·sB is 7-bit), filling the bits above it
+    const top = c("top"), sx = c("sx"), sgnLd = c("sgnLd");
+    b.assertZero(fLdB.mul(top.sub(byte).sub(ld16.mul(byte2.sub(byte)))), "cpu/load-top-byte");
+    b.assertZero(fLdB.mul(sx.sub(sgnLd.mul(sB))), "cpu/load-sign");
+    b.assertZero(fLdB.mul(R0.sub(byte).sub(ld16.mul(byte2).mul(256)).sub(b.constant(1).sub(ld16).mul(sx).mul(0xff00))), "cpu/load-byte-lo");
+    b.assertZero(fLdB.mul(R1.sub(sx.mul(0xffff))), "cpu/load-byte-hi");
+    range.family(fLdB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1), top.sub(sB.mul(128)).mul(512)]);
+    // EXT8S / EXT16S: r[a] = r[b]'s low byte (m0, with m1 the next one) / low half, sign-extended
+    b.assertZero(fExt8.mul(B0.sub(m[0]!).sub(m[1]!.mul(256))), "cpu/ext8-bytes");
+    b.assertZero(fExt8.mul(R0.sub(m[0]!).sub(sB.mul(0xff00))), "cpu/ext8-lo");
+    b.assertZero(fExt16.mul(R0.sub(B0)), "cpu/ext16-lo");
+    b.assertZero(fExt8.add(fExt16).mul(R1.sub(sB.mul(0xffff))), "cpu/ext-hi");
+    range.family(fExt8, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[0]!.sub(sB.mul(128)).mul(512)]);
+    range.family(fExt16, [B0.sub(sB.mul(2 ** 15)).mul(2)]);
     // STORE8: nb = the value's low byte (value = r[b], or r[a] itself when b = a), fx its next byte
     const valLo = V0.add(valAlias.mul(B0.sub(V0)));
     b.assertZero(fStB.mul(valLo.sub(nb).sub(c("fx").mul(256))), "cpu/store8-byte");

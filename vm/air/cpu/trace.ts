@@ -58,7 +58,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -302,6 +302,18 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
     if (d.fDivU || d.fDivS) divRow(row, d, c0 + 65536 * c1);
     if (d.fClz || d.fCtz || d.fPop) countRow(row, d);
+    if (d.fExt8 || d.fExt16) {
+      const b0 = row[PC[0]!.v0]!;
+      if (d.fExt8) {
+        const lb = b0 & 0xff, hb = b0 >>> 8, s = lb >>> 7;
+        row[COL.m[0]!] = lb; row[COL.m[1]!] = hb; row[COL.sB] = s;
+        for (const x of [lb, lb * 256, hb, hb * 256, (lb - 128 * s) * 512]) look(x);
+      } else {
+        const s = b0 >>> 15;
+        row[COL.sB] = s;
+        look(2 * (b0 - 0x8000 * s));
+      }
+    }
     if (d.fSext) {
       const b1 = row[PC[0]!.v1]!, sB = b1 >>> 15;
       row[COL.sB] = sB;
@@ -591,6 +603,11 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     for (const x of bytes) { look(x); look(x * 256); }
     if (d.fLdB) {
       row[COL.byte2] = off < 3 ? bytes[off + 1]! : 0;
+      const top = d.ld16 ? row[COL.byte2]! : bytes[off]!, sB = top >>> 7;
+      row[COL.top] = top;
+      row[COL.sB] = sB;
+      row[COL.sx] = d.sgnLd ? sB : 0;
+      look((top - 128 * sB) * 512);
       access(row, 3, addr, prev, 4 * clk + PORT_PHASE[3]! + 1);
     } else {
       const v = d.valAlias ? b0 + 65536 * b1 : row[PC[1]!.v0]! + 65536 * row[PC[1]!.v1]!;

@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -330,11 +330,19 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       if (b >>> 0 === a >>> 0) r.valAlias = 1;
       else { r.en1 = 1; r.off1 = small(b, "src", pc); }
       break;
+    case Op.EXT8S:
+    case Op.EXT16S:
+      // r[a] = the low byte / half of r[b], sign-extended
+      if (op === Op.EXT8S) r.fExt8 = 1; else r.fExt16 = 1;
+      r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
+      break;
     case Op.LOAD8U:
     case Op.LOAD16U:
-      // r[a] = M8 / M16 at ea = r[b] + c, zero-extended: the word's bytes selected by the offset (a 16-bit load
-      // must not span two words: offset 3 is not provable, the trace builder says so)
-      r.fLdB = 1; r.ld16 = op === Op.LOAD16U ? 1 : 0;
+    case Op.LOAD8S:
+    case Op.LOAD16S:
+      // r[a] = M8 / M16 at ea = r[b] + c, zero- or sign-extended: the word's bytes selected by the offset (a
+      // 16-bit load must not span two words: offset 3 is not provable, the trace builder says so)
+      r.fLdB = 1; r.ld16 = op === Op.LOAD16U || op === Op.LOAD16S ? 1 : 0; r.sgnLd = op === Op.LOAD8S || op === Op.LOAD16S ? 1 : 0;
       r.en0 = 1; r.off0 = small(b, "src", pc); r.immC = 1; r.en3 = 1;
       r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
@@ -467,11 +475,11 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
-export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.STORE8, Op.MEMCOPY]);
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.LOAD8S, Op.LOAD16S, Op.STORE8, Op.MEMCOPY]);
 
 class UnsupportedOpcode extends Error {
   constructor(
