@@ -27,7 +27,8 @@ export const NUM_PORTS = 4;
 // res0, res1, rs: the result's magnitude and sign; y0, y1: carries of its negation; tq: |q|'s top bit; ov = tq·(1 − sq)
 // 64-bit shifts: h64 = bit 5 of the amount, hz = h64·[s = 0], neg = a negative SHRS64 (the product is of ~B)
 // MUL64: mca, mcb: the carries of the hi word's two limbs (the second one's is dropped: mod 2^64)
-// CLZ/CTZ/POPCNT: cv_i = f(b_i), cz_i = [b_i = 0] from BYTEPROP; cu, cw: the chained partial counts
+// CLZ/CTZ/POPCNT: cv_i = f(b_i), cz_i = [b_i = 0] from BYTEPROP; cu, cw: the chained partial counts; cnt: the
+// word's count
 // MEMCOPY: bCr / bCw: a byte's read row (at bq, the source cursor) and write row (at bp); dir: backwards
 // (dst > src); the head holds memBytes − src in rr0/rr1 and |dst − src| − dir in E0/E1
 // sub-word loads: top = the highest loaded byte, sx = its sign bit on a signed load (0 otherwise)
@@ -43,7 +44,7 @@ const SCRATCH = [
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
   "h64", "hz", "neg", "mca", "mcb", "tpc", "sv",
   "cv0", "cv1", "cv2", "cv3", "cz0", "cz1", "cz2", "cz3", "cu", "cw",
-  "bCr", "bCw", "bq", "dir", "top", "sx",
+  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt",
 ] as const;
 
 export type PortField = (typeof PORT)[number];

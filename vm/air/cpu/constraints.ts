@@ -33,10 +33,11 @@ export const cpuTable: TableAir = {
     const fSh64 = fShl64.add(fShr64).add(fSar64).add(fRotl64).add(fRotr64); // row 0 of a 64-bit shift
     const [fMul64, fMul64Hi] = ["fMul64", "fMul64Hi"].map(c) as [Expr, Expr];
     const fCalli = c("fCalli"), [fClz, fCtz, fPop] = ["fClz", "fCtz", "fPop"].map(c) as [Expr, Expr, Expr];
-    const fCnt = fClz.add(fCtz).add(fPop);
+    const [fClz64, fCtz64, fPop64] = ["fClz64", "fCtz64", "fPop64"].map(c) as [Expr, Expr, Expr];
+    const fCnt = fClz.add(fCtz).add(fPop), fCnt64 = fClz64.add(fCtz64).add(fPop64);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -77,7 +78,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -226,7 +227,7 @@ export const cpuTable: TableAir = {
     //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are. READ/COMMIT rows test
     //     the byte count bn (< 2^30) ---
     const S = c("S"), inv = c("inv");
-    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh).add(fSh64);
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh).add(fSh64).add(fCnt).add(fCnt64);
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
     // (on the hi row of a 64-bit comparison the lo words' difference counts too: nzin = [lo words differ])
@@ -421,8 +422,8 @@ export const cpuTable: TableAir = {
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
-    b.assertZero(fBC.add(fShift).add(fCnt).mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
-    b.assertZero(fBC.add(fShift).add(fCnt).mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
+    b.assertZero(fBC.add(fShift).add(fCnt).add(fCnt64).mul(B0.sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-b-lo");
+    b.assertZero(fBC.add(fShift).add(fCnt).add(fCnt64).mul(B1.sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-b-hi");
     b.assertZero(fShiftA.mul(notB(B0).sub(bb[0]!).sub(bb[1]!.mul(256))), "cpu/bytes-notb-lo");
     b.assertZero(fShiftA.mul(notB(B1).sub(bb[2]!).sub(bb[3]!.mul(256))), "cpu/bytes-notb-hi");
     // 64-bit shifts: B's word, complemented on both rows when `neg` (a negative SHRS64; neg is carried to the
@@ -614,15 +615,26 @@ export const cpuTable: TableAir = {
     //     through the partial counts cu, cw (every product stays degree 3 with the flag) ---
     const cv = [0, 1, 2, 3].map((i) => c(`cv${i}`)), cz = [0, 1, 2, 3].map((i) => c(`cz${i}`));
     const cu = c("cu"), cw = c("cw");
-    const kind = fCtz.add(fPop.mul(2)); // BYTEPROP kind: 0 clz8, 1 ctz8, 2 popcount8
-    for (let i = 0; i < 4; i++) b.send(BUS.BYTEPROP, [kind, bb[i]!, cv[i]!, cz[i]!], fCnt, 1);
-    b.assertZero(fPop.mul(R0.sub(cv[0]!).sub(cv[1]!).sub(cv[2]!).sub(cv[3]!)), "cpu/popcnt");
-    b.assertZero(fClz.mul(cu.sub(cv[1]!).sub(cz[1]!.mul(cv[0]!))), "cpu/clz-low-half");
-    b.assertZero(fClz.mul(cw.sub(cv[2]!).sub(cz[2]!.mul(cu))), "cpu/clz-three-bytes");
-    b.assertZero(fClz.mul(R0.sub(cv[3]!).sub(cz[3]!.mul(cw))), "cpu/clz");
-    b.assertZero(fCtz.mul(cu.sub(cv[2]!).sub(cz[2]!.mul(cv[3]!))), "cpu/ctz-high-half");
-    b.assertZero(fCtz.mul(cw.sub(cv[1]!).sub(cz[1]!.mul(cu))), "cpu/ctz-three-bytes");
-    b.assertZero(fCtz.mul(R0.sub(cv[0]!).sub(cz[0]!.mul(cw))), "cpu/ctz");
+    // (row 0 of CLZ64/CTZ64/POPCNT64 counts its lo word the same way; cnt is the word's count)
+    const kClz = fClz.add(fClz64), kCtz = fCtz.add(fCtz64), kPop = fPop.add(fPop64), cnt = c("cnt");
+    const kind = kCtz.add(kPop.mul(2)); // BYTEPROP kind: 0 clz8, 1 ctz8, 2 popcount8
+    for (let i = 0; i < 4; i++) b.send(BUS.BYTEPROP, [kind, bb[i]!, cv[i]!, cz[i]!], fCnt.add(fCnt64), 1);
+    b.assertZero(kPop.mul(cnt.sub(cv[0]!).sub(cv[1]!).sub(cv[2]!).sub(cv[3]!)), "cpu/popcnt");
+    b.assertZero(kClz.mul(cu.sub(cv[1]!).sub(cz[1]!.mul(cv[0]!))), "cpu/clz-low-half");
+    b.assertZero(kClz.mul(cw.sub(cv[2]!).sub(cz[2]!.mul(cu))), "cpu/clz-three-bytes");
+    b.assertZero(kClz.mul(cnt.sub(cv[3]!).sub(cz[3]!.mul(cw))), "cpu/clz");
+    b.assertZero(kCtz.mul(cu.sub(cv[2]!).sub(cz[2]!.mul(cv[3]!))), "cpu/ctz-high-half");
+    b.assertZero(kCtz.mul(cw.sub(cv[1]!).sub(cz[1]!.mul(cu))), "cpu/ctz-three-bytes");
+    b.assertZero(kCtz.mul(cnt.sub(cv[0]!).sub(cz[0]!.mul(cw))), "cpu/ctz");
+    // a 32-bit count row writes its count; the hi row of a 64-bit count writes 0 (its count goes to row 0)
+    b.assertZero(fCnt.mul(b.constant(1).sub(hi)).mul(R0.sub(cnt)), "cpu/count-result");
+    b.assertZero(fCnt.mul(hi).mul(R0), "cpu/count64-hi-word");
+    // row 0 of a 64-bit count: z = [lo word = 0] here, and the hi row's z = [hi word = 0]
+    t.assertZero(fClz64.mul(R0.sub(nx("cnt")).sub(nx("z").mul(cnt))), "cpu/clz64");
+    t.assertZero(fCtz64.mul(R0.sub(cnt).sub(z.mul(nx("cnt")))), "cpu/ctz64");
+    t.assertZero(fPop64.mul(R0.sub(cnt).sub(nx("cnt"))), "cpu/popcnt64");
+    b.assertZero(fCnt64.mul(R1), "cpu/count64-lo-word-hi");
+    b.assertZero(fCnt.add(fCnt64).mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-count");
     b.assertZero(fCnt.mul(R1), "cpu/count-hi");
     // --- DIVU64 / REMU64: q (bytes bb: lo on row 0, hi on the hi row), d = C (bytes cb, likewise), r (limbs rr).
     //     q·d + r = n as an integer: every output byte of the 8 × 8 convolution at or above 2^64 vanishes (sums of

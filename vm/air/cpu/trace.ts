@@ -58,7 +58,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -301,7 +301,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
     if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
     if (d.fDivU || d.fDivS) divRow(row, d, c0 + 65536 * c1);
-    if (d.fClz || d.fCtz || d.fPop) countRow(row, d);
+    if (d.fClz || d.fCtz || d.fPop || d.fClz64 || d.fCtz64 || d.fPop64) countRow(row, d);
     if (d.fExt8 || d.fExt16) {
       const b0 = row[PC[0]!.v0]!;
       if (d.fExt8) {
@@ -350,7 +350,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   /** CLZ/CTZ/POPCNT: per-byte BYTEPROP lookups and the chained partial counts. */
   const countRow = (row: Uint32Array, d: DecodedRow): void => {
     const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!;
-    const kind = d.fClz ? BYTEPROP_KIND.clz : d.fCtz ? BYTEPROP_KIND.ctz : BYTEPROP_KIND.pop;
+    const kind = d.fClz || d.fClz64 ? BYTEPROP_KIND.clz : d.fCtz || d.fCtz64 ? BYTEPROP_KIND.ctz : BYTEPROP_KIND.pop;
     const bytes = [0, 8, 16, 24].map((sh) => Math.floor(B / 2 ** sh) & 0xff);
     const v = bytes.map((x) => byteProp(kind, x)), z = bytes.map((x) => (x === 0 ? 1 : 0));
     bytes.forEach((x, i) => {
@@ -359,9 +359,12 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[COL.cz[i]!] = z[i]!;
       byteprop[bytePropIndex(kind, x)]!++;
     });
-    const [cu, cw] = d.fClz ? ((u) => [u, v[2]! + z[2]! * u])(v[1]! + z[1]! * v[0]!) : d.fCtz ? ((u) => [u, v[1]! + z[1]! * u])(v[2]! + z[2]! * v[3]!) : [0, 0];
+    const clz = kind === BYTEPROP_KIND.clz, ctz = kind === BYTEPROP_KIND.ctz;
+    const [cu, cw] = clz ? ((u) => [u, v[2]! + z[2]! * u])(v[1]! + z[1]! * v[0]!) : ctz ? ((u) => [u, v[1]! + z[1]! * u])(v[2]! + z[2]! * v[3]!) : [0, 0];
     row[COL.cu] = cu!;
     row[COL.cw] = cw!;
+    row[COL.cnt] = clz ? v[3]! + z[3]! * cw! : ctz ? v[0]! + z[0]! * cw! : v[0]! + v[1]! + v[2]! + v[3]!;
+    zeroTest(row, row[PC[0]!.v0]! + row[PC[0]!.v1]!);
   };
 
   /** DIV/REM on magnitudes: |n| = |q|·|d| + |r|, signs applied after (an executor trap leaves no valid row). */

@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -202,6 +202,16 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
     case Op.POPCNT:
       // per byte of r[b] one BYTEPROP lookup (kind, b_i, f(b_i), [b_i = 0]); CLZ/CTZ chain the zero flags
       if (op === Op.CLZ) r.fClz = 1; else if (op === Op.CTZ) r.fCtz = 1; else r.fPop = 1;
+      r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
+      break;
+    case Op.CLZ64:
+    case Op.CTZ64:
+    case Op.POPCNT64:
+      // two rows: row 0 counts in the lo word, the hi row (a 32-bit count row of the same kind, HI_ROW_DELTA) in
+      // the hi word and writes 0 to r[a+1]; row 0 combines both counts into r[a] with the words' zero flags
+      if (a >>> 0 === (b >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
+      if (op === Op.CLZ64) r.fClz64 = 1; else if (op === Op.CTZ64) r.fCtz64 = 1; else r.fPop64 = 1;
+      r.is64 = 1;
       r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
     case Op.ZEXT64:
@@ -453,6 +463,7 @@ export const HI_ROW_DELTA: Partial<Record<DecodeField, readonly (readonly [Decod
   en1: [["en1sh", -1]], en1sh: [["en1sh", -1]], sh64: [["sh64", -1]], fSh64Hi: [["sh64", 1]],
   fMul64: [["fMul64", -1]], fMul64Hi: [["fMul64", 1]],
   fDivU64: [["fDivU64", -1]], fDiv64Hi: [["fDivU64", 1]],
+  fClz: [["fClz64", 1]], fClz64: [["fClz64", -1]], fCtz: [["fCtz64", 1]], fCtz64: [["fCtz64", -1]], fPop: [["fPop64", 1]], fPop64: [["fPop64", -1]],
   fShl64: [["fShl64", -1]], fShr64: [["fShr64", -1]], fSar64: [["fSar64", -1]], fRotl64: [["fRotl64", -1]], fRotr64: [["fRotr64", -1]],
 };
 export function hiRowDecode(d: DecodedRow): DecodedRow {
@@ -475,7 +486,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
