@@ -421,7 +421,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     else if (k === 2) out.push(rnd(2) ? [(["SHLI", "SHRUI", "ROTLI", "ROTRI", "SHRSI"] as const)[rnd(5)], r(), r(), rnd(40)] : [(["SHL", "SHRU", "SHRS", "ROTL", "ROTR"] as const)[rnd(5)], r(), r(), r()]);
     else if (k === 3) {
       if (rnd(3)) out.push([(["ADD64", "SUB64", "AND64", "OR64", "XOR64", "MUL64"] as const)[rnd(6)], pair(), pair(), pair()]);
-      else out.push(["ORI", 16, r(), 1], ["MOV", 17, r()], [rnd(2) ? "DIVU64" : "REMU64", pair(), pair(), 16]); // divisor ≠ 0
+      else out.push(["ORI", 16, r(), 1], ["MOV", 17, r()], [(["DIVU64", "REMU64", "REMS64"] as const)[rnd(3)], pair(), pair(), 16]); // divisor ≠ 0
     }
     else if (k === 4) out.push(rnd(2) ? [rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()] : [(["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const)[rnd(5)], pair(), pair(), r()]);
     else if (k === 5) out.push(rnd(2) ? [rnd(2) ? "LOAD8U" : "LOAD8S", r(), 9, rnd(24)] : [rnd(2) ? "EXT8S" : "EXT16S", r(), r()]);
@@ -922,5 +922,49 @@ describe("VM AIR v4: sign extensions (EXT8S, EXT16S, LOAD8S, LOAD16S)", () => {
     const r = rowWith(t, "fLdB", (i) => cpu(t, "sx")[i] === 1);
     cpu(t, "sx")[r] = 0;
     expectFail(check(s.p, t, s.publics), /load-sign/);
+  });
+});
+
+describe("VM AIR v4: DIVS64 / REMS64", () => {
+  const V: [number, number][] = [[0, 0], [1, 0], [7, 0], [0xffffffff, 0xffffffff], [0xfffffff9, 0xffffffff], [0, 0x80000000], [0xffffffff, 0x7fffffff], [0, 1], [2, 0], [0x89abcdef, 0xf1234567]];
+  it("signs, −2^63, −1, −0 remainders, powers of two: the executor's results satisfy the AIR", () => {
+    const out: AsmInstr[] = [];
+    let dst = 10;
+    for (const [nl, nh] of V) for (const [dl, dh] of V) {
+      if (dl === 0 && dh === 0) continue;
+      out.push(["CONST64", 0, nl, nh], ["CONST64", 2, dl, dh], ["REMS64", dst + 2, 0, 2]);
+      if (!(nl === 0 && nh === 0x80000000 && dl === 0xffffffff && dh === 0xffffffff)) out.push(["DIVS64", dst, 0, 2]);
+      dst = dst >= 60 ? 10 : dst + 4;
+    }
+    out.push(["CONST64", 0, 0xfffffff9, 0xffffffff], ["CONST64", 2, 2, 0], ["DIVS64", 4, 0, 2], ["EXIT", 4]); // −7 / 2 = −3
+    const s = setupProgram(out);
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(0xfffffffd);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  const small = () => setupProgram([["CONST64", 0, 0xfffffff6, 0xffffffff], ["CONST64", 2, 3, 0], ["DIVS64", 4, 0, 2], ["REMS64", 6, 0, 2], ["EXIT", 4]]);
+
+  it("a quotient with the wrong sign (sq flipped)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fDivS64");
+    cpu(t, "sq")[r] = 1 - cpu(t, "sq")[r]!;
+    expectFail(check(s.p, t, s.publics), /divs64-quotient-sign/);
+  });
+
+  it("a remainder with the divisor's sign instead of the dividend's", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fDivS64", (i) => cpu(t, "isRem")[i] === 1);
+    cpu(t, "rs")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /divs64-result-sign/);
+  });
+
+  it("the sign of n claimed positive on the hi row (so n would be read as 2^64 − 10)", () => {
+    const s = small();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fDivS64Hi");
+    cpu(t, "sB")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /divs64-sign-n-carried/);
   });
 });

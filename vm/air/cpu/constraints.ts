@@ -36,8 +36,9 @@ export const cpuTable: TableAir = {
     const [fClz64, fCtz64, fPop64] = ["fClz64", "fCtz64", "fPop64"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop), fCnt64 = fClz64.add(fCtz64).add(fPop64);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
+    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -71,14 +72,14 @@ export const cpuTable: TableAir = {
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
     // one cycle per row, except that a MEMCOPY byte's read row and write row share their cycle
     // (and the hi row of a 64-bit division ends its 4 cycles)
-    t.assertZero(cont.sub(bCr).sub(fDiv64Hi).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
+    t.assertZero(cont.sub(bCr).sub(fDiv64Hi).sub(fDivS64Hi).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
     t.assertZero(bCr.mul(nx("clk").sub(clk)), "cpu/clk-copy-pair");
-    t.assertZero(fDiv64Hi.mul(nx("clk").sub(clk).sub(3)), "cpu/clk-div64");
+    t.assertZero(fDiv64Hi.add(fDivS64Hi).mul(nx("clk").sub(clk).sub(3)), "cpu/clk-div64");
     t.assertZero(cont.sub(fCall).sub(fCalli).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -418,7 +419,7 @@ export const cpuTable: TableAir = {
     //     the byte split is unique ---
     const fSh64Any = fSh64.add(fSh64Hi);
     const fDiv64Any = fDivU64.add(fDiv64Hi);
-    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi).add(fDiv64Any), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
+    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi).add(fDiv64Any).add(fDivS64).add(fDivS64Hi), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
@@ -646,16 +647,51 @@ export const cpuTable: TableAir = {
       for (let i = 0; i < 8; i++) { const j = k - i; if (j >= 0 && j < 8) e = e.add(qb(i).mul(db(j))); }
       return e;
     };
-    for (let k = 8; k <= 14; k++) t.assertZero(fDivU64.mul(conv64(k)), `cpu/div64-product-fits-${k}`);
-    const nLimb = [B0, B1, nx("v0_0"), nx("v1_0")], rLimb = [rr0, rr1, nx("rr0"), nx("rr1")];
-    for (let m = 0; m < 4; m++) {
-      const carryIn = m === 0 ? b.constant(0) : kk[m - 1]!, carryOut = m === 3 ? b.constant(0) : kk[m]!.mul(TWO16);
-      t.assertZero(fDivU64.mul(conv64(2 * m).add(conv64(2 * m + 1).mul(256)).add(rLimb[m]!).add(carryIn).sub(nLimb[m]!).sub(carryOut)), `cpu/div64-identity-${m}`);
+    const fD64 = fDivU64.add(fDivS64), fD64Hi = fDiv64Hi.add(fDivS64Hi);
+    for (let k = 8; k <= 14; k++) t.assertZero(fD64.mul(conv64(k)), `cpu/div64-product-fits-${k}`);
+    const rLimb = [rr0, rr1, nx("rr0"), nx("rr1")];
+    // n's limbs: as they are (unsigned), or those of |n| = ~n + 1 (signed, sB = n's sign)
+    const nRaw = [B0, B1, nx("v0_0"), nx("v1_0")];
+    // (the carries na keep each limb in [0, 2^16) for an honest prover; the weighted sum is ~n + 1 whatever they are)
+    const na = [c("na0"), c("na1"), c("na2")];
+    na.forEach((x, i) => b.assertBool(x, `cpu/divs64-ncarry${i}-bool`));
+    const nNeg = nRaw.map((x, m) => notB(x).add(m === 0 ? sB : na[m - 1]!).sub(m < 3 ? na[m]!.mul(TWO16) : b.constant(0)));
+    for (const [flag, nLimb, tag] of [[fDivU64, nRaw, ""], [fDivS64, nNeg, "s"]] as const) {
+      for (let m = 0; m < 4; m++) {
+        const carryIn = m === 0 ? b.constant(0) : kk[m - 1]!, carryOut = m === 3 ? b.constant(0) : kk[m]!.mul(TWO16);
+        t.assertZero(flag.mul(conv64(2 * m).add(conv64(2 * m + 1).mul(256)).add(rLimb[m]!).add(carryIn).sub(nLimb[m]!).sub(carryOut)), `cpu/div64${tag}-identity-${m}`);
+      }
     }
-    b.assertZero(fDivU64.mul(D0.add(rr0).add(1).sub(Ad0).sub(k0.mul(TWO16))), "cpu/div64-rem-below-d-0");
-    b.assertZero(fDivU64.mul(D1.add(rr1).add(k0).sub(Ad1).sub(k1.mul(TWO16))), "cpu/div64-rem-below-d-1");
-    b.assertZero(fDiv64Hi.mul(D0.add(rr0).add(cin).sub(Ad0).sub(k0.mul(TWO16))), "cpu/div64-rem-below-d-2");
-    b.assertZero(fDiv64Hi.mul(D1.add(rr1).add(k0).sub(Ad1)), "cpu/div64-rem-below-d-3");
+    b.assertZero(fD64.mul(D0.add(rr0).add(1).sub(Ad0).sub(k0.mul(TWO16))), "cpu/div64-rem-below-d-0");
+    b.assertZero(fD64.mul(D1.add(rr1).add(k0).sub(Ad1).sub(k1.mul(TWO16))), "cpu/div64-rem-below-d-1");
+    b.assertZero(fD64Hi.mul(D0.add(rr0).add(cin).sub(Ad0).sub(k0.mul(TWO16))), "cpu/div64-rem-below-d-2");
+    b.assertZero(fD64Hi.mul(D1.add(rr1).add(k0).sub(Ad1)), "cpu/div64-rem-below-d-3");
+    // DIVS64/REMS64: signs from the hi words (checked on the hi row, carried to row 0); |d|'s bytes = ~d + 1 with
+    // explicit carries da (bytes must be exact); sq = sB ⊕ sC; the result's magnitude res (q or r, per row) and
+    // sign rs (q: sq, r: n's); r[a] = rs ? ~res + 1 : res over both rows (carries ea; the last one dropped: −0 = 0)
+    t.assertZero(fDivS64.mul(nx("sB").sub(sB)), "cpu/divs64-sign-n-carried");
+    t.assertZero(fDivS64.mul(nx("sC").sub(sC)), "cpu/divs64-sign-d-carried");
+    const [da0, da1, da2] = [c("da0"), c("da1"), c("da2")], ea = [0, 1, 2, 3].map((i) => c(`ea${i}`));
+    [da0, da1, da2, ...ea].forEach((x, i) => b.assertBool(x, `cpu/divs64-carry${i}-bool`));
+    const nAd0 = nx("cb0").add(nx("cb1").mul(256)), nAd1 = nx("cb2").add(nx("cb3").mul(256));
+    b.assertZero(fDivS64.mul(Ad0.sub(notC(C0)).sub(sC).add(da0.mul(TWO16))), "cpu/divs64-abs-d-0");
+    b.assertZero(fDivS64.mul(Ad1.sub(notC(C1)).sub(da0).add(da1.mul(TWO16))), "cpu/divs64-abs-d-1");
+    t.assertZero(fDivS64.mul(nAd0.sub(notC(nx("C0"))).sub(da1).add(da2.mul(TWO16))), "cpu/divs64-abs-d-2");
+    t.assertZero(fDivS64.mul(nAd1.sub(notC(nx("C1"))).sub(da2)), "cpu/divs64-abs-d-3");
+    b.assertZero(fDivS64.mul(sq.sub(sB).sub(sC).add(sB.mul(sC).mul(2))), "cpu/divs64-quotient-sign");
+    b.assertZero(fDivS64.mul(rs.sub(isRem.mul(sB)).sub(b.constant(1).sub(isRem).mul(sq))), "cpu/divs64-result-sign");
+    const fDS = fDivS64.add(fDivS64Hi);
+    b.assertZero(fDS.mul(res0.sub(isRem.mul(rr0)).sub(b.constant(1).sub(isRem).mul(Q0))), "cpu/divs64-magnitude-lo");
+    b.assertZero(fDS.mul(res1.sub(isRem.mul(rr1)).sub(b.constant(1).sub(isRem).mul(Q1))), "cpu/divs64-magnitude-hi");
+    b.assertZero(fDivS64.mul(R0.sub(negRes(res0)).sub(rs).add(ea[0]!.mul(TWO16))), "cpu/divs64-result-0");
+    b.assertZero(fDivS64.mul(R1.sub(negRes(res1)).sub(ea[0]!).add(ea[1]!.mul(TWO16))), "cpu/divs64-result-1");
+    t.assertZero(fDivS64.mul(nx("v0_2").sub(negRes(nx("res0"))).sub(ea[1]!).add(ea[2]!.mul(TWO16))), "cpu/divs64-result-2");
+    t.assertZero(fDivS64.mul(nx("v1_2").sub(negRes(nx("res1"))).sub(ea[2]!).add(ea[3]!.mul(TWO16))), "cpu/divs64-result-3");
+    // DIVS64 of −2^63 by −1 traps: a non-negative quotient must be < 2^63 (top bit tq of q's top byte, hi row)
+    t.assertZero(fDivS64.mul(ov.sub(nx("tq")).add(sq.mul(nx("tq")))), "cpu/divs64-overflow-flag");
+    b.assertZero(fDivS64.mul(c("isDivS")).mul(ov), "cpu/divs64-no-overflow");
+    range.family(fDivS64, [kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4), rr0, rr1, D0, D1, R0, R1]);
+    range.family(fDivS64Hi, [rr0, rr1, D0, D1, R0, R1, B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), bb[3]!.sub(tq.mul(128)).mul(512)]);
     // r[a] (row 0: lo word, hi row: hi word) = q's or r's word
     const q16 = [bb[0]!.add(bb[1]!.mul(256)), bb[2]!.add(bb[3]!.mul(256))];
     b.assertZero(fDiv64Any.mul(R0.sub(isRem.mul(rr0)).sub(b.constant(1).sub(isRem).mul(q16[0]!))), "cpu/div64-result-lo");

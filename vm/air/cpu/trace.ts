@@ -58,7 +58,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), da0: cpuCol("da0"), da1: cpuCol("da1"), da2: cpuCol("da2"), na: [0, 1, 2].map((i) => cpuCol(`na${i}`)), ea: [0, 1, 2, 3].map((i) => cpuCol(`ea${i}`)), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -212,6 +212,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       if (d.sh64) shift64Rows(row, h, d);
       if (d.fMul64) mul64Rows(row, h);
       if (d.fDivU64) divU64Rows(row, h, d);
+      if (d.fDivS64) divS64Rows(row, h, d);
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
     if (d.fCopy) copyRows(m, row, clk);
@@ -417,12 +418,73 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
   };
 
+  /** DIVS64/REMS64: the unsigned gadget on magnitudes, the signs, |d|'s carries and the result's negation. */
+  const divS64Rows = (row: Uint32Array, h: Uint32Array, d: DecodedRow): void => {
+    const word = (r: Uint32Array, k: 0 | 1): number => (k === 0 ? r[PC[0]!.v0]! + 65536 * r[PC[0]!.v1]! : r[COL.C0]! + 65536 * r[COL.C1]!);
+    const M64 = (1n << 64n) - 1n;
+    const n = BigInt(word(row, 0)) + (BigInt(word(h, 0)) << 32n), dv = BigInt(word(row, 1)) + (BigInt(word(h, 1)) << 32n);
+    const sn = Number(n >> 63n), sd = Number(dv >> 63n);
+    const an = sn ? ((1n << 64n) - n) & M64 : n, ad = sd ? ((1n << 64n) - dv) & M64 : dv;
+    if (ad === 0n) return; // DivideByZero
+    const aq = an / ad, ar = an % ad;
+    const sq = sn ^ sd;
+    if (d.isDivS && sq === 0 && aq >= 1n << 63n) return; // DivisionOverflow
+    // |n|'s limbs with explicit carries na (as the AIR writes them)
+    const raw = [0, 1, 2, 3].map((m) => Number((n >> BigInt(16 * m)) & 0xffffn));
+    let nc = sn;
+    const anLimbs: number[] = [];
+    raw.forEach((x, m) => {
+      const t = (sn ? 0xffff - x : x) + nc;
+      anLimbs.push(t & 0xffff);
+      nc = t >>> 16;
+      if (m < 3) row[COL.na[m]!] = nc;
+    });
+    fillDiv64(row, h, an, ad, aq, ar, anLimbs);
+    for (const x of [row, h]) { x[COL.sB] = sn; x[COL.sC] = sd; }
+    // the lookups fillDiv64 made for the unsigned families are the same values (kk, rr, D)
+    // |d|'s carries: ~d + 1 limb by limb
+    const cLimb = (m: number): number => Number((dv >> BigInt(16 * m)) & 0xffffn);
+    let cy = sd;
+    const da: number[] = [];
+    for (let m = 0; m < 4; m++) { const t = (sd ? 0xffff - cLimb(m) : cLimb(m)) + cy; cy = t >>> 16; da.push(cy); }
+    row[COL.da0] = da[0]!; row[COL.da1] = da[1]!; row[COL.da2] = da[2]!;
+    const rem = d.isRem === 1, rs = rem ? sn : sq;
+    row[COL.sq] = sq;
+    row[COL.rs] = rs;
+    const res = rem ? ar : aq;
+    const resLimb = (m: number): number => Number((res >> BigInt(16 * m)) & 0xffffn);
+    [row, h].forEach((x, half) => { x[COL.res0] = resLimb(2 * half); x[COL.res1] = resLimb(2 * half + 1); });
+    let e = rs;
+    const outLimbs: number[] = [];
+    for (let m = 0; m < 4; m++) {
+      const t = (rs ? 0xffff - resLimb(m) : resLimb(m)) + e;
+      outLimbs.push(t & 0xffff);
+      e = t >>> 16;
+      row[COL.ea[m]!] = e;
+    }
+    const tq = Number((aq >> 63n) & 1n);
+    h[COL.tq] = tq;
+    row[COL.ov] = tq * (1 - sq);
+    look(outLimbs[0]!); look(outLimbs[1]!);
+    look(outLimbs[2]!); look(outLimbs[3]!);
+    const nHi = Number((n >> 32n) & 0xffffffffn), dHi = Number((dv >> 32n) & 0xffffffffn);
+    look(2 * ((nHi >>> 16) - 0x8000 * sn));
+    look(2 * ((dHi >>> 16) - 0x8000 * sd));
+    look((Number((aq >> 56n) & 0xffn) - 128 * tq) * 512);
+  };
+
   /** DIVU64/REMU64: q, d bytes and r limbs over the two rows, the convolution's limb carries, r < d. */
   const divU64Rows = (row: Uint32Array, h: Uint32Array, d: DecodedRow): void => {
     const word = (r: Uint32Array, k: 0 | 1): number => (k === 0 ? r[PC[0]!.v0]! + 65536 * r[PC[0]!.v1]! : r[COL.C0]! + 65536 * r[COL.C1]!);
     const n = BigInt(word(row, 0)) + (BigInt(word(h, 0)) << 32n), dv = BigInt(word(row, 1)) + (BigInt(word(h, 1)) << 32n);
     if (dv === 0n) return; // DivideByZero: the executor traps on this instruction
-    const q = n / dv, r = n % dv;
+    fillDiv64(row, h, n, dv, n / dv, n % dv);
+    void d;
+  };
+
+  /** The 64-bit division gadget on (magnitudes) n = q·d + r: bytes of q and d, limbs of r and d − r − 1, borrows
+   *  and the identity's carries, with their lookups. */
+  const fillDiv64 = (row: Uint32Array, h: Uint32Array, n: bigint, dv: bigint, q: bigint, r: bigint, nLimbsAir?: readonly number[]): void => {
     const qBytes = Array.from({ length: 8 }, (_, i) => Number((q >> BigInt(8 * i)) & 0xffn));
     const dBytes = Array.from({ length: 8 }, (_, i) => Number((dv >> BigInt(8 * i)) & 0xffn));
     const rLimbs = [0, 1, 2, 3].map((m) => Number((r >> BigInt(16 * m)) & 0xffffn));
@@ -458,7 +520,8 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     h[COL.k0] = ks[2]!;
     // the product's limbs with r added: carries kk (row 0)
     const conv = (k: number): number => { let e = 0; for (let i = 0; i < 8; i++) { const j = k - i; if (j >= 0 && j < 8) e += qBytes[i]! * dBytes[j]!; } return e; };
-    const nLimb = (m: number): number => Number((n >> BigInt(16 * m)) & 0xffffn);
+    // n's limbs as the AIR writes them (for a signed division: ~n's limbs, + 1 on the lowest, not carried)
+    const nLimb = (m: number): number => nLimbsAir?.[m] ?? Number((n >> BigInt(16 * m)) & 0xffffn);
     let c = 0;
     for (let m = 0; m < 4; m++) {
       const t = conv(2 * m) + 256 * conv(2 * m + 1) + rLimbs[m]! + c;
@@ -466,7 +529,6 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       c = (t - nLimb(m)) / 65536;
       if (m < 3) { row[COL.kk[m]!] = c; look(c); look(c * 4); }
     }
-    void d;
   };
 
   /** MUL64: the lo words' product on row 0, the hi words' bytes on the hi row, the hi word's carries. */

@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -188,6 +188,14 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       // 8 × 8 byte convolution across both rows (every output byte at or above 2^64 must vanish) and r < d
       if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
       r.fDivU64 = 1; r.is64 = 1; r.isRem = op === Op.REMU64 ? 1 : 0;
+      binary(false);
+      break;
+    case Op.DIVS64:
+    case Op.REMS64:
+      // as DIVU64 on magnitudes (|n| = ~n + 1 and |d| = ~d + 1 for negative operands, signs from the hi words),
+      // the result negated when its sign is set; DIVS64 of −2^63 by −1 (the executor traps) has no valid row
+      if (a >>> 0 === (b >>> 0) + 1 || a >>> 0 === (c >>> 0) + 1) throw new UnsupportedOpcode(op, pc, "i64 operands overlapping by one slot");
+      r.fDivS64 = 1; r.is64 = 1; r.isRem = op === Op.REMS64 ? 1 : 0; r.isDivS = op === Op.DIVS64 ? 1 : 0;
       binary(false);
       break;
     case Op.MUL64:
@@ -462,7 +470,7 @@ export const HI_ROW_DELTA: Partial<Record<DecodeField, readonly (readonly [Decod
   // fSh64Hi row whatever the form
   en1: [["en1sh", -1]], en1sh: [["en1sh", -1]], sh64: [["sh64", -1]], fSh64Hi: [["sh64", 1]],
   fMul64: [["fMul64", -1]], fMul64Hi: [["fMul64", 1]],
-  fDivU64: [["fDivU64", -1]], fDiv64Hi: [["fDivU64", 1]],
+  fDivU64: [["fDivU64", -1]], fDiv64Hi: [["fDivU64", 1]], fDivS64: [["fDivS64", -1]], fDivS64Hi: [["fDivS64", 1]],
   fClz: [["fClz64", 1]], fClz64: [["fClz64", -1]], fCtz: [["fCtz64", 1]], fCtz64: [["fCtz64", -1]], fPop: [["fPop64", 1]], fPop64: [["fPop64", -1]],
   fShl64: [["fShl64", -1]], fShr64: [["fShr64", -1]], fSar64: [["fSar64", -1]], fRotl64: [["fRotl64", -1]], fRotr64: [["fRotr64", -1]],
 };
@@ -486,7 +494,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
