@@ -1,6 +1,7 @@
 /**
  * Prover side of LogUp (verifier/logup.ts defines the columns and constraints): builds a table's auxiliary
- * extension columns h_0 … h_{m−1}, S on the trace domain and returns its final running sum σ.
+ * extension columns h_0 … h_{m−1} (one per interaction group, SymbolicTable.logupGroups), S on the trace domain
+ * and returns its final running sum σ.
  */
 import type { SymbolicTable } from "../verifier/symbolic.ts";
 import type { Ext } from "../verifier/fp.ts";
@@ -95,8 +96,8 @@ export function buildAuxTrace(
   }
   const columns: Uint32Array[] = [];
   const S = new Uint32Array(4 * n);
-  its.forEach((it) => {
-    // d = α − f with f = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
+  // d_i = α − f_i with f_i = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
+  const denominator = (it: (typeof its)[number]): Uint32Array => {
     const d = new Uint32Array(4 * n);
     const c0 = [it.bus % P, 0, 0, 0];
     const bl = betaPows[1]!;
@@ -116,20 +117,54 @@ export function buildAuxTrace(
         }
       }
     });
-    for (let i = 0; i < n; i++) if (d[i] === 0 && d[n + i] === 0 && d[2 * n + i] === 0 && d[3 * n + i] === 0) throw new RangeError("LogUp denominator is zero");
-    batchInvertExt(d, n);
+    return d;
+  };
+  /** x ← x·μ (base column), negated for a receive */
+  const scaleSigned = (x: Uint32Array, it: (typeof its)[number]): void => {
     const mu = vals[it.multiplicity]!;
     const neg = it.direction === "receive";
     for (let k = 0; k < 4; k++) {
       const o = k * n;
       for (let i = 0; i < n; i++) {
-        let x = mulm(d[o + i]!, mu[i]!);
-        if (neg && x !== 0) x = P - x;
-        d[o + i] = x;
+        let v = mulm(x[o + i]!, mu[i]!);
+        if (neg && v !== 0) v = P - v;
+        x[o + i] = v;
+      }
+    }
+  };
+  const tmp = [0, 0, 0, 0];
+  for (const g of t.logupGroups) {
+    let d: Uint32Array;
+    let num: Uint32Array | undefined;
+    if (g.length === 1) {
+      d = denominator(its[g[0]!]!);
+    } else if (g.length === 2) {
+      // h = (s_1μ_1·d_2 + s_2μ_2·d_1) / (d_1·d_2): one inversion per pair
+      const a = its[g[0]!]!, b = its[g[1]!]!;
+      const d1 = denominator(a), d2 = denominator(b);
+      d = new Uint32Array(4 * n);
+      for (let i = 0; i < n; i++) {
+        emulScalar(d1[i]!, d1[n + i]!, d1[2 * n + i]!, d1[3 * n + i]!, d2[i]!, d2[n + i]!, d2[2 * n + i]!, d2[3 * n + i]!, tmp);
+        d[i] = tmp[0]!; d[n + i] = tmp[1]!; d[2 * n + i] = tmp[2]!; d[3 * n + i] = tmp[3]!;
+      }
+      scaleSigned(d2, a);
+      scaleSigned(d1, b);
+      for (let i = 0; i < 4 * n; i++) { const s = d1[i]! + d2[i]!; d1[i] = s >= P ? s - P : s; }
+      num = d1;
+    } else {
+      throw new Error(`LogUp groups of ${g.length} interactions are not supported`);
+    }
+    for (let i = 0; i < n; i++) if (d[i] === 0 && d[n + i] === 0 && d[2 * n + i] === 0 && d[3 * n + i] === 0) throw new RangeError("LogUp denominator is zero");
+    batchInvertExt(d, n);
+    if (num === undefined) scaleSigned(d, its[g[0]!]!);
+    else {
+      for (let i = 0; i < n; i++) {
+        emulScalar(d[i]!, d[n + i]!, d[2 * n + i]!, d[3 * n + i]!, num[i]!, num[n + i]!, num[2 * n + i]!, num[3 * n + i]!, tmp);
+        d[i] = tmp[0]!; d[n + i] = tmp[1]!; d[2 * n + i] = tmp[2]!; d[3 * n + i] = tmp[3]!;
       }
     }
     columns.push(d);
-  });
+  }
   for (let k = 0; k < 4; k++) {
     const o = k * n;
     let acc = 0;

@@ -18,7 +18,7 @@ import { oodConstraintsHold } from "../verifier/stark.ts";
 import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/proof-types.ts";
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
-import { buildAuxTrace } from "./logup-trace.ts";
+import { buildAuxTrace, type AuxTrace } from "./logup-trace.ts";
 import { publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
@@ -68,6 +68,8 @@ export interface CheatHooks {
   readonly corruptFinalPoly?: boolean;
   /** send a nonce that fails the proof-of-work check */
   readonly skipProofOfWork?: boolean;
+  /** replace a table's LogUp aux columns (and claimed sum) after they are built, before they are committed */
+  readonly tamperAux?: (table: number, aux: AuxTrace, challenges: readonly Ext[]) => AuxTrace;
 }
 
 export class ProverError extends Error {
@@ -319,7 +321,8 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
     if (t.auxWidth === 0) { auxEvals.push(undefined); auxLdes.push(undefined); continue; }
-    const a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
+    let a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
+    if (hooks.tamperAux) a = hooks.tamperAux(ti, a, challenges);
     const n = 2 ** logHeights[ti]!;
     const cs: Uint32Array[] = [];
     for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(interleaveRandom(col.slice(k * n, (k + 1) * n), shape.logTraceDegree[ti]!));

@@ -11,7 +11,8 @@ import { multiplicityTotal, multiplicitiesCannotWrap } from "./logup.ts";
 import type { Transcript } from "./transcript.ts";
 import { friShape, type FriShape } from "./fri.ts";
 
-export const PROTOCOL_VERSION = 1;
+/** 2: LogUp interactions batched in pairs per aux column (verifier/logup.ts) */
+export const PROTOCOL_VERSION = 2;
 export const MIN_LOG_HEIGHT = 2;
 export const MAX_LOG_HEIGHT = 24;
 
