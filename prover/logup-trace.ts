@@ -7,6 +7,8 @@ import type { SymbolicTable } from "../verifier/symbolic.ts";
 import type { Ext } from "../verifier/fp.ts";
 import { eInv } from "../verifier/fp.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
+import { combineColumns } from "./kernels/linalg.ts";
+import { mulVectors } from "./kernels/vecmul.ts";
 
 const mulm: (a: number, b: number) => number = mulmImported;
 
@@ -98,31 +100,28 @@ export function buildAuxTrace(
   const S = new Uint32Array(4 * n);
   // d_i = α − f_i with f_i = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
   const denominator = (it: (typeof its)[number]): Uint32Array => {
-    const d = new Uint32Array(4 * n);
     const c0 = [it.bus % P, 0, 0, 0];
     const bl = betaPows[1]!;
     for (let k = 0; k < 4; k++) c0[k] = (c0[k]! + mulm(bl[k]!, it.tuple.length)) % P;
-    for (let k = 0; k < 4; k++) d.fill((alpha[k]! - c0[k]! + P) % P, k * n, (k + 1) * n);
-    it.tuple.forEach((node, j) => {
-      const tv = vals[node]!;
-      const bp = betaPows[j + 2]!;
-      for (let k = 0; k < 4; k++) {
-        const bk = bp[k]!;
-        if (bk === 0) continue;
-        const o = k * n;
-        // tuple expressions are base-valued (they read main columns, periodic columns and publics).
-        for (let i = 0; i < n; i++) {
-          const s = d[o + i]! - mulm(bk, tv[i]!);
-          d[o + i] = s < 0 ? s + P : s;
-        }
-      }
-    });
+    // Σ_j β^{j+2}·t_j in the WASM kernel (tuple expressions are base-valued: main, periodic columns, publics)
+    const coeffs = new Uint32Array(4 * it.tuple.length);
+    it.tuple.forEach((_, j) => coeffs.set(betaPows[j + 2]!, 4 * j));
+    const d = combineColumns(it.tuple.map((node) => vals[node]!), coeffs, n);
+    for (let k = 0; k < 4; k++) {
+      const a = (alpha[k]! - c0[k]! + P) % P, o = k * n;
+      for (let i = 0; i < n; i++) { const v = a - d[o + i]!; d[o + i] = v < 0 ? v + P : v; }
+    }
     return d;
   };
   /** x ← x·μ (base column), negated for a receive */
   const scaleSigned = (x: Uint32Array, it: (typeof its)[number]): void => {
     const mu = vals[it.multiplicity]!;
     const neg = it.direction === "receive";
+    if (n % 4 === 0) {
+      mulVectors(x, x, mu, n);
+      if (neg) for (let i = 0; i < 4 * n; i++) { const v = x[i]!; x[i] = v === 0 ? 0 : P - v; }
+      return;
+    }
     for (let k = 0; k < 4; k++) {
       const o = k * n;
       for (let i = 0; i < n; i++) {
@@ -133,6 +132,14 @@ export function buildAuxTrace(
     }
   };
   const tmp = [0, 0, 0, 0];
+  /** out = a·b for ext vectors of n points (WASM kernel when n is a multiple of 4) */
+  const extMulVec = (out: Uint32Array, a: Uint32Array, b: Uint32Array): void => {
+    if (n % 4 === 0) { mulVectors(out, a, b, n); return; }
+    for (let i = 0; i < n; i++) {
+      emulScalar(a[i]!, a[n + i]!, a[2 * n + i]!, a[3 * n + i]!, b[i]!, b[n + i]!, b[2 * n + i]!, b[3 * n + i]!, tmp);
+      out[i] = tmp[0]!; out[n + i] = tmp[1]!; out[2 * n + i] = tmp[2]!; out[3 * n + i] = tmp[3]!;
+    }
+  };
   for (const g of t.logupGroups) {
     let d: Uint32Array;
     let num: Uint32Array | undefined;
@@ -143,10 +150,7 @@ export function buildAuxTrace(
       const a = its[g[0]!]!, b = its[g[1]!]!;
       const d1 = denominator(a), d2 = denominator(b);
       d = new Uint32Array(4 * n);
-      for (let i = 0; i < n; i++) {
-        emulScalar(d1[i]!, d1[n + i]!, d1[2 * n + i]!, d1[3 * n + i]!, d2[i]!, d2[n + i]!, d2[2 * n + i]!, d2[3 * n + i]!, tmp);
-        d[i] = tmp[0]!; d[n + i] = tmp[1]!; d[2 * n + i] = tmp[2]!; d[3 * n + i] = tmp[3]!;
-      }
+      extMulVec(d, d1, d2);
       scaleSigned(d2, a);
       scaleSigned(d1, b);
       for (let i = 0; i < 4 * n; i++) { const s = d1[i]! + d2[i]!; d1[i] = s >= P ? s - P : s; }
@@ -158,10 +162,9 @@ export function buildAuxTrace(
     batchInvertExt(d, n);
     if (num === undefined) scaleSigned(d, its[g[0]!]!);
     else {
-      for (let i = 0; i < n; i++) {
-        emulScalar(d[i]!, d[n + i]!, d[2 * n + i]!, d[3 * n + i]!, num[i]!, num[n + i]!, num[2 * n + i]!, num[3 * n + i]!, tmp);
-        d[i] = tmp[0]!; d[n + i] = tmp[1]!; d[2 * n + i] = tmp[2]!; d[3 * n + i] = tmp[3]!;
-      }
+      const h = new Uint32Array(4 * n);
+      extMulVec(h, d, num);
+      d = h;
     }
     columns.push(d);
   }

@@ -11,6 +11,7 @@ import { periodicOnCoset } from "../verifier/periodic.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { cosetInterpolate } from "./poly.ts";
 import { combineColumns } from "./kernels/linalg.ts";
+import { mulVectors } from "./kernels/vecmul.ts";
 
 const mul: (a: number, b: number) => number = field_mul;
 const sub: (a: number, b: number) => number = field_sub;
@@ -115,6 +116,14 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const S = Math.min(BLOCK, q);
   if (len % S !== 0 || from % S !== 0) throw new RangeError("quotient range must be aligned to the block size");
   const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
+  const useKernel = S >= 16 && S % 4 === 0;
+  const extProd = new Uint32Array(4 * S);
+  const gammaVecs = t.constraints.map((c, k) => {
+    if (!useKernel || !t.isExt[c.node]) return undefined;
+    const g = new Uint32Array(4 * S);
+    for (let kk = 0; kk < 4; kk++) g.fill(gammas[k]![kk]!, kk * S, (kk + 1) * S);
+    return g;
+  });
   const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
   const main = x.main, aux = x.aux;
   const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0;
@@ -173,6 +182,12 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       const v = vals[c.node]!;
       if (v.length === S) return;
       const acc = accs[c.domain];
+      if (useKernel) {
+        // γ^k·C_k in the WASM kernel (γ^k broadcast once per range)
+        mulVectors(extProd, v, gammaVecs[k]!, S);
+        for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + extProd[i]!; acc[i] = s >= P ? s - P : s; }
+        return;
+      }
       const gk = gammas[k]!;
       const tmp = new Uint32Array(4), e = new Uint32Array(4);
       for (let j = 0; j < S; j++) {

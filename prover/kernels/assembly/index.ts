@@ -3,3 +3,4 @@
 export * from "./ntt";
 export * from "./sha256";
 export * from "./linalg";
+export * from "./vecmul";
