@@ -8,7 +8,7 @@ import type { Ext } from "../verifier/fp.ts";
 import { eInv } from "../verifier/fp.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { combineColumns } from "./kernels/linalg.ts";
-import { mulVectors } from "./kernels/vecmul.ts";
+import { batchInvertExtKernel, mulVectors } from "./kernels/vecmul.ts";
 
 const mulm: (a: number, b: number) => number = mulmImported;
 
@@ -159,7 +159,7 @@ export function buildAuxTrace(
       throw new Error(`LogUp groups of ${g.length} interactions are not supported`);
     }
     for (let i = 0; i < n; i++) if (d[i] === 0 && d[n + i] === 0 && d[2 * n + i] === 0 && d[3 * n + i] === 0) throw new RangeError("LogUp denominator is zero");
-    batchInvertExt(d, n);
+    batchInvertExtKernel(d, n, (x) => eInv(x as Ext));
     if (num === undefined) scaleSigned(d, its[g[0]!]!);
     else {
       const h = new Uint32Array(4 * n);

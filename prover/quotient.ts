@@ -11,7 +11,7 @@ import { periodicOnCoset } from "../verifier/periodic.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { cosetInterpolate } from "./poly.ts";
 import { combineColumns } from "./kernels/linalg.ts";
-import { mulVectors } from "./kernels/vecmul.ts";
+import { addSubVectors, mulVectors } from "./kernels/vecmul.ts";
 
 const mul: (a: number, b: number) => number = field_mul;
 const sub: (a: number, b: number) => number = field_sub;
@@ -145,22 +145,25 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       for (let c = 0, o = j; c < w; c++, o += S) out[o] = main[row + c]!;
     }
   };
+  // the aux rows likewise: coordinate k of ext column c is base column 4c + k, so an ext column's four
+  // coordinate rows are contiguous in the transposed buffer (the evaluator's coordinate-major layout)
+  const curAux = new Uint32Array(aw * S), nextAux = new Uint32Array(aw * S);
+  const transposeAux = (j0: number, off: number, out: Uint32Array) => {
+    for (let j = 0; j < S; j++) {
+      const row = (((j0 + j) * stride + off) & (N - 1)) * aStride + aOff;
+      for (let c = 0, o = j; c < aw; c++, o += S) out[o] = aux![row + c]!;
+    }
+  };
   for (let j0 = from; j0 < to; j0 += S) {
     transpose(j0, 0, curCols);
     transpose(j0, nextOff, nextCols);
+    if (aw > 0) { transposeAux(j0, 0, curAux); transposeAux(j0, nextOff, nextAux); }
     const vals = ev.run({
       main(col, next, out) {
         out.set((next ? nextCols : curCols).subarray(col * S, (col + 1) * S));
       },
       aux(col, next, out) {
-        const off = next ? nextOff : 0;
-        for (let j = 0; j < S; j++) {
-          const base = (((j0 + j) * stride + off) & (N - 1)) * aStride + aOff + 4 * col;
-          out[j] = aux![base]!;
-          out[S + j] = aux![base + 1]!;
-          out[2 * S + j] = aux![base + 2]!;
-          out[3 * S + j] = aux![base + 3]!;
-        }
+        out.set((next ? nextAux : curAux).subarray(4 * col * S, (4 * col + 4) * S));
       },
       periodic(col, out) {
         const p = periodic[col]!;
@@ -176,7 +179,8 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       for (let i = 0; i < group.cols.length; i++) group.vecs[i] = vals[group.cols[i]!]!;
       const r = combineColumns(group.vecs, group.coeffs, S);
       const acc = accs[d];
-      for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + r[i]!; acc[i] = s >= P ? s - P : s; }
+      if (useKernel) addSubVectors(acc, acc, r, S, false);
+      else for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + r[i]!; acc[i] = s >= P ? s - P : s; }
     }
     t.constraints.forEach((c, k) => {
       const v = vals[c.node]!;
@@ -185,7 +189,7 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
       if (useKernel) {
         // γ^k·C_k in the WASM kernel (γ^k broadcast once per range)
         mulVectors(extProd, v, gammaVecs[k]!, S);
-        for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + extProd[i]!; acc[i] = s >= P ? s - P : s; }
+        addSubVectors(acc, acc, extProd, S, false);
         return;
       }
       const gk = gammas[k]!;

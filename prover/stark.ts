@@ -149,7 +149,8 @@ async function commitRound(parts: readonly (LdeMatrix | undefined)[], N: number,
     let off = 0;
     for (const p of present) {
       const w = p.width, d = p.data;
-      for (let i = 0, src = 0, dst = off; i < N; i++, src += w, dst += width) for (let c = 0; c < w; c++) matrix[dst + c] = d[src + c]!;
+      if (w >= 16) for (let i = 0, src = 0, dst = off; i < N; i++, src += w, dst += width) matrix.set(d.subarray(src, src + w), dst);
+      else for (let i = 0, src = 0, dst = off; i < N; i++, src += w, dst += width) for (let c = 0; c < w; c++) matrix[dst + c] = d[src + c]!;
       off += w;
     }
   }
@@ -364,7 +365,8 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     const cols: Uint32Array[] = chunks.flat();
     // DEEP mask R: as many random coefficients as the FRI degree bound allows (D − 1), so the linear functionals
     // of f that FRI's openings reveal are masked whenever D exceeds their number (see docs/proof-system.md).
-    if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
+    // One mask for the whole proof (it enters f once): committed with the first table's quotient.
+    if (zk && ti === 0) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
     quotCoeffs.push(cols);
     quotLdes.push(await ldeCoeffColumns(cols, logLde, pool));
   }

@@ -1,7 +1,9 @@
 // The WASM pointwise products (prover/kernels/vecmul.ts) against the JavaScript reference (prover/vec-eval.ts
 // mulInto): base·base, ext·base, base·ext, ext·ext on random and edge values, and aliasing of out with an input.
 import { describe, expect, it } from "vitest";
-import { addSubVectors, mulVectors } from "../prover/kernels/vecmul.ts";
+import { addSubVectors, batchInvertExtKernel, mulVectors } from "../prover/kernels/vecmul.ts";
+import { batchInvertExt } from "../prover/logup-trace.ts";
+import { eInv, eMul, extOf, type Ext } from "../verifier/ext.ts";
 import { mulInto } from "../prover/vec-eval.ts";
 import { P } from "../verifier/field.ts";
 
@@ -49,6 +51,25 @@ describe("WASM vector products", () => {
       }
     });
   }
+  for (const n of [1, 3, 4, 1000]) {
+    it(`extension batch inversion of ${n} elements equals the JavaScript one, and x·x⁻¹ = 1`, () => {
+      const v = vec(4 * n, 17 + n);
+      for (let i = 0; i < n; i++) if (v[i] === 0 && v[n + i] === 0 && v[2 * n + i] === 0 && v[3 * n + i] === 0) v[i] = 1;
+      const want = v.slice(), got = v.slice();
+      batchInvertExt(want, n);
+      batchInvertExtKernel(got, n, (x) => eInv(x as Ext));
+      expect(got).toEqual(want);
+      for (let i = 0; i < n; i += Math.max(1, n >> 3)) {
+        const x = extOf(v[i]!, v[n + i]!, v[2 * n + i]!, v[3 * n + i]!), y = extOf(got[i]!, got[n + i]!, got[2 * n + i]!, got[3 * n + i]!);
+        expect([...eMul(x, y)]).toEqual([1, 0, 0, 0]);
+      }
+    });
+  }
+  it("extension batch inversion refuses a zero element", () => {
+    const v = vec(16, 5);
+    v[2] = 0; v[6] = 0; v[10] = 0; v[14] = 0;
+    expect(() => batchInvertExtKernel(v, 4, (x) => eInv(x as Ext))).toThrow(RangeError);
+  });
   it("refuses lengths that are not whole 4-lane groups or do not match", () => {
     expect(() => mulVectors(new Uint32Array(6), new Uint32Array(6), new Uint32Array(6), 6)).toThrow();
     expect(() => mulVectors(new Uint32Array(8), new Uint32Array(8), new Uint32Array(12), 8)).toThrow();

@@ -36,6 +36,8 @@ interface KernelExports {
   vecMulExt(out: number, a: number, b: number, n: number): void;
   vecAdd(out: number, a: number, b: number, n: number): void;
   vecSub(out: number, a: number, b: number, n: number): void;
+  extBatchInvForward(v: number, pre: number, n: number, total: number): void;
+  extBatchInvBackward(v: number, pre: number, n: number, inv: number): void;
   scratchBytes(itemBytes: number, saltBytes: number): number;
   hashBatch(
     src: number, stride: number, itemBytes: number, prefix: number, salt: number, saltBytes: number, count: number,

@@ -60,3 +60,26 @@ export function addSubVectors(out: Uint32Array, a: Uint32Array, b: Uint32Array, 
     else out.set(b.subarray(m), m);
   }
 }
+
+/**
+ * In-place inversion of n extension elements stored coordinate-major in v (4n values), Montgomery's trick in the
+ * kernel (one extension inversion, by `invert`, for all of them). Throws RangeError if some element is zero.
+ */
+export function batchInvertExtKernel(v: Uint32Array, n: number, invert: (x: Uint32Array) => Uint32Array): void {
+  if (v.length !== 4 * n) invalid(`expected ${4 * n} values, got ${v.length}`);
+  if (n === 0) return;
+  const k = kernels();
+  const vP = k.scratchBase();
+  const preP = vP + 16 * n;
+  const tP = preP + 16 * n;
+  k.ensure(tP + 32);
+  let mem = k.u32();
+  mem.set(v, vP >>> 2);
+  k.x.extBatchInvForward(vP, preP, n, tP);
+  mem = k.u32();
+  const total = mem.slice(tP >>> 2, (tP >>> 2) + 4);
+  if (total[0] === 0 && total[1] === 0 && total[2] === 0 && total[3] === 0) throw new RangeError("batch inversion of a zero element");
+  mem.set(invert(total), (tP >>> 2) + 4);
+  k.x.extBatchInvBackward(vP, preP, n, tP + 16);
+  v.set(k.u32().subarray(vP >>> 2, (vP >>> 2) + 4 * n));
+}

@@ -99,3 +99,66 @@ export function vecSub(out: usize, a: usize, b: usize, n: u32): void {
     v128.store(out + o, sub(v128.load(a + o), v128.load(b + o)));
   }
 }
+
+// ---- extension batch inversion (Montgomery's trick), scalar: the sequential part of the LogUp aux builder ----
+
+const R1: u32 = 268435454; // 2^32 mod p (1 in Montgomery form)
+
+@inline function mm(a: u32, b: u32): u32 {
+  const t = <u64>a * <u64>b;
+  const q = <u32>t * MU;
+  const r = <i64>(t >> 32) - <i64>((<u64>q * <u64>P) >> 32);
+  return <u32>(r < 0 ? r + <i64>P : r);
+}
+
+@inline function sadd(a: u32, b: u32): u32 {
+  const s = a + b;
+  return s >= P ? s - P : s;
+}
+
+@inline function s11(x: u32): u32 {
+  const x2 = sadd(x, x), x4 = sadd(x2, x2), x8 = sadd(x4, x4);
+  return sadd(sadd(x8, x2), x);
+}
+
+// Extension product of Montgomery-form elements (result in Montgomery form), written to the globals below.
+let e0: u32 = 0, e1: u32 = 0, e2: u32 = 0, e3: u32 = 0;
+@inline function emul(a0: u32, a1: u32, a2: u32, a3: u32, b0: u32, b1: u32, b2: u32, b3: u32): void {
+  const t4 = sadd(sadd(mm(a1, b3), mm(a2, b2)), mm(a3, b1));
+  const t5 = sadd(mm(a2, b3), mm(a3, b2));
+  const t6 = mm(a3, b3);
+  e0 = sadd(mm(a0, b0), s11(t4));
+  e1 = sadd(sadd(mm(a0, b1), mm(a1, b0)), s11(t5));
+  e2 = sadd(sadd(sadd(mm(a0, b2), mm(a1, b1)), mm(a2, b0)), s11(t6));
+  e3 = sadd(sadd(sadd(mm(a0, b3), mm(a1, b2)), mm(a2, b1)), mm(a3, b0));
+}
+
+/**
+ * Forward pass: pre[i] = Π_{j<i} v_j (Montgomery form, coordinate-major like v, n elements); writes the canonical
+ * product of all n elements to total[0..3]. v is canonical, coordinate-major.
+ */
+export function extBatchInvForward(v: usize, pre: usize, n: u32, total: usize): void {
+  const st = <usize>n << 2;
+  let a0 = R1, a1: u32 = 0, a2: u32 = 0, a3: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<u32>(pre + o, a0); store<u32>(pre + st + o, a1); store<u32>(pre + 2 * st + o, a2); store<u32>(pre + 3 * st + o, a3);
+    emul(a0, a1, a2, a3, mm(load<u32>(v + o), R2), mm(load<u32>(v + st + o), R2), mm(load<u32>(v + 2 * st + o), R2), mm(load<u32>(v + 3 * st + o), R2));
+    a0 = e0; a1 = e1; a2 = e2; a3 = e3;
+  }
+  store<u32>(total, mm(a0, 1)); store<u32>(total, mm(a1, 1), 4); store<u32>(total, mm(a2, 1), 8); store<u32>(total, mm(a3, 1), 12);
+}
+
+/** Backward pass: given inv[0..3] = (Π v)^−1 (canonical), replaces every v_i by v_i^−1 (canonical). */
+export function extBatchInvBackward(v: usize, pre: usize, n: u32, inv: usize): void {
+  const st = <usize>n << 2;
+  let a0 = mm(load<u32>(inv), R2), a1 = mm(load<u32>(inv, 4), R2), a2 = mm(load<u32>(inv, 8), R2), a3 = mm(load<u32>(inv, 12), R2);
+  for (let i = <i32>n - 1; i >= 0; i--) {
+    const o = <usize>i << 2;
+    const x0 = mm(load<u32>(v + o), R2), x1 = mm(load<u32>(v + st + o), R2), x2 = mm(load<u32>(v + 2 * st + o), R2), x3 = mm(load<u32>(v + 3 * st + o), R2);
+    emul(a0, a1, a2, a3, load<u32>(pre + o), load<u32>(pre + st + o), load<u32>(pre + 2 * st + o), load<u32>(pre + 3 * st + o));
+    store<u32>(v + o, mm(e0, 1)); store<u32>(v + st + o, mm(e1, 1)); store<u32>(v + 2 * st + o, mm(e2, 1)); store<u32>(v + 3 * st + o, mm(e3, 1));
+    emul(a0, a1, a2, a3, x0, x1, x2, x3);
+    a0 = e0; a1 = e1; a2 = e2; a3 = e3;
+  }
+}
