@@ -136,34 +136,40 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
     return [d, { cols: ks.map(([c]) => c.node), coeffs, vecs: new Array<Uint32Array>(ks.length) }];
   })) as Record<Domain, { cols: number[]; coeffs: Uint32Array; vecs: Uint32Array[] }>;
 
-  // Per block, the needed rows are transposed once (row by row: sequential reads of whole rows) into column
-  // buffers; reading a column straight from the row-major matrix would touch a new cache line per value.
-  const curCols = new Uint32Array(w * S), nextCols = new Uint32Array(w * S);
-  const transpose = (j0: number, off: number, out: Uint32Array) => {
-    for (let j = 0; j < S; j++) {
-      const row = (((j0 + j) * stride + off) & (N - 1)) * mStride + mOff;
-      for (let c = 0, o = j; c < w; c++, o += S) out[o] = main[row + c]!;
+  // Per block, the needed rows are transposed once into column buffers (reading a column straight from the
+  // row-major matrix would touch a new cache line per value). The next row of point J is the current row of point
+  // J + q/n, so one transposition of S + q/n points serves both: a column's values at the block's points start at
+  // col·pitch, its next-row values at col·pitch + sh.
+  const sh = nextOff / stride;
+  const pitch = S + sh;
+  // Tiles of TILE points: the tile's rows stay in L1 while each column's values are written consecutively.
+  const TILE = 16;
+  const rowsOf = new Int32Array(TILE);
+  const transposeFrom = (src: Uint32Array, rowStride: number, rowOff: number, width: number, j0: number, out: Uint32Array) => {
+    for (let j = 0; j < pitch; j += TILE) {
+      const t = Math.min(TILE, pitch - j);
+      for (let jj = 0; jj < t; jj++) rowsOf[jj] = (((j0 + j + jj) * stride) & (N - 1)) * rowStride + rowOff;
+      for (let c = 0, o = j; c < width; c++, o += pitch) {
+        for (let jj = 0; jj < t; jj++) out[o + jj] = src[rowsOf[jj]! + c]!;
+      }
     }
   };
-  // the aux rows likewise: coordinate k of ext column c is base column 4c + k, so an ext column's four
-  // coordinate rows are contiguous in the transposed buffer (the evaluator's coordinate-major layout)
-  const curAux = new Uint32Array(aw * S), nextAux = new Uint32Array(aw * S);
-  const transposeAux = (j0: number, off: number, out: Uint32Array) => {
-    for (let j = 0; j < S; j++) {
-      const row = (((j0 + j) * stride + off) & (N - 1)) * aStride + aOff;
-      for (let c = 0, o = j; c < aw; c++, o += S) out[o] = aux![row + c]!;
-    }
-  };
+  const mainCols = new Uint32Array(w * pitch);
+  // aux: coordinate k of ext column c is base column 4c + k
+  const auxCols = new Uint32Array(aw * pitch);
   for (let j0 = from; j0 < to; j0 += S) {
-    transpose(j0, 0, curCols);
-    transpose(j0, nextOff, nextCols);
-    if (aw > 0) { transposeAux(j0, 0, curAux); transposeAux(j0, nextOff, nextAux); }
+    transposeFrom(main, mStride, mOff, w, j0, mainCols);
+    if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols);
     const vals = ev.run({
       main(col, next, out) {
-        out.set((next ? nextCols : curCols).subarray(col * S, (col + 1) * S));
+        const o = col * pitch + (next ? sh : 0);
+        out.set(mainCols.subarray(o, o + S));
       },
       aux(col, next, out) {
-        out.set((next ? nextAux : curAux).subarray(4 * col * S, (4 * col + 4) * S));
+        for (let k = 0; k < 4; k++) {
+          const o = (4 * col + k) * pitch + (next ? sh : 0);
+          out.set(auxCols.subarray(o, o + S), k * S);
+        }
       },
       periodic(col, out) {
         const p = periodic[col]!;
