@@ -96,7 +96,8 @@ function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number,
 }
 
 /**
- * LDE columns [colStart, colEnd) of `columns` into `out` (row-major, `width` values per row, column c at offset c).
+ * LDE columns [colStart, colEnd) of `columns` into `out` (row-major, `width` values per row, column c at offset
+ * outOffset + c).
  * Columns hold evaluations on H_n (all exactly n = 2^logN long), or coefficients (each at most n = 2^logN long,
  * zero-padded); the results are the evaluations on shift·H_{n·2^logBlowup}.
  * Shared by the in-thread path and the workers (which pass views of SharedArrayBuffers).
@@ -104,6 +105,7 @@ function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number,
 export function ldeColumnsInto(
   columns: readonly Uint32Array[], colStart: number, colEnd: number, logBlowup: number, shift: number,
   out: Uint32Array, width: number, input: ColumnInput = "evals", logN: number = log2Exact(columns[colStart]?.length ?? 0),
+  outOffset = 0,
 ): void {
   if (colEnd <= colStart) return;
   const n = 2 ** logN;
@@ -111,6 +113,7 @@ export function ldeColumnsInto(
   checkShift(shift);
   const rows = n << logBlowup;
   if (out.length < rows * width) invalid(`output matrix holds ${out.length} values, needs ${rows * width}`);
+  if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + colEnd > width) invalid(`columns [${colStart}, ${colEnd}) at offset ${outOffset} do not fit rows of ${width}`);
   const k = kernels();
   k.twiddles(logN + logBlowup);
   const src = k.scratchBase();
@@ -125,7 +128,7 @@ export function ldeColumnsInto(
       }
       ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g), input);
     }
-    scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g);
+    scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g + outOffset);
   }
 }
 

@@ -4,7 +4,7 @@
  * because starting work on a worker costs more than it saves.
  */
 import { GENERATOR } from "../../verifier/field.ts";
-import { coeffLogLength, evaluateColumns, ldeColumns, type RowMajorMatrix } from "../lde.ts";
+import { coeffLogLength, evaluateColumns, ldeColumns, ldeColumnsInto, type RowMajorMatrix } from "../lde.ts";
 import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { invalid } from "../kernels/errors.ts";
@@ -12,11 +12,23 @@ import { checkShift, log2Exact } from "../ntt.ts";
 import { sharedPool, type WorkerPool } from "./pool.ts";
 import type { LdeTask, SubtreeTask } from "./tasks.ts";
 
+/** Where an LDE writes: rows of `width` values of a shared matrix, the columns from `offset` on. */
+export interface LdeTarget {
+  readonly data: Uint32Array;
+  readonly width: number;
+  readonly offset: number;
+}
+
 export interface ParallelOptions {
   /** The pool to use; default the process-wide one. `null` forces the in-thread path. */
   readonly pool?: WorkerPool | null;
   /** Below this many output values (rows × width) stay in-thread. Default 2^18. */
   readonly minParallelValues?: number;
+  /**
+   * LDEs only: write into this matrix (SharedArrayBuffer-backed, starting at byte 0 of its buffer) instead of a
+   * new one; the result is then that matrix.
+   */
+  readonly into?: LdeTarget;
 }
 
 const DEFAULT_MIN = 1 << 18;
@@ -45,10 +57,13 @@ export async function ldeColumnsParallel(
     if (c.length !== 2 ** logN) invalid(`column ${i} has ${c.length} rows, column 0 has ${2 ** logN}`);
   });
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  const into = checkTarget(opts.into, columns.length, 2 ** (logN + logBlowup));
   if (pool === null || columns.length * 2 ** (logN + logBlowup) < (opts.minParallelValues ?? DEFAULT_MIN)) {
-    return ldeColumns(columns, logBlowup, shift);
+    if (!into) return ldeColumns(columns, logBlowup, shift);
+    ldeColumnsInto(columns, 0, columns.length, logBlowup, shift, into.data, into.width, "evals", logN, into.offset);
+    return { data: into.data, width: into.width, height: 2 ** (logN + logBlowup) };
   }
-  return runLde(pool, columns, "evals", logN, logBlowup, shift);
+  return runLde(pool, columns, "evals", logN, logBlowup, shift, into);
 }
 
 /** evaluateColumns (coefficients → row-major evaluations on shift·H_{2^logN}) on the worker pool. */
@@ -61,12 +76,26 @@ export async function evaluateColumnsParallel(
   if (logC > logN) invalid(`a column of 2^${logC} coefficients does not fit 2^${logN} points`);
   checkShift(shift);
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
-  if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) return evaluateColumns(coeffs, logN, shift);
-  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift);
+  const into = checkTarget(opts.into, coeffs.length, 2 ** logN);
+  if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) {
+    if (!into) return evaluateColumns(coeffs, logN, shift);
+    ldeColumnsInto(coeffs, 0, coeffs.length, logN - logC, shift, into.data, into.width, "coeffs", logC, into.offset);
+    return { data: into.data, width: into.width, height: 2 ** logN };
+  }
+  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift, into);
+}
+
+function checkTarget(into: LdeTarget | undefined, width: number, height: number): LdeTarget | undefined {
+  if (!into) return undefined;
+  if (!(into.data.buffer instanceof SharedArrayBuffer) || into.data.byteOffset !== 0) invalid("an LDE target must start a SharedArrayBuffer");
+  if (!Number.isInteger(into.offset) || into.offset < 0 || into.offset + width > into.width) invalid(`${width} columns at offset ${into.offset} do not fit rows of ${into.width}`);
+  if (into.data.length < height * into.width) invalid(`LDE target holds ${into.data.length} values, needs ${height * into.width}`);
+  return into;
 }
 
 async function runLde(
   pool: WorkerPool, columns: readonly Uint32Array[], kind: "evals" | "coeffs", logN: number, logBlowup: number, shift: number,
+  into?: LdeTarget,
 ): Promise<RowMajorMatrix> {
   const n = 2 ** logN;
   const width = columns.length;
@@ -75,15 +104,16 @@ async function runLde(
   const input = new SharedArrayBuffer(4 * n * width);
   const inView = new Uint32Array(input);
   columns.forEach((c, i) => inView.set(c, i * n));
-  const output = new SharedArrayBuffer(4 * height * width);
+  const output = into ? (into.data.buffer as SharedArrayBuffer) : new SharedArrayBuffer(4 * height * width);
+  const place = into ? { outWidth: into.width, outOffset: into.offset } : {};
   // A few tasks per worker so a slow worker does not hold up the end.
   const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
   const tasks: LdeTask[] = [];
   for (let c = 0; c < width; c += per) {
-    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output });
+    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output, ...place });
   }
   await pool.runAll(tasks);
-  return { data: new Uint32Array(output), width, height };
+  return into ? { data: into.data, width: into.width, height } : { data: new Uint32Array(output), width, height };
 }
 
 /**

@@ -18,8 +18,10 @@ export interface LdeTask {
   readonly colEnd: number;
   readonly logBlowup: number;
   readonly shift: number;
-  /** (n·2^logBlowup) × width u32, row-major. */
+  /** (n·2^logBlowup) × width u32, row-major; or, with outWidth, rows of outWidth values, column c at outOffset + c. */
   readonly output: SharedArrayBuffer;
+  readonly outWidth?: number;
+  readonly outOffset?: number;
 }
 
 /**

@@ -13,7 +13,7 @@ function run(task: WorkerTask): void {
       const columns: Uint32Array[] = [];
       for (let c = 0; c < task.width; c++) columns.push(input.subarray(c * task.n, (c + 1) * task.n));
       const logN = log2Exact(task.n);
-      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.width, task.kind, logN);
+      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.outWidth ?? task.width, task.kind, logN, task.outOffset ?? 0);
       return;
     }
     case "subtree": {
