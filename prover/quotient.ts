@@ -11,7 +11,7 @@ import { periodicOnCoset } from "../verifier/periodic.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { cosetInterpolate } from "./poly.ts";
 import { combineColumns } from "./kernels/linalg.ts";
-import { addSubVectors, mulVectors } from "./kernels/vecmul.ts";
+import { QuotientProgram } from "./quotient-kernel.ts";
 
 const mul: (a: number, b: number) => number = field_mul;
 const sub: (a: number, b: number) => number = field_sub;
@@ -38,6 +38,8 @@ export interface QuotientInputs {
   readonly logupSum: Ext;
   /** Constraint-combination challenge. */
   readonly gamma: Ext;
+  /** tests: evaluate with the JavaScript interpreter even where the WASM program would run */
+  readonly noKernel?: boolean;
 }
 
 /** Row stride (values per matrix row) and the column of the table's first value in each row. */
@@ -115,26 +117,36 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const outputs = t.constraints.map((c) => c.node);
   const S = Math.min(BLOCK, q);
   if (len % S !== 0 || from % S !== 0) throw new RangeError("quotient range must be aligned to the block size");
-  const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
-  const useKernel = S >= 16 && S % 4 === 0;
-  const extProd = new Uint32Array(4 * S);
-  const gammaVecs = t.constraints.map((c, k) => {
-    if (!useKernel || !t.isExt[c.node]) return undefined;
-    const g = new Uint32Array(4 * S);
-    for (let kk = 0; kk < 4; kk++) g.fill(gammas[k]![kk]!, kk * S, (kk + 1) * S);
-    return g;
-  });
-  const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
   const main = x.main, aux = x.aux;
   const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0;
   const aStride = x.auxLayout?.stride ?? aw, aOff = x.auxLayout?.offset ?? 0;
-  // Base-valued constraints grouped by domain: their node ids and γ^k (flat, 4 per constraint).
-  const baseByDomain = Object.fromEntries(DOMAINS.map((d) => {
-    const ks = t.constraints.map((c, k) => [c, k] as const).filter(([c]) => c.domain === d && !t.isExt[c.node]);
-    const coeffs = new Uint32Array(4 * ks.length);
-    ks.forEach(([, k], i) => coeffs.set(gammas[k]!, 4 * i));
-    return [d, { cols: ks.map(([c]) => c.node), coeffs, vecs: new Array<Uint32Array>(ks.length) }];
-  })) as Record<Domain, { cols: number[]; coeffs: Uint32Array; vecs: Uint32Array[] }>;
+
+  /**
+   * Q at the block's points from the four domain accumulators: accumulator d holds coordinate k of point j at
+   * acc[d][off[d] + k·cs + j].
+   */
+  const writeQ = (j0: number, acc: readonly Uint32Array[], off: readonly number[], cs: number) => {
+    const aE = acc[0]!, aT = acc[1]!, aF = acc[2]!, aL = acc[3]!;
+    const oE = off[0]!, oT = off[1]!, oF = off[2]!, oL = off[3]!;
+    for (let j = 0; j < S; j++) {
+      const J = j0 + j;
+      const L = J - from;
+      const zi = zinv[J % r]!;
+      const tr = hasTransition ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
+      const fi = firstInv ? firstInv[L]! : 0;
+      const li = lastInv ? lastInv[L]! : 0;
+      // only the domains that have constraints (the others' accumulators are zero)
+      for (let kk = 0; kk < 4; kk++) {
+        const o = kk * cs + j;
+        let v = 0;
+        if (hasEvery) v += mulm(aE[oE + o]!, zi);
+        if (hasTransition) v += mulm(aT[oT + o]!, tr);
+        if (hasFirst) v += mulm(aF[oF + o]!, fi);
+        if (hasLast) v += mulm(aL[oL + o]!, li);
+        Q[kk * q + J] = v % P;
+      }
+    }
+  };
 
   // Per block, the needed rows are transposed once into column buffers (reading a column straight from the
   // row-major matrix would touch a new cache line per value). The next row of point J is the current row of point
@@ -147,13 +159,46 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const rowsOf = new Int32Array(TILE);
   const transposeFrom = (src: Uint32Array, rowStride: number, rowOff: number, width: number, j0: number, out: Uint32Array) => {
     for (let j = 0; j < pitch; j += TILE) {
-      const t = Math.min(TILE, pitch - j);
-      for (let jj = 0; jj < t; jj++) rowsOf[jj] = (((j0 + j + jj) * stride) & (N - 1)) * rowStride + rowOff;
+      const tl = Math.min(TILE, pitch - j);
+      for (let jj = 0; jj < tl; jj++) rowsOf[jj] = (((j0 + j + jj) * stride) & (N - 1)) * rowStride + rowOff;
       for (let c = 0, o = j; c < width; c++, o += pitch) {
-        for (let jj = 0; jj < t; jj++) out[o + jj] = src[rowsOf[jj]! + c]!;
+        for (let jj = 0; jj < tl; jj++) out[o + jj] = src[rowsOf[jj]! + c]!;
       }
     }
   };
+
+  if (S >= 16 && S % 4 === 0 && x.noKernel !== true) {
+    // The whole block's DAG and γ-combination in one WASM call (prover/quotient-kernel.ts); the transposition
+    // writes straight into the program's leaf buffers in kernel memory.
+    const prog = new QuotientProgram(t, S, pitch, sh, x.publics, x.challenges, x.logupSum, gammas);
+    const mem = prog.memory();
+    const mainCols = mem.subarray(prog.mainAt >>> 2, (prog.mainAt >>> 2) + w * pitch);
+    const auxCols = mem.subarray(prog.auxAt >>> 2, (prog.auxAt >>> 2) + aw * pitch);
+    const accs = [mem, mem, mem, mem];
+    const offs = DOMAINS.map((d) => prog.accAt[d] >>> 2);
+    for (let j0 = from; j0 < to; j0 += S) {
+      transposeFrom(main, mStride, mOff, w, j0, mainCols);
+      if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols);
+      prog.periodicAt.forEach((at, col) => {
+        if (at < 0) return;
+        const p = periodic[col]!, o = at >>> 2;
+        for (let j = 0; j < S; j++) mem[o + j] = p[j0 + j]!;
+      });
+      prog.run();
+      writeQ(j0, accs, offs, pitch);
+    }
+    return;
+  }
+
+  const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
+  const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
+  // Base-valued constraints grouped by domain: their node ids and γ^k (flat, 4 per constraint).
+  const baseByDomain = Object.fromEntries(DOMAINS.map((d) => {
+    const ks = t.constraints.map((c, k) => [c, k] as const).filter(([c]) => c.domain === d && !t.isExt[c.node]);
+    const coeffs = new Uint32Array(4 * ks.length);
+    ks.forEach(([, k], i) => coeffs.set(gammas[k]!, 4 * i));
+    return [d, { cols: ks.map(([c]) => c.node), coeffs, vecs: new Array<Uint32Array>(ks.length) }];
+  })) as Record<Domain, { cols: number[]; coeffs: Uint32Array; vecs: Uint32Array[] }>;
   const mainCols = new Uint32Array(w * pitch);
   // aux: coordinate k of ext column c is base column 4c + k
   const auxCols = new Uint32Array(aw * pitch);
@@ -178,26 +223,19 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
     });
     for (const a of Object.values(accs)) a.fill(0);
     // Base-valued constraints: γ^k·C_k summed per domain by the WASM kernel (unreduced 64-bit sums, one reduction
-    // per value); extension-valued ones one point at a time.
+    // per value); extension-valued ones one point at a time (small blocks only: larger ones take the kernel path).
     for (const d of DOMAINS) {
       const group = baseByDomain[d];
       if (group.cols.length === 0) continue;
       for (let i = 0; i < group.cols.length; i++) group.vecs[i] = vals[group.cols[i]!]!;
-      const r = combineColumns(group.vecs, group.coeffs, S);
+      const rr = combineColumns(group.vecs, group.coeffs, S);
       const acc = accs[d];
-      if (useKernel) addSubVectors(acc, acc, r, S, false);
-      else for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + r[i]!; acc[i] = s >= P ? s - P : s; }
+      for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + rr[i]!; acc[i] = s >= P ? s - P : s; }
     }
     t.constraints.forEach((c, k) => {
       const v = vals[c.node]!;
       if (v.length === S) return;
       const acc = accs[c.domain];
-      if (useKernel) {
-        // γ^k·C_k in the WASM kernel (γ^k broadcast once per range)
-        mulVectors(extProd, v, gammaVecs[k]!, S);
-        addSubVectors(acc, acc, extProd, S, false);
-        return;
-      }
       const gk = gammas[k]!;
       const tmp = new Uint32Array(4), e = new Uint32Array(4);
       for (let j = 0; j < S; j++) {
@@ -209,24 +247,7 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
         }
       }
     });
-    for (let j = 0; j < S; j++) {
-      const J = j0 + j;
-      const L = J - from;
-      const zi = zinv[J % r]!;
-      const tr = hasTransition ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
-      const fi = firstInv ? firstInv[L]! : 0;
-      const li = lastInv ? lastInv[L]! : 0;
-      // only the domains that have constraints (the others' accumulators are zero)
-      for (let kk = 0; kk < 4; kk++) {
-        const o = kk * S + j;
-        let v = 0;
-        if (hasEvery) v += mulm(accs.every[o]!, zi);
-        if (hasTransition) v += mulm(accs.transition[o]!, tr);
-        if (hasFirst) v += mulm(accs.first[o]!, fi);
-        if (hasLast) v += mulm(accs.last[o]!, li);
-        Q[kk * q + J] = v % P;
-      }
-    }
+    writeQ(j0, [accs.every, accs.transition, accs.first, accs.last], [0, 0, 0, 0], S);
   }
 }
 

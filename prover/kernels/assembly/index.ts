@@ -4,3 +4,4 @@ export * from "./ntt";
 export * from "./sha256";
 export * from "./linalg";
 export * from "./vecmul";
+export * from "./program";
