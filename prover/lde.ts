@@ -108,7 +108,8 @@ function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number,
 
 /**
  * LDE columns [colStart, colEnd) of `columns` into `out` (row-major, `width` values per row, column c at offset
- * outOffset + c).
+ * outOffset + c; or, with columnMajor, column c at [(outOffset + c)·rows, (outOffset + c + 1)·rows) of a matrix of
+ * `width` columns).
  * Columns hold evaluations on H_n (all exactly n = 2^logN long), or coefficients (each at most n = 2^logN long,
  * zero-padded); the results are the evaluations on shift·H_{n·2^logBlowup}.
  * Shared by the in-thread path and the workers (which pass views of SharedArrayBuffers).
@@ -116,7 +117,7 @@ function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number,
 export function ldeColumnsInto(
   columns: readonly Uint32Array[], colStart: number, colEnd: number, logBlowup: number, shift: number,
   out: Uint32Array, width: number, input: ColumnInput = "evals", logN: number = log2Exact(columns[colStart]?.length ?? 0),
-  outOffset = 0,
+  outOffset = 0, columnMajor = false,
 ): void {
   if (colEnd <= colStart) return;
   const n = 2 ** logN;
@@ -129,6 +130,19 @@ export function ldeColumnsInto(
   k.twiddles(logN + logBlowup);
   const src = k.scratchBase();
   const dst0 = src + 4 * n;
+  if (columnMajor) {
+    // column c of the output at [(outOffset + c)·rows, …): one copy per column, no scatter
+    k.ensure(dst0 + 4 * rows);
+    for (let c = colStart; c < colEnd; c++) {
+      const col = columns[c]!;
+      if (input === "evals" ? col.length !== n : col.length > n) {
+        invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
+      }
+      ldeInKernel(k, col, logN, logBlowup, shift, src, dst0, input);
+      out.set(k.u32().subarray(dst0 >>> 2, (dst0 >>> 2) + rows), (outOffset + c) * rows);
+    }
+    return;
+  }
   const GROUP = groupFor(rows);
   for (let g = colStart; g < colEnd; g += GROUP) {
     const gEnd = Math.min(colEnd, g + GROUP);

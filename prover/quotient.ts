@@ -42,10 +42,14 @@ export interface QuotientInputs {
   readonly noKernel?: boolean;
 }
 
-/** Row stride (values per matrix row) and the column of the table's first value in each row. */
+/**
+ * Row stride (values per matrix row) and the column of the table's first value in each row; or, with columnMajor,
+ * column c of the table at [(offset + c)·stride, …) (stride = the LDE size N).
+ */
 export interface MatrixLayout {
   readonly stride: number;
   readonly offset: number;
+  readonly columnMajor?: boolean;
 }
 
 function extPowers(g: Ext, count: number): Ext[] {
@@ -118,8 +122,8 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const S = Math.min(BLOCK, q);
   if (len % S !== 0 || from % S !== 0) throw new RangeError("quotient range must be aligned to the block size");
   const main = x.main, aux = x.aux;
-  const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0;
-  const aStride = x.auxLayout?.stride ?? aw, aOff = x.auxLayout?.offset ?? 0;
+  const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0, mCol = x.mainLayout?.columnMajor === true;
+  const aStride = x.auxLayout?.stride ?? aw, aOff = x.auxLayout?.offset ?? 0, aCol = x.auxLayout?.columnMajor === true;
 
   /**
    * Q at the block's points from the four domain accumulators: accumulator d holds coordinate k of point j at
@@ -157,7 +161,18 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   // Tiles of TILE points: the tile's rows stay in L1 while each column's values are written consecutively.
   const TILE = 16;
   const rowsOf = new Int32Array(TILE);
-  const transposeFrom = (src: Uint32Array, rowStride: number, rowOff: number, width: number, j0: number, out: Uint32Array) => {
+  const transposeFrom = (src: Uint32Array, rowStride: number, rowOff: number, width: number, j0: number, out: Uint32Array, colMajor = false) => {
+    if (colMajor) {
+      // column c at src[(rowOff + c)·N + i]: the block's points are every stride-th value from j0·stride (mod N)
+      const i0 = j0 * stride;
+      const contiguous = stride === 1 && i0 + pitch <= N;
+      for (let c = 0; c < width; c++) {
+        const base = (rowOff + c) * N, o = c * pitch;
+        if (contiguous) out.set(src.subarray(base + i0, base + i0 + pitch), o);
+        else for (let j = 0; j < pitch; j++) out[o + j] = src[base + (((j0 + j) * stride) & (N - 1))]!;
+      }
+      return;
+    }
     for (let j = 0; j < pitch; j += TILE) {
       const tl = Math.min(TILE, pitch - j);
       for (let jj = 0; jj < tl; jj++) rowsOf[jj] = (((j0 + j + jj) * stride) & (N - 1)) * rowStride + rowOff;
@@ -177,8 +192,8 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
     const accs = [mem, mem, mem, mem];
     const offs = DOMAINS.map((d) => prog.accAt[d] >>> 2);
     for (let j0 = from; j0 < to; j0 += S) {
-      transposeFrom(main, mStride, mOff, w, j0, mainCols);
-      if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols);
+      transposeFrom(main, mStride, mOff, w, j0, mainCols, mCol);
+      if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols, aCol);
       prog.periodicAt.forEach((at, col) => {
         if (at < 0) return;
         const p = periodic[col]!, o = at >>> 2;
@@ -203,8 +218,8 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   // aux: coordinate k of ext column c is base column 4c + k
   const auxCols = new Uint32Array(aw * pitch);
   for (let j0 = from; j0 < to; j0 += S) {
-    transposeFrom(main, mStride, mOff, w, j0, mainCols);
-    if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols);
+    transposeFrom(main, mStride, mOff, w, j0, mainCols, mCol);
+    if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols, aCol);
     const vals = ev.run({
       main(col, next, out) {
         const o = col * pitch + (next ? sh : 0);

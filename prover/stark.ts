@@ -115,18 +115,20 @@ function interleaveRandom(col: Uint32Array, logD: number): Uint32Array {
   return out;
 }
 
-/** Where one table's columns sit in a round's matrix. */
+/** Where one table's columns sit in a round's matrix (column-major: column c at [(offset + c)·N, …)). */
 interface TableView {
   readonly matrix: Uint32Array;
   readonly stride: number;
   readonly offset: number;
+  readonly columnMajor: true;
 }
 
 /**
  * One commitment round: leaf i holds the rows of every table (present in the round) at LDE index i, side by side,
  * so a round has one Merkle tree and the proof one multi-proof per round instead of one per table (all tables
- * share the LDE coset g·H_N). The round's matrix is allocated once (shared memory) and every table's LDE is
- * written straight into its columns (`lde`), so no per-table matrix is built and copied.
+ * share the LDE coset g·H_N). The round's matrix is allocated once (shared memory, column-major) and every
+ * table's LDE is written straight into its columns (`lde`): no per-table matrix, no row-major scatter. The Merkle
+ * leaf hashing transposes chunks of rows in the kernel; the quotient reads columns directly.
  */
 class Round {
   readonly width: number;
@@ -142,14 +144,14 @@ class Round {
   async lde(t: number, cols: readonly Uint32Array[], logD: number | undefined, logLde: number, pool: WorkerPool | null | undefined): Promise<void> {
     if (cols.length !== this.widths[t]) throw new ProverError("Internal", `table ${t}: ${cols.length} columns for a width of ${this.widths[t]}`);
     if (cols.length === 0) return;
-    const into = { data: this.matrix, width: this.width, offset: this.offsets[t]! };
+    const into = { data: this.matrix, width: this.width, offset: this.offsets[t]!, columnMajor: true };
     if (logD === undefined) await evaluateColumnsParallel(cols, logLde, GENERATOR, { pool, into });
     else await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool, into });
   }
   async commit(zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
     const salts = zk ? randomSalts(this.N) : undefined;
-    const tree = await commitParallel(this.matrix, this.width, this.N, salts, { pool });
-    const views = this.widths.map((w, t) => (w === 0 ? undefined : { matrix: this.matrix, stride: this.width, offset: this.offsets[t]! }));
+    const tree = await commitParallel(this.matrix, this.width, this.N, salts, { pool, columnMajor: true });
+    const views = this.widths.map((w, t) => (w === 0 ? undefined : { matrix: this.matrix, stride: this.N, offset: this.offsets[t]!, columnMajor: true as const }));
     return { tree, matrix: this.matrix, width: this.width, salts, views };
   }
 }
@@ -212,7 +214,7 @@ function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOp
   const rows = new Uint32Array(indices.length * c.width);
   const salts = new Uint8Array(c.salts ? 16 * indices.length : 0);
   indices.forEach((i, k) => {
-    rows.set(c.matrix.subarray(i * c.width, (i + 1) * c.width), k * c.width);
+    rows.set(c.tree.getRow(i), k * c.width);
     if (c.salts) salts.set(c.salts.subarray(16 * i, 16 * i + 16), 16 * k);
   });
   return { rows, salts, proof: c.tree.openMulti(indices) };
@@ -331,8 +333,8 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     const logupSum = t.auxWidth > 0 ? sums[sumIdx++]! : EXT_ZERO;
     const mv = mainRound.views[ti]!, av = auxRound?.views[ti];
     const Q = await evaluateQuotientParallel({
-      table: t, shape: shape.quotient[ti]!, logLde, main: mv.matrix, mainLayout: { stride: mv.stride, offset: mv.offset },
-      aux: av?.matrix, auxLayout: av ? { stride: av.stride, offset: av.offset } : undefined,
+      table: t, shape: shape.quotient[ti]!, logLde, main: mv.matrix, mainLayout: { stride: mv.stride, offset: mv.offset, columnMajor: true },
+      aux: av?.matrix, auxLayout: av ? { stride: av.stride, offset: av.offset, columnMajor: true } : undefined,
       publics, challenges, logupSum, gamma,
     }, opts.workers !== false);
     let chunks: Uint32Array[][];

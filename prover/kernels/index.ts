@@ -38,6 +38,7 @@ interface KernelExports {
   vecSub(out: number, a: number, b: number, n: number): void;
   extBatchInvForward(v: number, pre: number, n: number, total: number): void;
   runProgram(prog: number, count: number, n: number, st: number): void;
+  transposeToRows(src: number, cols: number, rows: number, dst: number): void;
   extBatchInvBackward(v: number, pre: number, n: number, inv: number): void;
   scratchBytes(itemBytes: number, saltBytes: number): number;
   hashBatch(

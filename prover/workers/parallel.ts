@@ -12,11 +12,15 @@ import { checkShift, log2Exact } from "../ntt.ts";
 import { sharedPool, type WorkerPool } from "./pool.ts";
 import type { LdeTask, SubtreeTask } from "./tasks.ts";
 
-/** Where an LDE writes: rows of `width` values of a shared matrix, the columns from `offset` on. */
+/**
+ * Where an LDE writes: a shared matrix of `width` columns, the LDE's columns from `offset` on; row-major (rows of
+ * `width` values), or with columnMajor column c at [c·height, (c+1)·height).
+ */
 export interface LdeTarget {
   readonly data: Uint32Array;
   readonly width: number;
   readonly offset: number;
+  readonly columnMajor?: boolean;
 }
 
 export interface ParallelOptions {
@@ -29,6 +33,8 @@ export interface ParallelOptions {
    * new one; the result is then that matrix.
    */
   readonly into?: LdeTarget;
+  /** commits only: the matrix is column-major (column c at [c·height, (c+1)·height); leaves are still rows) */
+  readonly columnMajor?: boolean;
 }
 
 const DEFAULT_MIN = 1 << 18;
@@ -60,7 +66,7 @@ export async function ldeColumnsParallel(
   const into = checkTarget(opts.into, columns.length, 2 ** (logN + logBlowup));
   if (pool === null || columns.length * 2 ** (logN + logBlowup) < (opts.minParallelValues ?? DEFAULT_MIN)) {
     if (!into) return ldeColumns(columns, logBlowup, shift);
-    ldeColumnsInto(columns, 0, columns.length, logBlowup, shift, into.data, into.width, "evals", logN, into.offset);
+    ldeColumnsInto(columns, 0, columns.length, logBlowup, shift, into.data, into.width, "evals", logN, into.offset, into.columnMajor ?? false);
     return { data: into.data, width: into.width, height: 2 ** (logN + logBlowup) };
   }
   return runLde(pool, columns, "evals", logN, logBlowup, shift, into);
@@ -79,7 +85,7 @@ export async function evaluateColumnsParallel(
   const into = checkTarget(opts.into, coeffs.length, 2 ** logN);
   if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) {
     if (!into) return evaluateColumns(coeffs, logN, shift);
-    ldeColumnsInto(coeffs, 0, coeffs.length, logN - logC, shift, into.data, into.width, "coeffs", logC, into.offset);
+    ldeColumnsInto(coeffs, 0, coeffs.length, logN - logC, shift, into.data, into.width, "coeffs", logC, into.offset, into.columnMajor ?? false);
     return { data: into.data, width: into.width, height: 2 ** logN };
   }
   return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift, into);
@@ -105,7 +111,7 @@ async function runLde(
   const inView = new Uint32Array(input);
   columns.forEach((c, i) => inView.set(c, i * n));
   const output = into ? (into.data.buffer as SharedArrayBuffer) : new SharedArrayBuffer(4 * height * width);
-  const place = into ? { outWidth: into.width, outOffset: into.offset } : {};
+  const place = into ? { outWidth: into.width, outOffset: into.offset, outColumnMajor: into.columnMajor ?? false } : {};
   // A few tasks per worker so a slow worker does not hold up the end.
   const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
   const tasks: LdeTask[] = [];
@@ -125,8 +131,9 @@ export async function commitParallel(
 ): Promise<MerkleTree> {
   const depth = checkMatrix(matrix, width, height, salts);
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  const columnMajor = opts.columnMajor ?? false;
   if (pool === null || height * width < (opts.minParallelValues ?? DEFAULT_MIN) || height < 64) {
-    return MerkleTree.commit(matrix, width, height, salts);
+    return MerkleTree.commit(matrix, width, height, salts, columnMajor);
   }
   // Subtrees: the smallest power of two ≥ 2·workers, so the top levels left to this thread are few.
   let parts = 1;
@@ -147,7 +154,7 @@ export async function commitParallel(
   }
   const tasks: SubtreeTask[] = [];
   for (let p = 0; p < parts; p++) {
-    tasks.push({ op: "subtree", matrix: m.buf, matrixOffset: m.offset, width, height, salts: saltBuf, first: p * count, count, levels, nodes: nodesBuf });
+    tasks.push({ op: "subtree", matrix: m.buf, matrixOffset: m.offset, width, height, salts: saltBuf, first: p * count, count, levels, nodes: nodesBuf, columnMajor });
   }
   await pool.runAll(tasks);
   const nodes = new Uint8Array(nodesBuf);
@@ -155,5 +162,5 @@ export async function commitParallel(
   const top = levelOffsets(depth - levels);
   const topNodes = nodes.subarray(offs[levels]!);
   hashLevels(kernels(), topNodes, top, 0, parts, depth - levels);
-  return new MerkleTree(matrix, width, height, salts, nodes);
+  return new MerkleTree(matrix, width, height, salts, nodes, columnMajor);
 }

@@ -22,6 +22,8 @@ export interface LdeTask {
   readonly output: SharedArrayBuffer;
   readonly outWidth?: number;
   readonly outOffset?: number;
+  /** write column c of the output at [(outOffset + c)·rows, …) instead of row-major */
+  readonly outColumnMajor?: boolean;
 }
 
 /**
@@ -39,6 +41,8 @@ export interface SubtreeTask {
   readonly count: number;
   readonly levels: number;
   readonly nodes: SharedArrayBuffer;
+  /** the matrix is column-major (column c at [c·height, (c+1)·height)) */
+  readonly columnMajor?: boolean;
 }
 
 /** Used by tests: a task that fails inside the worker, to check errors come back typed. */

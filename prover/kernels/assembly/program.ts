@@ -49,46 +49,50 @@ export function runProgram(prog: usize, count: u32, n: u32, st: u32): void {
     const ins = prog + (<usize>ip << 5);
     const op = load<u32>(ins);
     const out = <usize>load<u32>(ins, 4), a = <usize>load<u32>(ins, 8), b = <usize>load<u32>(ins, 12);
-    if (op == OP_ADD_BB || op == OP_SUB_BB || op == OP_MUL_BB || op == OP_NEG_B) {
+    // one loop per op (no per-lane dispatch)
+    if (op == OP_ADD_BB) {
+      for (let i: u32 = 0; i < n; i += 4) { const o = <usize>i << 2; v128.store(out + o, vadd(v128.load(a + o), v128.load(b + o))); }
+    } else if (op == OP_SUB_BB) {
+      for (let i: u32 = 0; i < n; i += 4) { const o = <usize>i << 2; v128.store(out + o, vsub(v128.load(a + o), v128.load(b + o))); }
+    } else if (op == OP_MUL_BB) {
+      for (let i: u32 = 0; i < n; i += 4) { const o = <usize>i << 2; v128.store(out + o, mont(mont(v128.load(a + o), v128.load(b + o)), r2)); }
+    } else if (op == OP_NEG_B) {
+      for (let i: u32 = 0; i < n; i += 4) { const o = <usize>i << 2; v128.store(out + o, vneg(v128.load(a + o))); }
+    } else if (op == OP_ADD_EB || op == OP_SUB_EB) {
+      // a is the extension operand, b the base one: coordinate 0 combined, 1–3 copied
+      const sub = op == OP_SUB_EB;
       for (let i: u32 = 0; i < n; i += 4) {
         const o = <usize>i << 2;
-        const x = v128.load(a + o);
-        let r: v128;
-        if (op == OP_ADD_BB) r = vadd(x, v128.load(b + o));
-        else if (op == OP_SUB_BB) r = vsub(x, v128.load(b + o));
-        else if (op == OP_MUL_BB) r = mont(mont(x, v128.load(b + o)), r2);
-        else r = vneg(x);
-        v128.store(out + o, r);
+        const y = v128.load(b + o), e0 = v128.load(a + o);
+        v128.store(out + o, sub ? vsub(e0, y) : vadd(e0, y));
       }
-    } else if (op == OP_ADD_EB || op == OP_SUB_EB || op == OP_SUB_BE || op == OP_MUL_EB) {
-      // a is the extension operand, b the base one
+      for (let k: usize = 1; k < 4; k++) memory.copy(out + k * S, a + k * S, <usize>n << 2);
+    } else if (op == OP_SUB_BE) {
+      for (let i: u32 = 0; i < n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(out + o, vsub(v128.load(b + o), v128.load(a + o)));
+        v128.store(out + S + o, vneg(v128.load(a + S + o)));
+        v128.store(out + 2 * S + o, vneg(v128.load(a + 2 * S + o)));
+        v128.store(out + 3 * S + o, vneg(v128.load(a + 3 * S + o)));
+      }
+    } else if (op == OP_MUL_EB) {
       for (let i: u32 = 0; i < n; i += 4) {
         const o = <usize>i << 2;
         const y = v128.load(b + o);
-        const e0 = v128.load(a + o), e1 = v128.load(a + S + o), e2 = v128.load(a + 2 * S + o), e3 = v128.load(a + 3 * S + o);
-        if (op == OP_ADD_EB) {
-          v128.store(out + o, vadd(e0, y)); v128.store(out + S + o, e1); v128.store(out + 2 * S + o, e2); v128.store(out + 3 * S + o, e3);
-        } else if (op == OP_SUB_EB) {
-          v128.store(out + o, vsub(e0, y)); v128.store(out + S + o, e1); v128.store(out + 2 * S + o, e2); v128.store(out + 3 * S + o, e3);
-        } else if (op == OP_SUB_BE) {
-          v128.store(out + o, vsub(y, e0)); v128.store(out + S + o, vneg(e1)); v128.store(out + 2 * S + o, vneg(e2)); v128.store(out + 3 * S + o, vneg(e3));
-        } else {
-          v128.store(out + o, mont(mont(e0, y), r2)); v128.store(out + S + o, mont(mont(e1, y), r2));
-          v128.store(out + 2 * S + o, mont(mont(e2, y), r2)); v128.store(out + 3 * S + o, mont(mont(e3, y), r2));
-        }
+        v128.store(out + o, mont(mont(v128.load(a + o), y), r2));
+        v128.store(out + S + o, mont(mont(v128.load(a + S + o), y), r2));
+        v128.store(out + 2 * S + o, mont(mont(v128.load(a + 2 * S + o), y), r2));
+        v128.store(out + 3 * S + o, mont(mont(v128.load(a + 3 * S + o), y), r2));
       }
-    } else if (op == OP_ADD_EE || op == OP_SUB_EE || op == OP_NEG_E) {
-      for (let k: usize = 0; k < 4; k++) {
-        for (let i: u32 = 0; i < n; i += 4) {
-          const o = k * S + (<usize>i << 2);
-          const x = v128.load(a + o);
-          let r: v128;
-          if (op == OP_ADD_EE) r = vadd(x, v128.load(b + o));
-          else if (op == OP_SUB_EE) r = vsub(x, v128.load(b + o));
-          else r = vneg(x);
-          v128.store(out + o, r);
-        }
-      }
+    } else if (op == OP_ADD_EE) {
+      const m = n + 3 * st; // the four coordinates as one run (lanes n … st of each are scratch, harmless)
+      for (let i: u32 = 0; i < m; i += 4) { const o = <usize>i << 2; v128.store(out + o, vadd(v128.load(a + o), v128.load(b + o))); }
+    } else if (op == OP_SUB_EE) {
+      const m = n + 3 * st;
+      for (let i: u32 = 0; i < m; i += 4) { const o = <usize>i << 2; v128.store(out + o, vsub(v128.load(a + o), v128.load(b + o))); }
+    } else if (op == OP_NEG_E) {
+      const m = n + 3 * st;
+      for (let i: u32 = 0; i < m; i += 4) { const o = <usize>i << 2; v128.store(out + o, vneg(v128.load(a + o))); }
     } else if (op == OP_MUL_EE) {
       for (let i: u32 = 0; i < n; i += 4) {
         const o = <usize>i << 2;

@@ -162,3 +162,14 @@ export function extBatchInvBackward(v: usize, pre: usize, n: u32, inv: usize): v
     a0 = e0; a1 = e1; a2 = e2; a3 = e3;
   }
 }
+
+/** dst[r·cols + c] = src[c·rows + r]: a column-major block (cols × rows u32) to row-major, in tiles of 8 rows. */
+export function transposeToRows(src: usize, cols: u32, rows: u32, dst: usize): void {
+  for (let r0: u32 = 0; r0 < rows; r0 += 8) {
+    const r1 = r0 + 8 < rows ? r0 + 8 : rows;
+    for (let c: u32 = 0; c < cols; c++) {
+      const s = src + ((<usize>c * <usize>rows) << 2);
+      for (let r = r0; r < r1; r++) store<u32>(dst + ((<usize>r * <usize>cols + <usize>c) << 2), load<u32>(s + (<usize>r << 2)));
+    }
+  }
+}
