@@ -65,38 +65,51 @@ export function lde(evals: Uint32Array, logBlowup: number, shift: number = GENER
   return k.u32().slice(dst >>> 2, (dst >>> 2) + (n << logBlowup));
 }
 
-/** Columns per batch: each gets its own kernel buffer so the row-major scatter writes whole runs of a row. */
-const GROUP = 8;
+/**
+ * Columns per batch: each gets its own kernel buffer so the row-major scatter writes whole runs of a row. 16,
+ * or 8 from 2^22 rows on (the batch takes GROUP × 4 B × rows of kernel memory per worker).
+ */
+const groupFor = (rows: number): number => (rows >= 1 << 22 ? 8 : 16);
+/** Rows per scatter tile: the tile's output lines are written by every 8-column run of the group in turn. */
+const TILE_ROWS = 256;
 
 /**
  * Row-major scatter of `cnt` columns (each `rows` long, back to back from mem[base]) into out[r·width + col0 + j].
- * Row-outer order: each row's group of values lands in one or two cache lines of `out`, while the reads are `cnt`
- * sequential streams; column-outer order touched a new line of `out` on every write and was ~5× slower.
+ * Tiles of TILE_ROWS rows, and within a tile runs of 8 columns row by row: each row's run lands in one or two
+ * cache lines of `out`, still cached when the next run of the same rows writes beside it (one pass per 8 columns
+ * over the whole height evicted them in between: ~2× slower); column-outer order touched a new line of `out` on
+ * every write and was ~5× slower.
  */
 function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number, out: Uint32Array, width: number, col0: number): void {
-  if (cnt === GROUP) {
-    // The common case unrolled: V8 keeps the eight stream offsets in registers.
-    const s0 = base, s1 = base + rows, s2 = base + 2 * rows, s3 = base + 3 * rows;
-    const s4 = base + 4 * rows, s5 = base + 5 * rows, s6 = base + 6 * rows, s7 = base + 7 * rows;
-    for (let r = 0, o = col0; r < rows; r++, o += width) {
-      out[o] = mem[s0 + r]!;
-      out[o + 1] = mem[s1 + r]!;
-      out[o + 2] = mem[s2 + r]!;
-      out[o + 3] = mem[s3 + r]!;
-      out[o + 4] = mem[s4 + r]!;
-      out[o + 5] = mem[s5 + r]!;
-      out[o + 6] = mem[s6 + r]!;
-      out[o + 7] = mem[s7 + r]!;
+  for (let r0 = 0; r0 < rows; r0 += TILE_ROWS) {
+    const r1 = Math.min(rows, r0 + TILE_ROWS);
+    let j = 0;
+    for (; j + 8 <= cnt; j += 8) {
+      // unrolled: V8 keeps the eight stream offsets in registers
+      const s0 = base + j * rows, s1 = s0 + rows, s2 = s1 + rows, s3 = s2 + rows;
+      const s4 = s3 + rows, s5 = s4 + rows, s6 = s5 + rows, s7 = s6 + rows;
+      for (let r = r0, o = r0 * width + col0 + j; r < r1; r++, o += width) {
+        out[o] = mem[s0 + r]!;
+        out[o + 1] = mem[s1 + r]!;
+        out[o + 2] = mem[s2 + r]!;
+        out[o + 3] = mem[s3 + r]!;
+        out[o + 4] = mem[s4 + r]!;
+        out[o + 5] = mem[s5 + r]!;
+        out[o + 6] = mem[s6 + r]!;
+        out[o + 7] = mem[s7 + r]!;
+      }
     }
-    return;
-  }
-  for (let r = 0, o = col0; r < rows; r++, o += width) {
-    for (let j = 0, s = base + r; j < cnt; j++, s += rows) out[o + j] = mem[s]!;
+    for (; j < cnt; j++) {
+      const s = base + j * rows;
+      for (let r = r0, o = r0 * width + col0 + j; r < r1; r++, o += width) out[o] = mem[s + r]!;
+    }
   }
 }
 
 /**
- * LDE columns [colStart, colEnd) of `columns` into `out` (row-major, `width` values per row, column c at offset c).
+ * LDE columns [colStart, colEnd) of `columns` into `out` (row-major, `width` values per row, column c at offset
+ * outOffset + c; or, with columnMajor, column c at [(outOffset + c)·rows, (outOffset + c + 1)·rows) of a matrix of
+ * `width` columns).
  * Columns hold evaluations on H_n (all exactly n = 2^logN long), or coefficients (each at most n = 2^logN long,
  * zero-padded); the results are the evaluations on shift·H_{n·2^logBlowup}.
  * Shared by the in-thread path and the workers (which pass views of SharedArrayBuffers).
@@ -104,6 +117,7 @@ function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number,
 export function ldeColumnsInto(
   columns: readonly Uint32Array[], colStart: number, colEnd: number, logBlowup: number, shift: number,
   out: Uint32Array, width: number, input: ColumnInput = "evals", logN: number = log2Exact(columns[colStart]?.length ?? 0),
+  outOffset = 0, columnMajor = false,
 ): void {
   if (colEnd <= colStart) return;
   const n = 2 ** logN;
@@ -111,10 +125,25 @@ export function ldeColumnsInto(
   checkShift(shift);
   const rows = n << logBlowup;
   if (out.length < rows * width) invalid(`output matrix holds ${out.length} values, needs ${rows * width}`);
+  if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + colEnd > width) invalid(`columns [${colStart}, ${colEnd}) at offset ${outOffset} do not fit rows of ${width}`);
   const k = kernels();
   k.twiddles(logN + logBlowup);
   const src = k.scratchBase();
   const dst0 = src + 4 * n;
+  if (columnMajor) {
+    // column c of the output at [(outOffset + c)·rows, …): one copy per column, no scatter
+    k.ensure(dst0 + 4 * rows);
+    for (let c = colStart; c < colEnd; c++) {
+      const col = columns[c]!;
+      if (input === "evals" ? col.length !== n : col.length > n) {
+        invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
+      }
+      ldeInKernel(k, col, logN, logBlowup, shift, src, dst0, input);
+      out.set(k.u32().subarray(dst0 >>> 2, (dst0 >>> 2) + rows), (outOffset + c) * rows);
+    }
+    return;
+  }
+  const GROUP = groupFor(rows);
   for (let g = colStart; g < colEnd; g += GROUP) {
     const gEnd = Math.min(colEnd, g + GROUP);
     k.ensure(dst0 + 4 * rows * (gEnd - g));
@@ -125,7 +154,7 @@ export function ldeColumnsInto(
       }
       ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g), input);
     }
-    scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g);
+    scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g + outOffset);
   }
 }
 

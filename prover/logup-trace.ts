@@ -1,11 +1,14 @@
 /**
  * Prover side of LogUp (verifier/logup.ts defines the columns and constraints): builds a table's auxiliary
- * extension columns h_0 … h_{m−1}, S on the trace domain and returns its final running sum σ.
+ * extension columns h_0 … h_{m−1} (one per interaction group, SymbolicTable.logupGroups), S on the trace domain
+ * and returns its final running sum σ.
  */
 import type { SymbolicTable } from "../verifier/symbolic.ts";
 import type { Ext } from "../verifier/fp.ts";
 import { eInv } from "../verifier/fp.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
+import { combineColumns } from "./kernels/linalg.ts";
+import { batchInvertExtKernel, mulVectors } from "./kernels/vecmul.ts";
 
 const mulm: (a: number, b: number) => number = mulmImported;
 
@@ -95,41 +98,76 @@ export function buildAuxTrace(
   }
   const columns: Uint32Array[] = [];
   const S = new Uint32Array(4 * n);
-  its.forEach((it) => {
-    // d = α − f with f = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
-    const d = new Uint32Array(4 * n);
+  // d_i = α − f_i with f_i = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
+  const denominator = (it: (typeof its)[number]): Uint32Array => {
     const c0 = [it.bus % P, 0, 0, 0];
     const bl = betaPows[1]!;
     for (let k = 0; k < 4; k++) c0[k] = (c0[k]! + mulm(bl[k]!, it.tuple.length)) % P;
-    for (let k = 0; k < 4; k++) d.fill((alpha[k]! - c0[k]! + P) % P, k * n, (k + 1) * n);
-    it.tuple.forEach((node, j) => {
-      const tv = vals[node]!;
-      const bp = betaPows[j + 2]!;
-      for (let k = 0; k < 4; k++) {
-        const bk = bp[k]!;
-        if (bk === 0) continue;
-        const o = k * n;
-        // tuple expressions are base-valued (they read main columns, periodic columns and publics).
-        for (let i = 0; i < n; i++) {
-          const s = d[o + i]! - mulm(bk, tv[i]!);
-          d[o + i] = s < 0 ? s + P : s;
-        }
-      }
-    });
-    for (let i = 0; i < n; i++) if (d[i] === 0 && d[n + i] === 0 && d[2 * n + i] === 0 && d[3 * n + i] === 0) throw new RangeError("LogUp denominator is zero");
-    batchInvertExt(d, n);
+    // Σ_j β^{j+2}·t_j in the WASM kernel (tuple expressions are base-valued: main, periodic columns, publics)
+    const coeffs = new Uint32Array(4 * it.tuple.length);
+    it.tuple.forEach((_, j) => coeffs.set(betaPows[j + 2]!, 4 * j));
+    const d = combineColumns(it.tuple.map((node) => vals[node]!), coeffs, n);
+    for (let k = 0; k < 4; k++) {
+      const a = (alpha[k]! - c0[k]! + P) % P, o = k * n;
+      for (let i = 0; i < n; i++) { const v = a - d[o + i]!; d[o + i] = v < 0 ? v + P : v; }
+    }
+    return d;
+  };
+  /** x ← x·μ (base column), negated for a receive */
+  const scaleSigned = (x: Uint32Array, it: (typeof its)[number]): void => {
     const mu = vals[it.multiplicity]!;
     const neg = it.direction === "receive";
+    if (n % 4 === 0) {
+      mulVectors(x, x, mu, n);
+      if (neg) for (let i = 0; i < 4 * n; i++) { const v = x[i]!; x[i] = v === 0 ? 0 : P - v; }
+      return;
+    }
     for (let k = 0; k < 4; k++) {
       const o = k * n;
       for (let i = 0; i < n; i++) {
-        let x = mulm(d[o + i]!, mu[i]!);
-        if (neg && x !== 0) x = P - x;
-        d[o + i] = x;
+        let v = mulm(x[o + i]!, mu[i]!);
+        if (neg && v !== 0) v = P - v;
+        x[o + i] = v;
       }
     }
+  };
+  const tmp = [0, 0, 0, 0];
+  /** out = a·b for ext vectors of n points (WASM kernel when n is a multiple of 4) */
+  const extMulVec = (out: Uint32Array, a: Uint32Array, b: Uint32Array): void => {
+    if (n % 4 === 0) { mulVectors(out, a, b, n); return; }
+    for (let i = 0; i < n; i++) {
+      emulScalar(a[i]!, a[n + i]!, a[2 * n + i]!, a[3 * n + i]!, b[i]!, b[n + i]!, b[2 * n + i]!, b[3 * n + i]!, tmp);
+      out[i] = tmp[0]!; out[n + i] = tmp[1]!; out[2 * n + i] = tmp[2]!; out[3 * n + i] = tmp[3]!;
+    }
+  };
+  for (const g of t.logupGroups) {
+    let d: Uint32Array;
+    let num: Uint32Array | undefined;
+    if (g.length === 1) {
+      d = denominator(its[g[0]!]!);
+    } else if (g.length === 2) {
+      // h = (s_1μ_1·d_2 + s_2μ_2·d_1) / (d_1·d_2): one inversion per pair
+      const a = its[g[0]!]!, b = its[g[1]!]!;
+      const d1 = denominator(a), d2 = denominator(b);
+      d = new Uint32Array(4 * n);
+      extMulVec(d, d1, d2);
+      scaleSigned(d2, a);
+      scaleSigned(d1, b);
+      for (let i = 0; i < 4 * n; i++) { const s = d1[i]! + d2[i]!; d1[i] = s >= P ? s - P : s; }
+      num = d1;
+    } else {
+      throw new Error(`LogUp groups of ${g.length} interactions are not supported`);
+    }
+    for (let i = 0; i < n; i++) if (d[i] === 0 && d[n + i] === 0 && d[2 * n + i] === 0 && d[3 * n + i] === 0) throw new RangeError("LogUp denominator is zero");
+    batchInvertExtKernel(d, n, (x) => eInv(x as Ext));
+    if (num === undefined) scaleSigned(d, its[g[0]!]!);
+    else {
+      const h = new Uint32Array(4 * n);
+      extMulVec(h, d, num);
+      d = h;
+    }
     columns.push(d);
-  });
+  }
   for (let k = 0; k < 4; k++) {
     const o = k * n;
     let acc = 0;

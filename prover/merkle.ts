@@ -46,7 +46,7 @@ export function checkMatrix(matrix: Uint32Array, width: number, height: number, 
  */
 export function hashRows(
   k: Kernels, matrix: Uint32Array, width: number, rowStart: number, count: number, salts: Uint8Array | undefined,
-  out: Uint8Array,
+  out: Uint8Array, columnMajorHeight?: number,
 ): void {
   const rowBytes = 4 * width;
   const saltBytes = salts === undefined ? 0 : SALT_BYTES;
@@ -54,12 +54,19 @@ export function hashRows(
   const rowsPtr = k.scratchBase();
   const saltPtr = rowsPtr + ((chunk * rowBytes + 15) & ~15);
   const outPtr = saltPtr + ((chunk * saltBytes + 15) & ~15);
-  const scratch = outPtr + 32 * chunk;
+  const colsPtr = outPtr + 32 * chunk; // column-major sources: the chunk's columns, transposed in the kernel
+  const scratch = colsPtr + (columnMajorHeight === undefined ? 0 : (chunk * rowBytes + 15) & ~15);
   k.ensure(scratch + k.x.scratchBytes(rowBytes, saltBytes));
   for (let r = 0; r < count; r += chunk) {
     const m = Math.min(chunk, count - r);
     const first = rowStart + r;
-    k.u32().set(matrix.subarray(first * width, (first + m) * width), rowsPtr >>> 2);
+    if (columnMajorHeight === undefined) k.u32().set(matrix.subarray(first * width, (first + m) * width), rowsPtr >>> 2);
+    else {
+      // element (row i, column c) at matrix[c·height + i]
+      const mem32 = k.u32(), H = columnMajorHeight;
+      for (let c = 0; c < width; c++) mem32.set(matrix.subarray(c * H + first, c * H + first + m), (colsPtr >>> 2) + c * m);
+      k.x.transposeToRows(colsPtr, width, m, rowsPtr);
+    }
     const mem = k.u8();
     if (salts !== undefined) mem.set(salts.subarray(first * SALT_BYTES, (first + m) * SALT_BYTES), saltPtr);
     k.x.hashBatch(rowsPtr, rowBytes, rowBytes, LEAF_PREFIX, saltPtr, saltBytes, m, outPtr, scratch);
@@ -102,8 +109,11 @@ export class MerkleTree {
   private readonly salts: Uint8Array | undefined;
   private readonly offs: number[];
 
-  /** Use MerkleTree.commit / commitParallel; this only wraps already computed nodes. */
-  constructor(matrix: Uint32Array, width: number, height: number, salts: Uint8Array | undefined, nodes: Uint8Array) {
+  /**
+   * Use MerkleTree.commit / commitParallel; this only wraps already computed nodes. `columnMajor`: the matrix
+   * holds column c at [c·height, (c+1)·height) (the leaves are still its rows).
+   */
+  constructor(matrix: Uint32Array, width: number, height: number, salts: Uint8Array | undefined, nodes: Uint8Array, readonly columnMajor = false) {
     this.depth = checkMatrix(matrix, width, height, salts);
     this.offs = levelOffsets(this.depth);
     if (nodes.length !== this.offs[this.depth + 1]) invalid(`node array has ${nodes.length} bytes, expected ${this.offs[this.depth + 1]}`);
@@ -119,20 +129,23 @@ export class MerkleTree {
    * Commit to a row-major matrix (one leaf per row, `height` a power of two). `salts`: 16 bytes per row when zero
    * knowledge is on. In-thread; the matrix and salts are kept (not copied) for openings.
    */
-  static commit(matrix: Uint32Array, width: number, height: number, salts?: Uint8Array): MerkleTree {
+  static commit(matrix: Uint32Array, width: number, height: number, salts?: Uint8Array, columnMajor = false): MerkleTree {
     const depth = checkMatrix(matrix, width, height, salts);
     const offs = levelOffsets(depth);
     const nodes = new Uint8Array(offs[depth + 1]!);
     const k = kernels();
-    hashRows(k, matrix, width, 0, height, salts, nodes.subarray(0, 32 * height));
+    hashRows(k, matrix, width, 0, height, salts, nodes.subarray(0, 32 * height), columnMajor ? height : undefined);
     hashLevels(k, nodes, offs, 0, height, depth);
-    return new MerkleTree(matrix, width, height, salts, nodes);
+    return new MerkleTree(matrix, width, height, salts, nodes, columnMajor);
   }
 
-  /** Row i of the committed matrix (a view, do not modify). */
+  /** Row i of the committed matrix (row-major: a view, do not modify; column-major: a fresh copy). */
   getRow(i: number): Uint32Array {
     this.checkIndex(i);
-    return this.matrix.subarray(i * this.width, (i + 1) * this.width);
+    if (!this.columnMajor) return this.matrix.subarray(i * this.width, (i + 1) * this.width);
+    const row = new Uint32Array(this.width);
+    for (let c = 0; c < this.width; c++) row[c] = this.matrix[c * this.height + i]!;
+    return row;
   }
 
   /** The 16-byte salt of row i, or undefined when the tree is unsalted. */

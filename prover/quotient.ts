@@ -11,6 +11,7 @@ import { periodicOnCoset } from "../verifier/periodic.ts";
 import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
 import { cosetInterpolate } from "./poly.ts";
 import { combineColumns } from "./kernels/linalg.ts";
+import { QuotientProgram } from "./quotient-kernel.ts";
 
 const mul: (a: number, b: number) => number = field_mul;
 const sub: (a: number, b: number) => number = field_sub;
@@ -37,12 +38,18 @@ export interface QuotientInputs {
   readonly logupSum: Ext;
   /** Constraint-combination challenge. */
   readonly gamma: Ext;
+  /** tests: evaluate with the JavaScript interpreter even where the WASM program would run */
+  readonly noKernel?: boolean;
 }
 
-/** Row stride (values per matrix row) and the column of the table's first value in each row. */
+/**
+ * Row stride (values per matrix row) and the column of the table's first value in each row; or, with columnMajor,
+ * column c of the table at [(offset + c)·stride, …) (stride = the LDE size N).
+ */
 export interface MatrixLayout {
   readonly stride: number;
   readonly offset: number;
+  readonly columnMajor?: boolean;
 }
 
 function extPowers(g: Ext, count: number): Ext[] {
@@ -114,11 +121,92 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
   const outputs = t.constraints.map((c) => c.node);
   const S = Math.min(BLOCK, q);
   if (len % S !== 0 || from % S !== 0) throw new RangeError("quotient range must be aligned to the block size");
+  const main = x.main, aux = x.aux;
+  const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0, mCol = x.mainLayout?.columnMajor === true;
+  const aStride = x.auxLayout?.stride ?? aw, aOff = x.auxLayout?.offset ?? 0, aCol = x.auxLayout?.columnMajor === true;
+
+  /**
+   * Q at the block's points from the four domain accumulators: accumulator d holds coordinate k of point j at
+   * acc[d][off[d] + k·cs + j].
+   */
+  const writeQ = (j0: number, acc: readonly Uint32Array[], off: readonly number[], cs: number) => {
+    const aE = acc[0]!, aT = acc[1]!, aF = acc[2]!, aL = acc[3]!;
+    const oE = off[0]!, oT = off[1]!, oF = off[2]!, oL = off[3]!;
+    for (let j = 0; j < S; j++) {
+      const J = j0 + j;
+      const L = J - from;
+      const zi = zinv[J % r]!;
+      const tr = hasTransition ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
+      const fi = firstInv ? firstInv[L]! : 0;
+      const li = lastInv ? lastInv[L]! : 0;
+      // only the domains that have constraints (the others' accumulators are zero)
+      for (let kk = 0; kk < 4; kk++) {
+        const o = kk * cs + j;
+        let v = 0;
+        if (hasEvery) v += mulm(aE[oE + o]!, zi);
+        if (hasTransition) v += mulm(aT[oT + o]!, tr);
+        if (hasFirst) v += mulm(aF[oF + o]!, fi);
+        if (hasLast) v += mulm(aL[oL + o]!, li);
+        Q[kk * q + J] = v % P;
+      }
+    }
+  };
+
+  // Per block, the needed rows are transposed once into column buffers (reading a column straight from the
+  // row-major matrix would touch a new cache line per value). The next row of point J is the current row of point
+  // J + q/n, so one transposition of S + q/n points serves both: a column's values at the block's points start at
+  // col·pitch, its next-row values at col·pitch + sh.
+  const sh = nextOff / stride;
+  const pitch = S + sh;
+  // Tiles of TILE points: the tile's rows stay in L1 while each column's values are written consecutively.
+  const TILE = 16;
+  const rowsOf = new Int32Array(TILE);
+  const transposeFrom = (src: Uint32Array, rowStride: number, rowOff: number, width: number, j0: number, out: Uint32Array, colMajor = false) => {
+    if (colMajor) {
+      // column c at src[(rowOff + c)·N + i]: the block's points are every stride-th value from j0·stride (mod N)
+      const i0 = j0 * stride;
+      const contiguous = stride === 1 && i0 + pitch <= N;
+      for (let c = 0; c < width; c++) {
+        const base = (rowOff + c) * N, o = c * pitch;
+        if (contiguous) out.set(src.subarray(base + i0, base + i0 + pitch), o);
+        else for (let j = 0; j < pitch; j++) out[o + j] = src[base + (((j0 + j) * stride) & (N - 1))]!;
+      }
+      return;
+    }
+    for (let j = 0; j < pitch; j += TILE) {
+      const tl = Math.min(TILE, pitch - j);
+      for (let jj = 0; jj < tl; jj++) rowsOf[jj] = (((j0 + j + jj) * stride) & (N - 1)) * rowStride + rowOff;
+      for (let c = 0, o = j; c < width; c++, o += pitch) {
+        for (let jj = 0; jj < tl; jj++) out[o + jj] = src[rowsOf[jj]! + c]!;
+      }
+    }
+  };
+
+  if (S >= 16 && S % 4 === 0 && x.noKernel !== true) {
+    // The whole block's DAG and γ-combination in one WASM call (prover/quotient-kernel.ts); the transposition
+    // writes straight into the program's leaf buffers in kernel memory.
+    const prog = new QuotientProgram(t, S, pitch, sh, x.publics, x.challenges, x.logupSum, gammas);
+    const mem = prog.memory();
+    const mainCols = mem.subarray(prog.mainAt >>> 2, (prog.mainAt >>> 2) + w * pitch);
+    const auxCols = mem.subarray(prog.auxAt >>> 2, (prog.auxAt >>> 2) + aw * pitch);
+    const accs = [mem, mem, mem, mem];
+    const offs = DOMAINS.map((d) => prog.accAt[d] >>> 2);
+    for (let j0 = from; j0 < to; j0 += S) {
+      transposeFrom(main, mStride, mOff, w, j0, mainCols, mCol);
+      if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols, aCol);
+      prog.periodicAt.forEach((at, col) => {
+        if (at < 0) return;
+        const p = periodic[col]!, o = at >>> 2;
+        for (let j = 0; j < S; j++) mem[o + j] = p[j0 + j]!;
+      });
+      prog.run();
+      writeQ(j0, accs, offs, pitch);
+    }
+    return;
+  }
+
   const ev = new VecEvaluator(t, outputs, S, { publics: x.publics, challenges: x.challenges, logupSum: x.logupSum });
   const accs = { every: new Uint32Array(4 * S), transition: new Uint32Array(4 * S), first: new Uint32Array(4 * S), last: new Uint32Array(4 * S) };
-  const main = x.main, aux = x.aux;
-  const mStride = x.mainLayout?.stride ?? w, mOff = x.mainLayout?.offset ?? 0;
-  const aStride = x.auxLayout?.stride ?? aw, aOff = x.auxLayout?.offset ?? 0;
   // Base-valued constraints grouped by domain: their node ids and γ^k (flat, 4 per constraint).
   const baseByDomain = Object.fromEntries(DOMAINS.map((d) => {
     const ks = t.constraints.map((c, k) => [c, k] as const).filter(([c]) => c.domain === d && !t.isExt[c.node]);
@@ -126,31 +214,21 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
     ks.forEach(([, k], i) => coeffs.set(gammas[k]!, 4 * i));
     return [d, { cols: ks.map(([c]) => c.node), coeffs, vecs: new Array<Uint32Array>(ks.length) }];
   })) as Record<Domain, { cols: number[]; coeffs: Uint32Array; vecs: Uint32Array[] }>;
-
-  // Per block, the needed rows are transposed once (row by row: sequential reads of whole rows) into column
-  // buffers; reading a column straight from the row-major matrix would touch a new cache line per value.
-  const curCols = new Uint32Array(w * S), nextCols = new Uint32Array(w * S);
-  const transpose = (j0: number, off: number, out: Uint32Array) => {
-    for (let j = 0; j < S; j++) {
-      const row = (((j0 + j) * stride + off) & (N - 1)) * mStride + mOff;
-      for (let c = 0, o = j; c < w; c++, o += S) out[o] = main[row + c]!;
-    }
-  };
+  const mainCols = new Uint32Array(w * pitch);
+  // aux: coordinate k of ext column c is base column 4c + k
+  const auxCols = new Uint32Array(aw * pitch);
   for (let j0 = from; j0 < to; j0 += S) {
-    transpose(j0, 0, curCols);
-    transpose(j0, nextOff, nextCols);
+    transposeFrom(main, mStride, mOff, w, j0, mainCols, mCol);
+    if (aw > 0) transposeFrom(aux!, aStride, aOff, aw, j0, auxCols, aCol);
     const vals = ev.run({
       main(col, next, out) {
-        out.set((next ? nextCols : curCols).subarray(col * S, (col + 1) * S));
+        const o = col * pitch + (next ? sh : 0);
+        out.set(mainCols.subarray(o, o + S));
       },
       aux(col, next, out) {
-        const off = next ? nextOff : 0;
-        for (let j = 0; j < S; j++) {
-          const base = (((j0 + j) * stride + off) & (N - 1)) * aStride + aOff + 4 * col;
-          out[j] = aux![base]!;
-          out[S + j] = aux![base + 1]!;
-          out[2 * S + j] = aux![base + 2]!;
-          out[3 * S + j] = aux![base + 3]!;
+        for (let k = 0; k < 4; k++) {
+          const o = (4 * col + k) * pitch + (next ? sh : 0);
+          out.set(auxCols.subarray(o, o + S), k * S);
         }
       },
       periodic(col, out) {
@@ -160,14 +238,14 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
     });
     for (const a of Object.values(accs)) a.fill(0);
     // Base-valued constraints: γ^k·C_k summed per domain by the WASM kernel (unreduced 64-bit sums, one reduction
-    // per value); extension-valued ones one point at a time.
+    // per value); extension-valued ones one point at a time (small blocks only: larger ones take the kernel path).
     for (const d of DOMAINS) {
       const group = baseByDomain[d];
       if (group.cols.length === 0) continue;
       for (let i = 0; i < group.cols.length; i++) group.vecs[i] = vals[group.cols[i]!]!;
-      const r = combineColumns(group.vecs, group.coeffs, S);
+      const rr = combineColumns(group.vecs, group.coeffs, S);
       const acc = accs[d];
-      for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + r[i]!; acc[i] = s >= P ? s - P : s; }
+      for (let i = 0; i < 4 * S; i++) { const s = acc[i]! + rr[i]!; acc[i] = s >= P ? s - P : s; }
     }
     t.constraints.forEach((c, k) => {
       const v = vals[c.node]!;
@@ -184,24 +262,7 @@ export function evaluateQuotientRange(x: QuotientInputs, from: number, to: numbe
         }
       }
     });
-    for (let j = 0; j < S; j++) {
-      const J = j0 + j;
-      const L = J - from;
-      const zi = zinv[J % r]!;
-      const tr = hasTransition ? mul(sub(xs[L]!, omegaInvN), zi) : 0;
-      const fi = firstInv ? firstInv[L]! : 0;
-      const li = lastInv ? lastInv[L]! : 0;
-      // only the domains that have constraints (the others' accumulators are zero)
-      for (let kk = 0; kk < 4; kk++) {
-        const o = kk * S + j;
-        let v = 0;
-        if (hasEvery) v += mulm(accs.every[o]!, zi);
-        if (hasTransition) v += mulm(accs.transition[o]!, tr);
-        if (hasFirst) v += mulm(accs.first[o]!, fi);
-        if (hasLast) v += mulm(accs.last[o]!, li);
-        Q[kk * q + J] = v % P;
-      }
-    }
+    writeQ(j0, [accs.every, accs.transition, accs.first, accs.last], [0, 0, 0, 0], S);
   }
 }
 

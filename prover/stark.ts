@@ -18,7 +18,7 @@ import { oodConstraintsHold } from "../verifier/stark.ts";
 import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/proof-types.ts";
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
-import { buildAuxTrace } from "./logup-trace.ts";
+import { buildAuxTrace, type AuxTrace } from "./logup-trace.ts";
 import { publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
@@ -68,6 +68,8 @@ export interface CheatHooks {
   readonly corruptFinalPoly?: boolean;
   /** send a nonce that fails the proof-of-work check */
   readonly skipProofOfWork?: boolean;
+  /** replace a table's LogUp aux columns (and claimed sum) after they are built, before they are committed */
+  readonly tamperAux?: (table: number, aux: AuxTrace, challenges: readonly Ext[]) => AuxTrace;
 }
 
 export class ProverError extends Error {
@@ -113,54 +115,45 @@ function interleaveRandom(col: Uint32Array, logD: number): Uint32Array {
   return out;
 }
 
-/** Row-major LDE on g·H_N of evaluation columns given on H_{2^logD} (worker pool unless pool = null). */
-async function ldeEvalColumns(cols: readonly Uint32Array[], logD: number, logLde: number, pool: WorkerPool | null | undefined): Promise<LdeMatrix> {
-  const m = await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool });
-  return { data: m.data, width: m.width };
-}
-
-interface LdeMatrix {
-  readonly data: Uint32Array;
-  readonly width: number;
-}
-
-/** Where one table's columns sit in a round's matrix. */
+/** Where one table's columns sit in a round's matrix (column-major: column c at [(offset + c)·N, …)). */
 interface TableView {
   readonly matrix: Uint32Array;
   readonly stride: number;
   readonly offset: number;
+  readonly columnMajor: true;
 }
 
 /**
  * One commitment round: leaf i holds the rows of every table (present in the round) at LDE index i, side by side,
  * so a round has one Merkle tree and the proof one multi-proof per round instead of one per table (all tables
- * share the LDE coset g·H_N). A lone table's matrix is committed as it is; several are copied into one shared
- * matrix, table by table, so each table's own matrix can be collected right after.
+ * share the LDE coset g·H_N). The round's matrix is allocated once (shared memory, column-major) and every
+ * table's LDE is written straight into its columns (`lde`): no per-table matrix, no row-major scatter. The Merkle
+ * leaf hashing transposes chunks of rows in the kernel; the quotient reads columns directly.
  */
-async function commitRound(parts: readonly (LdeMatrix | undefined)[], N: number, zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
-  const width = parts.reduce((w, p) => w + (p?.width ?? 0), 0);
-  const present = parts.filter((p): p is LdeMatrix => p !== undefined);
-  let matrix: Uint32Array;
-  if (present.length === 1) matrix = present[0]!.data;
-  else {
-    matrix = new Uint32Array(new SharedArrayBuffer(4 * N * width));
+class Round {
+  readonly width: number;
+  readonly matrix: Uint32Array;
+  readonly offsets: number[];
+  constructor(readonly widths: readonly number[], readonly N: number) {
+    this.width = widths.reduce((a, b) => a + b, 0);
+    this.matrix = new Uint32Array(new SharedArrayBuffer(4 * N * this.width));
     let off = 0;
-    for (const p of present) {
-      const w = p.width, d = p.data;
-      for (let i = 0, src = 0, dst = off; i < N; i++, src += w, dst += width) for (let c = 0; c < w; c++) matrix[dst + c] = d[src + c]!;
-      off += w;
-    }
+    this.offsets = widths.map((w) => { const o = off; off += w; return o; });
   }
-  const views: (TableView | undefined)[] = [];
-  let off = 0;
-  for (const p of parts) {
-    if (p === undefined) { views.push(undefined); continue; }
-    views.push({ matrix, stride: width, offset: off });
-    off += p.width;
+  /** LDE of table t's columns: evaluations on H_{2^logD}, or coefficients (logD undefined). */
+  async lde(t: number, cols: readonly Uint32Array[], logD: number | undefined, logLde: number, pool: WorkerPool | null | undefined): Promise<void> {
+    if (cols.length !== this.widths[t]) throw new ProverError("Internal", `table ${t}: ${cols.length} columns for a width of ${this.widths[t]}`);
+    if (cols.length === 0) return;
+    const into = { data: this.matrix, width: this.width, offset: this.offsets[t]!, columnMajor: true };
+    if (logD === undefined) await evaluateColumnsParallel(cols, logLde, GENERATOR, { pool, into });
+    else await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool, into });
   }
-  const salts = zk ? randomSalts(N) : undefined;
-  const tree = await commitParallel(matrix, width, N, salts, { pool });
-  return { tree, matrix, width, salts, views };
+  async commit(zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
+    const salts = zk ? randomSalts(this.N) : undefined;
+    const tree = await commitParallel(this.matrix, this.width, this.N, salts, { pool, columnMajor: true });
+    const views = this.widths.map((w, t) => (w === 0 ? undefined : { matrix: this.matrix, stride: this.N, offset: this.offsets[t]!, columnMajor: true as const }));
+    return { tree, matrix: this.matrix, width: this.width, salts, views };
+  }
 }
 
 /**
@@ -217,17 +210,11 @@ function evalBarycentric(cols: readonly Uint32Array[], bw: BarycentricWeights): 
   return cols.map((_, j) => eMul(extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!), bw.factor));
 }
 
-/** Row-major evaluations on g·H_N of columns given by their coefficients (worker pool, shared matrix). */
-async function ldeCoeffColumns(coeffs: readonly Uint32Array[], logLde: number, pool: WorkerPool | null | undefined): Promise<LdeMatrix> {
-  const m = await evaluateColumnsParallel(coeffs, logLde, GENERATOR, { pool });
-  return { data: m.data, width: m.width };
-}
-
 function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOpening {
   const rows = new Uint32Array(indices.length * c.width);
   const salts = new Uint8Array(c.salts ? 16 * indices.length : 0);
   indices.forEach((i, k) => {
-    rows.set(c.matrix.subarray(i * c.width, (i + 1) * c.width), k * c.width);
+    rows.set(c.tree.getRow(i), k * c.width);
     if (c.salts) salts.set(c.salts.subarray(16 * i, 16 * i + 16), 16 * k);
   });
   return { rows, salts, proof: c.tree.openMulti(indices) };
@@ -303,10 +290,9 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const lap = (name: string) => { const now = performance.now(); timings[name] = Math.round(now - tPhase); tPhase = now; };
   // 1. main traces
   const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!)));
-  const mainLdes: LdeMatrix[] = [];
-  for (let ti = 0; ti < mainEvals.length; ti++) mainLdes.push(await ldeEvalColumns(mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, pool));
-  const mainRound = await commitRound(mainLdes, N, zk, pool);
-  mainLdes.length = 0;
+  const mainR = new Round(shape.mainWidth, N);
+  for (let ti = 0; ti < mainEvals.length; ti++) await mainR.lde(ti, mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, pool);
+  const mainRound = await mainR.commit(zk, pool);
   tr.absorbDigest("main", mainRound.tree.root);
 
   lap("main");
@@ -314,21 +300,21 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const challenges: Ext[] = [];
   for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
   const auxEvals: (Uint32Array[] | undefined)[] = [];
-  const auxLdes: (LdeMatrix | undefined)[] = [];
+  const auxR = shape.auxWidth.some((w) => w > 0) ? new Round(shape.auxWidth, N) : undefined;
   const sums: Ext[] = [];
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
-    if (t.auxWidth === 0) { auxEvals.push(undefined); auxLdes.push(undefined); continue; }
-    const a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
+    if (t.auxWidth === 0) { auxEvals.push(undefined); continue; }
+    let a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
+    if (hooks.tamperAux) a = hooks.tamperAux(ti, a, challenges);
     const n = 2 ** logHeights[ti]!;
     const cs: Uint32Array[] = [];
     for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(interleaveRandom(col.slice(k * n, (k + 1) * n), shape.logTraceDegree[ti]!));
     auxEvals.push(cs);
-    auxLdes.push(await ldeEvalColumns(cs, shape.logTraceDegree[ti]!, logLde, pool));
+    await auxR!.lde(ti, cs, shape.logTraceDegree[ti]!, logLde, pool);
     sums.push(a.sum);
   }
-  const auxRound = auxLdes.some((a) => a !== undefined) ? await commitRound(auxLdes, N, zk, pool) : undefined;
-  auxLdes.length = 0;
+  const auxRound = auxR ? await auxR.commit(zk, pool) : undefined;
   if (sums.length > 0 && !hooks.allowInvalidWitness) {
     const total = sums.reduce((a, b) => [0, 1, 2, 3].map((k) => (a[k]! + b[k]!) % P), [...publicLogupSum(sym.publicInteractions, challenges)]);
     if (total.some((v) => v !== 0)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across tables (run checkConstraints for details)");
@@ -341,14 +327,14 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const gamma = tr.challengeExt("gamma");
   let sumIdx = 0;
   const quotCoeffs: Uint32Array[][] = [];
-  const quotLdes: LdeMatrix[] = [];
+  const quotR = new Round(shape.quotWidth, N);
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
     const logupSum = t.auxWidth > 0 ? sums[sumIdx++]! : EXT_ZERO;
     const mv = mainRound.views[ti]!, av = auxRound?.views[ti];
     const Q = await evaluateQuotientParallel({
-      table: t, shape: shape.quotient[ti]!, logLde, main: mv.matrix, mainLayout: { stride: mv.stride, offset: mv.offset },
-      aux: av?.matrix, auxLayout: av ? { stride: av.stride, offset: av.offset } : undefined,
+      table: t, shape: shape.quotient[ti]!, logLde, main: mv.matrix, mainLayout: { stride: mv.stride, offset: mv.offset, columnMajor: true },
+      aux: av?.matrix, auxLayout: av ? { stride: av.stride, offset: av.offset, columnMajor: true } : undefined,
       publics, challenges, logupSum, gamma,
     }, opts.workers !== false);
     let chunks: Uint32Array[][];
@@ -361,12 +347,12 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     const cols: Uint32Array[] = chunks.flat();
     // DEEP mask R: as many random coefficients as the FRI degree bound allows (D − 1), so the linear functionals
     // of f that FRI's openings reveal are masked whenever D exceeds their number (see docs/proof-system.md).
-    if (zk) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
+    // One mask for the whole proof (it enters f once): committed with the first table's quotient.
+    if (zk && ti === 0) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
     quotCoeffs.push(cols);
-    quotLdes.push(await ldeCoeffColumns(cols, logLde, pool));
+    await quotR.lde(ti, cols, undefined, logLde, pool);
   }
-  const quotRound = await commitRound(quotLdes, N, zk, pool);
-  quotLdes.length = 0;
+  const quotRound = await quotR.commit(zk, pool);
   tr.absorbDigest("quotient", quotRound.tree.root);
 
   lap("quotient");

@@ -6,6 +6,7 @@
  */
 import type { SymbolicTable } from "../verifier/symbolic.ts";
 import { mul, type Ext } from "../verifier/fp.ts";
+import { addSubVectors, mulVectors } from "./kernels/vecmul.ts";
 
 const P = 2013265921;
 
@@ -67,6 +68,8 @@ export class VecEvaluator {
   run(leaves: VecLeaves): readonly Uint32Array[] {
     const nodes = this.t.nodes;
     const S = this.size;
+    // the WASM SIMD kernels (prover/kernels/vecmul.ts) for blocks of whole 4-lane groups
+    const kernel = S >= 16 && S % 4 === 0;
     for (let i = 0; i < nodes.length; i++) {
       if (!this.need[i]) continue;
       if (this.isStatic[i] && this.staticDone) continue;
@@ -85,9 +88,18 @@ export class VecEvaluator {
           for (let j = 0; j < out.length; j++) out[j] = a[j] === 0 ? 0 : P - a[j]!;
           break;
         }
-        case "add": addInto(out, this.bufs[n.a]!, this.bufs[n.b]!); break;
-        case "sub": subInto(out, this.bufs[n.a]!, this.bufs[n.b]!); break;
-        case "mul": mulInto(out, this.bufs[n.a]!, this.bufs[n.b]!, S); break;
+        case "add":
+          if (kernel) addSubVectors(out, this.bufs[n.a]!, this.bufs[n.b]!, S, false);
+          else addInto(out, this.bufs[n.a]!, this.bufs[n.b]!);
+          break;
+        case "sub":
+          if (kernel) addSubVectors(out, this.bufs[n.a]!, this.bufs[n.b]!, S, true);
+          else subInto(out, this.bufs[n.a]!, this.bufs[n.b]!);
+          break;
+        case "mul":
+          if (kernel) mulVectors(out, this.bufs[n.a]!, this.bufs[n.b]!, S);
+          else mulInto(out, this.bufs[n.a]!, this.bufs[n.b]!, S);
+          break;
       }
     }
     this.staticDone = true;

@@ -16,6 +16,24 @@ function randomMatrix(seed: number, len: number): Uint32Array {
   });
 }
 
+describe("column-major matrices (the prover's commitment rounds)", () => {
+  it("commit the same rows: same nodes as the row-major matrix, in-thread and on the pool; getRow gathers", async () => {
+    for (const [w, h, salted] of [[60, 1024, true], [3, 64, false], [17, 4096, true], [1, 128, false]] as const) {
+      const rowMajor = randomMatrix(7 * w + h, w * h);
+      const colMajor = new Uint32Array(new SharedArrayBuffer(4 * w * h));
+      for (let i = 0; i < h; i++) for (let c = 0; c < w; c++) colMajor[c * h + i] = rowMajor[i * w + c]!;
+      const salts = salted ? Uint8Array.from(randomMatrix(h, 16 * h), (x) => x & 0xff) : undefined;
+      const want = MerkleTree.commit(rowMajor, w, h, salts);
+      const a = MerkleTree.commit(colMajor, w, h, salts, true);
+      const b = await commitParallel(colMajor, w, h, salts, { pool, minParallelValues: 0, columnMajor: true });
+      for (const t of [a, b]) {
+        expect(Buffer.compare(Buffer.from(t.nodes), Buffer.from(want.nodes))).toBe(0);
+        for (const i of [0, 1, h >> 1, h - 1]) expect([...t.getRow(i)]).toEqual([...want.getRow(i)]);
+      }
+    }
+  });
+});
+
 describe("commitParallel (worker pool)", () => {
   for (const salted of [false, true]) {
     it(`same nodes and root as MerkleTree.commit${salted ? ", salted" : ""}`, async () => {

@@ -37,6 +37,44 @@ describe("ldeColumnsParallel (worker pool)", () => {
     expect(Buffer.compare(Buffer.from(got.data.buffer), Buffer.from(expected.data.buffer))).toBe(0);
   });
 
+  it("writes into a wider shared matrix at a column offset (workers and in-thread), leaving other columns alone", async () => {
+    const cols = randomColumns(5, 6, 64), coeffs = randomColumns(6, 3, 32);
+    for (const p of [pool, null]) {
+      const W = 13, H = 256;
+      const data = new Uint32Array(new SharedArrayBuffer(4 * W * H)).fill(7);
+      await ldeColumnsParallel(cols, 2, 31, { pool: p, minParallelValues: 0, into: { data, width: W, offset: 4 } });
+      await evaluateColumnsParallel(coeffs, 8, 31, { pool: p, minParallelValues: 0, into: { data, width: W, offset: 10 } });
+      const a = ldeColumns(cols, 2, 31), b = evaluateColumns(coeffs, 8, 31);
+      for (let r = 0; r < H; r++) {
+        for (let c = 0; c < W; c++) {
+          const want = c >= 4 && c < 10 ? a.data[r * 6 + c - 4] : c >= 10 ? b.data[r * 3 + c - 10] : 7;
+          if (data[r * W + c] !== want) throw new Error(`row ${r} column ${c}: ${data[r * W + c]} ≠ ${want}`);
+        }
+      }
+    }
+    const plain = new Uint32Array(13 * 256);
+    await expect(ldeColumnsParallel(cols, 2, 31, { pool, into: { data: plain, width: 13, offset: 0 } })).rejects.toThrow();
+    const small = new Uint32Array(new SharedArrayBuffer(4 * 13 * 256));
+    await expect(ldeColumnsParallel(cols, 2, 31, { pool, into: { data: small, width: 13, offset: 8 } })).rejects.toThrow();
+  });
+
+  it("writes columns of a column-major shared matrix at an offset (workers and in-thread)", async () => {
+    const cols = randomColumns(8, 5, 64), coeffs = randomColumns(9, 2, 32);
+    for (const p of [pool, null]) {
+      const W = 9, H = 256;
+      const data = new Uint32Array(new SharedArrayBuffer(4 * W * H)).fill(3);
+      await ldeColumnsParallel(cols, 2, 31, { pool: p, minParallelValues: 0, into: { data, width: W, offset: 1, columnMajor: true } });
+      await evaluateColumnsParallel(coeffs, 8, 31, { pool: p, minParallelValues: 0, into: { data, width: W, offset: 7, columnMajor: true } });
+      const a = ldeColumns(cols, 2, 31), b = evaluateColumns(coeffs, 8, 31);
+      for (let c = 0; c < W; c++) {
+        for (let r = 0; r < H; r++) {
+          const want = c >= 1 && c < 6 ? a.data[r * 5 + c - 1] : c >= 7 ? b.data[r * 2 + c - 7] : 3;
+          if (data[c * H + r] !== want) throw new Error(`column ${c} row ${r}: ${data[c * H + r]} ≠ ${want}`);
+        }
+      }
+    }
+  });
+
   it("falls back to the in-thread path for small inputs or pool: null", async () => {
     const cols = randomColumns(5, 3, 16);
     const small = await ldeColumnsParallel(cols, 1, 31, { pool });

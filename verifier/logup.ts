@@ -5,11 +5,14 @@
  * Fingerprint of an interaction on bus b with tuple (t_0 … t_{k−1}):  f = b + β·k + Σ_j β^{j+2}·t_j
  * (the tuple length is part of it, so [5,7] and [5,7,0] on one bus never collide).
  *
- * Per table with interactions i = 0 … m−1 (sign s_i = +1 for send, −1 for receive, multiplicity μ_i):
- *   aux column i   h_i = s_i·μ_i / (α − f_i)          constraint (every row):  h_i·(α − f_i) − s_i·μ_i = 0
- *   aux column m   S   = running sum of Σ_i h_i
- *       first row:   S − Σ_i h_i = 0
- *       transition:  S' − S − Σ_i h_i' = 0
+ * Per table with interactions i = 0 … (sign s_i = +1 for send, −1 for receive, multiplicity μ_i), batched into
+ * groups G_0 … G_{m−1} of at most two (see appendLogup):
+ *   aux column g   h_g = Σ_{i∈G_g} s_i·μ_i / (α − f_i)
+ *                  constraint (every row), singleton:  h_g·(α − f_i) − s_i·μ_i = 0
+ *                                          pair {i,j}: h_g·(α − f_i)(α − f_j) − s_i·μ_i·(α − f_j) − s_j·μ_j·(α − f_i) = 0
+ *   aux column m   S   = running sum of Σ_g h_g
+ *       first row:   S − Σ_g h_g = 0
+ *       transition:  S' − S − Σ_g h_g' = 0
  *       last row:    S − σ = 0        where σ (`logupSum`) is the table's claimed total, sent in the proof.
  * The verifier checks Σ_tables σ = 0. This implies, as rational functions in α, that every fingerprint is sent
  * as often as it is received — modulo p. To rule out wrap-around, the verifier also checks that
@@ -24,36 +27,86 @@ import { VerifierError } from "./errors.ts";
 
 export const LOGUP_NUM_CHALLENGES = 2;
 
-/** Appends the auxiliary columns and constraints for the builder's interactions. Returns the aux width (ext columns). */
-export function appendLogup(b: TableBuilder): number {
+/**
+ * Interaction batching (R5): aux column g holds the sum over a group G_g of interactions,
+ *   h_g = Σ_{i∈G} s_i·μ_i/(α − f_i),  constraint  h_g·Π_{i∈G}(α − f_i) − Σ_{i∈G} s_i·μ_i·Π_{j∈G, j≠i}(α − f_j) = 0.
+ * Groups have at most MAX_LOGUP_BATCH interactions and are formed greedily in declaration order (first fit): an
+ * interaction joins the first open group whose constraint degree stays ≤ `maxDegree` (the table's degree without
+ * batching, so the quotient never grows), else opens a new group. With degree-1 tuples and multiplicities and a
+ * degree-3 table, pairs fit: h·(α − f_1)(α − f_2) has degree 3, μ_1·(α − f_2) degree 2.
+ */
+export const MAX_LOGUP_BATCH = 2;
+
+/** Degree of a group's constraint, from each member's fingerprint degree df and multiplicity degree dm. */
+export function logupGroupDegree(df: readonly number[], dm: readonly number[]): number {
+  const sumDf = df.reduce((a, b) => a + b, 0);
+  let d = 1 + sumDf;
+  for (let i = 0; i < df.length; i++) d = Math.max(d, dm[i]! + sumDf - df[i]!);
+  return d;
+}
+
+/** The groups (interaction indices) for interactions with fingerprint degrees df and multiplicity degrees dm. */
+export function logupGroups(df: readonly number[], dm: readonly number[], maxDegree: number): number[][] {
+  const groups: number[][] = [];
+  for (let i = 0; i < df.length; i++) {
+    const g = groups.find((g) => g.length < MAX_LOGUP_BATCH && logupGroupDegree([...g.map((j) => df[j]!), df[i]!], [...g.map((j) => dm[j]!), dm[i]!]) <= maxDegree);
+    if (g) g.push(i);
+    else groups.push([i]);
+  }
+  return groups;
+}
+
+/**
+ * Appends the auxiliary columns and constraints for the builder's interactions. `degree(node)` is the node's
+ * degree; `maxDegree` the table's constraint degree before batching. Returns the aux width (ext columns: one per
+ * group, plus the running sum) and the groups.
+ */
+export function appendLogup(b: TableBuilder, degree: (node: number) => number, maxDegree: number): { auxWidth: number; groups: number[][] } {
   const its = b.interactions;
-  if (its.length === 0) return 0;
+  if (its.length === 0) return { auxWidth: 0, groups: [] };
   const alpha = b.challenge(0);
   const beta = b.challenge(1);
-  const m = its.length;
-  const hCur: Expr[] = [];
-  const hNext: Expr[] = [];
-  its.forEach((it, i) => {
+  const df = its.map((it) => Math.max(0, ...it.tuple.map(degree)));
+  const dm = its.map((it) => degree(it.multiplicity));
+  // never above the unbatched degree of any interaction either (max(1 + df, dm) per interaction)
+  const bound = Math.max(maxDegree, ...its.map((_, i) => logupGroupDegree([df[i]!], [dm[i]!])));
+  const groups = logupGroups(df, dm, bound);
+  const den = its.map((it) => {
     let f: Expr = b.constant(it.bus).add(beta.mul(it.tuple.length));
     let pow = beta.mul(beta);
     for (const t of it.tuple) {
       f = f.add(pow.mul(new Expr(b, t)));
       pow = pow.mul(beta);
     }
-    const mu = new Expr(b, it.multiplicity);
-    const signed = it.direction === "send" ? mu : mu.neg();
-    const h = b.aux(i, false);
-    b.addConstraint(h.mul(alpha.sub(f)).sub(signed), "every", `${b.table.name}/logup/h${i}`);
-    hCur.push(h);
-    hNext.push(b.aux(i, true));
+    return alpha.sub(f);
   });
+  const signed = its.map((it) => {
+    const mu = new Expr(b, it.multiplicity);
+    return it.direction === "send" ? mu : mu.neg();
+  });
+  const prod = (xs: Expr[]): Expr => xs.slice(1).reduce((acc, x) => acc.mul(x), xs[0]!);
+  const hCur: Expr[] = [];
+  const hNext: Expr[] = [];
+  groups.forEach((g, gi) => {
+    const h = b.aux(gi, false);
+    let num: Expr | undefined;
+    for (const i of g) {
+      const others = g.filter((j) => j !== i).map((j) => den[j]!);
+      const term = others.length === 0 ? signed[i]! : signed[i]!.mul(prod(others));
+      num = num === undefined ? term : num.add(term);
+    }
+    b.addConstraint(h.mul(prod(g.map((i) => den[i]!))).sub(num!), "every", `${b.table.name}/logup/h${gi}[${g.join("+")}]`);
+    hCur.push(h);
+    hNext.push(b.aux(gi, true));
+  });
+  const m = groups.length;
   const sum = (xs: Expr[]): Expr => xs.slice(1).reduce((acc, x) => acc.add(x), xs[0]!);
   const s = b.aux(m, false);
   const sNext = b.aux(m, true);
   b.addConstraint(s.sub(sum(hCur)), "first", `${b.table.name}/logup/first`);
   b.addConstraint(sNext.sub(s).sub(sum(hNext)), "transition", `${b.table.name}/logup/step`);
   b.addConstraint(s.sub(b.logupSum()), "last", `${b.table.name}/logup/last`);
-  return m + 1;
+  return { auxWidth: m + 1, groups };
 }
 
 const P = 2013265921;

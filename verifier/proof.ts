@@ -1,7 +1,7 @@
 /**
  * Binary proof format (little endian, versioned) and its strict parser (verifier/bytes.ts reader rules).
  *
- *   u32 magic "ZKSP" · u32 version (2) · u32 T · u32 logHeight[T]
+ *   u32 magic "ZKSP" · u32 version (3) · u32 T · u32 logHeight[T]
  *   mainRoot (32 B) · auxRoot (if A > 0) · logupSum[A] (ext) · quotientRoot          (A = tables with LogUp)
  *   per table: mainZ[w] mainZw[w] auxZ[a] auxZw[a] quotZ[q]   (ext, 16 B each; widths from the AIR/params)
  *   FRI proof (verifier/fri.ts encoding: layer roots, final polynomial, u64 nonce, per-layer openings)
@@ -20,8 +20,11 @@ import type { ProofShape, StarkParams } from "./protocol.ts";
 import type { CommitmentOpening, RoundQueryOpenings, StarkProof, TableOodValues } from "./proof-types.ts";
 
 export const PROOF_MAGIC = 0x5053_4b5a; // "ZKSP" read as u32le
-/** 2: one Merkle tree per commitment round (1 had one per table and round). */
-export const PROOF_VERSION = 2;
+/**
+ * 2: one Merkle tree per commitment round (1 had one per table and round). 3: the aux and quotient widths follow
+ * protocol v3 (batched LogUp columns, one DEEP mask per proof); same layout, so a v2 proof is refused up front.
+ */
+export const PROOF_VERSION = 3;
 const MAX_TABLES = 64;
 const SALT = 16;
 

@@ -11,7 +11,8 @@ import { multiplicityTotal, multiplicitiesCannotWrap } from "./logup.ts";
 import type { Transcript } from "./transcript.ts";
 import { friShape, type FriShape } from "./fri.ts";
 
-export const PROTOCOL_VERSION = 1;
+/** 2: LogUp interactions batched in pairs per aux column (verifier/logup.ts); 3: one DEEP mask per proof */
+export const PROTOCOL_VERSION = 3;
 export const MIN_LOG_HEIGHT = 2;
 export const MAX_LOG_HEIGHT = 24;
 
@@ -78,7 +79,9 @@ export function proofShape(sym: SymbolicAir, p: StarkParams, logHeights: readonl
     quotient,
     mainWidth: sym.tables.map((t) => t.width),
     auxWidth: sym.tables.map((t) => 4 * t.auxWidth),
-    quotWidth: quotient.map((q) => 4 * q.numChunks + (p.zk ? 4 : 0)),
+    // the DEEP mask R (4 columns, zk only) is committed once, with the first table's quotient (protocol v3; it
+    // enters f once, which is all the masking needs)
+    quotWidth: quotient.map((q, i) => 4 * q.numChunks + (p.zk && i === 0 ? 4 : 0)),
     security,
   };
 }

@@ -41,6 +41,8 @@ export interface SymbolicTable {
   readonly interactions: readonly Interaction[];
   /** Number of extension-valued auxiliary (LogUp) columns; 0 when the table has no interactions. */
   readonly auxWidth: number;
+  /** LogUp batching: aux column g sums the interactions logupGroups[g] (indices into `interactions`). */
+  readonly logupGroups: readonly (readonly number[])[];
   /** Max constraint degree per domain (0 if none). */
   readonly maxDegree: number;
 }
@@ -254,7 +256,10 @@ export function buildSymbolicTable(t: TableAir, numPublicInputs: number): Symbol
   validatePeriodic(t);
   const b = new TableBuilder(t, numPublicInputs);
   t.eval(b);
-  const auxWidth = appendLogup(b);
+  // the table's degree before LogUp bounds the batched LogUp constraints' degree (the quotient never grows)
+  const pre = nodeDegreesAndExt(b.nodes).degrees;
+  const preDegree = b.constraints.reduce((d, c) => Math.max(d, pre[c.node]!), 0);
+  const { auxWidth, groups } = appendLogup(b, (id) => pre[id]!, preDegree);
   const { degrees, isExt } = nodeDegreesAndExt(b.nodes);
   let maxDegree = 0;
   for (const c of b.constraints) maxDegree = Math.max(maxDegree, degrees[c.node]!);
@@ -269,6 +274,7 @@ export function buildSymbolicTable(t: TableAir, numPublicInputs: number): Symbol
     constraints: b.constraints,
     interactions: b.interactions,
     auxWidth,
+    logupGroups: groups,
     maxDegree,
   };
 }
@@ -329,7 +335,7 @@ const DOMAIN_CODES: Record<ConstraintDomain, number> = { every: 0, first: 1, las
 
 function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[], pubs: readonly PublicInteractions[]): Uint8Array {
   const w = new ByteWriter();
-  w.str("zkvm-ts/air/v1");
+  w.str("zkvm-ts/air/v2"); // v2: batched LogUp columns
   w.str(name);
   w.u32(numPublic);
   w.u32(tables.length);

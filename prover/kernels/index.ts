@@ -31,6 +31,15 @@ interface KernelExports {
   dotFinish(acc: number, numCols: number, out: number): void;
   combineColumns(cols: number, numCols: number, len: number, coeffs: number, acc: number): void;
   combineFinish(acc: number, len: number, out: number): void;
+  vecMulBase(out: number, a: number, b: number, n: number): void;
+  vecMulExtBase(out: number, e: number, s: number, n: number): void;
+  vecMulExt(out: number, a: number, b: number, n: number): void;
+  vecAdd(out: number, a: number, b: number, n: number): void;
+  vecSub(out: number, a: number, b: number, n: number): void;
+  extBatchInvForward(v: number, pre: number, n: number, total: number): void;
+  runProgram(prog: number, count: number, n: number, st: number): void;
+  transposeToRows(src: number, cols: number, rows: number, dst: number): void;
+  extBatchInvBackward(v: number, pre: number, n: number, inv: number): void;
   scratchBytes(itemBytes: number, saltBytes: number): number;
   hashBatch(
     src: number, stride: number, itemBytes: number, prefix: number, salt: number, saltBytes: number, count: number,

@@ -4,7 +4,7 @@
  * because starting work on a worker costs more than it saves.
  */
 import { GENERATOR } from "../../verifier/field.ts";
-import { coeffLogLength, evaluateColumns, ldeColumns, type RowMajorMatrix } from "../lde.ts";
+import { coeffLogLength, evaluateColumns, ldeColumns, ldeColumnsInto, type RowMajorMatrix } from "../lde.ts";
 import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { invalid } from "../kernels/errors.ts";
@@ -12,11 +12,29 @@ import { checkShift, log2Exact } from "../ntt.ts";
 import { sharedPool, type WorkerPool } from "./pool.ts";
 import type { LdeTask, SubtreeTask } from "./tasks.ts";
 
+/**
+ * Where an LDE writes: a shared matrix of `width` columns, the LDE's columns from `offset` on; row-major (rows of
+ * `width` values), or with columnMajor column c at [c·height, (c+1)·height).
+ */
+export interface LdeTarget {
+  readonly data: Uint32Array;
+  readonly width: number;
+  readonly offset: number;
+  readonly columnMajor?: boolean;
+}
+
 export interface ParallelOptions {
   /** The pool to use; default the process-wide one. `null` forces the in-thread path. */
   readonly pool?: WorkerPool | null;
   /** Below this many output values (rows × width) stay in-thread. Default 2^18. */
   readonly minParallelValues?: number;
+  /**
+   * LDEs only: write into this matrix (SharedArrayBuffer-backed, starting at byte 0 of its buffer) instead of a
+   * new one; the result is then that matrix.
+   */
+  readonly into?: LdeTarget;
+  /** commits only: the matrix is column-major (column c at [c·height, (c+1)·height); leaves are still rows) */
+  readonly columnMajor?: boolean;
 }
 
 const DEFAULT_MIN = 1 << 18;
@@ -45,10 +63,13 @@ export async function ldeColumnsParallel(
     if (c.length !== 2 ** logN) invalid(`column ${i} has ${c.length} rows, column 0 has ${2 ** logN}`);
   });
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  const into = checkTarget(opts.into, columns.length, 2 ** (logN + logBlowup));
   if (pool === null || columns.length * 2 ** (logN + logBlowup) < (opts.minParallelValues ?? DEFAULT_MIN)) {
-    return ldeColumns(columns, logBlowup, shift);
+    if (!into) return ldeColumns(columns, logBlowup, shift);
+    ldeColumnsInto(columns, 0, columns.length, logBlowup, shift, into.data, into.width, "evals", logN, into.offset, into.columnMajor ?? false);
+    return { data: into.data, width: into.width, height: 2 ** (logN + logBlowup) };
   }
-  return runLde(pool, columns, "evals", logN, logBlowup, shift);
+  return runLde(pool, columns, "evals", logN, logBlowup, shift, into);
 }
 
 /** evaluateColumns (coefficients → row-major evaluations on shift·H_{2^logN}) on the worker pool. */
@@ -61,12 +82,26 @@ export async function evaluateColumnsParallel(
   if (logC > logN) invalid(`a column of 2^${logC} coefficients does not fit 2^${logN} points`);
   checkShift(shift);
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
-  if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) return evaluateColumns(coeffs, logN, shift);
-  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift);
+  const into = checkTarget(opts.into, coeffs.length, 2 ** logN);
+  if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) {
+    if (!into) return evaluateColumns(coeffs, logN, shift);
+    ldeColumnsInto(coeffs, 0, coeffs.length, logN - logC, shift, into.data, into.width, "coeffs", logC, into.offset, into.columnMajor ?? false);
+    return { data: into.data, width: into.width, height: 2 ** logN };
+  }
+  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift, into);
+}
+
+function checkTarget(into: LdeTarget | undefined, width: number, height: number): LdeTarget | undefined {
+  if (!into) return undefined;
+  if (!(into.data.buffer instanceof SharedArrayBuffer) || into.data.byteOffset !== 0) invalid("an LDE target must start a SharedArrayBuffer");
+  if (!Number.isInteger(into.offset) || into.offset < 0 || into.offset + width > into.width) invalid(`${width} columns at offset ${into.offset} do not fit rows of ${into.width}`);
+  if (into.data.length < height * into.width) invalid(`LDE target holds ${into.data.length} values, needs ${height * into.width}`);
+  return into;
 }
 
 async function runLde(
   pool: WorkerPool, columns: readonly Uint32Array[], kind: "evals" | "coeffs", logN: number, logBlowup: number, shift: number,
+  into?: LdeTarget,
 ): Promise<RowMajorMatrix> {
   const n = 2 ** logN;
   const width = columns.length;
@@ -75,15 +110,16 @@ async function runLde(
   const input = new SharedArrayBuffer(4 * n * width);
   const inView = new Uint32Array(input);
   columns.forEach((c, i) => inView.set(c, i * n));
-  const output = new SharedArrayBuffer(4 * height * width);
+  const output = into ? (into.data.buffer as SharedArrayBuffer) : new SharedArrayBuffer(4 * height * width);
+  const place = into ? { outWidth: into.width, outOffset: into.offset, outColumnMajor: into.columnMajor ?? false } : {};
   // A few tasks per worker so a slow worker does not hold up the end.
   const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
   const tasks: LdeTask[] = [];
   for (let c = 0; c < width; c += per) {
-    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output });
+    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output, ...place });
   }
   await pool.runAll(tasks);
-  return { data: new Uint32Array(output), width, height };
+  return into ? { data: into.data, width: into.width, height } : { data: new Uint32Array(output), width, height };
 }
 
 /**
@@ -95,8 +131,9 @@ export async function commitParallel(
 ): Promise<MerkleTree> {
   const depth = checkMatrix(matrix, width, height, salts);
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
+  const columnMajor = opts.columnMajor ?? false;
   if (pool === null || height * width < (opts.minParallelValues ?? DEFAULT_MIN) || height < 64) {
-    return MerkleTree.commit(matrix, width, height, salts);
+    return MerkleTree.commit(matrix, width, height, salts, columnMajor);
   }
   // Subtrees: the smallest power of two ≥ 2·workers, so the top levels left to this thread are few.
   let parts = 1;
@@ -117,7 +154,7 @@ export async function commitParallel(
   }
   const tasks: SubtreeTask[] = [];
   for (let p = 0; p < parts; p++) {
-    tasks.push({ op: "subtree", matrix: m.buf, matrixOffset: m.offset, width, height, salts: saltBuf, first: p * count, count, levels, nodes: nodesBuf });
+    tasks.push({ op: "subtree", matrix: m.buf, matrixOffset: m.offset, width, height, salts: saltBuf, first: p * count, count, levels, nodes: nodesBuf, columnMajor });
   }
   await pool.runAll(tasks);
   const nodes = new Uint8Array(nodesBuf);
@@ -125,5 +162,5 @@ export async function commitParallel(
   const top = levelOffsets(depth - levels);
   const topNodes = nodes.subarray(offs[levels]!);
   hashLevels(kernels(), topNodes, top, 0, parts, depth - levels);
-  return new MerkleTree(matrix, width, height, salts, nodes);
+  return new MerkleTree(matrix, width, height, salts, nodes, columnMajor);
 }

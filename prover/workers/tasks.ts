@@ -18,8 +18,12 @@ export interface LdeTask {
   readonly colEnd: number;
   readonly logBlowup: number;
   readonly shift: number;
-  /** (n·2^logBlowup) × width u32, row-major. */
+  /** (n·2^logBlowup) × width u32, row-major; or, with outWidth, rows of outWidth values, column c at outOffset + c. */
   readonly output: SharedArrayBuffer;
+  readonly outWidth?: number;
+  readonly outOffset?: number;
+  /** write column c of the output at [(outOffset + c)·rows, …) instead of row-major */
+  readonly outColumnMajor?: boolean;
 }
 
 /**
@@ -37,6 +41,8 @@ export interface SubtreeTask {
   readonly count: number;
   readonly levels: number;
   readonly nodes: SharedArrayBuffer;
+  /** the matrix is column-major (column c at [c·height, (c+1)·height)) */
+  readonly columnMajor?: boolean;
 }
 
 /** Used by tests: a task that fails inside the worker, to check errors come back typed. */

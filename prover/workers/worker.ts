@@ -13,7 +13,7 @@ function run(task: WorkerTask): void {
       const columns: Uint32Array[] = [];
       for (let c = 0; c < task.width; c++) columns.push(input.subarray(c * task.n, (c + 1) * task.n));
       const logN = log2Exact(task.n);
-      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.width, task.kind, logN);
+      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.outWidth ?? task.width, task.kind, logN, task.outOffset ?? 0, task.outColumnMajor ?? false);
       return;
     }
     case "subtree": {
@@ -23,7 +23,7 @@ function run(task: WorkerTask): void {
       const depth = 31 - Math.clz32(task.height);
       const offs = levelOffsets(depth);
       const k = kernels();
-      hashRows(k, matrix, task.width, task.first, task.count, salts, nodes.subarray(32 * task.first, 32 * (task.first + task.count)));
+      hashRows(k, matrix, task.width, task.first, task.count, salts, nodes.subarray(32 * task.first, 32 * (task.first + task.count)), task.columnMajor ? task.height : undefined);
       hashLevels(k, nodes, offs, task.first, task.count, task.levels);
       return;
     }

@@ -3,3 +3,5 @@
 export * from "./ntt";
 export * from "./sha256";
 export * from "./linalg";
+export * from "./vecmul";
+export * from "./program";
