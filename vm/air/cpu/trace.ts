@@ -732,11 +732,13 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   /** One byte row at address a of cycle cyc: port 3 reads the word (phase 1) or writes it with the byte replaced
    *  by newByte(old) (phase 2); the byte-row witnesses and lookups. */
-  const byteRow = (m: Machine, cyc: number, a: number, bnAfter: number, kind: { bCr?: number; bCw?: number; dir?: number; fill?: number }, newByte: (old: number) => number, phase: 1 | 2): Uint32Array => {
+  const byteRow = (m: Machine, cyc: number, a: number, bnAfter: number, kind: { bRd?: number; bFl?: number; bCr?: number; bCw?: number; dir?: number; fill?: number }, newByte: (old: number) => number, phase: 1 | 2): Uint32Array => {
     const row = newRow(m.pc, m.fp, cyc);
     row[COL.fByte] = 1;
     row[COL.en3] = 1;
     row[COL.wr3] = phase === 2 ? 1 : 0;
+    if (kind.bRd) row[COL.bRd] = 1;
+    if (kind.bFl) row[COL.bFl] = 1;
     if (kind.bCr) row[COL.bCr] = 1;
     if (kind.bCw) row[COL.bCw] = 1;
     row[COL.dir] = kind.dir ?? 0;
@@ -754,6 +756,9 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const bytes = [prev & 0xff, (prev >>> 8) & 0xff, (prev >>> 16) & 0xff, prev >>> 24];
     bytes.forEach((x, j) => (row[COL.m[j]!] = x));
     const old = bytes[off]!;
+    // every byte row sees the byte as it was before the instruction (MEMCOPY's direction guarantees it for its
+    // reads), so the trace must agree with the machine, which has not run the instruction yet
+    if (old !== m.memory[a]) throw new VmAirError("TraceError", `memory byte at ${a} holds ${m.memory[a]}, the trace last wrote ${old}`);
     const nb = newByte(old);
     row[COL.byte] = old;
     row[COL.nb] = nb;
@@ -799,42 +804,8 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     zeroTest(head, len);
     const inputAt = m.io.input.position;
     for (let i = 0; i < len; i++) {
-      const a = ptr + i;
-      const row = newRow(m.pc, m.fp, clk + 1 + i);
-      row[COL.fByte] = 1;
-      row[COL.bRd] = read ? 1 : 0;
-      row[COL.bFl] = fill ? 1 : 0;
-      row[COL.fill] = fill ? fillByte : 0;
-      row[COL.en3] = 1;
-      row[COL.wr3] = read || fill ? 1 : 0;
-      row[COL.bn] = len - 1 - i;
-      zeroTest(row, len - 1 - i);
-      row[COL.bp] = a;
-      const e0 = a & 0xffff, e1 = a >>> 16, off = a & 3;
-      row[COL.E0] = e0;
-      row[COL.E1] = e1;
-      row[COL.q] = e0 >>> 2;
-      row[COL.o[off]!] = 1;
-      const addr = MEM_BASE + (a >>> 2);
-      const prev = (memory.get(addr) ?? initCell(addr)).v;
-      const bytes = [prev & 0xff, (prev >>> 8) & 0xff, (prev >>> 16) & 0xff, prev >>> 24];
-      bytes.forEach((x, j) => (row[COL.m[j]!] = x));
-      const old = bytes[off]!;
-      if (!read && old !== m.memory[a]) throw new VmAirError("TraceError", `memory byte at ${a} holds ${m.memory[a]}, the trace last wrote ${old}`);
-      const nb = read ? m.io.input.bytes[inputAt + i]! : fill ? fillByte : old;
-      row[COL.byte] = old;
-      row[COL.nb] = nb;
-      const writes = read || fill;
-      const word = writes ? (prev & ~(0xff << (8 * off))) | (nb << (8 * off)) : prev;
-      access(row, 3, addr, word >>> 0, 4 * clk + 4 * (1 + i) + (writes ? 2 : 1) + 1);
-      for (const x of bytes) { look(x); look(x * 256); }
-      look(nb);
-      look(nb * 256);
-      look(e0 >>> 2);
-      look(e0 & ~3);
-      look(e1);
-      look(pages - 1 - e1);
-      rows.push(row);
+      const nb = (old: number): number => (read ? m.io.input.bytes[inputAt + i]! : fill ? fillByte : old);
+      byteRow(m, clk + 1 + i, ptr + i, len - 1 - i, { bRd: read ? 1 : 0, bFl: fill ? 1 : 0, fill: fill ? fillByte : 0 }, nb, read || fill ? 2 : 1);
       if (read) inRem--;
       else if (!fill) jpos++;
     }

@@ -100,6 +100,17 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
     else if (c >>> 0 === b >>> 0) r.aliasC = 1; // same slot twice: read once (docs/vm-air.md §3, alias_c_b)
     else { r.selC = 1; r.en1 = 1; r.off1 = small(c, "src", pc); }
   };
+  /** r[a] = M[r[b] + c]: port 0 reads the base, port 3 the memory word, port 2 writes r[a]. */
+  const load = (): void => {
+    r.en0 = 1; r.off0 = small(b, "src", pc); r.immC = 1; r.en3 = 1;
+    r.en2 = 1; r.off2 = small(a, "dst", pc);
+  };
+  /** M[r[a] + c] = r[b]: port 0 reads the base, port 1 the value (or the base again when b = a), port 3 writes. */
+  const store = (): void => {
+    r.en0 = 1; r.off0 = small(a, "src", pc); r.immC = 1; r.en3 = 1; r.wr3 = 1;
+    if (b >>> 0 === a >>> 0) r.valAlias = 1;
+    else { r.en1 = 1; r.off1 = small(b, "src", pc); }
+  };
   const cmp64 = CMP64[op];
   if (cmp64 !== undefined) {
     // two rows: row 0 (fCmpLo) subtracts the lo words unsigned and writes nothing; the hi row becomes a
@@ -310,20 +321,12 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       if (b >>> 0 === a >>> 0) r.aliasC = 1;
       else { r.selC = 1; r.en1 = 1; r.off1 = small(b, "src", pc); }
       break;
-    case Op.MEMFILL: {
-      // args (dst, value, len) in slots a, a+1, a+2: port 0 reads dst, port 1 len (operand C), port 2 reads the
-      // value (rd2: a read in the slot-write phase), then one byte row per byte like READ/COMMIT
-      r.fFill = 1;
-      const base = small(a, "args", pc);
-      r.en0 = 1; r.off0 = base;
-      r.en1 = 1; r.selC = 1; r.off1 = base + 2;
-      r.en2 = 1; r.rd2 = 1; r.off2 = base + 1;
-      break;
-    }
+    case Op.MEMFILL:
     case Op.MEMCOPY: {
-      // args (dst, src, len) in slots a, a+1, a+2: port 0 reads dst, port 1 len (operand C), port 2 src (rd2);
-      // then per byte a read row (src) and a write row (dst) in one cycle, backwards when dst > src
-      r.fCopy = 1;
+      // args (dst, value or src, len) in slots a, a+1, a+2: port 0 reads dst, port 1 len (operand C), port 2 the
+      // middle argument (rd2: a read in the slot-write phase). Then MEMFILL has one byte row per byte like
+      // READ/COMMIT; MEMCOPY per byte a read row (src) and a write row (dst) in one cycle, backwards when dst > src
+      if (op === Op.MEMFILL) r.fFill = 1; else r.fCopy = 1;
       const base = small(a, "args", pc);
       r.en0 = 1; r.off0 = base;
       r.en1 = 1; r.selC = 1; r.off1 = base + 2;
@@ -338,15 +341,12 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.fConst64 = 1; r.en2 = 1; r.off2 = small(a, "dst", pc); r.en1 = 1; r.wr1 = 1; r.off1 = r.off2 + 1;
       break;
     case Op.LOAD32:
-      // r[a] = M32[r[b] + c]: port 0 reads the base, port 3 the memory word, port 2 writes r[a]
-      r.fLoad = 1; r.en0 = 1; r.off0 = small(b, "src", pc); r.immC = 1; r.en3 = 1;
-      r.en2 = 1; r.off2 = small(a, "dst", pc);
+      r.fLoad = 1;
+      load();
       break;
     case Op.STORE32:
-      // M32[r[a] + c] = r[b]: port 0 reads the base, port 1 the value (or the base again when b = a)
-      r.fStore = 1; r.en0 = 1; r.off0 = small(a, "src", pc); r.immC = 1; r.en3 = 1; r.wr3 = 1;
-      if (b >>> 0 === a >>> 0) r.valAlias = 1;
-      else { r.en1 = 1; r.off1 = small(b, "src", pc); }
+      r.fStore = 1;
+      store();
       break;
     case Op.EXT8S:
     case Op.EXT16S:
@@ -361,14 +361,12 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       // r[a] = M8 / M16 at ea = r[b] + c, zero- or sign-extended: the word's bytes selected by the offset (a
       // 16-bit load must not span two words: offset 3 is not provable, the trace builder says so)
       r.fLdB = 1; r.ld16 = op === Op.LOAD16U || op === Op.LOAD16S ? 1 : 0; r.sgnLd = op === Op.LOAD8S || op === Op.LOAD16S ? 1 : 0;
-      r.en0 = 1; r.off0 = small(b, "src", pc); r.immC = 1; r.en3 = 1;
-      r.en2 = 1; r.off2 = small(a, "dst", pc);
+      load();
       break;
     case Op.STORE8:
       // M8[r[a] + c] = r[b] & 0xff: read-modify-write of the word's byte at the offset
-      r.fStB = 1; r.en0 = 1; r.off0 = small(a, "src", pc); r.immC = 1; r.en3 = 1; r.wr3 = 1;
-      if (b >>> 0 === a >>> 0) r.valAlias = 1;
-      else { r.en1 = 1; r.off1 = small(b, "src", pc); }
+      r.fStB = 1;
+      store();
       break;
     case Op.MEMSIZE:
       r.fMemsize = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
