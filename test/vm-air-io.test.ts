@@ -968,3 +968,38 @@ describe("VM AIR v4: DIVS64 / REMS64", () => {
     expectFail(check(s.p, t, s.publics), /divs64-sign-n-carried/);
   });
 });
+
+describe("VM AIR v4: BRTABLE, LOG, EXT8S64/EXT16S64", () => {
+  // BRTABLE with index 0, 2 (in range) and 7 (default), LOG of a real range, 64-bit sign extensions
+  const prog = (i: number): AsmInstr[] => [
+    ["CONST", 0, i], ["BRTABLE", 0, 3], ["JMP", 6], ["JMP", 8], ["JMP", 10], ["JMP", 10],
+    /* 6 */ ["CONST", 1, 10], ["JMP", 12], /* 8 */ ["CONST", 1, 20], ["JMP", 12], /* 10 */ ["CONST", 1, 30], ["JMP", 12],
+    /* 12 */ ["ADDI", 1, 1, 1],
+    ["CONST", 2, 16], ["CONST", 3, 5], ["LOG", 2, 3],
+    ["CONST", 4, 0x80], ["EXT8S64", 6, 4], ["EXT16S64", 8, 4], ["XOR", 10, 7, 9], ["ADD", 1, 1, 10],
+    ["EXIT", 1],
+  ];
+  it("every BRTABLE target (in range and the default), LOG, EXT8S64 and EXT16S64 satisfy the AIR", () => {
+    for (const [i, exit] of [[0, 10], [1, 20], [2, 30], [7, 30]] as const) {
+      const s = setupProgram(prog(i), { segments: [{ addr: 16, bytes: new TextEncoder().encode("hello") }] });
+      expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(exit); // + 1, then + (−1 from the sign words)
+      expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+    }
+  });
+
+  it("BRTABLE taking another entry than min(r[a], b)", () => {
+    const s = setupProgram(prog(2), { segments: [{ addr: 16, bytes: new TextEncoder().encode("hello") }] });
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fBrt");
+    cpu(t, "pc")[r + 1]! += 1; // the next row claims the next JMP (its fetch would follow; the rule fails first)
+    expectFail(check(s.p, t, s.publics), /brtable/);
+  });
+
+  it("EXT8S64 with a zero hi word for a negative byte", () => {
+    const s = setupProgram(prog(0), { segments: [{ addr: 16, bytes: new TextEncoder().encode("hello") }] });
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fExt8", (i) => cpu(t, "ext64")[i] === 1);
+    port(t, "v0", 1)[r] = 0;
+    expectFail(check(s.p, t, s.publics), /ext64-hi-lo/);
+  });
+});

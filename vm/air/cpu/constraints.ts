@@ -12,6 +12,9 @@ import { P as P_MOD } from "../../../verifier/fp.ts";
 import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, PUB, SLOT_WRITE_PHASE } from "./columns.ts";
 
 const TWO16 = 65536;
+/** Pointers compared with the memory size must be < 3·2^28: hi limb + 2^12 < 2^14. */
+export const PTR_HI_SLACK = 2 ** 12;
+export const MAX_CHECKED_PTR = 3 * 2 ** 28;
 
 export const cpuTable: TableAir = {
   name: "cpu",
@@ -36,9 +39,9 @@ export const cpuTable: TableAir = {
     const [fClz64, fCtz64, fPop64] = ["fClz64", "fCtz64", "fPop64"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop), fCnt64 = fClz64.add(fCtz64).add(fPop64);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
-    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi");
+    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -79,7 +82,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -182,9 +185,13 @@ export const cpuTable: TableAir = {
     // difference D likewise
     range.family(fCmp, [B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), D0, D1]);
     // row 0 of a 64-bit comparison: D = B − C on the lo words, unsigned; its borrow and zero flag go to the hi row
-    b.assertZero(fCmpLo.mul(D0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/cmp64-lo-lo");
-    b.assertZero(fCmpLo.mul(D1.add(C1).add(k0).sub(B1).sub(k1.mul(TWO16))), "cpu/cmp64-lo-hi");
-    range.family(fCmpLo, [D0, D1]);
+    // (BRTABLE uses the same unsigned subtraction: k1 = [r[a] < b])
+    b.assertZero(fCmpLo.add(fBrt).mul(D0.add(C0).sub(B0).sub(k0.mul(TWO16))), "cpu/cmp64-lo-lo");
+    b.assertZero(fCmpLo.add(fBrt).mul(D1.add(C1).add(k0).sub(B1).sub(k1.mul(TWO16))), "cpu/cmp64-lo-hi");
+    range.family(fCmpLo.add(fBrt), [D0, D1]);
+    // BRTABLE: pc' = pc + 1 + (r[a] < b ? r[a] : b) (r[a] < b < 2^24 in the first case, so its limbs are a small
+    // field element)
+    t.assertZero(fBrt.mul(nPc.sub(pc).sub(1).sub(k1.mul(B0.add(B1.mul(TWO16)))).sub(b.constant(1).sub(k1).mul(C0.add(C1.mul(TWO16))))), "cpu/brtable");
     range.family(fa.add(fSub), [R0, R1]);
     // CMP result: cK·[B < C] + cZ·[B = C] + cOne, z the zero flag of D (D = 0 ⇒ no borrow, so 0 or 1)
     b.assertZero(fCmp.mul(R0.sub(c("cK").mul(k1)).sub(c("cZ").mul(z)).sub(c("cOne"))), "cpu/cmp-result");
@@ -312,8 +319,12 @@ export const cpuTable: TableAir = {
     // MEMFILL: the fill byte is the value's low byte (value = port 2's read of r[a+1]), carried to the byte rows
     const fill = c("fill"), fx = c("fx");
     b.assertZero(fFill.mul(R0.sub(fill).sub(fx.mul(256))), "cpu/fill-byte");
-    range.family(fRead.add(fCommit), [B1.mul(4), C1.mul(4), D0, D1.mul(4)]);
-    range.family(fFill, [B1.mul(4), C1.mul(4), D0, D1.mul(4), fill, fill.mul(256), fx, fx.mul(256)]);
+    // A pointer checked against the memory size by a 30-bit difference must itself be < 3·2^28 (768 MiB):
+    // a k-bit difference check is sound only while the violating values stay below p − 2^k (docs §4.6);
+    // with ptr < 2^30 a ptr just below 2^30 over a small memory gave p − (ptr − mem) < 2^30 and passed.
+    const ptrOk = (hiLimb: Expr): Expr => hiLimb.add(PTR_HI_SLACK).mul(4); // hi < 3·2^12 ⟺ (hi + 2^12)·4 < 2^16
+    range.family(fRead.add(fCommit), [ptrOk(B1), C1.mul(4), D0, D1.mul(4)]);
+    range.family(fFill, [ptrOk(B1), C1.mul(4), D0, D1.mul(4), fill, fill.mul(256), fx, fx.mul(256)]);
     // MEMCOPY head: src = port 2's read (R), src < 2^30 and ≤ memory bytes (rr), dir = [dst > src] by
     // |dst − src| − dir = E ≥ 0 (30-bit), and the cursors start one step before the first byte: forwards at
     // dst − 1 / src − 1, backwards at dst + len / src + len
@@ -324,7 +335,7 @@ export const cpuTable: TableAir = {
     b.assertZero(fCopy.mul(dir.mul(dst.sub(srcA).sub(1)).add(b.constant(1).sub(dir).mul(srcA.sub(dst))).sub(E0).sub(E1.mul(TWO16))), "cpu/copy-direction");
     b.assertZero(fCopy.mul(bp.sub(dst).add(1).sub(dir.mul(lenA.add(1)))), "cpu/copy-dst-cursor");
     b.assertZero(fCopy.mul(bq.sub(srcA).add(1).sub(dir.mul(lenA.add(1)))), "cpu/copy-src-cursor");
-    range.family(fCopy, [B1.mul(4), C1.mul(4), D0, D1.mul(4), R1.mul(4), rr0h, rr1h.mul(4), E0, E1.mul(4)]);
+    range.family(fCopy, [ptrOk(B1), C1.mul(4), D0, D1.mul(4), ptrOk(R1), rr0h, rr1h.mul(4), E0, E1.mul(4)]);
     b.assertZero(fBulk.mul(S.sub(bn)), "cpu/zero-test-operand-bn");
     const nByte = nx("fByte");
     // (a MEMCOPY read row is always followed by its write row, which decides)
@@ -403,6 +414,14 @@ export const cpuTable: TableAir = {
     b.assertZero(fExt8.mul(R0.sub(m[0]!).sub(sB.mul(0xff00))), "cpu/ext8-lo");
     b.assertZero(fExt16.mul(R0.sub(B0)), "cpu/ext16-lo");
     b.assertZero(fExt8.add(fExt16).mul(R1.sub(sB.mul(0xffff))), "cpu/ext-hi");
+    // EXT8S64 / EXT16S64: the hi word (port 1, a write) is the sign in every bit
+    b.assertZero(fExt8.add(fExt16).mul(c("ext64")).mul(W1_0.sub(sB.mul(0xffff))), "cpu/ext64-hi-lo");
+    b.assertZero(fExt8.add(fExt16).mul(c("ext64")).mul(W1_1.sub(sB.mul(0xffff))), "cpu/ext64-hi-hi");
+    // LOG: only its bounds (the message is not proven): D = memBytes − ptr ≥ 0 and E = D − len ≥ 0, 30 bits each,
+    // with ptr, len < 768 MiB (so a violation is never p − x < 2^30)
+    b.assertZero(fLog.mul(b.pub(PUB.memPages).mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/log-ptr-in-memory");
+    b.assertZero(fLog.mul(D0.add(D1.mul(TWO16)).sub(C0).sub(C1.mul(TWO16)).sub(E0).sub(E1.mul(TWO16))), "cpu/log-end-in-memory");
+    range.family(fLog, [ptrOk(B1), ptrOk(C1), D0, D1.mul(4), E0, E1.mul(4)]);
     range.family(fExt8, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[0]!.sub(sB.mul(128)).mul(512)]);
     range.family(fExt16, [B0.sub(sB.mul(2 ** 15)).mul(2)]);
     // STORE8: nb = the value's low byte (value = r[b], or r[a] itself when b = a), fx its next byte

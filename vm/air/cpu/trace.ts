@@ -12,6 +12,7 @@ import { imagePages } from "../../image/image-id.ts";
 import { PAGE_WORDS, pageWord } from "../memory-pages.ts";
 import { DECODE_FIELDS, decodeInstruction, hiRowDecode, PROVABLE_MNEMONICS, unprovableReason, type DecodedRow } from "../program/decode.ts";
 import { cpuCol, CPU_WIDTH, MAX_PROVABLE_PAGES, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, SLOT_WRITE_PHASE } from "./columns.ts";
+import { MAX_CHECKED_PTR, PTR_HI_SLACK } from "./constraints.ts";
 import { P as FIELD_P } from "../../../verifier/fp.ts";
 import { BYTEPROP_HEIGHT, BYTEPROP_KIND, byteProp, bytePropIndex } from "../byteprop/constraints.ts";
 import { sourceLocation } from "../../program.ts";
@@ -327,7 +328,18 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       look(lo(inRem));
       look(hi(inRem) * 4);
     }
-    if (d.fCmpLo) {
+    if (d.fLog) {
+      const ptr = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, len = c0 + 65536 * c1, room = m.memory.length - ptr - len;
+      if (room >= 0) { // else the executor traps on this instruction
+        const ptrHi = row[PC[0]!.v1]!;
+        if (ptr >= MAX_CHECKED_PTR || len >= MAX_CHECKED_PTR) throw new VmAirError("TraceError", `pc ${m.pc}: LOG of [${ptr}, ${ptr + len}): pointers and lengths from 768 MiB up are not provable`);
+        const end = m.memory.length - ptr - len;
+        row[COL.D0] = lo(m.memory.length - ptr); row[COL.D1] = hi(m.memory.length - ptr);
+        row[COL.E0] = lo(end); row[COL.E1] = hi(end);
+        for (const x of [(ptrHi + PTR_HI_SLACK) * 4, (c1 + PTR_HI_SLACK) * 4, lo(m.memory.length - ptr), hi(m.memory.length - ptr) * 4, lo(end), hi(end) * 4]) look(x);
+      }
+    }
+    if (d.fCmpLo || d.fBrt) {
       // D = B − C on the lo words, unsigned
       const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
       const dd = (b0 + 65536 * b1 - c0 - 65536 * c1 + 2 ** 32) % 2 ** 32;
@@ -711,7 +723,8 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     head[COL.D0] = lo(room); head[COL.D1] = hi(room);
     head[COL.rr0] = lo(roomS); head[COL.rr1] = hi(roomS);
     head[COL.E0] = lo(gap); head[COL.E1] = hi(gap);
-    for (const x of [(dst >>> 16) * 4, head[COL.C1]! * 4, lo(room), hi(room) * 4, (src >>> 16) * 4, lo(roomS), hi(roomS) * 4, lo(gap), hi(gap) * 4]) look(x);
+    if (dst >= MAX_CHECKED_PTR || src >= MAX_CHECKED_PTR) throw new VmAirError("TraceError", `pc ${m.pc}: MEMCOPY pointers from 768 MiB up are not provable`);
+    for (const x of [((dst >>> 16) + PTR_HI_SLACK) * 4, head[COL.C1]! * 4, lo(room), hi(room) * 4, ((src >>> 16) + PTR_HI_SLACK) * 4, lo(roomS), hi(roomS) * 4, lo(gap), hi(gap) * 4]) look(x);
     zeroTest(head, len);
     // the bytes as the executor copies them (through a temporary buffer): the direction makes every read see
     // an original byte, which the trace checks
@@ -796,7 +809,8 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const room = memBytes - ptr;
     head[COL.D0] = lo(room);
     head[COL.D1] = hi(room);
-    look(b1 * 4);
+    if (ptr >= MAX_CHECKED_PTR) throw new VmAirError("TraceError", `pc ${m.pc}: pointer ${ptr} from 768 MiB up is not provable for READ/COMMIT/MEMFILL`);
+    look((b1 + PTR_HI_SLACK) * 4);
     look(head[COL.C1]! * 4);
     look(lo(room));
     look(hi(room) * 4);

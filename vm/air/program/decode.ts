@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi", "fBrt", "fLog", "ext64",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -350,9 +350,24 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       break;
     case Op.EXT8S:
     case Op.EXT16S:
-      // r[a] = the low byte / half of r[b], sign-extended
-      if (op === Op.EXT8S) r.fExt8 = 1; else r.fExt16 = 1;
+    case Op.EXT8S64:
+    case Op.EXT16S64:
+      // r[a] = the low byte / half of r[b], sign-extended (the 64-bit forms also write the sign to r[a+1] through
+      // port 1, as CONST64 does)
+      if (op === Op.EXT8S || op === Op.EXT8S64) r.fExt8 = 1; else r.fExt16 = 1;
       r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
+      if (op === Op.EXT8S64 || op === Op.EXT16S64) { r.ext64 = 1; r.en1 = 1; r.wr1 = 1; r.off1 = r.off2 + 1; }
+      break;
+    case Op.BRTABLE:
+      // pc' = pc + 1 + min(r[a], b): the unsigned borrow of r[a] − b (as a comparison's row 0) picks the minimum
+      r.fBrt = 1; r.en0 = 1; r.off0 = small(a, "src", pc); small(b, "table size", pc);
+      r.immC = 1; r.c0 = lo16(b); r.c1 = hi16(b);
+      break;
+    case Op.LOG:
+      // not proven as output (a no-op), but its bounds are: the executor traps unless ptr + len ≤ memory bytes
+      r.fLog = 1; r.en0 = 1; r.off0 = small(a, "src", pc);
+      if (b >>> 0 === a >>> 0) r.aliasC = 1;
+      else { r.selC = 1; r.en1 = 1; r.off1 = small(b, "src", pc); }
       break;
     case Op.LOAD8U:
     case Op.LOAD16U:
@@ -492,7 +507,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64", "EXT8S64", "EXT16S64", "BRTABLE", "LOG",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
