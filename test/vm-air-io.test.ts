@@ -1003,3 +1003,35 @@ describe("VM AIR v4: BRTABLE, LOG, EXT8S64/EXT16S64", () => {
     expectFail(check(s.p, t, s.publics), /ext64-hi-lo/);
   });
 });
+
+describe("VM AIR v4: a bulk head's pointer bound (the 30-bit room check needs pointers < 768 MiB)", () => {
+  it("an empty COMMIT at 2^30 − 2^27 + 100 bytes past a 64 KiB memory (the executor traps) is rejected only by the pointer bound", () => {
+    // honest run at ptr = 65536 (the end of memory: an empty commit there is fine), relabelled as the same program
+    // with the wild pointer; every constraint holds (its room D = p − (ptr − mem) = 2^30 − 99 has 16 + 14-bit
+    // limbs), and the lookups are rebalanced, except the pointer's own bound
+    const X = 65536 + 2 ** 30 - 2 ** 27 + 100;
+    const good = setupProgram([["CONST", 0, 65536], ["CONST", 1, 0], ["COMMIT", 0, 1], ["EXIT", 1]]);
+    const bad = asmProgram([["CONST", 0, X], ["CONST", 1, 0], ["COMMIT", 0, 1], ["EXIT", 1]]);
+    const t = cloneTraces(good.traces);
+    const [x0, x1] = [X & 0xffff, X >>> 16];
+    const c = rowWith(t, "fConst");
+    cpu(t, "b0")[c] = x0; cpu(t, "b1")[c] = x1;
+    port(t, "v0", 2)[c] = x0; port(t, "v1", 2)[c] = x1;
+    const h = rowWith(t, "fCommit");
+    const [oldB1, oldD0, oldD1] = [port(t, "v1", 0)[h]!, cpu(t, "D0")[h]!, cpu(t, "D1")[h]!];
+    for (const f of ["p0", "v0"] as const) port(t, f, 0)[h] = x0;
+    for (const f of ["p1", "v1"] as const) port(t, f, 0)[h] = x1;
+    cpu(t, "bp")[h] = X - 1;
+    const D = P - (X - 65536);
+    expect(D).toBe(2 ** 30 - 99);
+    cpu(t, "D0")[h] = D & 0xffff; cpu(t, "D1")[h] = D >>> 16;
+    const bd = t[TABLE.boundary]!;
+    const slot0 = bd[1]!.findIndex((a, i) => a === 0 && bd[0]![i] === 1);
+    bd[2]![slot0] = x0; bd[3]![slot0] = x1;
+    relook(t, [(oldB1 + 4096) * 4, oldD0, oldD1 * 4], [(x1 + 4096) * 4, D & 0xffff, (D >>> 16) * 4]);
+    expect((x1 + 4096) * 4).toBeGreaterThanOrEqual(65536); // the bound's lookup has no row: the one failure
+    expect(x1 * 4).toBeLessThan(65536); // while the former bound (ptr < 2^30, x1·4 16-bit) had one
+    expect(((D >>> 16) * 4) < 65536).toBe(true); // the old check (ptr < 2^30 and a 30-bit room) would have passed
+    expectFail(check(bad, t, good.publics), "LogupSumNonZero");
+  });
+});
