@@ -322,6 +322,7 @@ describe("VM AIR v4: sub-word loads and stores", () => {
     ["LOAD8U", 1, 0, 0], ["LOAD8U", 2, 0, 1], ["LOAD8U", 3, 0, 2], ["LOAD8U", 4, 0, 3],
     ["LOAD16U", 5, 0, 0], ["LOAD16U", 6, 0, 1], ["LOAD16U", 7, 0, 2],
     ["CONST", 8, 0x1234], ["STORE8", 0, 8, 5], ["STORE8", 0, 0, 6], ["LOAD32", 9, 0, 4],
+    ["STORE16", 0, 8, 1], ["STORE16", 0, 8, 8], ["LOAD32", 11, 0, 0], ["LOAD32", 12, 0, 8], ["XOR", 11, 11, 12], ["ADD", 9, 9, 11],
     ["ADD", 10, 1, 2], ["ADD", 10, 10, 3], ["ADD", 10, 10, 4], ["ADD", 10, 10, 5], ["ADD", 10, 10, 6], ["ADD", 10, 10, 7], ["ADD", 10, 10, 9],
     ["EXIT", 10],
   ];
@@ -330,8 +331,9 @@ describe("VM AIR v4: sub-word loads and stores", () => {
 
   it("LOAD8U / LOAD16U at every offset, STORE8 (also of the base register itself): the executor's values", () => {
     const s = sub();
-    // the word at 16 after the stores (17 ← 0x34, 18 ← 12, the base itself): 10 34 0c 40
-    const expected = 0x81 + 0x42 + 0xf3 + 0x04 + 0x4281 + 0xf342 + 0x04f3 + 0x400c3410;
+    // the word at 16 after the stores (17 ← 0x34, 18 ← 12, the base itself): 10 34 0c 40; then the halves 0x1234 at
+    // 13 (inside the word at 12) and at 20 (an empty word): 0x04123481 ^ 0x00001234
+    const expected = (0x81 + 0x42 + 0xf3 + 0x04 + 0x4281 + 0xf342 + 0x04f3 + 0x400c3410 + (0x04123481 ^ 0x00001234)) >>> 0;
     expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(expected >>> 0);
     expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
   });
@@ -352,6 +354,14 @@ describe("VM AIR v4: sub-word loads and stores", () => {
     cpu(t, "byte2")[r]! ^= 1;
     port(t, "v0", 2)[r]! ^= 256;
     expectFail(check(s.p, t, s.publics), /load16-next-byte/);
+  });
+
+  it("a STORE16 leaving the second byte unchanged (its change e2 dropped)", () => {
+    const s = sub();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "st16");
+    cpu(t, "e2")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /byte-store|store16-change/);
   });
 
   it("a STORE8 writing another byte than the value's low byte, or touching a neighbour byte", () => {
@@ -426,7 +436,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     else if (k === 4) out.push(rnd(2) ? [rnd(2) ? "ZEXT64" : "EXT32S64", pair(), r()] : [(["SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64"] as const)[rnd(5)], pair(), pair(), r()]);
     else if (k === 5) out.push(rnd(2) ? [rnd(2) ? "LOAD8U" : "LOAD8S", r(), 9, rnd(24)] : [rnd(2) ? "EXT8S" : "EXT16S", r(), r()]);
     else if (k === 6) out.push([rnd(2) ? "LOAD16U" : "LOAD16S", r(), 9, 2 * rnd(12)]);
-    else if (k === 7) out.push(["STORE8", 9, r(), rnd(24)]);
+    else if (k === 7) out.push(rnd(2) ? ["STORE8", 9, r(), rnd(24)] : ["STORE16", 9, r(), 4 * rnd(6) + rnd(3)]);
     else if (k === 8) out.push(["STORE32", 9, r(), 4 * rnd(6)]);
     else if (k === 9) out.push(["LOAD32", r(), 9, 4 * rnd(6)]);
     else if (k === 10) {

@@ -97,12 +97,12 @@ describe("VM AIR prototype: shape", () => {
       return undefined;
     };
     // an instruction outside the AIR is refused when a run executes it, naming it …
-    const e1 = err(() => buildVmTrace(asmProgram([["CONST", 0, 9], ["STORE16", 0, 0, 4], ["EXIT", 0]])));
+    const e1 = err(() => buildVmTrace(asmProgram([["CONST", 0, 0], ["MEMGROW", 0, 0], ["EXIT", 0]])));
     expect(e1).toBeInstanceOf(VmAirError);
     expect((e1 as VmAirError).kind).toBe("UnprovableImage");
-    expect((e1 as VmAirError).message).toMatch(/pc 1.*executes STORE16/);
+    expect((e1 as VmAirError).message).toMatch(/pc 1.*executes MEMGROW/);
     // … but a program that merely contains one (never executed) stays provable: it decodes with no family flag
-    const skip = asmProgram([["JMP", 2], ["STORE16", 0, 0, 4], ["CONST", 0, 7], ["EXIT", 0]]);
+    const skip = asmProgram([["JMP", 2], ["MEMGROW", 0, 0], ["CONST", 0, 7], ["EXIT", 0]]);
     const t = buildVmTrace(skip);
     expect(t.exitCode).toBe(7);
     expect(checkConstraints(vmAir(skip, t.pages), t.traces, t.publics)).toEqual({ ok: true });

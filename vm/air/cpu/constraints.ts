@@ -396,12 +396,17 @@ export const cpuTable: TableAir = {
     const byte = c("byte"), nb = c("nb");
     b.assertZero(fSub8.mul(byte.sub(o[0]!.mul(m[0]!)).sub(o[1]!.mul(m[1]!)).sub(o[2]!.mul(m[2]!)).sub(o[3]!.mul(m[3]!))), "cpu/byte-select");
     const fWrB = fByte.add(fStB); // loads keep the word (port 3 reads: v = p)
-    b.assertZero(fWrB.mul(M0.sub(MP0).sub(nb.sub(byte).mul(o[0]!.add(o[1]!.mul(256))))), "cpu/byte-store-lo");
-    b.assertZero(fWrB.mul(M1.sub(MP1).sub(nb.sub(byte).mul(o[2]!.add(o[3]!.mul(256))))), "cpu/byte-store-hi");
+    // STORE16 also replaces the next byte (e2 = its change; 0 on every other row)
+    const e2 = c("e2");
+    b.assertZero(e2.mul(b.constant(1).sub(fStB)), "cpu/store16-change-only-there");
+    b.assertZero(fWrB.mul(M0.sub(MP0).sub(nb.sub(byte).mul(o[0]!.add(o[1]!.mul(256)))).sub(e2.mul(o[0]!).mul(256))), "cpu/byte-store-lo");
+    b.assertZero(fWrB.mul(M1.sub(MP1).sub(nb.sub(byte).mul(o[2]!.add(o[3]!.mul(256)))).sub(e2.mul(o[1]!.add(o[2]!.mul(256))))), "cpu/byte-store-hi");
     // LOAD8U / LOAD16U: r[a] = byte (+ 256·byte2, the next byte of the same word: offset 3 is refused)
     const byte2 = c("byte2"), ld16 = c("ld16");
-    b.assertZero(fLdB.mul(byte2.sub(o[0]!.mul(m[1]!)).sub(o[1]!.mul(m[2]!)).sub(o[2]!.mul(m[3]!))), "cpu/load16-next-byte");
+    b.assertZero(fLdB.add(fStB).mul(byte2.sub(o[0]!.mul(m[1]!)).sub(o[1]!.mul(m[2]!)).sub(o[2]!.mul(m[3]!))), "cpu/load16-next-byte");
     b.assertZero(fLdB.mul(ld16).mul(o[3]!), "cpu/load16-within-word");
+    b.assertZero(fStB.mul(c("st16")).mul(o[3]!), "cpu/store16-within-word");
+    b.assertZero(fStB.mul(e2.sub(c("st16").mul(c("fx").sub(byte2)))), "cpu/store16-change");
     // signed forms: sx = the top loaded byte's sign bit (top − 128·sB is 7-bit), filling the bits above it
     const top = c("top"), sx = c("sx"), sgnLd = c("sgnLd");
     b.assertZero(fLdB.mul(top.sub(byte).sub(ld16.mul(byte2.sub(byte)))), "cpu/load-top-byte");

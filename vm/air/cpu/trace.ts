@@ -59,7 +59,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), da0: cpuCol("da0"), da1: cpuCol("da1"), da2: cpuCol("da2"), na: [0, 1, 2].map((i) => cpuCol(`na${i}`)), ea: [0, 1, 2, 3].map((i) => cpuCol(`ea${i}`)), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), e2: cpuCol("e2"), da0: cpuCol("da0"), da1: cpuCol("da1"), da2: cpuCol("da2"), na: [0, 1, 2].map((i) => cpuCol(`na${i}`)), ea: [0, 1, 2, 3].map((i) => cpuCol(`ea${i}`)), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -661,10 +661,10 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const k0 = (b0 + c0) >>> 16;
     const e0 = (b0 + c0) & 0xffff, e1 = b1 + c1 + k0;
     const ea = e0 + 65536 * e1;
-    const size = d.fLdB && d.ld16 ? 2 : 1;
+    const size = (d.fLdB && d.ld16) || (d.fStB && d.st16) ? 2 : 1;
     if (ea + size > m.memory.length) return; // out of bounds: the executor traps on this very instruction
     const off = ea & 3;
-    if (off + size > 4) throw new VmAirError("TraceError", `pc ${m.pc}: a 16-bit load at address ${ea} spans two words (this VM AIR proves sub-word accesses within one word)`);
+    if (off + size > 4) throw new VmAirError("TraceError", `pc ${m.pc}: a 16-bit access at address ${ea} spans two words (this VM AIR proves sub-word accesses within one word)`);
     row[COL.k0] = k0;
     row[COL.E0] = e0;
     row[COL.E1] = e1;
@@ -692,7 +692,13 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
       row[COL.nb] = nb;
       row[COL.fx] = fx;
       look(nb); look(nb * 256); look(fx); look(fx * 256);
-      const word = (prev & ~(0xff << (8 * off))) | (nb << (8 * off));
+      let word = (prev & ~(0xff << (8 * off))) | (nb << (8 * off));
+      row[COL.byte2] = off < 3 ? bytes[off + 1]! : 0;
+      if (d.st16) {
+        word = (word & ~(0xff << (8 * (off + 1)))) | (fx << (8 * (off + 1)));
+        const e2 = fx - row[COL.byte2]!;
+        row[COL.e2] = e2 < 0 ? FIELD_P + e2 : e2;
+      }
       access(row, 3, addr, word >>> 0, 4 * clk + PORT_PHASE[3]! + 2);
     }
     look(e0 >>> 2);
