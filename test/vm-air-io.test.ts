@@ -445,7 +445,7 @@ function randomV4Program(seed: number): AsmInstr[] {
     }
     else if (k === 11) out.push(["ADDI", 14, 9, rnd(20)], ["CONST", 15, rnd(7)], ["COMMIT", 14, 15]);
     else if (k === 12) out.push(rnd(2) ? ["INPUTLEN", r()] : rnd(2) ? [(["CLZ", "CTZ", "POPCNT"] as const)[rnd(3)], r(), r()] : [(["CLZ64", "CTZ64", "POPCNT64"] as const)[rnd(3)], pair(), pair()]);
-    else if (k === 13) out.push(["ADD", r(), r(), r()], ["ORI", 15, r(), 1 + rnd(7)], [(["DIVU", "REMU", "REMS"] as const)[rnd(3)], r(), r(), 15]);
+    else if (k === 13) out.push(["ADD", r(), r(), r()], ["ORI", 15, r(), 1 + rnd(7)], [(["DIVU", "REMU", "REMS"] as const)[rnd(3)], r(), r(), 15], ["SHRSI", 14, r(), 20], ["FXMUL", r(), 14, 15]);
     else if (k === 14) out.push(rnd(3) ? [(["EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64", "GES64", "GEU64"] as const)[rnd(10)], r(), pair(), pair()] : ["EQZ64", r(), pair()]);
     else out.push([(["LTU", "GES", "EQ"] as const)[rnd(3)], r(), r(), r()]);
   }
@@ -1043,5 +1043,67 @@ describe("VM AIR v4: a bulk head's pointer bound (the 30-bit room check needs po
     expect(x1 * 4).toBeLessThan(65536); // while the former bound (ptr < 2^30, x1·4 16-bit) had one
     expect(((D >>> 16) * 4) < 65536).toBe(true); // the old check (ptr < 2^30 and a 30-bit room) would have passed
     expectFail(check(bad, t, good.publics), "LogupSumNonZero");
+  });
+});
+
+describe("VM AIR v4: FXMUL (Q16.16, round half up, trap unless it fits i32)", () => {
+  const Q = (x: number) => Math.round(x * 65536) >>> 0;
+  const V = [0, 1, 0xffffffff, Q(1), Q(-1), Q(1.5), Q(-1.5), Q(0.5), Q(-0.5), 0x7fffffff, 0x80000000, Q(181), Q(-181), 0x8000, 0xffff8000, 3, 0xfffffffd];
+  it("signs, exact halves (rounding up for negative products too), −2^31 results and near-overflow values satisfy the AIR", () => {
+    const out: AsmInstr[] = [];
+    let dst = 10;
+    let n = 0;
+    const fx = (a: number, b: number): number | null => {
+      const p = BigInt(a | 0) * BigInt(b | 0) + 32768n;
+      const r = p >> 16n;
+      return r >= -(2n ** 31n) && r < 2n ** 31n ? Number(r) : null;
+    };
+    for (const a of V) for (const b2 of V) {
+      if (fx(a, b2) === null) continue; // would trap
+      out.push(["CONST", 0, a], ["CONST", 1, b2], ["FXMUL", dst, 0, 1]);
+      dst = dst >= 60 ? 10 : dst + 1;
+      n++;
+    }
+    out.push(["CONST", 0, Q(-0.5)], ["CONST", 1, 1], ["FXMUL", 2, 0, 1], ["EXIT", 2]);
+    const s = setupProgram(out);
+    expect(n).toBeGreaterThan(200);
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe(Number(((BigInt(Q(-0.5) | 0) + 32768n) >> 16n) & 0xffffffffn));
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+  });
+
+  const small = (a: number, b: number) => setupProgram([["CONST", 0, a], ["CONST", 1, b], ["FXMUL", 2, 0, 1], ["EXIT", 2]]);
+
+  it("a result rounded down instead of up (ρ one limb too big: its range check)", () => {
+    const s = small(Q(1.5), Q(0.5) + 1);
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fFx");
+    cpu(t, "rr0")[r]! += 65536;
+    cpu(t, "k0")[r] = 0;
+    expectFail(check(s.p, t, s.publics), /fx-round|fx-word|LogupSumNonZero/);
+  });
+
+  it("2^31 as a positive result (−2^31 · −1.0: the executor traps) breaks only the fits-i32 rule", () => {
+    // honest: −2^31 · 1.0 = −2^31 (fits); relabel the factor 1.0 as −1.0 in a program that multiplies by −1.0:
+    // same magnitudes and bytes, the signs and the rounding addend change, r[a] = 0x80000000 stays
+    const s = small(0x80000000, Q(1));
+    const bad = asmProgram([["CONST", 0, 0x80000000], ["CONST", 1, Q(-1)], ["FXMUL", 2, 0, 1], ["EXIT", 2]]);
+    const t = cloneTraces(s.traces);
+    const [m0, m1] = [Q(-1) & 0xffff, Q(-1) >>> 16];
+    const c1 = rowWith(t, "fConst", (i) => cpu(t, "off2")[i] === 1);
+    cpu(t, "b0")[c1] = m0; cpu(t, "b1")[c1] = m1;
+    port(t, "v0", 2)[c1] = m0; port(t, "v1", 2)[c1] = m1;
+    const r = rowWith(t, "fFx");
+    for (const f of ["p0", "v0"] as const) port(t, f, 1)[r] = m0;
+    for (const f of ["p1", "v1"] as const) port(t, f, 1)[r] = m1;
+    cpu(t, "C0")[r] = m0; cpu(t, "C1")[r] = m1;
+    const [oldRho, oldC1] = [cpu(t, "rr0")[r]!, 1];
+    cpu(t, "sC")[r] = 1; cpu(t, "dx")[r] = 1; cpu(t, "sq")[r] = 0; cpu(t, "rs")[r] = 0;
+    cpu(t, "rr0")[r] = 2 ** 15; cpu(t, "y0")[r] = 0; cpu(t, "y1")[r] = 0;
+    const bd = t[TABLE.boundary]!;
+    const slot1 = bd[1]!.findIndex((x, i) => x === 1 && bd[0]![i] === 1);
+    bd[2]![slot1] = m0; bd[3]![slot1] = m1;
+    relook(t, [oldRho, 2 * oldC1], [2 ** 15, 2 * (m1 - 0x8000)]);
+    expect([port(t, "v0", 2)[r], port(t, "v1", 2)[r], cpu(t, "tq")[r]]).toEqual([0, 0x8000, 1]);
+    expectFail(check(bad, t, s.publics), /fx-fits-i32/);
   });
 });

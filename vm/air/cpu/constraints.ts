@@ -39,9 +39,9 @@ export const cpuTable: TableAir = {
     const [fClz64, fCtz64, fPop64] = ["fClz64", "fCtz64", "fPop64"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop), fCnt64 = fClz64.add(fCtz64).add(fPop64);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
-    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog");
+    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog"), fFx = c("fFx");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -82,7 +82,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog, fFx].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -235,7 +235,7 @@ export const cpuTable: TableAir = {
     //     < 2^17 of canonical limbs, so it is 0 in the field only when both limbs are. READ/COMMIT rows test
     //     the byte count bn (< 2^30) ---
     const S = c("S"), inv = c("inv");
-    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh).add(fSh64).add(fCnt).add(fCnt64);
+    const fBr = fBrnz.add(fBrz), fz = fBr.add(fCmp).add(fSel).add(fRead).add(fCommit).add(fByte).add(fCmpLo).add(fEqz64).add(fFill).add(fSh).add(fSh64).add(fCnt).add(fCnt64).add(fFx);
     b.assertBool(z, "cpu/z-bool");
     b.assertZero(fBr.mul(S.sub(B0).sub(B1)), "cpu/zero-test-operand-a");
     // (on the hi row of a 64-bit comparison the lo words' difference counts too: nzin = [lo words differ])
@@ -443,7 +443,7 @@ export const cpuTable: TableAir = {
     //     the byte split is unique ---
     const fSh64Any = fSh64.add(fSh64Hi);
     const fDiv64Any = fDivU64.add(fDiv64Hi);
-    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi).add(fDiv64Any).add(fDivS64).add(fDivS64Hi), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
+    const fBytes = fBit.add(fMul).add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fMul64Hi).add(fDiv64Any).add(fDivS64).add(fDivS64Hi).add(fFx), fBC = fBit.add(fMul).add(fMul64).add(fMul64Hi);
     const bb = [0, 1, 2, 3].map((i) => c(`bb${i}`)), cb = [0, 1, 2, 3].map((i) => c(`cb${i}`)), n = [0, 1, 2, 3].map((i) => c(`n${i}`));
     // the product's first factor is B, except for an arithmetic shift of a negative B: ~B (bytes 255 − b)
     const notB = (x: Expr): Expr => x.add(sB.mul(b.constant(0xffff).sub(x.mul(2))));
@@ -483,7 +483,7 @@ export const cpuTable: TableAir = {
       return e;
     };
     const limbSum = (m: number): Expr => conv(2 * m).add(conv(2 * m + 1).mul(256));
-    const fProd = fMul.add(fSh).add(fDiv).add(fSh64Any).add(fMul64);
+    const fProd = fMul.add(fSh).add(fDiv).add(fSh64Any).add(fMul64).add(fFx);
     b.assertZero(fProd.mul(limbSum(0).sub(P[0]!).sub(kk[0]!.mul(TWO16))), "cpu/mul-limb0");
     b.assertZero(fProd.mul(limbSum(1).add(kk[0]!).sub(P[1]!).sub(kk[1]!.mul(TWO16))), "cpu/mul-limb1");
     b.assertZero(fProd.mul(limbSum(2).add(kk[1]!).sub(P[2]!).sub(kk[2]!.mul(TWO16))), "cpu/mul-limb2");
@@ -625,8 +625,8 @@ export const cpuTable: TableAir = {
     b.assertZero(fDiv.mul(rs.sub(isRem.mul(sB)).sub(b.constant(1).sub(isRem).mul(sq))), "cpu/div-result-sign");
     // r[a] = rs ? −res : res (mod 2^32: ~res + 1, the carry out dropped, so −0 = 0); R's limbs are range-checked
     const negRes = (x: Expr): Expr => x.add(rs.mul(b.constant(0xffff).sub(x.mul(2))));
-    b.assertZero(fDiv.mul(R0.sub(negRes(res0)).sub(rs).add(c("y0").mul(TWO16))), "cpu/div-result-lo");
-    b.assertZero(fDiv.mul(R1.sub(negRes(res1)).sub(c("y0")).add(c("y1").mul(TWO16))), "cpu/div-result-hi");
+    b.assertZero(fDiv.add(fFx).mul(R0.sub(negRes(res0)).sub(rs).add(c("y0").mul(TWO16))), "cpu/div-result-lo");
+    b.assertZero(fDiv.add(fFx).mul(R1.sub(negRes(res1)).sub(c("y0")).add(c("y1").mul(TWO16))), "cpu/div-result-hi");
     // DIVS of −2^31 by −1 traps in the executor: a non-negative quotient must be < 2^31 (top bit tq of |q|)
     const tq = c("tq"), ov = c("ov");
     b.assertZero(fDiv.mul(ov.sub(tq).add(sq.mul(tq))), "cpu/div-overflow-flag");
@@ -723,6 +723,27 @@ export const cpuTable: TableAir = {
     // the carries: limb sums < 2^28, so kk < 2^12 (checked 14-bit, which keeps every right side below p)
     range.family(fDivU64, [kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4), rr0, rr1, D0, D1]);
     range.family(fDiv64Hi, [rr0, rr1, D0, D1]);
+
+    // --- FXMUL: |b| = bytes bb = ~B + 1 when negative (carry nx1), |c| = bytes cb (carry dx, as DIV), P = |b|·|c|
+    //     (the MUL gadget), sp = sq = sB ⊕ sC; w = ⌊(P + 2^15 − sp)/2^16⌋ by P0 + 2^15 − sp = ρ + 2^16·k0 (ρ in
+    //     rr0), w = res = (P1 + k0 − 2^16·k1) + 2^16·(P2 + k1), P3 = 0; r[a] = sp ? −w : w (the DIV result
+    //     rule with rs = sp); it must fit i32: r[a]'s sign bit (sR, in tq) = sp·[w ≠ 0] ---
+    b.assertZero(fFx.mul(bb[0]!.add(bb[1]!.mul(256)).sub(notB(B0)).sub(sB).add(c("nx1").mul(TWO16))), "cpu/fx-abs-b-lo");
+    b.assertZero(fFx.mul(bb[2]!.add(bb[3]!.mul(256)).sub(notB(B1)).sub(c("nx1"))), "cpu/fx-abs-b-hi");
+    b.assertZero(fFx.mul(Ad0.sub(notC(C0)).sub(sC).add(c("dx").mul(TWO16))), "cpu/fx-abs-c-lo");
+    b.assertZero(fFx.mul(Ad1.sub(notC(C1)).sub(c("dx"))), "cpu/fx-abs-c-hi");
+    b.assertZero(fFx.mul(sq.sub(sB).sub(sC).add(sB.mul(sC).mul(2))), "cpu/fx-sign");
+    b.assertZero(fFx.mul(rs.sub(sq)), "cpu/fx-result-sign");
+    b.assertZero(fFx.mul(P[0]!.add(2 ** 15).sub(sq).sub(rr0).sub(k0.mul(TWO16))), "cpu/fx-round");
+    b.assertZero(fFx.mul(res0.sub(P[1]!).sub(k0).add(k1.mul(TWO16))), "cpu/fx-word-lo");
+    b.assertZero(fFx.mul(res1.sub(P[2]!).sub(k1)), "cpu/fx-word-hi");
+    b.assertZero(fFx.mul(P[3]!), "cpu/fx-product-below-2^48");
+    // overflow: z = [r[a] = 0] ⟺ [w = 0] (P < 2^48 keeps w < 2^32), the sign bit tq of r[a] (a 15-bit check on
+    // R1 − 2^15·tq). Every equation above holds over the integers (all terms far below p/2), so only the weighted
+    // sums matter and P, res need no range checks of their own (as for DIV)
+    b.assertZero(fFx.mul(S.sub(R0).sub(R1)), "cpu/zero-test-operand-fx");
+    b.assertZero(fFx.mul(tq.sub(sq).add(sq.mul(z))), "cpu/fx-fits-i32");
+    range.family(fFx, [kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4), rr0, R0, R1, B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), R1.sub(tq.mul(2 ** 15)).mul(2)]);
 
     range.emit(b);
   },

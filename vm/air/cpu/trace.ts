@@ -303,6 +303,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fBit || d.fMul) bytesAndProduct(row, d.fMul === 1);
     if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
     if (d.fDivU || d.fDivS) divRow(row, d, c0 + 65536 * c1);
+    if (d.fFx) fxRow(row, c0 + 65536 * c1);
     if (d.fClz || d.fCtz || d.fPop || d.fClz64 || d.fCtz64 || d.fPop64) countRow(row, d);
     if (d.fExt8 || d.fExt16) {
       const b0 = row[PC[0]!.v0]!;
@@ -358,6 +359,38 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     rows.push(row);
     return row;
+  };
+
+  /** FXMUL: magnitudes, their product, the rounding split, the result's negation and sign (no row if it
+   *  overflows: the executor traps). */
+  const fxRow = (row: Uint32Array, C: number): void => {
+    const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!;
+    const sB = B >>> 31, sC = C >>> 31, sp = sB ^ sC;
+    const ab = sB ? 2 ** 32 - B : B, ac = sC ? 2 ** 32 - C : C;
+    const P = BigInt(ab) * BigInt(ac), A = BigInt(2 ** 15 - sp);
+    const w = Number((P + A) >> 16n), rho = Number((P + A) & 0xffffn);
+    if (sp ? w > 2 ** 31 : w >= 2 ** 31) return; // FixedPointOverflow: the executor traps
+    row[COL.sB] = sB; row[COL.sC] = sC; row[COL.sq] = sp; row[COL.rs] = sp;
+    row[COL.nx1] = sB && (B & 0xffff) === 0 ? 1 : 0;
+    row[COL.dx] = sC && (C & 0xffff) === 0 ? 1 : 0;
+    bytesAndProduct(row, true, ab, ac, false);
+    const p0 = row[COL.P[0]!]!, p1 = row[COL.P[1]!]!, p2 = row[COL.P[2]!]!;
+    const k0 = (p0 + 2 ** 15 - sp) >>> 16;
+    row[COL.rr0] = rho;
+    row[COL.k0] = k0;
+    const k1 = (p1 + k0) >>> 16;
+    row[COL.k1] = k1;
+    row[COL.res0] = (p1 + k0) & 0xffff;
+    row[COL.res1] = p2 + k1;
+    const lo0 = sp ? 0xffff - lo(w) + 1 : lo(w);
+    const y0 = lo0 >>> 16, hi1 = (sp ? 0xffff - hi(w) : hi(w)) + y0;
+    row[COL.y0] = y0; row[COL.y1] = hi1 >>> 16;
+    const R = ((sp ? 2 ** 32 - w : w) % 2 ** 32) >>> 0, tq = R >>> 31;
+    row[COL.tq] = tq;
+    zeroTest(row, lo(R) + hi(R));
+    for (const k of [0, 1, 2]) { const v = row[COL.kk[k]!]!; look(v); look(v * 4); }
+    look(rho); look(lo(R)); look(hi(R));
+    look(2 * ((B >>> 16) - 0x8000 * sB)); look(2 * ((C >>> 16) - 0x8000 * sC)); look(2 * (hi(R) - 0x8000 * tq));
   };
 
   /** CLZ/CTZ/POPCNT: per-byte BYTEPROP lookups and the chained partial counts. */
