@@ -5,6 +5,7 @@ import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
 import { buildVmTrace, initPagesOf, touchedPages, vmAir, TABLE } from "../vm/air/index.ts";
 import { cpuCol, portCol } from "../vm/air/cpu/columns.ts";
 import { BOUNDARY_COLS } from "../vm/air/boundary/constraints.ts";
+import { TREE_PAGES_PER_WASM_PAGE } from "../vm/air/memory-pages.ts";
 import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
 import type { Program } from "../vm/program.ts";
 
@@ -17,7 +18,8 @@ export function setupProgram(instrs: AsmInstr[], opts: Parameters<typeof asmProg
 }
 /** The AIR of a (possibly forged) trace: the memory pages its BOUNDARY rows claim are opened from the image,
  *  as a cheating prover would choose them. */
-export const airFor = (p: Program, traces: Uint32Array[][], journal?: Uint8Array) => vmAir(p, initPagesOf(p, touchedPages(traces[TABLE.boundary]![BOUNDARY_COLS.addr]!)), journal);
+export const airFor = (p: Program, traces: Uint32Array[][], journal?: Uint8Array) =>
+  vmAir(p, initPagesOf(p, touchedPages(traces[TABLE.boundary]![BOUNDARY_COLS.addr]!).filter((i) => i < p.memory.initialPages * TREE_PAGES_PER_WASM_PAGE)), journal);
 export const check = (p: Program, traces: Uint32Array[][], publics: number[], journal?: Uint8Array): CheckResult => checkConstraints(airFor(p, traces, journal), traces, publics);
 export const cpu = (traces: Uint32Array[][], name: string): Uint32Array => traces[TABLE.cpu]![cpuCol(name)]!;
 export const port = (traces: Uint32Array[][], f: Parameters<typeof portCol>[0], k: number): Uint32Array => traces[TABLE.cpu]![portCol(f, k)]!;

@@ -2,6 +2,8 @@
 // satisfy the AIR; each forgery below breaks exactly one rule and must be caught by it (docs/vm-air.md §16).
 import { describe, expect, it } from "vitest";
 import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
+import { proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
+import { FAST_PARAMS } from "./receipt-helpers.ts";
 import { TABLE } from "../vm/air/index.ts";
 import { PUB } from "../vm/air/cpu/columns.ts";
 import { P } from "../verifier/fp.ts";
@@ -444,7 +446,7 @@ function randomV4Program(seed: number): AsmInstr[] {
       else out.push(["ADDI", 10, 9, rnd(20)], ["ADDI", 11, 9, rnd(20)], ["CONST", 12, rnd(12)], ["MEMCOPY", 10]);
     }
     else if (k === 11) out.push(["ADDI", 14, 9, rnd(20)], ["CONST", 15, rnd(7)], ["COMMIT", 14, 15]);
-    else if (k === 12) out.push(rnd(2) ? ["INPUTLEN", r()] : rnd(2) ? [(["CLZ", "CTZ", "POPCNT"] as const)[rnd(3)], r(), r()] : [(["CLZ64", "CTZ64", "POPCNT64"] as const)[rnd(3)], pair(), pair()]);
+    else if (k === 12) out.push(rnd(4) === 0 ? ["MEMGROW", r(), 13] : rnd(2) ? ["INPUTLEN", r()] : rnd(2) ? [(["CLZ", "CTZ", "POPCNT"] as const)[rnd(3)], r(), r()] : [(["CLZ64", "CTZ64", "POPCNT64"] as const)[rnd(3)], pair(), pair()]);
     else if (k === 13) out.push(["ADD", r(), r(), r()], ["ORI", 15, r(), 1 + rnd(7)], [(["DIVU", "REMU", "REMS"] as const)[rnd(3)], r(), r(), 15], ["SHRSI", 14, r(), 20], ["FXMUL", r(), 14, 15]);
     else if (k === 14) out.push(rnd(3) ? [(["EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64", "GES64", "GEU64"] as const)[rnd(10)], r(), pair(), pair()] : ["EQZ64", r(), pair()]);
     else out.push([(["LTU", "GES", "EQ"] as const)[rnd(3)], r(), r(), r()]);
@@ -1105,5 +1107,58 @@ describe("VM AIR v4: FXMUL (Q16.16, round half up, trap unless it fits i32)", ()
     relook(t, [oldRho, 2 * oldC1], [2 ** 15, 2 * (m1 - 0x8000)]);
     expect([port(t, "v0", 2)[r], port(t, "v1", 2)[r], cpu(t, "tq")[r]]).toEqual([0, 0x8000, 1]);
     expectFail(check(bad, t, s.publics), /fx-fits-i32/);
+  });
+});
+
+describe("VM AIR v4: MEMGROW (the memory size as state; grown pages start zero)", () => {
+  // grow by 2 pages, write and read the new memory (a fresh word, and a word read before any write: zero), fail to
+  // grow past the maximum (−1), MEMSIZE before and after
+  const GROW: AsmInstr[] = [
+    ["MEMSIZE", 0], ["CONST", 1, 2], ["MEMGROW", 2, 1], ["MEMSIZE", 3],
+    ["CONST", 4, 65536 + 8], ["CONST", 5, 0xabcd1234], ["STORE32", 4, 5, 0], ["LOAD32", 6, 4, 0], ["LOAD32", 7, 4, 65536],
+    ["CONST", 8, 4], ["STORE8", 4, 8, 70000], ["LOAD8U", 9, 4, 70000],
+    ["CONST", 1, 100], ["MEMGROW", 10, 1], ["MEMSIZE", 11],
+    ["ADD", 12, 6, 7], ["ADD", 12, 12, 9], ["ADD", 12, 12, 3], ["ADD", 12, 12, 10], ["EXIT", 12],
+  ];
+  const grow = () => setupProgram(GROW, { initialPages: 1, maxPages: 4 });
+
+  it("grows, uses the new zero pages, refuses to pass the maximum with −1, and MEMSIZE follows", () => {
+    const s = grow();
+    // 0xabcd1234 + 0 + 4 + 3 pages + (−1)
+    expect(s.publics[PUB.exit0]! + 65536 * s.publics[PUB.exit1]!).toBe((0xabcd1234 + 4 + 3 - 1) >>> 0);
+    expect(check(s.p, s.traces, s.publics)).toEqual({ ok: true });
+    expect(cpu(s.traces, "msz").reduce((a, x) => Math.max(a, x), 0)).toBe(3);
+  });
+
+  it("proves and verifies as a receipt (the maximum is a public input from the image's config)", async () => {
+    const p = asmProgram(GROW, { initialPages: 1, maxPages: 4 });
+    const r = await proveReceipt(p, new Uint8Array(), { params: FAST_PARAMS });
+    expect(verifyReceipt(r.receipt, r.imageId)).toMatchObject({ valid: true, exitCode: (0xabcd1234 + 4 + 3 - 1) | 0 });
+  });
+
+  it("a MEMGROW claiming success past the maximum (gok = 1 for 100 pages)", () => {
+    const s = grow();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fGrow", (i) => cpu(t, "gok")[i] === 0);
+    cpu(t, "gok")[r] = 1;
+    expectFail(check(s.p, t, s.publics), /grow-small|grow-fits|grow-result|grow-delta/);
+  });
+
+  it("a memory size that changes without MEMGROW", () => {
+    const s = grow();
+    const t = cloneTraces(s.traces);
+    const r = rowWith(t, "fLoad");
+    const msz = cpu(t, "msz");
+    for (let i = r; i < msz.length; i++) if (cpu(t, "isReal")[i] === 1) msz[i]! += 1;
+    expectFail(check(s.p, t, s.publics), /memory-size/);
+  });
+
+  it("an initial-memory word posing as grown (to start at zero instead of the image's byte)", () => {
+    const data = setupProgram([["CONST", 0, 8], ["LOAD32", 1, 0, 0], ["EXIT", 1]], { initialPages: 1, maxPages: 2, segments: [{ addr: 8, bytes: Uint8Array.of(7, 0, 0, 0) }] });
+    const t = cloneTraces(data.traces);
+    const bd = t[TABLE.boundary]!;
+    const w = bd[1]!.findIndex((a) => a === 2 ** 25 + 2);
+    bd[13]![w] = 1; // grown
+    expectFail(check(data.p, t, data.publics), /boundary\/grown-above-initial-memory/);
   });
 });

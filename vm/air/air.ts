@@ -63,11 +63,13 @@ export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, an
  *  the pc, signature and save slot of every function it names (public TABLEFN table). */
 export interface AirProgram extends Pick<Program, "code" | "entryPc" | "globalSlots" | "globalsInit">, CallTable {
   readonly memPages: number;
+  /** The image's declared maximum memory in pages (memory.grow fails beyond it, or beyond 16,384). */
+  readonly maxPages: number;
 }
 
 /** AirProgram of a full program (the prover's side; the verifier builds one from the receipt). */
 export function airProgramOf(p: Program): AirProgram {
-  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memPages: p.memory.initialPages, functions: p.functions, table: p.table };
+  return { code: p.code, entryPc: p.entryPc, globalSlots: p.globalSlots, globalsInit: p.globalsInit, memPages: p.memory.initialPages, maxPages: p.memory.maxPages, functions: p.functions, table: p.table };
 }
 
 /**

@@ -15,7 +15,7 @@ import { tableFnTrace } from "./tablefn/trace.ts";
 import { INSTR_WORDS } from "../isa.ts";
 import { computeImageId, imageIdBytes, imagePages, PAGE_BYTES } from "../image/image-id.ts";
 import { MEM_BASE } from "./cpu/columns.ts";
-import { PAGE_WORDS, type InitPage } from "./memory-pages.ts";
+import { PAGE_WORDS, TREE_PAGES_PER_WASM_PAGE, type InitPage } from "./memory-pages.ts";
 
 export { VmAirError } from "./buses.ts";
 export { vmPublics } from "./publics.ts";
@@ -52,15 +52,16 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   const cpu = buildCpuRows(p, input, maxCycles);
   const mult = new Uint32Array(prog.height);
   for (const [pc, n] of cpu.fetches) mult[pc] = n;
-  const pages = initPagesOf(p, touchedPages(cpu.memory.keys()));
-  const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit, pages);
+  // the image's pages the run touched (grown memory above the initial pages starts zero: BOUNDARY's `grown` rows)
+  const pages = initPagesOf(p, touchedPages(cpu.memory.keys()).filter((i) => i < p.memory.initialPages * TREE_PAGES_PER_WASM_PAGE));
+  const boundary = boundaryColumns(cpu.memory, cpu.range, p.globalsInit, pages, p.memory.initialPages);
   const globals = new Uint32Array(globalsColumns(p).height);
   const tablefn = tableFnTrace(tableFnColumns(p, p.code.length / INSTR_WORDS), cpu.calls);
   return {
     // AND8 holds only the byte pairs the run looks up (each row is pinned to a valid (x, y, x & y) by its bits,
     // so any subset is sound; vm/air/and8/), padded to a power of two
     traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn, bytePropTrace(cpu.byteprop)],
-    publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages),
+    publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages, p.memory.maxPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,
     journal: cpu.journal,

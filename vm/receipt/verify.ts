@@ -86,7 +86,7 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (r.kind === "dev") return { ...result, segments: 0, securityBits: 0, dev: true };
   if (s.journal.length >= s.cycles) throw new ReceiptError("StatementMismatch", `a journal of ${s.journal.length} bytes needs more than ${s.cycles} cycles (one per committed byte)`);
   // 6–7
-  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages, functions: head.functions, table: head.table };
+  const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages, maxPages: head.maxPages, functions: head.functions, table: head.table };
   checkMemoryOpening(r, program.memPages);
   const securityBits = verifyProof(r, program, opts);
   return { ...result, securityBits, dev: false };
@@ -115,6 +115,6 @@ function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions
     throw e;
   }
   const s = r.statement;
-  const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages);
+  const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages, program.maxPages);
   return verifyOrThrow(air, r.proof!, publics, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
 }

@@ -8,9 +8,10 @@
 // (public bus tuples), so a memory word's first value is the image's — or the row's final record is unmatched.
 import type { TableAir } from "../../../verifier/air.ts";
 import { BUS } from "../buses.ts";
+import { MEM_BASE as MEM_BASE_ADDR, PUB } from "../cpu/columns.ts";
 
-export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9, a0: 10, a1: 11, isMem: 12 } as const;
-export const BOUNDARY_WIDTH = 13;
+export const BOUNDARY_COLS = { isReal: 0, addr: 1, fin0: 2, fin1: 3, finTs: 4, g0: 5, g1: 6, init0: 7, init1: 8, isGlobal: 9, a0: 10, a1: 11, isMem: 12, grown: 13, gd0: 14, gd1: 15 } as const;
+export const BOUNDARY_WIDTH = 16;
 /** High limb of MEM_BASE = 2^25: is_mem ⇔ a1 ≥ 2^9. */
 export const MEM_HI = 2 ** 9;
 /** Slot addresses are fp + off < 2^24 + 2^24 = 2^25 (the CPU bounds fp by 2^24 on CALL, decode bounds off by
@@ -67,8 +68,19 @@ export function makeBoundaryTable(gapHiBits: number = GAP_HI_BITS, checkAddr = t
       b.send(BUS.RANGE, [d], isReal, 1);
       b.send(BUS.RANGE, [d.mul(b.constant(2 ** 7).sub(isMem.mul(2 ** 7 - 2 ** 3)))], isReal, 1);
     }
+    // grown memory (MEMGROW): a word at or above the image's initial memory starts zero, so its row makes its
+    // own init record (init = 0, as on every non-global row); `grown` is pinned to exactly those words by
+    // addr − 2^25 − initialPages·2^14 = gd ∈ [0, 2^28) (a word of the initial memory would make it negative,
+    // ≥ p − 2^28), and a grown word without the flag has no init record at all (the verifier sends tuples only
+    // for the opened initial pages)
+    const grown = b.col(C.grown), gd0 = b.col(C.gd0), gd1 = b.col(C.gd1);
+    b.assertBool(grown, "boundary/grown-bool");
+    b.assertZero(grown.mul(b.constant(1).sub(isMem)), "boundary/grown-is-memory");
+    b.assertZero(grown.mul(addr.sub(MEM_BASE_ADDR).sub(b.pub(PUB.memPages).mul(2 ** 14)).sub(gd0).sub(gd1.mul(65536))), "boundary/grown-above-initial-memory");
+    b.send(BUS.RANGE, [gd0], grown, 1);
+    b.send(BUS.RANGE, [gd1.mul(16)], grown, 1);
     b.receive(BUS.GLOBALS, [addr, init0, init1], isGlobal, 1);
-    b.send(BUS.MEM, [addr, init0, init1, 0], isReal.sub(isMem), 1);
+    b.send(BUS.MEM, [addr, init0, init1, 0], isReal.sub(isMem).add(grown), 1);
     b.receive(BUS.MEM, [addr, b.col(C.fin0), b.col(C.fin1), b.col(C.finTs)], isReal, 1);
   },
   };

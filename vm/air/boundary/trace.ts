@@ -8,7 +8,8 @@ import { ADDR_HI_BITS, BOUNDARY_COLS as C, BOUNDARY_WIDTH, GAP_HI_BITS, MEM_HI }
 
 /** `pages` are the touched memory pages (vm/air/memory-pages.ts): their untouched words get rows too, final =
  *  initial value at timestamp 0, consuming the verifier's init tuple unchanged. */
-export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array, globalsInit: Uint32Array, pages: readonly InitPage[] = []): Uint32Array[] {
+export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array, globalsInit: Uint32Array, pages: readonly InitPage[] = [], initialPages = Infinity): Uint32Array[] {
+  const grownFrom = MEM_BASE + initialPages * 2 ** 14; // the first word above the initial memory
   const cells = new Map(memory);
   for (const p of pages) {
     const base = MEM_BASE + p.index * PAGE_WORDS;
@@ -16,7 +17,7 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
   }
   const listed = new Set(pages.map((p) => p.index));
   for (const a of cells.keys()) {
-    if (a >= MEM_BASE && !listed.has(Math.floor((a - MEM_BASE) / PAGE_WORDS))) throw new VmAirError("TraceError", `memory word ${a - MEM_BASE} lies in no listed page`);
+    if (a >= MEM_BASE && a < grownFrom && !listed.has(Math.floor((a - MEM_BASE) / PAGE_WORDS))) throw new VmAirError("TraceError", `memory word ${a - MEM_BASE} lies in no listed page`);
   }
   memory = cells;
   const addrs = [...memory.keys()].sort((a, b) => a - b);
@@ -41,6 +42,14 @@ export function boundaryColumns(memory: Map<number, MemCell>, range: Uint32Array
     const d = (a >>> 16) - MEM_HI * isMem;
     range[d]!++;
     range[d * (isMem ? 2 ** 3 : 2 ** 7)]!++;
+    if (a >= grownFrom) {
+      const gd = a - grownFrom;
+      cols[C.grown]![i] = 1;
+      cols[C.gd0]![i] = gd & 0xffff;
+      cols[C.gd1]![i] = gd >>> 16;
+      range[gd & 0xffff]!++;
+      range[(gd >>> 16) * 16]!++;
+    }
     if (a < globalsInit.length) {
       cols[C.isGlobal]![i] = 1;
       cols[C.init0]![i] = globalsInit[a]! & 0xffff;

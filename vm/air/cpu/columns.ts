@@ -33,6 +33,8 @@ export const NUM_PORTS = 4;
 // (dst > src); the head holds memBytes − src in rr0/rr1 and |dst − src| − dir in E0/E1
 // DIVS64/REMS64 (row 0): na0..na2 / da0..da2 the carries of |n| = ~n + 1 / |d| = ~d + 1, ea0..ea3 those of the
 // result's negation
+// msz: the memory size in pages (state, like fp; the bounds of every access); MEMGROW: gok = it grew, gdelta = by
+// how many pages
 // sub-word loads: top = the highest loaded byte, sx = its sign bit on a signed load (0 otherwise); STORE16:
 // e2 = the change of the byte after the offset (the value's byte 1 minus the old byte), 0 elsewhere
 // nzin: on the hi row of a 64-bit comparison, 1 when the lo words differed (row 0's zero flag, negated)
@@ -47,7 +49,7 @@ const SCRATCH = [
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
   "h64", "hz", "neg", "mca", "mcb", "tpc", "sv",
   "cv0", "cv1", "cv2", "cv3", "cz0", "cz1", "cz2", "cz3", "cu", "cw",
-  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt", "e2", "ea0", "ea1", "ea2", "ea3", "da0", "da1", "da2", "na0", "na1", "na2",
+  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt", "e2", "msz", "gok", "gdelta", "ea0", "ea1", "ea2", "ea3", "da0", "da1", "da2", "na0", "na1", "na2",
 ] as const;
 
 export type PortField = (typeof PORT)[number];
@@ -89,8 +91,8 @@ export const DIGEST_LIMBS = 16;
  * transcript seed with every other public input, so a proof is bound to the statement it was made for (the
  * image ID also covers the memory root and config, which no table of this AIR reads yet).
  */
-export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS, journalLen: 6 + 2 * DIGEST_LIMBS } as const;
-export const NUM_PUBLICS = 7 + 2 * DIGEST_LIMBS;
+export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS, journalLen: 6 + 2 * DIGEST_LIMBS, maxPages: 7 + 2 * DIGEST_LIMBS } as const;
+export const NUM_PUBLICS = 8 + 2 * DIGEST_LIMBS;
 
 /** A 32-byte digest as 16 little-endian 16-bit limbs (canonical field elements). */
 export function digestLimbs(d: Uint8Array): number[] {

@@ -39,9 +39,11 @@ export const cpuTable: TableAir = {
     const [fClz64, fCtz64, fPop64] = ["fClz64", "fCtz64", "fPop64"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop), fCnt64 = fClz64.add(fCtz64).add(fPop64);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
-    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog"), fFx = c("fFx");
+    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog"), fFx = c("fFx"), fGrow = c("fGrow");
+    // the memory size in pages: the public initial size on the first row, + gdelta across MEMGROW
+    const msz = c("msz");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx, fGrow];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -64,6 +66,7 @@ export const cpuTable: TableAir = {
     first.assertZero(hi, "cpu/first-row-fetched");
     first.assertZero(fByte, "cpu/first-row-not-a-byte-row");
     first.assertZero(c("jpos"), "cpu/first-journal-empty");
+    first.assertEq(msz, b.pub(PUB.memPages), "cpu/first-memory-size");
     b.whenLastRow().assertEq(isReal, fExit, "cpu/last-row-exit-or-padding");
 
     // --- transitions: real rows form a prefix that ends exactly at EXIT ---
@@ -82,7 +85,7 @@ export const cpuTable: TableAir = {
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog, fFx].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog, fFx, fGrow].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");
@@ -205,14 +208,14 @@ export const cpuTable: TableAir = {
     b.assertZero(fEa.mul(B0.add(C0).sub(E0).sub(k0.mul(TWO16))), "cpu/ea-lo");
     b.assertZero(fEa.mul(B1.add(C1).add(k0).sub(E1)), "cpu/ea-hi");
     b.assertZero(fM.mul(E0.sub(q.mul(4))), "cpu/ea-aligned");
-    range.family(fM, [q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
+    range.family(fM, [q, q.mul(4), msz.sub(1).sub(E1)]);
     const M0 = port("v0", 3), M1 = port("v1", 3), V0 = port("v0", 1), V1 = port("v1", 1);
     b.assertZero(fLoad.mul(R0.sub(M0)), "cpu/load-lo");
     b.assertZero(fLoad.mul(R1.sub(M1)), "cpu/load-hi");
     const valAlias = c("valAlias");
     b.assertZero(fStore.mul(M0.sub(V0).sub(valAlias.mul(B0.sub(V0)))), "cpu/store-lo");
     b.assertZero(fStore.mul(M1.sub(V1).sub(valAlias.mul(B1.sub(V1)))), "cpu/store-hi");
-    b.assertZero(fMemsize.mul(R0.sub(b.pub(PUB.memPages))), "cpu/memsize-lo");
+    b.assertZero(fMemsize.mul(R0.sub(msz)), "cpu/memsize-lo");
     b.assertZero(fMemsize.mul(R1), "cpu/memsize-hi");
 
     // --- CONST64: the two immediates' limbs into r[a] (port 2) and r[a+1] (port 1) ---
@@ -315,7 +318,7 @@ export const cpuTable: TableAir = {
     const bn = c("bn"), bp = c("bp");
     b.assertZero(fHead.mul(bn.sub(C0).sub(C1.mul(TWO16))), "cpu/bulk-len");
     b.assertZero(fRead.add(fCommit).add(fFill).mul(bp.sub(B0).sub(B1.mul(TWO16)).add(1)), "cpu/bulk-ptr");
-    b.assertZero(fHead.mul(b.pub(PUB.memPages).mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/bulk-ptr-in-memory");
+    b.assertZero(fHead.mul(msz.mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/bulk-ptr-in-memory");
     // MEMFILL: the fill byte is the value's low byte (value = port 2's read of r[a+1]), carried to the byte rows
     const fill = c("fill"), fx = c("fx");
     b.assertZero(fFill.mul(R0.sub(fill).sub(fx.mul(256))), "cpu/fill-byte");
@@ -331,7 +334,7 @@ export const cpuTable: TableAir = {
     const dir = c("dir"), bq = c("bq"), rr0h = c("rr0"), rr1h = c("rr1");
     const dst = B0.add(B1.mul(TWO16)), srcA = R0.add(R1.mul(TWO16)), lenA = C0.add(C1.mul(TWO16));
     b.assertBool(dir, "cpu/copy-dir-bool");
-    b.assertZero(fCopy.mul(b.pub(PUB.memPages).mul(TWO16).sub(srcA).sub(rr0h).sub(rr1h.mul(TWO16))), "cpu/copy-src-in-memory");
+    b.assertZero(fCopy.mul(msz.mul(TWO16).sub(srcA).sub(rr0h).sub(rr1h.mul(TWO16))), "cpu/copy-src-in-memory");
     b.assertZero(fCopy.mul(dir.mul(dst.sub(srcA).sub(1)).add(b.constant(1).sub(dir).mul(srcA.sub(dst))).sub(E0).sub(E1.mul(TWO16))), "cpu/copy-direction");
     b.assertZero(fCopy.mul(bp.sub(dst).add(1).sub(dir.mul(lenA.add(1)))), "cpu/copy-dst-cursor");
     b.assertZero(fCopy.mul(bq.sub(srcA).add(1).sub(dir.mul(lenA.add(1)))), "cpu/copy-src-cursor");
@@ -413,7 +416,7 @@ export const cpuTable: TableAir = {
     b.assertZero(fLdB.mul(sx.sub(sgnLd.mul(sB))), "cpu/load-sign");
     b.assertZero(fLdB.mul(R0.sub(byte).sub(ld16.mul(byte2).mul(256)).sub(b.constant(1).sub(ld16).mul(sx).mul(0xff00))), "cpu/load-byte-lo");
     b.assertZero(fLdB.mul(R1.sub(sx.mul(0xffff))), "cpu/load-byte-hi");
-    range.family(fLdB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1), top.sub(sB.mul(128)).mul(512)]);
+    range.family(fLdB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), q, q.mul(4), msz.sub(1).sub(E1), top.sub(sB.mul(128)).mul(512)]);
     // EXT8S / EXT16S: r[a] = r[b]'s low byte (m0, with m1 the next one) / low half, sign-extended
     b.assertZero(fExt8.mul(B0.sub(m[0]!).sub(m[1]!.mul(256))), "cpu/ext8-bytes");
     b.assertZero(fExt8.mul(R0.sub(m[0]!).sub(sB.mul(0xff00))), "cpu/ext8-lo");
@@ -424,7 +427,7 @@ export const cpuTable: TableAir = {
     b.assertZero(fExt8.add(fExt16).mul(c("ext64")).mul(W1_1.sub(sB.mul(0xffff))), "cpu/ext64-hi-hi");
     // LOG: only its bounds (the message is not proven): D = memBytes − ptr ≥ 0 and E = D − len ≥ 0, 30 bits each,
     // with ptr, len < 768 MiB (so a violation is never p − x < 2^30)
-    b.assertZero(fLog.mul(b.pub(PUB.memPages).mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/log-ptr-in-memory");
+    b.assertZero(fLog.mul(msz.mul(TWO16).sub(B0).sub(B1.mul(TWO16)).sub(D0).sub(D1.mul(TWO16))), "cpu/log-ptr-in-memory");
     b.assertZero(fLog.mul(D0.add(D1.mul(TWO16)).sub(C0).sub(C1.mul(TWO16)).sub(E0).sub(E1.mul(TWO16))), "cpu/log-end-in-memory");
     range.family(fLog, [ptrOk(B1), ptrOk(C1), D0, D1.mul(4), E0, E1.mul(4)]);
     range.family(fExt8, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[0]!.sub(sB.mul(128)).mul(512)]);
@@ -432,9 +435,9 @@ export const cpuTable: TableAir = {
     // STORE8: nb = the value's low byte (value = r[b], or r[a] itself when b = a), fx its next byte
     const valLo = V0.add(valAlias.mul(B0.sub(V0)));
     b.assertZero(fStB.mul(valLo.sub(nb).sub(c("fx").mul(256))), "cpu/store8-byte");
-    range.family(fStB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), c("fx"), c("fx").mul(256), q, q.mul(4), b.pub(PUB.memPages).sub(1).sub(E1)]);
+    range.family(fStB, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), c("fx"), c("fx").mul(256), q, q.mul(4), msz.sub(1).sub(E1)]);
     // E1 ≥ 0 and E1 ≤ pages − 1: the byte is inside memory (a negative E1 could alias a frame slot)
-    range.family(fByte, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), q, q.mul(4), E1, b.pub(PUB.memPages).sub(1).sub(E1)]);
+    range.family(fByte, [m[0]!, m[0]!.mul(256), m[1]!, m[1]!.mul(256), m[2]!, m[2]!.mul(256), m[3]!, m[3]!.mul(256), nb, nb.mul(256), q, q.mul(4), E1, msz.sub(1).sub(E1)]);
     // COMMIT bytes go to the journal at consecutive positions; the verifier receives the public journal
     b.send(BUS.JOURNAL, [jpos, byte], commitRow, 1);
 
@@ -744,6 +747,23 @@ export const cpuTable: TableAir = {
     b.assertZero(fFx.mul(S.sub(R0).sub(R1)), "cpu/zero-test-operand-fx");
     b.assertZero(fFx.mul(tq.sub(sq).add(sq.mul(z))), "cpu/fx-fits-i32");
     range.family(fFx, [kk[0]!, kk[0]!.mul(4), kk[1]!, kk[1]!.mul(4), kk[2]!, kk[2]!.mul(4), rr0, R0, R1, B1.sub(sB.mul(2 ** 15)).mul(2), C1.sub(sC.mul(2 ** 15)).mul(2), R1.sub(tq.mul(2 ** 15)).mul(2)]);
+
+    // --- MEMGROW by B pages: K = maxPages − msz ≥ 0 (public maximum); grows (gok) iff B ≤ K: then B1 = 0 and
+    //     K − B0 = D0 ≥ 0, else B − K − 1 = E ≥ 0 (limbs E0, E1, borrow k0); r[a] = gok ? msz : −1; the next row's
+    //     msz = msz + gdelta with gdelta = gok·B0 (0 on every other row) ---
+    const gok = c("gok"), gdelta = c("gdelta"), K = b.pub(PUB.maxPages).sub(msz);
+    b.assertBool(gok, "cpu/grow-ok-bool");
+    b.assertZero(gdelta.mul(b.constant(1).sub(fGrow)), "cpu/grow-delta-only-there");
+    b.assertZero(fGrow.mul(gdelta.sub(gok.mul(B0))), "cpu/grow-delta");
+    t.assertZero(nReal.mul(nx("msz").sub(msz).sub(gdelta)), "cpu/memory-size");
+    b.assertZero(fGrow.mul(gok).mul(B1), "cpu/grow-small");
+    b.assertZero(fGrow.mul(gok).mul(K.sub(B0).sub(D0)), "cpu/grow-fits");
+    const notOk = b.constant(1).sub(gok);
+    b.assertZero(fGrow.mul(notOk).mul(E0.add(K).add(1).sub(B0).sub(k0.mul(TWO16))), "cpu/grow-too-big-lo");
+    b.assertZero(fGrow.mul(notOk).mul(E1.add(k0).sub(B1)), "cpu/grow-too-big-hi");
+    b.assertZero(fGrow.mul(R0.sub(gok.mul(msz)).sub(notOk.mul(0xffff))), "cpu/grow-result-lo");
+    b.assertZero(fGrow.mul(R1.sub(notOk.mul(0xffff))), "cpu/grow-result-hi");
+    range.family(fGrow, [D0, E0, E1]);
 
     range.emit(b);
   },

@@ -59,7 +59,7 @@ const COL = {
   isReal: cpuCol("isReal"), pc: cpuCol("pc"), fp: cpuCol("fp"), clk: cpuCol("clk"),
   C0: cpuCol("C0"), C1: cpuCol("C1"), k0: cpuCol("k0"), k1: cpuCol("k1"), z: cpuCol("z"), inv: cpuCol("inv"),
   S: cpuCol("S"), D0: cpuCol("D0"), D1: cpuCol("D1"), sB: cpuCol("sB"), sC: cpuCol("sC"), F0: cpuCol("F0"), F1: cpuCol("F1"), E0: cpuCol("E0"), E1: cpuCol("E1"), q: cpuCol("q"),
-  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), e2: cpuCol("e2"), da0: cpuCol("da0"), da1: cpuCol("da1"), da2: cpuCol("da2"), na: [0, 1, 2].map((i) => cpuCol(`na${i}`)), ea: [0, 1, 2, 3].map((i) => cpuCol(`ea${i}`)), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
+  hi: cpuCol("hi"), cin: cpuCol("cin"), fByte: cpuCol("fByte"), bRd: cpuCol("bRd"), bFl: cpuCol("bFl"), fill: cpuCol("fill"), fx: cpuCol("fx"), byte2: cpuCol("byte2"), nzin: cpuCol("nzin"), h64: cpuCol("h64"), hz: cpuCol("hz"), neg: cpuCol("neg"), mca: cpuCol("mca"), mcb: cpuCol("mcb"), cv: [0, 1, 2, 3].map((i) => cpuCol(`cv${i}`)), cz: [0, 1, 2, 3].map((i) => cpuCol(`cz${i}`)), cu: cpuCol("cu"), cw: cpuCol("cw"), bCr: cpuCol("bCr"), bCw: cpuCol("bCw"), bq: cpuCol("bq"), dir: cpuCol("dir"), top: cpuCol("top"), sx: cpuCol("sx"), cnt: cpuCol("cnt"), e2: cpuCol("e2"), msz: cpuCol("msz"), gok: cpuCol("gok"), gdelta: cpuCol("gdelta"), da0: cpuCol("da0"), da1: cpuCol("da1"), da2: cpuCol("da2"), na: [0, 1, 2].map((i) => cpuCol(`na${i}`)), ea: [0, 1, 2, 3].map((i) => cpuCol(`ea${i}`)), rr0: cpuCol("rr0"), rr1: cpuCol("rr1"), dx: cpuCol("dx"), nx1: cpuCol("nx1"), sq: cpuCol("sq"),
   res0: cpuCol("res0"), res1: cpuCol("res1"), rs: cpuCol("rs"), y0: cpuCol("y0"), y1: cpuCol("y1"), tq: cpuCol("tq"), ov: cpuCol("ov"), shs: cpuCol("shs"), sht: cpuCol("sht"), W0: cpuCol("W0"), W1: cpuCol("W1"), shl: cpuCol("shl"), shh: cpuCol("shh"), bn: cpuCol("bn"), bp: cpuCol("bp"),
   o: [0, 1, 2, 3].map((i) => cpuCol(`o${i}`)), m: [0, 1, 2, 3].map((i) => cpuCol(`m${i}`)), nb: cpuCol("nb"), byte: cpuCol("byte"),
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
@@ -170,9 +170,12 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   // Host I/O state carried by every row: input bytes not yet read, journal bytes committed.
   let inRem = input.length;
+  // the memory size in pages before the current instruction (the executor's, read at every step)
+  let curPages = program.memory.initialPages;
   let jpos = 0;
-  const newRow = (pc: number, fp: number, clk: number): Uint32Array => {
+  const newRow = (pc: number, fp: number, clk: number, memPages: number = curPages): Uint32Array => {
     const row = new Uint32Array(CPU_WIDTH);
+    row[COL.msz] = memPages;
     row[COL.isReal] = 1;
     row[COL.pc] = pc;
     row[COL.fp] = fp;
@@ -184,6 +187,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const step = (m: Machine): void => {
     resolvePending(m);
+    curPages = m.memory.length / 65536;
     const pc = m.pc;
     let entry = decoded.get(pc);
     if (entry === undefined) {
@@ -304,6 +308,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fShift || d.fShiftA) shiftRow(row, d, c0);
     if (d.fDivU || d.fDivS) divRow(row, d, c0 + 65536 * c1);
     if (d.fFx) fxRow(row, c0 + 65536 * c1);
+    if (d.fGrow) growRow(m, row);
     if (d.fClz || d.fCtz || d.fPop || d.fClz64 || d.fCtz64 || d.fPop64) countRow(row, d);
     if (d.fExt8 || d.fExt16) {
       const b0 = row[PC[0]!.v0]!;
@@ -359,6 +364,25 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     rows.push(row);
     return row;
+  };
+
+  /** MEMGROW: whether it grows (by the executor's rule: old + B ≤ max), the witnesses of either case. */
+  const growRow = (m: Machine, row: Uint32Array): void => {
+    const B = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!;
+    const cur = m.memory.length / 65536, K = m.maxPages - cur;
+    if (m.maxPages > MAX_PROVABLE_PAGES) throw new VmAirError("TraceError", `memory may grow to ${m.maxPages} pages, beyond what the VM AIR proves`);
+    const ok = B <= K;
+    row[COL.gok] = ok ? 1 : 0;
+    if (ok) {
+      row[COL.gdelta] = B;
+      row[COL.D0] = K - B;
+      look(K - B); look(0); look(0);
+    } else {
+      const e = B - K - 1;
+      row[COL.E0] = lo(e); row[COL.E1] = hi(e);
+      row[COL.k0] = (lo(e) + K + 1) >>> 16;
+      look(0); look(lo(e)); look(hi(e));
+    }
   };
 
   /** FXMUL: magnitudes, their product, the rounding split, the result's negation and sign (no row if it
@@ -736,7 +760,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     look(e0 >>> 2);
     look(e0 & ~3);
-    look(pages - 1 - e1);
+    look(m.memory.length / 65536 - 1 - e1);
   };
 
   const zeroTest = (row: Uint32Array, s: number): void => {
@@ -822,7 +846,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     look(e0 >>> 2);
     look(e0 & ~3);
     look(e1);
-    look(pages - 1 - e1);
+    look(m.memory.length / 65536 - 1 - e1);
     rows.push(row);
     return row;
   };
@@ -864,7 +888,6 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
   };
 
-  const pages = program.memory.initialPages;
   /** LOAD32/STORE32: effective address limbs, alignment and bounds witnesses, and the memory word on port 3. */
   const memoryAccess = (m: Machine, row: Uint32Array, d: DecodedRow, clk: number, c0: number, c1: number): void => {
     const b0 = row[PC[0]!.v0]!, b1 = row[PC[0]!.v1]!;
@@ -880,7 +903,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     row[COL.q] = e0 >>> 2;
     look(e0 >>> 2);
     look(e0);
-    look(pages - 1 - e1);
+    look(m.memory.length / 65536 - 1 - e1);
     const addr = MEM_BASE + ea / 4;
     const actual = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength).getUint32(ea, true);
     const known = (memory.get(addr) ?? initCell(addr)).v;

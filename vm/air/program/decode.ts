@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi", "fBrt", "fLog", "ext64", "st16", "fFx",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi", "fBrt", "fLog", "ext64", "st16", "fFx", "fGrow",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -391,6 +391,10 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.fStB = 1; r.st16 = op === Op.STORE16 ? 1 : 0;
       store();
       break;
+    case Op.MEMGROW:
+      // r[a] = the old size in pages and grow by r[b], or r[a] = −1 when the result would pass the maximum
+      r.fGrow = 1; r.en0 = 1; r.off0 = small(b, "src", pc); r.en2 = 1; r.off2 = small(a, "dst", pc);
+      break;
     case Op.MEMSIZE:
       r.fMemsize = 1; r.en2 = 1; r.off2 = small(a, "dst", pc);
       break;
@@ -515,11 +519,11 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64", "EXT8S64", "EXT16S64", "BRTABLE", "LOG", "STORE16", "FXMUL",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64", "EXT8S64", "EXT16S64", "BRTABLE", "LOG", "STORE16", "FXMUL", "MEMGROW",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
-export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.LOAD8S, Op.LOAD16S, Op.STORE8, Op.STORE16, Op.MEMCOPY]);
+export const MEMORY_OPCODES: ReadonlySet<number> = new Set([Op.MEMGROW, Op.LOAD32, Op.STORE32, Op.MEMSIZE, Op.READ, Op.COMMIT, Op.MEMFILL, Op.LOAD8U, Op.LOAD16U, Op.LOAD8S, Op.LOAD16S, Op.STORE8, Op.STORE16, Op.MEMCOPY]);
 
 class UnsupportedOpcode extends Error {
   constructor(
