@@ -51,3 +51,43 @@ describe("VM AIR prototype: STARK proofs", () => {
     if (!v.ok) expect(v.error.kind).toBe("LogupSumNonZero");
   }, 120_000);
 });
+
+describe("VM AIR v4 forgeries through the STARK verifier (not only the row-by-row check)", () => {
+  it("a journal byte changed (JOURNAL bus), a COMMIT byte row committing another byte (a row constraint), an output word off by one (MUL)", async () => {
+    const p = asmProgram([
+      ["CONST", 0, 12], ["CONST", 1, 3], ["CONST", 2, 0x04030201], ["STORE32", 0, 2, 0], ["COMMIT", 0, 1],
+      ["CONST", 3, 1234567], ["MUL", 4, 3, 3], ["EXIT", 4],
+    ]);
+    const t = buildVmTrace(p);
+    const air = vmAir(p, t.pages, t.journal);
+    const honest = await prove(air, t.traces, t.publics, { params });
+    expect(verify(air, honest.bytes, t.publics, { params }).ok).toBe(true);
+    // 1. the statement's journal changed: the verifier's public JOURNAL tuples no longer match the trace
+    const j = t.journal.slice();
+    j[1] ^= 1;
+    const other = vmAir(p, t.pages, j);
+    const forged1 = await prove(other, t.traces, t.publics, { params, check: false, testHooks: { allowInvalidWitness: true } });
+    const v1 = verify(other, forged1.bytes, t.publics, { params });
+    expect(v1.ok).toBe(false);
+    if (!v1.ok) expect(v1.error.kind).toBe("LogupSumNonZero");
+    // 2. a COMMIT byte row whose byte is not the word's byte at the offset (byte-select fails on that row)
+    const forgedTraces = t.traces.map((tb) => tb.map((c) => c.slice()));
+    const cpu = forgedTraces[TABLE.cpu]!;
+    const r = cpu[cpuCol("fByte")]!.findIndex((x) => x === 1);
+    cpu[cpuCol("byte")]![r]! ^= 1;
+    cpu[cpuCol("nb")]![r]! ^= 1;
+    const forged2 = await prove(air, forgedTraces, t.publics, { params, check: false, testHooks: { allowInvalidWitness: true } });
+    const v2 = verify(air, forged2.bytes, t.publics, { params });
+    expect(v2.ok).toBe(false);
+    if (!v2.ok) expect(["OodMismatch", "LogupSumNonZero"]).toContain(v2.error.kind);
+    // 3. the product's low word + 1 (the MUL row's result constraint), exit code to match
+    const t3 = t.traces.map((tb) => tb.map((c) => c.slice()));
+    const cpu3 = t3[TABLE.cpu]!;
+    const m = cpu3[cpuCol("fMul")]!.findIndex((x) => x === 1);
+    cpu3[portCol("v0", 2)]![m]! += 1;
+    const pub3 = [...t.publics];
+    pub3[PUB.exit0]! += 1;
+    const forged3 = await prove(air, t3, pub3, { params, check: false, testHooks: { allowInvalidWitness: true } });
+    expect(verify(air, forged3.bytes, pub3, { params }).ok).toBe(false);
+  }, 240_000);
+});
