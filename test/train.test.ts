@@ -1,13 +1,12 @@
 // `zkvm train` (execute mode) end to end: the real CLI on a small exp1 run, the run directory it
 // writes, bad arguments, and the orchestrator's chain checks against tampered journals.
 
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner, noStack, oneJson } from "./cli-runner.ts";
 import { packSegments } from "../cli/mnist/dataset.ts";
 import { decodeJournal, type TrainJournal } from "../cli/mnist/guest-io.ts";
 import { loadMnist } from "../cli/mnist/idx.ts";
@@ -17,30 +16,12 @@ import { TrainError } from "../cli/train/errors.ts";
 import { cachedMnistImage, type CachedImage } from "../cli/train/image-cache.ts";
 import { makePlan, train, type GuestRunner, type RunRecord, type TrainRunRecord } from "../cli/train/orchestrate.ts";
 
-const REPO = join(import.meta.dirname, "..");
-const BIN = join(REPO, "bin/zkvm.js");
 const tmp = mkdtempSync(join(tmpdir(), "zkvm-train-"));
 const cache = join(tmp, "cache");
 const trainSet = loadMnist("train");
 const testSet = loadMnist("test");
 let img: CachedImage;
-
-interface Run { status: number; stdout: string; stderr: string }
-async function zkvm(args: string[]): Promise<Run> {
-  try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: tmp, encoding: "utf8", timeout: 240_000 });
-    return { status: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout: string; stderr: string };
-    return { status: typeof x.code === "number" ? x.code : -1, stdout: x.stdout, stderr: x.stderr };
-  }
-}
-const oneJson = (r: Run): Record<string, unknown> => {
-  const lines = r.stdout.trim().split("\n");
-  expect(lines).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-};
-const noStack = (r: Run) => expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+const zkvm = cliRunner(tmp);
 const readRuns = (dir: string): RunRecord[] =>
   readFileSync(join(dir, "journals.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunRecord);
 

@@ -3,13 +3,12 @@
 // only kind the training guest can have until the VM AIR covers its instructions. Each tampering of a run
 // directory must be refused with its own typed kind, by verify-training and by aggregate.
 
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner, noStack, oneJson, type Run } from "./cli-runner.ts";
 import { packSegments } from "../cli/mnist/dataset.ts";
 import { encodeInput } from "../cli/mnist/guest-io.ts";
 import { loadMnist } from "../cli/mnist/idx.ts";
@@ -24,30 +23,12 @@ import { prove } from "../vm/api.ts";
 import { imageIdFromParts } from "../vm/image/image-id.ts";
 import { decodeReceipt, encodeReceipt } from "../vm/receipt/format.ts";
 
-const REPO = join(import.meta.dirname, "..");
-const BIN = join(REPO, "bin/zkvm.js");
 const tmp = mkdtempSync(join(tmpdir(), "zkvm-vtrain-"));
 const cache = join(tmp, "cache");
 const trainSet = loadMnist("train");
 const testSet = loadMnist("test");
 let img: CachedImage;
-
-interface Run { status: number; stdout: string; stderr: string }
-async function zkvm(args: string[]): Promise<Run> {
-  try {
-    const r = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: tmp, encoding: "utf8", timeout: 240_000 });
-    return { status: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout: string; stderr: string };
-    return { status: typeof x.code === "number" ? x.code : -1, stdout: x.stdout, stderr: x.stderr };
-  }
-}
-const oneJson = (r: Run): Record<string, unknown> => {
-  const lines = r.stdout.trim().split("\n");
-  expect(lines, r.stdout + r.stderr).toHaveLength(1);
-  return JSON.parse(lines[0]!) as Record<string, unknown>;
-};
-const noStack = (r: Run) => expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+const zkvm = cliRunner(tmp);
 
 const A = join(tmp, "run-a"); // seed 0, one prover
 const B = join(tmp, "run-b"); // seed 1, two prover threads

@@ -16,7 +16,7 @@
 // Pure: imports no Node built-in, so the verifier side can compute it in a browser.
 
 import { sha256, sha256Parts } from "../../verifier/sha256.ts";
-import { PROGRAM_VERSION, type Program } from "../program.ts";
+import { PROGRAM_VERSION, type FunctionInfo, type Program } from "../program.ts";
 import { INSTR_WORDS } from "../isa.ts";
 
 /** Lower-case hex of the 32-byte image ID. */
@@ -273,7 +273,7 @@ export function imageIdFromParts(code: Uint32Array, memRoot: Uint8Array, config:
   return { codeRoot: root, memoryRoot: memRoot, configHash, imageId: id };
 }
 
-/** The leading fields of `configBytes` that a verifier needs to rebuild the public tables. */
+/** The leading fields of `configBytes` (parseConfig reads them with the rest). */
 export interface ConfigHead {
   readonly instructions: number;
   readonly entryPc: number;
@@ -286,28 +286,8 @@ export interface ConfigHead {
 /** Bound on global slots read from untrusted config bytes (the image parser has the same one). */
 export const MAX_CONFIG_GLOBALS = 1 << 20;
 
-/** Reads the head of config bytes (strictly: known program version, bounded counts); undefined if malformed. */
-export function parseConfigHead(config: Uint8Array): ConfigHead | undefined {
-  if (config.length < 16 || config.length % 1 !== 0) return undefined;
-  const dv = new DataView(config.buffer, config.byteOffset, config.byteLength);
-  const u = (i: number): number => dv.getUint32(4 * i, true);
-  if (u(0) !== PROGRAM_VERSION) return undefined;
-  const globalSlots = u(3);
-  if (globalSlots > MAX_CONFIG_GLOBALS || config.length < 4 * (6 + globalSlots)) return undefined;
-  const globalsInit = new Uint32Array(globalSlots);
-  for (let i = 0; i < globalSlots; i++) globalsInit[i] = u(4 + i);
-  return { instructions: u(1), entryPc: u(2), globalSlots, globalsInit, initialPages: u(4 + globalSlots), maxPages: u(5 + globalSlots) };
-}
-
 /** A function's layout as the config bytes carry it (no name: names are not part of the image ID). */
-export interface ConfigFunction {
-  readonly pc: number;
-  readonly sig: number;
-  readonly paramSlots: number;
-  readonly resultSlots: number;
-  readonly saveSlot: number;
-  readonly frameSlots: number;
-}
+export type ConfigFunction = Omit<FunctionInfo, "name">;
 
 /** Everything `configBytes` encodes that a verifier reads: the head, the functions' layout, the number of
  *  signatures and the call_indirect table (the signature strings themselves are only hashed). */

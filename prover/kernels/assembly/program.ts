@@ -6,26 +6,8 @@
 // Instruction: 8 u32 words  [op, out, a, b, c0, c1, c2, c3]  (addresses in bytes; c = an extension constant
 // pre-multiplied by 2^32 mod p, for the multiply-accumulate ops).
 
-const P: u32 = 2013265921;
-const MU: u32 = 2281701377; // p^−1 mod 2^32
-const R2: u32 = 1172168163; // 2^64 mod p
+import { R2, mont, vadd, vsub } from "./field-simd";
 
-@inline function hi32(a: v128, b: v128): v128 {
-  return i32x4.shuffle(i64x2.extmul_low_i32x4_u(a, b), i64x2.extmul_high_i32x4_u(a, b), 1, 3, 5, 7);
-}
-@inline function mont(a: v128, b: v128): v128 {
-  const q = i32x4.mul(i32x4.mul(a, b), i32x4.splat(MU));
-  const r = i32x4.sub(hi32(a, b), hi32(q, i32x4.splat(P)));
-  return i32x4.min_u(r, i32x4.add(r, i32x4.splat(P)));
-}
-@inline function vadd(a: v128, b: v128): v128 {
-  const s = i32x4.add(a, b);
-  return i32x4.min_u(s, i32x4.sub(s, i32x4.splat(P)));
-}
-@inline function vsub(a: v128, b: v128): v128 {
-  const d = i32x4.sub(a, b);
-  return i32x4.min_u(d, i32x4.add(d, i32x4.splat(P)));
-}
 @inline function vneg(a: v128): v128 {
   return vsub(i32x4.splat(0), a);
 }

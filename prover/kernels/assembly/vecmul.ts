@@ -7,24 +7,7 @@
 // and one more mont(·, 2^64 mod p) returns to the canonical product. Sums of Montgomery products are added mod p
 // before that last step, so an extension product costs 16 + 4 Montgomery products.
 
-const P: u32 = 2013265921;
-const MU: u32 = 2281701377; // p^−1 mod 2^32
-const R2: u32 = 1172168163; // 2^64 mod p
-
-@inline function hi32(a: v128, b: v128): v128 {
-  return i32x4.shuffle(i64x2.extmul_low_i32x4_u(a, b), i64x2.extmul_high_i32x4_u(a, b), 1, 3, 5, 7);
-}
-
-@inline function mont(a: v128, b: v128): v128 {
-  const q = i32x4.mul(i32x4.mul(a, b), i32x4.splat(MU));
-  const r = i32x4.sub(hi32(a, b), hi32(q, i32x4.splat(P)));
-  return i32x4.min_u(r, i32x4.add(r, i32x4.splat(P)));
-}
-
-@inline function add(a: v128, b: v128): v128 {
-  const s = i32x4.add(a, b);
-  return i32x4.min_u(s, i32x4.sub(s, i32x4.splat(P)));
-}
+import { MU, P, R2, mont, vadd as add, vsub as sub } from "./field-simd";
 
 /** 11·x mod p for x in [0, p) */
 @inline function times11(x: v128): v128 {
@@ -77,11 +60,6 @@ export function vecMulExt(out: usize, a: usize, b: usize, n: u32): void {
     v128.store(out + 2 * st + o, mont(c2, r2));
     v128.store(out + 3 * st + o, mont(c3, r2));
   }
-}
-
-@inline function sub(a: v128, b: v128): v128 {
-  const d = i32x4.sub(a, b);
-  return i32x4.min_u(d, i32x4.add(d, i32x4.splat(P)));
 }
 
 /** out[i] = a[i] + b[i] mod p for i < n (n a multiple of 4; out may alias a or b). */
