@@ -8,6 +8,9 @@ export const BUS = {
   POW2: 6,
   /** (kind, byte, clz8/ctz8/popcount8, [byte = 0]): CLZ/CTZ/POPCNT rows send, BYTEPROP receives */
   BYTEPROP: 7,
+  /** (kind, clk, x0, x1, x2, x3, x4): a coprocessor op, sent once by its CPU row and received by the first row
+   *  of the op in the coprocessor's table (COP_KIND; the x's per kind in docs/vm-air.md §9). */
+  COP: 8,
   /** (position, byte): COMMIT's byte rows send, the verifier receives the journal as public tuples */
   JOURNAL: 10,
   /** (idx0, idx1, pc, sig0, sig1, save): CALLI rows send, the public TABLEFN table (the call_indirect table's
