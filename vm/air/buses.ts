@@ -18,6 +18,11 @@ export const BUS = {
   TABLEFN: 14,
 } as const;
 
+/** Coprocessor kinds on the COP bus (its first tuple element). */
+export const COP_KIND = { DOT: 1, AXPY: 2, SHA256: 3 } as const;
+/** Arity of every COP tuple: (kind, clk, x0..x4), unused x's are 0. */
+export const COP_ARITY = 7;
+
 /**
  * Least height of every VM table. With zero knowledge each column hides h = numQueries + 2 evaluations (45 with
  * the default parameters), so a table's trace degree is ≥ n + h whatever its height n, and its quotient splits

@@ -39,6 +39,7 @@ export const NUM_PORTS = 4;
 // e2 = the change of the byte after the offset (the value's byte 1 minus the old byte), 0 elsewhere
 // nzin: on the hi row of a 64-bit comparison, 1 when the lo words differed (row 0's zero flag, negated)
 // byte2: the byte after `byte` in its word (LOAD16U); bFl: a MEMFILL byte row; fill: the fill byte (value & 0xff, carried to the byte rows); fx: value's byte 1
+// cend: on a DOT row the clock after the op (clk + 1 + n, checked by the DOT table through the COP tuple)
 // tpc, sv: on a CALLI row the callee's pc and save slot looked up in TABLEFN (sv is 0 on every other row: it is
 // added to the addresses of ports 1 and 2, whose decode offsets are b + 1 and b on CALLI)
 const SCRATCH = [
@@ -49,7 +50,7 @@ const SCRATCH = [
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
   "h64", "hz", "neg", "mca", "mcb", "tpc", "sv",
   "cv0", "cv1", "cv2", "cv3", "cz0", "cz1", "cz2", "cz3", "cu", "cw",
-  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt", "e2", "msz", "gok", "gdelta", "ea0", "ea1", "ea2", "ea3", "da0", "da1", "da2", "na0", "na1", "na2",
+  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt", "e2", "msz", "gok", "gdelta", "ea0", "ea1", "ea2", "ea3", "da0", "da1", "da2", "na0", "na1", "na2", "cend",
 ] as const;
 
 export type PortField = (typeof PORT)[number];

@@ -16,6 +16,9 @@ import { MAX_CHECKED_PTR, PTR_HI_SLACK } from "./constraints.ts";
 import { P as FIELD_P } from "../../../verifier/fp.ts";
 import { BYTEPROP_HEIGHT, BYTEPROP_KIND, byteProp, bytePropIndex } from "../byteprop/constraints.ts";
 import { sourceLocation } from "../../program.ts";
+import { dotRows } from "../dot/trace.ts";
+import { dot as executorDot } from "../../intrinsics.ts";
+import { VmError } from "../../errors.ts";
 
 /** The family flags of the decode (one of them is set on every fetched real row). */
 const FAMILY_FLAGS = DECODE_FIELDS.filter((f) => /^f[A-Z]/.test(f));
@@ -49,6 +52,8 @@ export interface CpuTraceResult {
   readonly byteprop: Uint32Array;
   /** CALLIs per call_indirect table index (TABLEFN multiplicities). */
   readonly calls: Map<number, number>;
+  /** Rows of the DOT table (vm/air/dot/), one op after the other. */
+  readonly dot: Uint32Array[];
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
@@ -65,7 +70,7 @@ const COL = {
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
   P: [0, 1, 2, 3].map((i) => cpuCol(`P${i}`)), kk: [0, 1, 2].map((i) => cpuCol(`kk${i}`)),
-  tpc: cpuCol("tpc"), sv: cpuCol("sv"),
+  tpc: cpuCol("tpc"), sv: cpuCol("sv"), cend: cpuCol("cend"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -89,6 +94,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const byteprop = new Uint32Array(BYTEPROP_HEIGHT);
   const decoded = new Map<number, DecodedEntry>();
   const calls = new Map<number, number>();
+  const dot: Uint32Array[] = [];
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   // Memory words start with the image's bytes (data segments), frame slots with 0.
@@ -221,6 +227,33 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
     if (d.fCopy) copyRows(m, row, clk);
+    if (d.fDot) dotOp(m, row, d, clk);
+  };
+
+  /** DOT: the CPU row claims the clock after the op; the DOT table does the reads, the sum and the write. */
+  const dotOp = (m: Machine, row: Uint32Array, d: DecodedRow, clk: number): void => {
+    const argBase = m.fp + d.off0;
+    const args = Array.from({ length: 8 }, (_, k) => m.slots[argBase + k]! >>> 0);
+    const view = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength);
+    let result: number;
+    try {
+      result = executorDot(view, args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]! | 0);
+    } catch (e) {
+      if (e instanceof VmError) return; // the executor traps on this very instruction
+      throw e;
+    }
+    const n = args[2]!;
+    row[COL.cend] = clk + 1 + n;
+    dot.push(...dotRows({ clk, argBase, dst: m.fp + d.off2, msz: curPages, args, word: (w) => view.getUint32(4 * w, true), result }, {
+      access: (addr, value, ts) => {
+        const prev = memory.get(addr) ?? initCell(addr);
+        memory.set(addr, { v: value >>> 0, ts });
+        return { prev: prev.v, pts: prev.ts };
+      },
+      range: look,
+      and8: (x, y) => { and8[x * 256 + y]!++; },
+      pow2: (s) => { pow2[s]!++; },
+    }));
   };
 
   /** One CPU row of the instruction at pc with decode `d` (its columns `cols`; `hiRow` for an i64's hi row). */
@@ -917,7 +950,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, dot, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */
