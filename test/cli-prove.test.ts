@@ -58,10 +58,10 @@ const MEM_WAT = `(module
     (local.set $s (i32.add (local.get $s) (i32.load (i32.const 1024))))
     (call $exit (i32.add (local.get $s) (i32.gt_u (memory.size) (i32.const 0))))))`;
 const TRAP_WAT = `(module (func (export "main") unreachable))`;
-// calls zkvm.axpy (AXPY: outside VM AIR v5; an import call is never folded away)
-const DIV_WAT = `(module (import "zkvm" "axpy" (func $axpy (param i32 i32 i32 i32 i32 i32 i32)))
+// calls zkvm.sha256_compress (SHA256: outside VM AIR v5; an import call is never folded away)
+const DIV_WAT = `(module (import "zkvm" "sha256_compress" (func $sha (param i32 i32)))
   (memory 1) (global $g (mut i32) (i32.const 300))
-  (func (export "main") (call $axpy (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 1) (i32.const 0) (i32.const 0)) (global.set $g (i32.const 1))))`;
+  (func (export "main") (call $sha (i32.const 0) (i32.const 64)) (global.set $g (i32.const 1))))`;
 
 function wasmFile(name: string, wat: string): string {
   const m = binaryen.parseText(wat);
@@ -162,7 +162,7 @@ describe("zkvm prove / verify", () => {
     expect(existsSync(join(tmp, "trap.receipt"))).toBe(false);
     const f = zkvm(["prove", "div.zkimg", "-o", "div.receipt"]);
     expect(f.status).toBe(1);
-    expect(f.stderr).toMatch(/^error \[UnprovableImage\]: this run cannot be proven: pc \d+: the run executes AXPY/);
+    expect(f.stderr).toMatch(/^error \[UnprovableImage\]: this run cannot be proven: pc \d+: the run executes SHA256/);
     expect(existsSync(join(tmp, "div.receipt"))).toBe(false);
     noStack(f);
   });

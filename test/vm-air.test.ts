@@ -72,7 +72,7 @@ function withBoundary(traces: Uint32Array[][], cols: Uint32Array[], checkIsMem =
 describe("VM AIR prototype: shape", () => {
   it("keeps every constraint at degree ≤ 3 (two quotient chunks)", () => {
     const s = symbolicAir(vmAir(asmProgram(LOOP)));
-    expect(s.tables.map((t) => t.name)).toEqual(["program", "cpu", "boundary", "range16", "globals", "and8", "pow2", "tablefn", "byteprop", "dot"]);
+    expect(s.tables.map((t) => t.name)).toEqual(["program", "cpu", "boundary", "range16", "globals", "and8", "pow2", "tablefn", "byteprop", "dot", "axpy"]);
     for (const t of s.tables) expect(t.maxDegree).toBeLessThanOrEqual(3);
     expect(s.tables[TABLE.cpu]!.maxDegree).toBe(3);
   });
@@ -97,12 +97,12 @@ describe("VM AIR prototype: shape", () => {
       return undefined;
     };
     // an instruction outside the AIR is refused when a run executes it, naming it …
-    const e1 = err(() => buildVmTrace(asmProgram([["CONST", 0, 0], ["AXPY", 10], ["EXIT", 10]])));
+    const e1 = err(() => buildVmTrace(asmProgram([["CONST", 0, 0], ["SHA256", 0, 0], ["EXIT", 10]])));
     expect(e1).toBeInstanceOf(VmAirError);
     expect((e1 as VmAirError).kind).toBe("UnprovableImage");
-    expect((e1 as VmAirError).message).toMatch(/pc 1.*executes AXPY/);
+    expect((e1 as VmAirError).message).toMatch(/pc 1.*executes SHA256/);
     // … but a program that merely contains one (never executed) stays provable: it decodes with no family flag
-    const skip = asmProgram([["JMP", 2], ["AXPY", 10], ["CONST", 0, 7], ["EXIT", 0]]);
+    const skip = asmProgram([["JMP", 2], ["SHA256", 0, 0], ["CONST", 0, 7], ["EXIT", 0]]);
     const t = buildVmTrace(skip);
     expect(t.exitCode).toBe(7);
     expect(checkConstraints(vmAir(skip, t.pages), t.traces, t.publics)).toEqual({ ok: true });

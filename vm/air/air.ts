@@ -14,6 +14,7 @@ import { and8Table } from "./and8/constraints.ts";
 import { pow2Table } from "./pow2/constraints.ts";
 import { bytePropTable } from "./byteprop/constraints.ts";
 import { dotTable } from "./dot/constraints.ts";
+import { axpyTable } from "./axpy/constraints.ts";
 import { decodeProgram } from "./program/decode.ts";
 import { programTable } from "./program/constraints.ts";
 import { rangeTable } from "./range/constraints.ts";
@@ -53,13 +54,14 @@ export function journalTuples(journal: Uint8Array): PublicInteractions {
  *       non-null entry of the image's call_indirect table, built by the verifier from the config; the CALLI row
  *       looks up (r[a] as limbs, target pc, c as limbs, save) on the TABLEFN bus and then acts as CALL with the
  *       looked-up pc and a dynamic save slot `sv` added to the addresses of its two writes.
- *   5 — DOT: a DOT table (vm/air/dot/), joined to the CPU's DOT row by the COP bus; the CPU row's clock jumps
- *       by 1 + n (column `cend`). Shifts up to 32, strides below 2^28 words, aligned vectors.
+ *   5 — DOT and AXPY: coprocessor tables (vm/air/dot/, vm/air/axpy/), joined to the CPU's row by the COP bus;
+ *       the CPU row's clock jumps by 1 + n (column `cend`). Shifts up to 32, strides below 2^28 words, aligned
+ *       vectors.
  */
 export const VM_AIR_VERSION = 5;
 
 /** Table order of the AIR. */
-export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7, byteprop: 8, dot: 9 } as const;
+export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7, byteprop: 8, dot: 9, axpy: 10 } as const;
 
 /** What the AIR reads of a program: the code (public program table), the globals (public init values), the
  *  size of its initial memory (its contents enter per run, as the touched pages) and the call_indirect table with
@@ -90,7 +92,7 @@ export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
-    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable, dotTable],
+    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable, dotTable, axpyTable],
     publicInteractions: [...(pages.length > 0 ? [initMemoryTuples(pages)] : []), ...(journal.length > 0 ? [journalTuples(journal)] : [])],
   };
 }

@@ -17,8 +17,10 @@ import { P as FIELD_P } from "../../../verifier/fp.ts";
 import { BYTEPROP_HEIGHT, BYTEPROP_KIND, byteProp, bytePropIndex } from "../byteprop/constraints.ts";
 import { sourceLocation } from "../../program.ts";
 import { dotRows } from "../dot/trace.ts";
+import { AxpyTrap, axpyRows } from "../axpy/trace.ts";
 import { dot as executorDot } from "../../intrinsics.ts";
 import { VmError } from "../../errors.ts";
+import type { CopContextPow2 } from "../cop.ts";
 
 /** The family flags of the decode (one of them is set on every fetched real row). */
 const FAMILY_FLAGS = DECODE_FIELDS.filter((f) => /^f[A-Z]/.test(f));
@@ -54,6 +56,8 @@ export interface CpuTraceResult {
   readonly calls: Map<number, number>;
   /** Rows of the DOT table (vm/air/dot/), one op after the other. */
   readonly dot: Uint32Array[];
+  /** Rows of the AXPY table (vm/air/axpy/). */
+  readonly axpy: Uint32Array[];
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
@@ -95,6 +99,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const decoded = new Map<number, DecodedEntry>();
   const calls = new Map<number, number>();
   const dot: Uint32Array[] = [];
+  const axpy: Uint32Array[] = [];
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   // Memory words start with the image's bytes (data segments), frame slots with 0.
@@ -228,6 +233,33 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fRead || d.fCommit || d.fFill) bulkRows(m, row, d, clk);
     if (d.fCopy) copyRows(m, row, clk);
     if (d.fDot) dotOp(m, row, d, clk);
+    if (d.fAxpy) axpyOp(m, row, d, clk);
+  };
+
+  /** The context a coprocessor table's builder works in: this builder's memory bookkeeping and lookups. */
+  const copContext: CopContextPow2 = {
+    access: (addr, value, ts) => {
+      const prev = memory.get(addr) ?? initCell(addr);
+      memory.set(addr, { v: value >>> 0, ts });
+      return { prev: prev.v, pts: prev.ts };
+    },
+    range: look,
+    and8: (x, y) => { and8[x * 256 + y]!++; },
+    pow2: (s) => { pow2[s]!++; },
+  };
+
+  /** AXPY: like DOT, the CPU row claims the clock after the op and the AXPY table does the work. */
+  const axpyOp = (m: Machine, row: Uint32Array, d: DecodedRow, clk: number): void => {
+    const argBase = m.fp + d.off0;
+    const args = Array.from({ length: 7 }, (_, k) => m.slots[argBase + k]! >>> 0);
+    const view = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength);
+    try {
+      axpy.push(...axpyRows({ clk, argBase, msz: curPages, args, word: (w) => view.getUint32(4 * w, true) }, copContext));
+    } catch (e) {
+      if (e instanceof AxpyTrap) return; // the executor traps on this very instruction
+      throw e;
+    }
+    row[COL.cend] = clk + 1 + args[2]!;
   };
 
   /** DOT: the CPU row claims the clock after the op; the DOT table does the reads, the sum and the write. */
@@ -244,16 +276,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     const n = args[2]!;
     row[COL.cend] = clk + 1 + n;
-    dot.push(...dotRows({ clk, argBase, dst: m.fp + d.off2, msz: curPages, args, word: (w) => view.getUint32(4 * w, true), result }, {
-      access: (addr, value, ts) => {
-        const prev = memory.get(addr) ?? initCell(addr);
-        memory.set(addr, { v: value >>> 0, ts });
-        return { prev: prev.v, pts: prev.ts };
-      },
-      range: look,
-      and8: (x, y) => { and8[x * 256 + y]!++; },
-      pow2: (s) => { pow2[s]!++; },
-    }));
+    dot.push(...dotRows({ clk, argBase, dst: m.fp + d.off2, msz: curPages, args, word: (w) => view.getUint32(4 * w, true), result }, copContext));
   };
 
   /** One CPU row of the instruction at pc with decode `d` (its columns `cols`; `hiRow` for an i64's hi row). */
@@ -950,7 +973,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, dot, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, dot, axpy, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */

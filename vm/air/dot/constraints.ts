@@ -34,6 +34,7 @@ import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS, COP_KIND, PHASE } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
 import { RangeSlots } from "../range-slots.ts";
+import { memPort } from "../mem-port.ts";
 import { P as P_MOD } from "../../../verifier/fp.ts";
 
 const NAMES = [
@@ -121,16 +122,8 @@ export const dotTable: TableAir = {
     // reads send back what they received
     b.assertZero(enY.mul(xv0.sub(c("xp0"))), "dot/x-read-keeps-lo");
     b.assertZero(enY.mul(xv1.sub(c("xp1"))), "dot/x-read-keeps-hi");
-    // pts < ts: ts − pts − 1 = d0 + 2^16·d1 with d0 16-bit and d1 13-bit (timestamps < 2^29)
-    b.assertZero(real.mul(xts.sub(c("xpts")).sub(1).sub(c("xd0")).sub(c("xd1").mul(TWO16))), "dot/x-ts-order");
-    b.assertZero(enY.mul(yts.sub(c("ypts")).sub(1).sub(c("yd0")).sub(c("yd1").mul(TWO16))), "dot/y-ts-order");
-    for (const [d, en] of [["xd0", real], ["xd1", real], ["yd0", enY], ["yd1", enY]] as const) b.send(BUS.RANGE, [c(d)], en, 1);
-    b.send(BUS.RANGE, [c("xd1").mul(8)], real, 1);
-    b.send(BUS.RANGE, [c("yd1").mul(8)], enY, 1);
-    b.receive(BUS.MEM, [xa, c("xp0"), c("xp1"), c("xpts")], real, 1);
-    b.send(BUS.MEM, [xa, xv0, xv1, xts], real, 1);
-    b.receive(BUS.MEM, [ya, yv0, yv1, c("ypts")], enY, 1);
-    b.send(BUS.MEM, [ya, yv0, yv1, yts], enY, 1);
+    memPort(b, { addr: xa, prev: [c("xp0"), c("xp1")], val: [xv0, xv1], ts: xts, pts: c("xpts"), d0: c("xd0"), d1: c("xd1"), en: real }, "dot/x");
+    memPort(b, { addr: ya, prev: [yv0, yv1], val: [yv0, yv1], ts: yts, pts: c("ypts"), d0: c("yd0"), d1: c("yd1"), en: enY }, "dot/y");
 
     // --- arguments ---
     const sgx = c("sgx"), sgy = c("sgy");
