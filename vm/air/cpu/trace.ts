@@ -236,6 +236,16 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fAxpy) axpyOp(m, row, d, clk);
   };
 
+  /** Runs a coprocessor builder, naming the instruction's pc and source line in its refusals. */
+  const atPc = <T>(m: Machine, f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof VmAirError) throw new VmAirError(e.kind, `pc ${m.pc}${where(program, m.pc)}: ${e.message}`);
+      throw e;
+    }
+  };
+
   /** The context a coprocessor table's builder works in: this builder's memory bookkeeping and lookups. */
   const copContext: CopContextPow2 = {
     access: (addr, value, ts) => {
@@ -254,7 +264,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     const args = Array.from({ length: 7 }, (_, k) => m.slots[argBase + k]! >>> 0);
     const view = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength);
     try {
-      axpy.push(...axpyRows({ clk, argBase, msz: curPages, args, word: (w) => view.getUint32(4 * w, true) }, copContext));
+      axpy.push(...atPc(m, () => axpyRows({ clk, argBase, msz: curPages, args, word: (w) => view.getUint32(4 * w, true) }, copContext)));
     } catch (e) {
       if (e instanceof AxpyTrap) return; // the executor traps on this very instruction
       throw e;
@@ -276,7 +286,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
     const n = args[2]!;
     row[COL.cend] = clk + 1 + n;
-    dot.push(...dotRows({ clk, argBase, dst: m.fp + d.off2, msz: curPages, args, word: (w) => view.getUint32(4 * w, true), result }, copContext));
+    dot.push(...atPc(m, () => dotRows({ clk, argBase, dst: m.fp + d.off2, msz: curPages, args, word: (w) => view.getUint32(4 * w, true), result }, copContext)));
   };
 
   /** One CPU row of the instruction at pc with decode `d` (its columns `cols`; `hiRow` for an i64's hi row). */
