@@ -5,7 +5,8 @@
 // executor does; a DOT program proves and verifies as a receipt.
 import { afterAll, describe, expect, it } from "vitest";
 import type { AsmInstr } from "../vm/executor/asm.ts";
-import { TABLE, VmAirError } from "../vm/air/index.ts";
+import { coprocessorTables, TABLE, tableIndex, VmAirError } from "../vm/air/index.ts";
+import { checkConstraints } from "../prover/air-check.ts";
 import { CARRY_OFFSET, DOT_COL, dotTable } from "../vm/air/dot/constraints.ts";
 import { P } from "../verifier/fp.ts";
 import { isVmError } from "../vm/errors.ts";
@@ -14,10 +15,12 @@ import { symbolicAir } from "../verifier/symbolic.ts";
 import { proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { FAST_PARAMS } from "./receipt-helpers.ts";
-import { check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
+import { airFor, check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
 
 const X_ADDR = 64, Y_ADDR = 4096;
+/** The DOT table's index in these programs' AIR (the coprocessor tables present follow the fixed ones). */
+const IDX = tableIndex(asmProgram([["DOT", 0, 10]]).code, "dot");
 const i32Bytes = (v: readonly number[]): Uint8Array => new Uint8Array(Int32Array.from(v).buffer);
 
 interface DotCase { x: number[]; y: number[]; n?: number; sx?: number; sy?: number; acc?: bigint; shift?: number; xp?: number; yp?: number; dst?: number }
@@ -31,7 +34,7 @@ function dotProgram(c: DotCase): { instrs: AsmInstr[]; opts: { segments: { addr:
 }
 const setupDot = (c: DotCase): Setup => { const { instrs, opts } = dotProgram(c); return setupProgram(instrs, opts); };
 const exitOf = (s: Setup): number => (s.publics[2]! | (s.publics[3]! << 16)) | 0;
-const dotCol = (traces: Uint32Array[][], name: keyof typeof DOT_COL): Uint32Array => traces[TABLE.dot]![DOT_COL[name]]!;
+const dotCol = (traces: Uint32Array[][], name: keyof typeof DOT_COL): Uint32Array => traces[IDX]![DOT_COL[name]]!;
 const rowsOf = (traces: Uint32Array[][], kind: keyof typeof DOT_COL): number[] => [...dotCol(traces, kind).keys()].filter((r) => dotCol(traces, kind)[r] === 1);
 const fe = (x: number): number => ((x % P) + P) % P;
 
@@ -136,6 +139,16 @@ describe("DOT: honest ops", () => {
     }
   });
 
+  it("the table is in the AIR iff the code contains DOT; left out, a DOT run cannot balance the COP bus", () => {
+    expect(coprocessorTables(asmProgram([["CONST", 0, 1], ["EXIT", 0]]).code)).toEqual([]);
+    const s = setupDot({ x: [1, 2], y: [3, 4], shift: 0 });
+    expect(coprocessorTables(s.p.code)).toEqual(["dot"]);
+    const air = airFor(s.p, s.traces);
+    expect(air.tables.map((t) => t.name).slice(-1)).toEqual(["dot"]);
+    const without = { ...air, tables: air.tables.slice(0, IDX) };
+    expectFail(checkConstraints(without, s.traces.slice(0, IDX), s.publics), "LogupSumNonZero");
+  });
+
   it("the table's degree and size", () => {
     const t = symbolicAir({ name: "dot", numPublicInputs: 0, tables: [dotTable] }).tables[0]!;
     expect(t.maxDegree).toBeLessThanOrEqual(3);
@@ -148,7 +161,7 @@ describe("DOT: forgeries", () => {
   const E = rowsOf(base.traces, "sE"), F = rowsOf(base.traces, "sF")[0]!, A = ["sA0", "sA1", "sA2", "sA3"].map((k) => rowsOf(base.traces, k as keyof typeof DOT_COL)[0]!);
   const forge = (edit: (set: (row: number, col: keyof typeof DOT_COL, v: number) => void, t: Uint32Array[][]) => void) => {
     const t = cloneTraces(base.traces);
-    edit((row, col, v) => { t[TABLE.dot]![DOT_COL[col]]![row] = fe(v); }, t);
+    edit((row, col, v) => { t[IDX]![DOT_COL[col]]![row] = fe(v); }, t);
     return check(base.p, t, base.publics);
   };
   const get = (row: number, col: keyof typeof DOT_COL): number => dotCol(base.traces, col)[row]!;
@@ -163,7 +176,7 @@ describe("DOT: forgeries", () => {
   it("a rounding carry moved (every limb equation still holds, L0 leaves 16 bits): only the range lookup fails", () => {
     // the prover also moves the RANGE multiplicities of the values it changed, where the table has them
     const t = cloneTraces(base.traces);
-    const col = (c: keyof typeof DOT_COL): Uint32Array => t[TABLE.dot]![DOT_COL[c]]!;
+    const col = (c: keyof typeof DOT_COL): Uint32Array => t[IDX]![DOT_COL[c]]!;
     const mult = t[TABLE.range]![1]!;
     const relook = (from: number, to: number): void => { mult[from]!--; if (to >= 0 && to < 65536) mult[to]!++; };
     const c0 = col("c0")[F]!, L0 = col("L0")[F]!, L1 = col("L1")[F]!;
@@ -199,7 +212,7 @@ describe("DOT: forgeries", () => {
   });
   it("an op the CPU never ran (a second op appended to the table): the COP receive is unmatched", () => {
     const t = cloneTraces(base.traces);
-    const dot = t[TABLE.dot]!;
+    const dot = t[IDX]!;
     const first = A[0]!, last = F;
     const len = last - first + 1, at = last + 1;
     for (const col of dot) for (let i = 0; i < len; i++) col[at + i] = col[first + i]!;

@@ -72,7 +72,7 @@ function withBoundary(traces: Uint32Array[][], cols: Uint32Array[], checkIsMem =
 describe("VM AIR prototype: shape", () => {
   it("keeps every constraint at degree ≤ 3 (two quotient chunks)", () => {
     const s = symbolicAir(vmAir(asmProgram(LOOP)));
-    expect(s.tables.map((t) => t.name)).toEqual(["program", "cpu", "boundary", "range16", "globals", "and8", "pow2", "tablefn", "byteprop", "dot", "axpy"]);
+    expect(s.tables.map((t) => t.name)).toEqual(["program", "cpu", "boundary", "range16", "globals", "and8", "pow2", "tablefn", "byteprop"]);
     for (const t of s.tables) expect(t.maxDegree).toBeLessThanOrEqual(3);
     expect(s.tables[TABLE.cpu]!.maxDegree).toBe(3);
   });

@@ -2,13 +2,13 @@
 // decoded by the verifier), CPU, BOUNDARY, RANGE16, GLOBALS, AND8 and TABLEFN (public call_indirect table),
 // joined by the FETCH, MEM, RANGE, GLOBALS, AND8, JOURNAL and TABLEFN buses (docs/vm-air.md). One proof per run.
 // Browser-safe: imports only verifier/ and pure vm/ modules.
-import type { Air } from "../../verifier/air.ts";
+import type { Air, TableAir } from "../../verifier/air.ts";
 import type { Program } from "../program.ts";
 import { boundaryTable } from "./boundary/constraints.ts";
 import { MAX_PROVABLE_PAGES, NUM_PUBLICS } from "./cpu/columns.ts";
 import { MEMORY_OPCODES } from "./program/decode.ts";
 import { VmAirError } from "./buses.ts";
-import { INSTR_WORDS } from "../isa.ts";
+import { INSTR_WORDS, Op } from "../isa.ts";
 import { cpuTable } from "./cpu/constraints.ts";
 import { and8Table } from "./and8/constraints.ts";
 import { pow2Table } from "./pow2/constraints.ts";
@@ -60,8 +60,35 @@ export function journalTuples(journal: Uint8Array): PublicInteractions {
  */
 export const VM_AIR_VERSION = 5;
 
-/** Table order of the AIR. */
-export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7, byteprop: 8, dot: 9, axpy: 10 } as const;
+/** Order of the tables every VM AIR has. */
+export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7, byteprop: 8 } as const;
+
+/** The coprocessor tables, in the order they follow the fixed ones, with the opcode each one serves. */
+const COPROCESSORS = [["dot", Op.DOT], ["axpy", Op.AXPY]] as const;
+export type CoprocessorTable = (typeof COPROCESSORS)[number][0];
+
+/**
+ * The coprocessor tables a program's AIR has: those whose instruction occurs in its code. The code is public
+ * (bound by the image ID), so prover and verifier derive the same list, and the AIR digest binds it. Leaving a
+ * table out is always sound: its instruction's CPU row sends on the COP bus, and with no table to receive, a run
+ * that executes it cannot balance. A program without DOT then pays nothing for the DOT table (≈ 140 committed
+ * columns opened at every query).
+ */
+export function coprocessorTables(code: Uint32Array): CoprocessorTable[] {
+  const ops = new Set<number>();
+  for (let i = 0; i < code.length; i += INSTR_WORDS) ops.add(code[i]!);
+  return COPROCESSORS.filter(([, op]) => ops.has(op)).map(([name]) => name);
+}
+
+/** Index of a table in the AIR of this code (fixed tables by TABLE; a coprocessor table after them). */
+export function tableIndex(code: Uint32Array, name: keyof typeof TABLE | CoprocessorTable): number {
+  if (name in TABLE) return TABLE[name as keyof typeof TABLE];
+  const i = coprocessorTables(code).indexOf(name as CoprocessorTable);
+  if (i < 0) throw new VmAirError("TraceError", `this program's AIR has no ${name} table`);
+  return Object.keys(TABLE).length + i;
+}
+
+const COPROCESSOR_AIR: Record<CoprocessorTable, TableAir> = { dot: dotTable, axpy: axpyTable };
 
 /** What the AIR reads of a program: the code (public program table), the globals (public init values), the
  *  size of its initial memory (its contents enter per run, as the touched pages) and the call_indirect table with
@@ -92,7 +119,7 @@ export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
-    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable, dotTable, axpyTable],
+    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable, ...coprocessorTables(p.code).map((t) => COPROCESSOR_AIR[t])],
     publicInteractions: [...(pages.length > 0 ? [initMemoryTuples(pages)] : []), ...(journal.length > 0 ? [journalTuples(journal)] : [])],
   };
 }

@@ -21,7 +21,8 @@ import { PAGE_WORDS, TREE_PAGES_PER_WASM_PAGE, type InitPage } from "./memory-pa
 
 export { VmAirError } from "./buses.ts";
 export { vmPublics } from "./publics.ts";
-export { airProgramOf, vmAir, TABLE, VM_AIR_VERSION, type AirProgram } from "./air.ts";
+export { airProgramOf, coprocessorTables, tableIndex, vmAir, TABLE, VM_AIR_VERSION, type AirProgram, type CoprocessorTable } from "./air.ts";
+import { coprocessorTables } from "./air.ts";
 export type { InitPage } from "./memory-pages.ts";
 
 export interface VmTrace {
@@ -62,7 +63,7 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   return {
     // AND8 holds only the byte pairs the run looks up (each row is pinned to a valid (x, y, x & y) by its bits,
     // so any subset is sound; vm/air/and8/), padded to a power of two
-    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn, bytePropTrace(cpu.byteprop), dotColumns(cpu.dot), axpyColumns(cpu.axpy)],
+    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn, bytePropTrace(cpu.byteprop), ...coprocessorTables(p.code).map((t) => (t === "dot" ? dotColumns(cpu.dot) : axpyColumns(cpu.axpy)))],
     publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages, p.memory.maxPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,
