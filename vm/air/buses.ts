@@ -19,6 +19,17 @@ export const BUS = {
 } as const;
 
 /**
+ * Coprocessor kinds: the first element of every BUS.COP tuple. The CPU sends (kind, clk, x0, …, x4) once per op,
+ * the coprocessor table receives it on the op's first row (docs/vm-air.md §9). SHA256: x = (s0, s1, b0, b1, msz),
+ * the limbs of the state and block byte pointers and the memory size in pages.
+ * SHA256_SCHED_A/B are internal to the SHA256 table (its message-schedule relay, vm/air/sha256/constraints.ts):
+ * sent and received by that table only, never by the CPU; distinct kinds keep them apart from every op tuple.
+ */
+export const COP_KIND = { SHA256: 3, SHA256_SCHED_A: 0x5301, SHA256_SCHED_B: 0x5302 } as const;
+/** Length of every BUS.COP tuple (kind, clk and five arguments; unused ones are 0). */
+export const COP_ARITY = 7;
+
+/**
  * Least height of every VM table. With zero knowledge each column hides h = numQueries + 2 evaluations (45 with
  * the default parameters), so a table's trace degree is ≥ n + h whatever its height n, and its quotient splits
  * into ≈ 3(n + h)/n chunks of n coefficients, each committed over the full LDE domain: a 4-row table cost 31
