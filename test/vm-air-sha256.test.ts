@@ -5,7 +5,7 @@
 // trace that is consistent except for the one thing it breaks.
 import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Air, TableAir } from "../verifier/air.ts";
+import type { Air, AirBuilder, ConstraintSink, TableAir } from "../verifier/air.ts";
 import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
 import { symbolicAir } from "../verifier/symbolic.ts";
 import { prove } from "../prover/stark.ts";
@@ -80,6 +80,7 @@ class TestMem implements CopContext {
 
 interface OpSpec { clk: number; statePtr: number; blockPtr: number; msz?: number; hooks?: Sha256TraceHooks }
 interface Built {
+  rows: Uint32Array[];
   sha: Uint32Array[];
   mem: TestMem;
   cops: number[][];
@@ -120,7 +121,7 @@ function build(init: Uint8Array, msz: number, ops: readonly OpSpec[], execute = 
     cops.push(op.hooks?.limbs ? [COP_KIND.SHA256, op.clk, ...lim, m].map(mod) : sha256CopTuple({ clk: op.clk, statePtr: op.statePtr, blockPtr: op.blockPtr, msz: m }));
     if (execute) sha256Compress(live, op.statePtr, op.blockPtr);
   }
-  return { sha: sha256Columns(rows), mem, cops, live };
+  return { rows, sha: sha256Columns(rows), mem, cops, live };
 }
 
 /** RANGE16 and AND8 multiplicities read off the SHA256 columns (so a forged column changes them consistently). */
@@ -167,6 +168,37 @@ function expectFail(res: CheckResult, constraint: string, row?: number): void {
   } else {
     expect(res).toMatchObject({ ok: false, kind: "ConstraintFailed", table: "sha256", constraint, ...(row === undefined ? {} : { row }) });
   }
+}
+
+/** The test AIR with some SHA256 constraints left out: a forgery that passes it shows those constraints are what
+ *  rejects it. */
+function dropping(names: readonly string[]): Air {
+  const keep = (n: string | undefined): boolean => n === undefined || !names.includes(n);
+  const filtered = (s: ConstraintSink): ConstraintSink => ({
+    assertZero: (e, n) => { if (keep(n)) s.assertZero(e, n); },
+    assertEq: (x, y, n) => { if (keep(n)) s.assertEq(x, y, n); },
+    assertBool: (e, n) => { if (keep(n)) s.assertBool(e, n); },
+  });
+  const table: TableAir = {
+    ...sha256Table,
+    eval(b) {
+      const proxy: AirBuilder = {
+        ...filtered(b),
+        width: b.width,
+        col: (i) => b.col(i), next: (i) => b.next(i), periodic: (j) => b.periodic(j), pub: (i) => b.pub(i), constant: (v) => b.constant(v),
+        whenFirstRow: () => filtered(b.whenFirstRow()), whenLastRow: () => filtered(b.whenLastRow()), whenTransition: () => filtered(b.whenTransition()),
+        send: (bus, tuple, m, bound) => b.send(bus, tuple, m, bound), receive: (bus, tuple, m, bound) => b.receive(bus, tuple, m, bound),
+      };
+      sha256Table.eval(proxy);
+    },
+  };
+  return { ...testAir, tables: [table, ...testAir.tables.slice(1)] };
+}
+
+/** `traces` fail on `constraint` (at `row`) and pass once it (and `also`, which the forgery breaks too) is gone. */
+function expectKilled(traces: Uint32Array[][], constraint: string, row: number, also: readonly string[] = []): void {
+  expectFail(checkConstraints(testAir, traces, []), constraint, row);
+  expect(checkConstraints(dropping([constraint, ...also]), traces, [])).toEqual({ ok: true });
 }
 
 /** Memory of `pages` pages filled with pseudo-random words. */
@@ -231,7 +263,7 @@ describe("SHA256 table: honest traces", () => {
       { clk: 150, statePtr: 0x3014, blockPtr: 0x3000 }, // state = block words 5 … 12
       { clk: 222, statePtr: 0x4000, blockPtr: 0x4000 }, // state = block words 0 … 7
       { clk: 300, statePtr: 0x1ffe0, blockPtr: 0x1ffc0 }, // the last bytes of memory
-      { clk: 400, statePtr: 0x3000, blockPtr: 0x3020 }, // block = state words... and the aliased state of op 3
+      { clk: 400, statePtr: 0x3000, blockPtr: 0x3020 }, // overlaps op 3's state and block
     ];
     const b = build(init, 2, ops);
     const t0 = performance.now();
@@ -263,4 +295,197 @@ describe("SHA256 table: the real STARK", () => {
     console.log(`STARK (sha256 64 rows + range16 2^16 + and8 + harness): prove ${(tProve / 1000).toFixed(1)} s, verify ${(performance.now() - t0).toFixed(0)} ms, ${r.bytes.length} bytes`);
     expect(v).toMatchObject({ ok: true });
   }, 300_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Forgeries. `flip(kind, t, mask)` rebuilds the ops with one value of round t XORed with mask and everything
+// else (later rounds, the schedule relay, memory writes, the harness's final records) consistent with it.
+
+describe("SHA256 table: forgeries", () => {
+  const MEM = randomMemory(1, 11);
+  const OPS: OpSpec[] = [{ clk: 20, statePtr: 0x100, blockPtr: 0x200 }, { clk: 100, statePtr: 0x300, blockPtr: 0x400 }];
+  const honest = (): Built => build(MEM, 1, OPS);
+  const flip = (kind: Sha256Fault, t: number, mask: number, op = 0): Built =>
+    build(MEM, 1, OPS.map((o, i) => (i === op ? { ...o, hooks: { fault: (k, tt, v) => (k === kind && tt === t ? (v ^ mask) >>> 0 : v) } } : o)), false);
+  const col = (b: Built, name: string): Uint32Array => b.sha[shaCol(name)]!;
+
+  it("the unforged base passes", () => {
+    expect(check(honest())).toEqual({ ok: true });
+  });
+
+  it("Σ0: a wrong bit (round 5) or a wrong byte (round 44)", () => {
+    expectKilled(tracesOf(flip("Sigma0", 5, 1 << 3)), "sha256/round-a-lo", 5);
+    expectKilled(tracesOf(flip("Sigma0", 44, 0xff << 24)), "sha256/round-a-hi", 44);
+  });
+
+  it("Σ1: a wrong bit (round 33) or a wrong byte (round 2)", () => {
+    // Σ1 enters both round sums
+    expectKilled(tracesOf(flip("Sigma1", 33, 1 << 20)), "sha256/round-a-hi", 33, ["sha256/round-e-hi"]);
+    expectKilled(tracesOf(flip("Sigma1", 2, 0xff)), "sha256/round-a-lo", 2, ["sha256/round-e-lo"]);
+  });
+
+  it("σ0 and σ1: a wrong bit of the schedule's σ0 (W_10) or σ1 (W_20), the relay carrying it on", () => {
+    expectKilled(tracesOf(flip("sigma0", 10, 1 << 1)), "sha256/sigma0-lo", 10);
+    expectKilled(tracesOf(flip("sigma0", 30, 0xff << 16)), "sha256/sigma0-hi", 30);
+    expectKilled(tracesOf(flip("sigma1", 20, 1 << 17)), "sha256/sigma1-hi", 20);
+    expectKilled(tracesOf(flip("sigma1", 40, 1 << 4)), "sha256/sigma1-lo", 40);
+  });
+
+  it("Ch and Maj: a wrong bit or byte of an AND8 result (the lookup is the only check)", () => {
+    expectFail(check(flip("ch", 7, 1 << 9)), "LogupSumNonZero");
+    expectFail(check(flip("ch", 63, 0xff << 8)), "LogupSumNonZero");
+    expectFail(check(flip("maj", 40, 1 << 25)), "LogupSumNonZero");
+    expectFail(check(flip("maj", 0, 0xff)), "LogupSumNonZero");
+  });
+
+  it("a wrong round constant", () => {
+    expectKilled(tracesOf(flip("K", 30, 1)), "sha256/round-a-lo", 30, ["sha256/round-e-lo"]);
+    expectKilled(tracesOf(flip("K", 63, 1 << 31)), "sha256/round-a-hi", 63, ["sha256/round-e-hi"]);
+  });
+
+  it("W_t for t ≥ 16 changed (bit 5 of W_20, byte 2 of W_63)", () => {
+    expectKilled(tracesOf(flip("W", 20, 1 << 5)), "sha256/w-schedule-lo", 19, ["sha256/w-schedule-hi"]); // its carry moves
+    expectKilled(tracesOf(flip("W", 63, 0xff << 16)), "sha256/w-schedule-hi", 62);
+  });
+
+  it("a carry off by one (round sum, schedule sum) or out of range", () => {
+    let b = honest();
+    const d = col(b, "ca0");
+    d[12] = d[12]! === 2 ? 1 : d[12]! + 1;
+    expectKilled(tracesOf(b), "sha256/round-a-lo", 12, ["sha256/round-a-hi"]); // the carry into the high limb too
+    b = honest();
+    col(b, "ce2")[70] = (col(b, "ce2")[70]! + 1) % 3;
+    expectKilled(tracesOf(b), "sha256/round-e-hi", 70);
+    b = honest();
+    col(b, "cw0")[30] = 1 - col(b, "cw0")[30]!;
+    expectKilled(tracesOf(b), "sha256/w-schedule-lo", 29, ["sha256/w-schedule-hi"]);
+    b = honest();
+    col(b, "ca1")[5] = 3;
+    expectFail(check(b), "sha256/ca1-ternary", 5);
+  });
+
+  it("a written state limb changed, and the harness's final record with it: MEM balances, the write does not", () => {
+    const b = honest();
+    const r = 58; // state word 2 of op 0
+    const nv0 = col(b, "nv0"), d0B = col(b, "d0B");
+    nv0[r] = nv0[r]! ^ 1;
+    d0B[r] = nv0[r]!;
+    const addr = [...b.mem.recs.keys()].find((a) => a === MEM_BASE + 0x100 / 4 + 2)!;
+    const fin = (b.mem.recs.get(addr)!.value ^ 1) >>> 0;
+    expectKilled(tracesOf(b, new Map([[addr, fin]])), "sha256/write2-lo", r);
+  });
+
+  it("a state word read on row 5 that is not f of round 0 (memory, the read and the write-back all agree)", () => {
+    const b = honest();
+    const addr = MEM_BASE + 0x100 / 4 + 5;
+    const rec = b.mem.recs.get(addr)!;
+    // memory held word 5 with bit 0 flipped: the read on row 5 and the write on row 61 see that value
+    const delta = (rec.init & 1) === 0 ? 1 : -1;
+    for (const r of [5, 61]) col(b, "p0")[r] = col(b, "p0")[r]! + delta;
+    col(b, "nv0")[5] = col(b, "p0")[5]!;
+    const nv61 = col(b, "nv0")[61]! + delta;
+    expect(nv61 >= 0 && nv61 < 65536).toBe(true);
+    col(b, "nv0")[61] = nv61;
+    col(b, "d0B")[61] = nv61;
+    rec.init = (rec.init + delta) >>> 0;
+    const fin = (rec.value + delta) >>> 0;
+    expectKilled(tracesOf(b, new Map([[addr, fin]])), "sha256/read-h5-lo", 4);
+  });
+
+  it("the carry register or the delay line changed on one row", () => {
+    let b = honest();
+    col(b, "R0")[3] = col(b, "R0")[3]! ^ 4;
+    expectKilled(tracesOf(b), "sha256/r0-carry-lo", 2);
+    b = honest();
+    col(b, "R6")[61] = col(b, "R6")[61]! + 1; // slot 3 (e_64) on row 61
+    expectKilled(tracesOf(b), "sha256/write4-lo", 60, ["sha256/r3-carry-lo"]);
+    b = honest();
+    col(b, "C1")[10] = col(b, "C1")[10]! ^ 0x10;
+    expectFail(check(b), "sha256/c-from-b1", 9);
+  });
+
+  it("out of bounds: the state or the block beyond msz pages (row constraint or range check)", () => {
+    const oob = (sp: number, bp: number, msz: number): Built => build(randomMemory(2, 5), 2, [{ clk: 9, statePtr: sp, blockPtr: bp, msz, hooks: { unchecked: true } }], false);
+    // the honest decomposition of a negative difference: every row constraint holds, the range lookups do not
+    expectFail(check(oob(65536 - 16, 0x200, 1)), "LogupSumNonZero");
+    expectFail(check(oob(0x100, 65536 - 32, 1)), "LogupSumNonZero");
+    expectFail(check(oob(0x10000, 0x200, 1)), "LogupSumNonZero"); // msz too small for a word that exists
+    // in-range slots instead: the bound equation fails
+    const b = oob(65536 - 16, 0x200, 1);
+    for (const n of ["d0B", "d1B", "d2B"]) col(b, n)[16] = 0;
+    expectKilled(tracesOf(b), "sha256/state-in-bounds", 16);
+    // and the last in-bounds words are fine
+    expect(check(build(randomMemory(1, 5), 1, [{ clk: 9, statePtr: 65536 - 32, blockPtr: 65536 - 64 }]))).toEqual({ ok: true });
+  });
+
+  it("unaligned pointers and forged limbs (a pointer ≥ p, a high limb p − 1 that wraps the word index)", () => {
+    const one = (o: Omit<OpSpec, "clk">): Built => build(randomMemory(1, 6), 1, [{ clk: 9, ...o }], false);
+    const b0 = (b: Built): number => Math.min(...b.mem.recs.keys()); // lowest MEM address touched
+    // 0xF0000002: q = 2/4 = (p + 1)/2 and 2^14·61440 = (p − 1)/2, so the word index is p ≡ 0 — in bounds, aliasing
+    // word 0; only the alignment check (R16 of q) rejects it
+    const unaligned = one({ statePtr: 0xf0000002, blockPtr: 0x200, hooks: { unchecked: true } });
+    expect(b0(unaligned)).toBe(MEM_BASE);
+    expectFail(check(unaligned), "LogupSumNonZero");
+    col(unaligned, "d0B")[18] = 0; // an in-range slot instead
+    expectKilled(tracesOf(unaligned), "sha256/state-aligned", 18);
+    expectFail(check(one({ statePtr: 0x102, blockPtr: 0x200, hooks: { unchecked: true } })), "LogupSumNonZero");
+    expectFail(check(one({ statePtr: 0x100, blockPtr: 0x203, hooks: { unchecked: true } })), "LogupSumNonZero");
+    // a pointer whose integer exceeds p: s0 + 2^16·s1 ≡ 0x100 (mod p), but the word index is not reduced
+    expectFail(check(one({ statePtr: (P + 0x100) >>> 0, blockPtr: 0x200, hooks: { unchecked: true } })), "LogupSumNonZero");
+    // s1 = p − 1: the word index wraps to q − 2^14 (frame slots below MEM_BASE); in bounds and aligned, so only
+    // the 16-bit check of s1 catches it
+    const b = one({ statePtr: 0, blockPtr: 0x200, hooks: { unchecked: true, limbs: [4 * 0x40, P - 1, 0x200, 0] } });
+    expect([...b.mem.recs.keys()].some((a) => a < MEM_BASE)).toBe(true);
+    expectFail(check(b), "LogupSumNonZero");
+    col(b, "d0B")[20] = 0;
+    expectKilled(tracesOf(b), "sha256/state-hi-16bit", 20);
+  });
+
+  it("a timestamp out of order: an op at an earlier clock than the previous access to its state", () => {
+    const b = build(MEM, 1, [{ clk: 1000, statePtr: 0x100, blockPtr: 0x200 }, { clk: 900, statePtr: 0x100, blockPtr: 0x600, hooks: { unchecked: true } }], false);
+    expectFail(check(b), "LogupSumNonZero"); // ts − pts − 1 < 0 has no 29-bit decomposition
+    // in-range slots instead (op 1's state reads, rows 64 … 71, are the accesses before their predecessors)
+    for (let r = 64; r < 72; r++) for (const n of ["d0S", "d1S"]) col(b, n)[r] = 0;
+    expectKilled(tracesOf(b), "sha256/state-ts-order", 64);
+  });
+
+  it("rows out of step: two rows of an op swapped, an op of 63 rows", () => {
+    const b = honest();
+    const rows = b.rows.slice();
+    [rows[20], rows[21]] = [rows[21]!, rows[20]!];
+    expectFail(checkConstraints(testAir, tracesOf({ ...b, sha: sha256Columns(rows) }), []), "sha256/b-from-a0", 19);
+    const short = [...b.rows.slice(0, 63), ...b.rows.slice(64), new Uint32Array(SHA_WIDTH)];
+    expectFail(checkConstraints(testAir, tracesOf({ ...b, sha: sha256Columns(short) }), []), "sha256/clk-const", 62);
+  });
+
+  it("clk_op or a pointer changing inside an op", () => {
+    let b = honest();
+    for (let r = 30; r < 64; r++) col(b, "clk")[r]! += 1;
+    expectFail(check(b), "sha256/clk-const", 29);
+    b = honest();
+    for (let r = 40; r < 64; r++) col(b, "sp0")[r]! += 4;
+    expectFail(check(b), "sha256/sp0-const", 39);
+    b = honest();
+    for (let r = 100; r < 128; r++) col(b, "msz")[r]! += 1;
+    expectFail(check(b), "sha256/msz-const", 99);
+  });
+
+  it("padding: a padding row that claims to be real, a real op after padding", () => {
+    const three = build(MEM, 1, [...OPS, { clk: 200, statePtr: 0x500, blockPtr: 0x600 }]);
+    expect(three.sha[0]!.length).toBe(256);
+    col(three, "isReal")[200] = 1;
+    expectFail(check(three), "sha256/real-prefix", 199);
+    const b = honest();
+    const gap = [...b.rows.slice(0, 64), ...Array.from({ length: 64 }, () => new Uint32Array(SHA_WIDTH)), ...b.rows.slice(64)];
+    const moved = { ...b, sha: sha256Columns(gap) };
+    expect(moved.sha[0]!.length).toBe(256);
+    expectKilled(tracesOf(moved), "sha256/real-prefix", 127);
+  });
+
+  it("an op the CPU did not ask for, or asked for with other pointers", () => {
+    const b = honest();
+    expectFail(checkConstraints(testAir, tracesOf({ ...b, cops: b.cops.slice(0, 1) }), []), "LogupSumNonZero");
+    const other = b.cops.map((c, i) => (i === 1 ? c.map((x, k) => (k === 2 ? x + 4 : x)) : c));
+    expectFail(checkConstraints(testAir, tracesOf({ ...b, cops: other }), []), "LogupSumNonZero");
+  });
 });
