@@ -142,7 +142,10 @@ function lookupCounts(sha: readonly Uint32Array[]): { range: Uint32Array; and8: 
   return { range, and8 };
 }
 
-function harnessColumns(b: Built, finOverride: ReadonlyMap<number, number> = new Map()): Uint32Array[] {
+/** Final records to replace: a u32, or limbs as given (a forged, non-canonical pair). */
+type FinOverride = ReadonlyMap<number, number | readonly [number, number]>;
+
+function harnessColumns(b: Built, finOverride: FinOverride = new Map()): Uint32Array[] {
   const recs = [...b.mem.recs.entries()];
   let n = 64;
   while (n < Math.max(b.cops.length, recs.length)) n *= 2;
@@ -150,17 +153,18 @@ function harnessColumns(b: Built, finOverride: ReadonlyMap<number, number> = new
   b.cops.forEach((tuple, i) => { cols[H.cop]![i] = 1; tuple.forEach((x, k) => { cols[H.cop + 1 + k]![i] = x; }); });
   recs.forEach(([addr, r], i) => {
     const fin = finOverride.get(addr) ?? r.value;
+    const [f0, f1] = typeof fin === "number" ? [fin & 0xffff, fin >>> 16] : fin;
     cols[H.init]![i] = 1; cols[H.init + 1]![i] = addr; cols[H.init + 2]![i] = r.init & 0xffff; cols[H.init + 3]![i] = r.init >>> 16;
-    cols[H.fin]![i] = 1; cols[H.fin + 1]![i] = addr; cols[H.fin + 2]![i] = fin & 0xffff; cols[H.fin + 3]![i] = fin >>> 16; cols[H.fin + 4]![i] = r.ts;
+    cols[H.fin]![i] = 1; cols[H.fin + 1]![i] = addr; cols[H.fin + 2]![i] = f0; cols[H.fin + 3]![i] = f1; cols[H.fin + 4]![i] = r.ts;
   });
   return cols;
 }
 
-function tracesOf(b: Built, finOverride?: ReadonlyMap<number, number>): Uint32Array[][] {
+function tracesOf(b: Built, finOverride?: FinOverride): Uint32Array[][] {
   const { range, and8 } = lookupCounts(b.sha);
   return [b.sha, rangeTrace(range), and8TraceCompact(and8), harnessColumns(b, finOverride)];
 }
-const check = (b: Built, finOverride?: ReadonlyMap<number, number>): CheckResult => checkConstraints(testAir, tracesOf(b, finOverride), []);
+const check = (b: Built, finOverride?: FinOverride): CheckResult => checkConstraints(testAir, tracesOf(b, finOverride), []);
 
 function expectFail(res: CheckResult, constraint: string, row?: number): void {
   if (constraint === "LogupSumNonZero") {
@@ -375,6 +379,21 @@ describe("SHA256 table: forgeries", () => {
     expectKilled(tracesOf(b, new Map([[addr, fin]])), "sha256/write2-lo", r);
   });
 
+  it("MEMWF: the right word written as non-canonical limbs (lo + 2^16, hi − 1) is refused", () => {
+    const b = honest();
+    // a write whose low limb carried: new0 + 2^16 = prev0 + F0, so k0 = 1
+    const r = [56, 57, 58, 59, 60, 61, 62, 63].find((x) => col(b, "k0")[x] === 1 && col(b, "nv1")[x]! > 0)!;
+    expect(r).toBeDefined();
+    const addr = MEM_BASE + 0x100 / 4 + (r - 56);
+    const forged: [number, number] = [col(b, "nv0")[r]! + 65536, col(b, "nv1")[r]! - 1];
+    col(b, "k0")[r] = 0;
+    [col(b, "nv0")[r], col(b, "nv1")[r]] = forged;
+    col(b, "d2B")[r] = forged[1]; // the high limb's slot follows; the low limb's stays the honest one
+    expectKilled(tracesOf(b, new Map([[addr, forged]])), "sha256/written-lo-range", r);
+    col(b, "d0B")[r] = forged[0]; // or the slot follows too: then no RANGE16 row matches
+    expectFail(check(b, new Map([[addr, forged]])), "LogupSumNonZero");
+  });
+
   it("a state word read on row 5 that is not f of round 0 (memory, the read and the write-back all agree)", () => {
     const b = honest();
     const addr = MEM_BASE + 0x100 / 4 + 5;
@@ -414,6 +433,11 @@ describe("SHA256 table: forgeries", () => {
     const b = oob(65536 - 16, 0x200, 1);
     for (const n of ["d0B", "d1B", "d2B"]) col(b, n)[16] = 0;
     expectKilled(tracesOf(b), "sha256/state-in-bounds", 16);
+    // msz = 2^14 + 1 pages (past the provable 1 GiB): a state at word 2^28 is "in bounds"; only msz ≤ 2^14 refuses
+    const big = oob(0x40000000, 0x200, 16385);
+    expectFail(check(big), "LogupSumNonZero");
+    col(big, "d2B")[21] = 0;
+    expectKilled(tracesOf(big), "sha256/msz-high", 21);
     // and the last in-bounds words are fine
     expect(check(build(randomMemory(1, 5), 1, [{ clk: 9, statePtr: 65536 - 32, blockPtr: 65536 - 64 }]))).toEqual({ ok: true });
   });
@@ -447,6 +471,13 @@ describe("SHA256 table: forgeries", () => {
     // in-range slots instead (op 1's state reads, rows 64 … 71, are the accesses before their predecessors)
     for (let r = 64; r < 72; r++) for (const n of ["d0S", "d1S"]) col(b, n)[r] = 0;
     expectKilled(tracesOf(b), "sha256/state-ts-order", 64);
+    // a block read before its predecessor, decomposed mod p with d1 < 2^16: only d2 = 8·d1 (the 13-bit check
+    // of d1) stands between a wrapped difference and acceptance
+    const c = build(MEM, 1, [{ clk: 1000, statePtr: 0x100, blockPtr: 0x200 }, { clk: 900, statePtr: 0x700, blockPtr: 0x200, hooks: { unchecked: true } }], false);
+    expect(col(c, "d1B")[64]).toBeLessThan(65536);
+    expect(col(c, "d2B")[64]).toBeGreaterThanOrEqual(65536);
+    for (let r = 64; r < 80; r++) col(c, "d2B")[r] = 0;
+    expectKilled(tracesOf(c), "sha256/block-d2", 64);
   });
 
   it("rows out of step: two rows of an op swapped, an op of 63 rows", () => {

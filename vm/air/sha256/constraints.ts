@@ -20,7 +20,10 @@
 // Columns (180): control 7 (isReal, clk, sp0, sp1, bp0, bp1, msz), bits a/e/W 96, delay line 20 (bytes of
 // a_{t−1}, a_{t−2}, e_{t−1}, e_{t−2}, limbs of a_{t−3}, e_{t−3}), AND results 16, round carries 8, σ 4, schedule
 // relay 4 + carries 4, carry register R 8, block port 4, state port 9. Periodic (public, period 64): K, t, t mod 8
-// and row selectors. 31 bus interactions (16 LogUp columns + the running sum). Max degree 3.
+// and row selectors (37 in all). 222 constraints, 31 bus interactions (16 LogUp columns + the running sum).
+// Max degree 3. The ≈ 120-column target is out of reach of one round per row: the bits alone are 96, and with a
+// 2-row window Maj and Ch need two more words per chain on every row (the delay line and the AND results, 36),
+// before the memory ports, the carries and the schedule.
 //
 // Why it is sound (p = BabyBear, ≈ 2^31; every equation below has integer sides < 2^22 unless said otherwise):
 //   * Bits: b(b − 1) = 0. Every limb formed from 16 bits is a canonical 16-bit value; bytes from 8 bits likewise.
@@ -41,7 +44,7 @@
 //     (bits, shifted down by transition constraints), so round t uses a_{t−1}, a_{t−2}, a_{t−3} and e's alike.
 //     On row 0 they are free and bound to the state read on rows 0 … 7 instead: b_0 becomes c_1, which row 1
 //     reads; c_0 becomes d_1, which row 2 reads (the window of row 1); e_0 becomes h_3, read by row 4; d_0, h_0,
-//     g_0, f_0 (h_0 through h_1 … h_2) ride the carry register R to rows 3, 7, 6, 5. So the working variables of
+//     g_0 (as h_1) and f_0 (as h_2) ride the carry register R to rows 3, 7, 6, 5. So the working variables of
 //     round 0 are exactly the eight state words read from memory.
 //   * Message schedule: W_t for t < 16 is the block word read from memory with its bytes reversed (the read's
 //     limbs are linear forms in W's bits: byte 3 + 256·byte 2, byte 1 + 256·byte 0); for t ≥ 16,
@@ -67,12 +70,14 @@
 //   * Bounds (the executor traps, so the AIR must reject): q = sp0/4 (a linear form) with R16(q) — an unaligned
 //     sp0 < 2^16 makes q = sp0·4^{−1} mod p ≥ p/4, as p ≡ 1 mod 4 — and R16(sp0), R16(sp1): the word index
 //     sw = q + 2^14·sp1 is an integer < 2^16 + 2^30 < p, never wrapped, whatever limbs the COP tuple carries.
+//     The alignment check is needed beyond the bounds: sp0 = 2, sp1 = 61440 (pointer 0xF0000002) gives
+//     q = (p + 1)/2 and 2^14·sp1 = (p − 1)/2, so sw ≡ 0, in bounds and aliasing word 0.
 //     In bounds: 2^14·msz − 8 − sw = d0 + 2^16·d1 with d0 16-bit and d1 13-bit (so < 2^29); an out-of-bounds
-//     pointer makes the left side a negative integer > −2^31, i.e. a field element ≥ p − 2^31 > 2^30, which no
-//     (d0, d1) reaches. 1 ≤ msz ≤ 2^14 (R16(msz − 1), R16(4·(msz − 1))) keeps 2^14·msz ≤ 2^28 (the CPU guarantees
-//     it already; checked so the table stands alone). The same for the block (16 words): every state and block
-//     word is below 2^14·msz, so below 2^28 (memory ≤ 1 GiB). These checks use the block port's range slots,
-//     idle on rows 16 … 21.
+//     pointer makes the left side a negative integer > −2^30 − 2^17, i.e. a field element > p − 2^30 − 2^17 >
+//     2^29, which no (d0, d1) reaches. 1 ≤ msz ≤ 2^14 (R16(msz − 1), R16(4·(msz − 1))) keeps 2^14·msz ≤ 2^28
+//     (the CPU guarantees it already; checked so the table stands alone). The same for the block (16 words):
+//     every state and block word is below 2^14·msz, so below 2^28 (memory ≤ 1 GiB). These checks use the block
+//     port's range slots, idle on rows 16 … 21.
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS, COP_KIND, MIN_TABLE_HEIGHT, PHASE } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
@@ -95,7 +100,7 @@ export const SHA256_K: readonly number[] = [
 // ---------------------------------------------------------------------------------------------
 // Columns
 
-const COLUMN_GROUPS: readonly (readonly [string, number])[] = [
+const COLUMN_GROUPS = [
   ["isReal", 1], ["clk", 1], ["sp0", 1], ["sp1", 1], ["bp0", 1], ["bp1", 1], ["msz", 1],
   // bits (little-endian) of a_t, e_t, W_t
   ["a", 32], ["e", 32], ["w", 32],
@@ -117,7 +122,7 @@ const COLUMN_GROUPS: readonly (readonly [string, number])[] = [
   ["ptsB", 1], ["d0B", 1], ["d1B", 1], ["d2B", 1],
   // state port (phase 2): previous value, new value, previous timestamp, range slots, write carries
   ["p0", 1], ["p1", 1], ["nv0", 1], ["nv1", 1], ["ptsS", 1], ["d0S", 1], ["d1S", 1], ["k0", 1], ["k1", 1],
-];
+] as const;
 
 const names: string[] = [];
 const base: Record<string, number> = {};
@@ -281,7 +286,8 @@ export const sha256Table: TableAir = {
     const Rn = [0, 1, 2, 3].map((k) => [nx(`R${2 * k}`), nx(`R${2 * k + 1}`)] as [Expr, Expr]);
     for (let i = 0; i < 2; i++) {
       const hi = i === 1;
-      // T1 without h: Σ1 + Ch + K + W (h and d are added below)
+      // T1 = h + Σ1 + Ch + K + W; every row, so next-row terms are switched off on row 63 (also the table's last
+      // row, whose next row wraps to row 0)
       const t1 = S1[i]!.add(ch[i]!).add(K[i]!.mul(isReal)).add(Wl[i]!).add(Hl[i]!);
       const outA = notLast.mul(nextA[i]!).add(last.mul(R[0]![i]!));
       const outE = notLast.mul(nextE[i]!).add(last.mul(R[3]![i]!));
