@@ -16,8 +16,8 @@ import { MEM_BASE } from "../vm/air/cpu/columns.ts";
 import type { CopContext } from "../vm/air/cop.ts";
 import { rangeTable, rangeTrace } from "../vm/air/range/constraints.ts";
 import { and8Index, and8Table, and8TraceCompact } from "../vm/air/and8/constraints.ts";
-import { SHA_COLS, SHA_WIDTH, sha256Table, shaCol } from "../vm/air/sha256/constraints.ts";
-import { sha256Columns, sha256CopTuple, sha256Rows, type Sha256Fault, type Sha256TraceHooks } from "../vm/air/sha256/trace.ts";
+import { BIG_SIGMA0, BIG_SIGMA1, SHA_WIDTH, SMALL_SIGMA0, SMALL_SIGMA1, sha256Table, shaCol } from "../vm/air/sha256/constraints.ts";
+import { bigSigma0, bigSigma1, sha256Columns, sha256CopTuple, sha256Rows, smallSigma0, smallSigma1, type Sha256Fault, type Sha256TraceHooks } from "../vm/air/sha256/trace.ts";
 import { sha256Compress, SHA256_IV } from "../vm/intrinsics.ts";
 import { TEST_OPTS } from "./stark-helpers.ts";
 
@@ -248,6 +248,18 @@ describe("SHA256 table: honest traces", () => {
     const { range, and8 } = lookupCounts(b.sha);
     expect(b.mem.rangeMult).toEqual(range);
     expect(b.mem.and8Mult).toEqual(and8);
+  });
+
+  it("the constraints' Σ/σ bit maps are the builder's word functions", () => {
+    const r = rng(99);
+    for (const [f, taps] of [[bigSigma0, BIG_SIGMA0], [bigSigma1, BIG_SIGMA1], [smallSigma0, SMALL_SIGMA0], [smallSigma1, SMALL_SIGMA1]] as const) {
+      for (let n = 0; n < 200; n++) {
+        const x = r();
+        let y = 0;
+        taps.forEach((tp, i) => { y |= tp.reduce((acc, j) => acc ^ ((x >>> j) & 1), 0) << i; });
+        expect(y >>> 0).toBe(f(x));
+      }
+    }
   });
 
   it("FIPS 180-4 \"abc\": the written state is node:crypto's digest", () => {

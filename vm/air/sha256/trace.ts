@@ -5,7 +5,7 @@
 import { COP_KIND, MIN_TABLE_HEIGHT, PHASE, VmAirError } from "../buses.ts";
 import { MAX_PROVABLE_PAGES, MEM_BASE } from "../cpu/columns.ts";
 import type { CopContext } from "../cop.ts";
-import { BIG_SIGMA0, BIG_SIGMA1, SHA256_K, SHA_COLS, SHA_ROWS, SHA_WIDTH, SMALL_SIGMA0, SMALL_SIGMA1, sha256Height } from "./constraints.ts";
+import { SHA256_K, SHA_COLS, SHA_ROWS, SHA_WIDTH, sha256Height } from "./constraints.ts";
 
 const P = 2013265921;
 const INV4 = (P * 3 + 1) / 4;
@@ -52,15 +52,6 @@ const lo = (x: number): number => x & 0xffff;
 const hi = (x: number): number => x >>> 16;
 const byte = (x: number, k: number): number => (x >>> (8 * k)) & 0xff;
 
-// the bit maps of the constraints, evaluated on words: a self-check that both sides agree on Σ/σ
-function sigmaByTaps(taps: readonly number[][], x: number): number {
-  let r = 0;
-  taps.forEach((tp, i) => { r |= tp.reduce((acc, j) => acc ^ ((x >>> j) & 1), 0) << i; });
-  return r >>> 0;
-}
-for (const [f, taps] of [[bigSigma0, BIG_SIGMA0], [bigSigma1, BIG_SIGMA1], [smallSigma0, SMALL_SIGMA0], [smallSigma1, SMALL_SIGMA1]] as const) {
-  for (const x of [0x12345678, 0x80000001, 0xdeadbeef]) if (f(x) !== sigmaByTaps(taps, x)) throw new Error("sha256: Σ/σ taps disagree");
-}
 
 /** The 64 rows of one sha256_compress (row t at clock clk + 1 + t). */
 export function sha256Rows(op: Sha256Op, ctx: CopContext, hooks: Sha256TraceHooks = {}): Uint32Array[] {
@@ -91,7 +82,7 @@ export function sha256Rows(op: Sha256Op, ctx: CopContext, hooks: Sha256TraceHook
   // a[t + 3] = a_t for t = −3 … 64 (a_{−3..0} = H3 … H0), e likewise
   const a = new Array<number>(68), e = new Array<number>(68);
   for (let j = 0; j < 4; j++) { a[3 - j] = op.state[j]! >>> 0; e[3 - j] = op.state[4 + j]! >>> 0; }
-  interface Round { S0: number; S1: number; mjn: number; mjm: number; chx: number; chy: number; K: number; ca: [number, number]; ce: [number, number] }
+  interface Round { mjn: number; mjm: number; chx: number; chy: number; ca: [number, number]; ce: [number, number] }
   const rounds: Round[] = [];
   const carries = (terms: readonly number[], out: number): [number, number] => {
     const sLo = terms.reduce((s, x) => s + lo(x), 0), sHi = terms.reduce((s, x) => s + hi(x), 0);
@@ -111,7 +102,7 @@ export function sha256Rows(op: Sha256Op, ctx: CopContext, hooks: Sha256TraceHook
     const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
     a[t + 4] = sum(aTerms) % 2 ** 32;
     e[t + 4] = sum(eTerms) % 2 ** 32;
-    rounds.push({ S0, S1, mjn, mjm, chx, chy, K, ca: carries(aTerms, a[t + 4]!), ce: carries(eTerms, e[t + 4]!) });
+    rounds.push({ mjn, mjm, chx, chy, ca: carries(aTerms, a[t + 4]!), ce: carries(eTerms, e[t + 4]!) });
   }
   const A = (t: number): number => a[t + 3]!, E = (t: number): number => e[t + 3]!;
   const final = [A(64), A(63), A(62), A(61), E(64), E(63), E(62), E(61)];
