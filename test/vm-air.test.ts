@@ -97,12 +97,12 @@ describe("VM AIR prototype: shape", () => {
       return undefined;
     };
     // an instruction outside the AIR is refused when a run executes it, naming it …
-    const e1 = err(() => buildVmTrace(asmProgram([["CONST", 0, 0], ["SHA256", 0, 0], ["EXIT", 10]])));
+    const e1 = err(() => buildVmTrace(asmProgram([["CONST", 0, 0], ["ADD64", 1, 0, 2], ["EXIT", 10]])));
     expect(e1).toBeInstanceOf(VmAirError);
     expect((e1 as VmAirError).kind).toBe("UnprovableImage");
-    expect((e1 as VmAirError).message).toMatch(/pc 1.*executes SHA256/);
+    expect((e1 as VmAirError).message).toMatch(/pc 1.*executes ADD64/);
     // … but a program that merely contains one (never executed) stays provable: it decodes with no family flag
-    const skip = asmProgram([["JMP", 2], ["SHA256", 0, 0], ["CONST", 0, 7], ["EXIT", 0]]);
+    const skip = asmProgram([["JMP", 2], ["ADD64", 1, 0, 2], ["CONST", 0, 7], ["EXIT", 0]]);
     const t = buildVmTrace(skip);
     expect(t.exitCode).toBe(7);
     expect(checkConstraints(vmAir(skip, t.pages), t.traces, t.publics)).toEqual({ ok: true });

@@ -15,6 +15,7 @@ import { pow2Table } from "./pow2/constraints.ts";
 import { bytePropTable } from "./byteprop/constraints.ts";
 import { dotTable } from "./dot/constraints.ts";
 import { axpyTable } from "./axpy/constraints.ts";
+import { sha256Table } from "./sha256/constraints.ts";
 import { decodeProgram } from "./program/decode.ts";
 import { programTable } from "./program/constraints.ts";
 import { rangeTable } from "./range/constraints.ts";
@@ -54,9 +55,10 @@ export function journalTuples(journal: Uint8Array): PublicInteractions {
  *       non-null entry of the image's call_indirect table, built by the verifier from the config; the CALLI row
  *       looks up (r[a] as limbs, target pc, c as limbs, save) on the TABLEFN bus and then acts as CALL with the
  *       looked-up pc and a dynamic save slot `sv` added to the addresses of its two writes.
- *   5 — DOT and AXPY: coprocessor tables (vm/air/dot/, vm/air/axpy/), joined to the CPU's row by the COP bus;
- *       the CPU row's clock jumps by 1 + n (column `cend`). Shifts up to 32, strides below 2^28 words, aligned
- *       vectors.
+ *   5 — DOT, AXPY and SHA256: coprocessor tables (vm/air/dot/, vm/air/axpy/, vm/air/sha256/), joined to the
+ *       CPU's row by the COP bus, each present only when the code has its instruction; the CPU row's clock jumps
+ *       by 1 + n (DOT/AXPY: column `cend`) or 65 (SHA256). DOT/AXPY: shifts up to 32, strides below 2^28 words,
+ *       aligned vectors; SHA256: aligned pointers.
  */
 export const VM_AIR_VERSION = 5;
 
@@ -64,7 +66,7 @@ export const VM_AIR_VERSION = 5;
 export const TABLE = { program: 0, cpu: 1, boundary: 2, range: 3, globals: 4, and8: 5, pow2: 6, tablefn: 7, byteprop: 8 } as const;
 
 /** The coprocessor tables, in the order they follow the fixed ones, with the opcode each one serves. */
-const COPROCESSORS = [["dot", Op.DOT], ["axpy", Op.AXPY]] as const;
+const COPROCESSORS = [["dot", Op.DOT], ["axpy", Op.AXPY], ["sha256", Op.SHA256]] as const;
 export type CoprocessorTable = (typeof COPROCESSORS)[number][0];
 
 /**
@@ -88,7 +90,7 @@ export function tableIndex(code: Uint32Array, name: keyof typeof TABLE | Coproce
   return Object.keys(TABLE).length + i;
 }
 
-const COPROCESSOR_AIR: Record<CoprocessorTable, TableAir> = { dot: dotTable, axpy: axpyTable };
+const COPROCESSOR_AIR: Record<CoprocessorTable, TableAir> = { dot: dotTable, axpy: axpyTable, sha256: sha256Table };
 
 /** What the AIR reads of a program: the code (public program table), the globals (public init values), the
  *  size of its initial memory (its contents enter per run, as the touched pages) and the call_indirect table with

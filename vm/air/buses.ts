@@ -18,9 +18,16 @@ export const BUS = {
   TABLEFN: 14,
 } as const;
 
-/** Coprocessor kinds on the COP bus (its first tuple element). */
-export const COP_KIND = { DOT: 1, AXPY: 2, SHA256: 3 } as const;
-/** Arity of every COP tuple: (kind, clk, x0..x4), unused x's are 0. */
+/**
+ * Coprocessor kinds: the first element of every BUS.COP tuple. The CPU sends (kind, clk, x0, …, x4) once per op,
+ * the coprocessor table receives it on the op's first row (docs/vm-air.md §9). SHA256: x = (s0, s1, b0, b1, msz),
+ * the limbs of the state and block byte pointers and the memory size in pages. DOT: (argBase, dst, clk + 1 + n, msz, 0);
+ * AXPY: (argBase, clk + 1 + n, msz, 0, 0).
+ * SHA256_SCHED_A/B are internal to the SHA256 table (its message-schedule relay, vm/air/sha256/constraints.ts):
+ * sent and received by that table only, never by the CPU; distinct kinds keep them apart from every op tuple.
+ */
+export const COP_KIND = { DOT: 1, AXPY: 2, SHA256: 3, SHA256_SCHED_A: 0x5301, SHA256_SCHED_B: 0x5302 } as const;
+/** Length of every BUS.COP tuple (kind, clk and five arguments; unused ones are 0). */
 export const COP_ARITY = 7;
 
 /**

@@ -14,6 +14,7 @@ import { tableFnColumns } from "./tablefn/constraints.ts";
 import { tableFnTrace } from "./tablefn/trace.ts";
 import { dotColumns } from "./dot/trace.ts";
 import { axpyColumns } from "./axpy/trace.ts";
+import { sha256Columns } from "./sha256/trace.ts";
 import { INSTR_WORDS } from "../isa.ts";
 import { computeImageId, imageIdBytes, imagePages, PAGE_BYTES } from "../image/image-id.ts";
 import { MEM_BASE } from "./cpu/columns.ts";
@@ -63,7 +64,7 @@ export function buildVmTrace(p: Program, input: Uint8Array = new Uint8Array(0), 
   return {
     // AND8 holds only the byte pairs the run looks up (each row is pinned to a valid (x, y, x & y) by its bits,
     // so any subset is sound; vm/air/and8/), padded to a power of two
-    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn, bytePropTrace(cpu.byteprop), ...coprocessorTables(p.code).map((t) => (t === "dot" ? dotColumns(cpu.dot) : axpyColumns(cpu.axpy)))],
+    traces: [[mult], cpuColumns(cpu.rows), boundary, rangeTrace(cpu.range), [globals], and8TraceCompact(cpu.and8), pow2Trace(cpu.pow2), tablefn, bytePropTrace(cpu.byteprop), ...coprocessorTables(p.code).map((t) => (t === "dot" ? dotColumns(cpu.dot) : t === "axpy" ? axpyColumns(cpu.axpy) : sha256Columns(cpu.sha)))],
     publics: vmPublics(imageIdBytes(computeImageId(p)), p.entryPc, p.globalSlots, cpu.exitCode, cpu.cycles, cpu.journal, p.memory.initialPages, p.memory.maxPages),
     exitCode: cpu.exitCode,
     cycles: cpu.cycles,

@@ -8,6 +8,10 @@
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS, COP_KIND } from "../buses.ts";
 import { RangeSlots } from "../range-slots.ts";
+import { SHA_ROWS } from "../sha256/constraints.ts";
+
+/** SHA256 costs its CPU row and one SHA256-table row per round. */
+const SHA_CYCLES = 1 + SHA_ROWS;
 import { DECODE_FIELDS, HI_ROW_DELTA } from "../program/decode.ts";
 import { P as P_MOD } from "../../../verifier/fp.ts";
 import { cpuCol, CPU_WIDTH, MEM_BASE, NUM_PORTS, PORT_PHASE, portCol, PUB, SLOT_WRITE_PHASE } from "./columns.ts";
@@ -40,11 +44,11 @@ export const cpuTable: TableAir = {
     const [fClz64, fCtz64, fPop64] = ["fClz64", "fCtz64", "fPop64"].map(c) as [Expr, Expr, Expr];
     const fCnt = fClz.add(fCtz).add(fPop), fCnt64 = fClz64.add(fCtz64).add(fPop64);
     const fCopy = c("fCopy"), bCr = c("bCr"), bCw = c("bCw");
-    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog"), fFx = c("fFx"), fGrow = c("fGrow"), fDot = c("fDot"), fAxpy = c("fAxpy");
+    const fDivS64 = c("fDivS64"), fDivS64Hi = c("fDivS64Hi"), fBrt = c("fBrt"), fLog = c("fLog"), fFx = c("fFx"), fGrow = c("fGrow"), fDot = c("fDot"), fAxpy = c("fAxpy"), fSha = c("fSha");
     // the memory size in pages: the public initial size on the first row, + gdelta across MEMGROW
     const msz = c("msz");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx, fGrow, fDot, fAxpy];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx, fGrow, fDot, fAxpy, fSha];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -79,18 +83,22 @@ export const cpuTable: TableAir = {
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
     // one cycle per row, except that a MEMCOPY byte's read row and write row share their cycle
     // (and the hi row of a 64-bit division ends its 4 cycles)
-    t.assertZero(cont.sub(bCr).sub(fDiv64Hi).sub(fDivS64Hi).sub(fDot).sub(fAxpy).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
+    t.assertZero(cont.sub(bCr).sub(fDiv64Hi).sub(fDivS64Hi).sub(fDot).sub(fAxpy).sub(fSha).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
     // DOT/AXPY: the clock jumps to cend = clk + 1 + n, the end the coprocessor table received for this op
     t.assertZero(fDot.add(fAxpy).mul(nx("clk").sub(c("cend"))), "cpu/clk-coprocessor");
     b.send(BUS.COP, [COP_KIND.DOT, clk, fp.add(c("off0")), fp.add(c("off2")), c("cend"), msz, 0], fDot, 1);
     b.send(BUS.COP, [COP_KIND.AXPY, clk, fp.add(c("off0")), c("cend"), msz, 0, 0], fAxpy, 1);
+    // SHA256: 65 cycles (this row, then the table's 64 rounds); the pointers travel as limbs (the table checks
+    // alignment and bounds)
+    t.assertZero(fSha.mul(nx("clk").sub(clk).sub(SHA_CYCLES)), "cpu/clk-sha256");
+    b.send(BUS.COP, [COP_KIND.SHA256, clk, port("v0", 0), port("v1", 0), c("C0"), c("C1"), msz], fSha, 1);
     t.assertZero(bCr.mul(nx("clk").sub(clk)), "cpu/clk-copy-pair");
     t.assertZero(fDiv64Hi.add(fDivS64Hi).mul(nx("clk").sub(clk).sub(3)), "cpu/clk-div64");
     t.assertZero(cont.sub(fCall).sub(fCalli).sub(fRet).mul(nx("fp").sub(fp)), "cpu/fp-kept");
     const nPc = nx("pc");
     // the first row of an i64 instruction (is64 − hi = 1) keeps pc for its hi row; the hi row moves on
     const first64 = is64.sub(hi);
-    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog, fFx, fGrow, fDot, fAxpy].reduce((x, f) => x.add(f), fConst);
+    const seq = [fAdd, fAddi, fMov, fSub, fCmp, fSel, fConst64, fLoad, fStore, fMemsize, fInLen, fBit, fMul, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fClz, fCtz, fPop, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fLog, fFx, fGrow, fDot, fAxpy, fSha].reduce((x, f) => x.add(f), fConst);
     t.assertZero(seq.sub(first64).mul(nPc.sub(pc).sub(1)), "cpu/pc-next");
     t.assertZero(first64.mul(nPc.sub(pc)), "cpu/pc-kept-for-hi-row");
     t.assertZero(fJmp.mul(nPc.sub(c("a"))), "cpu/jmp");

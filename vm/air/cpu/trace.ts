@@ -18,6 +18,7 @@ import { BYTEPROP_HEIGHT, BYTEPROP_KIND, byteProp, bytePropIndex } from "../byte
 import { sourceLocation } from "../../program.ts";
 import { dotRows } from "../dot/trace.ts";
 import { AxpyTrap, axpyRows } from "../axpy/trace.ts";
+import { sha256Rows } from "../sha256/trace.ts";
 import { dot as executorDot } from "../../intrinsics.ts";
 import { VmError } from "../../errors.ts";
 import type { CopContextPow2 } from "../cop.ts";
@@ -58,6 +59,8 @@ export interface CpuTraceResult {
   readonly dot: Uint32Array[];
   /** Rows of the AXPY table (vm/air/axpy/). */
   readonly axpy: Uint32Array[];
+  /** Rows of the SHA256 table (vm/air/sha256/), 64 per op. */
+  readonly sha: Uint32Array[];
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
@@ -100,6 +103,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const calls = new Map<number, number>();
   const dot: Uint32Array[] = [];
   const axpy: Uint32Array[] = [];
+  const sha: Uint32Array[] = [];
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   // Memory words start with the image's bytes (data segments), frame slots with 0.
@@ -234,6 +238,16 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     if (d.fCopy) copyRows(m, row, clk);
     if (d.fDot) dotOp(m, row, d, clk);
     if (d.fAxpy) axpyOp(m, row, d, clk);
+    if (d.fSha) shaOp(m, row, clk);
+  };
+
+  /** SHA256: the CPU row has read both pointers; the SHA256 table reads the block and state and writes back. */
+  const shaOp = (m: Machine, row: Uint32Array, clk: number): void => {
+    const sp = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, bp = row[COL.C0]! + 65536 * row[COL.C1]!;
+    if (sp + 32 > m.memory.length || bp + 64 > m.memory.length) return; // the executor traps on this instruction
+    const view = new DataView(m.memory.buffer, m.memory.byteOffset, m.memory.byteLength);
+    const words = (ptr: number, n: number): Uint32Array => Uint32Array.from({ length: n }, (_, i) => view.getUint32(ptr + 4 * i, true));
+    sha.push(...atPc(m, () => sha256Rows({ clk, statePtr: sp, blockPtr: bp, msz: curPages, state: words(sp, 8), block: words(bp, 16) }, copContext)));
   };
 
   /** Runs a coprocessor builder, naming the instruction's pc and source line in its refusals. */
@@ -983,7 +997,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 
   const res = execute(program, input, { maxCycles, trace: { step } });
   if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, dot, axpy, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, dot, axpy, sha, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */

@@ -29,7 +29,7 @@ export const DECODE_FIELDS = [
   "fBit", "bitA", "bitN", "fMul", "mulLo", "mulHi", "fFill", "rd2", "fLdB", "ld16", "fStB", "fZext", "fSext", "fCmpLo", "fEqz64", "fShift", "fShiftA", "shDir", "shLo", "shHi", "shR",
   "fDivU", "fDivS", "isRem", "isDivS",
   "fShl64", "fShr64", "fSar64", "fRotl64", "fRotr64", "sh64", "fSh64Hi", "en1sh", "fMul64", "fMul64Hi",
-  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi", "fBrt", "fLog", "ext64", "st16", "fFx", "fGrow", "fDot", "fAxpy",
+  "fCalli", "fClz", "fCtz", "fPop", "fCopy", "fDivU64", "fDiv64Hi", "fExt8", "fExt16", "sgnLd", "fClz64", "fCtz64", "fPop64", "fDivS64", "fDivS64Hi", "fBrt", "fLog", "ext64", "st16", "fFx", "fGrow", "fDot", "fAxpy", "fSha",
 ] as const;
 export type DecodeField = (typeof DECODE_FIELDS)[number];
 export type DecodedRow = Record<DecodeField, number>;
@@ -310,6 +310,15 @@ function decodeSupported(code: Uint32Array, pc: number): DecodedRow {
       r.off0 = small(a, "args", pc);
       small(a + 6, "args", pc);
       break;
+    case Op.SHA256:
+      // one CPU row (65 cycles): port 0 reads the state pointer r[a], operand C the block pointer r[b] (port 1, or
+      // r[a] again when b = a); the row sends COP(SHA256, clk, state limbs, block limbs, msz) and the SHA256
+      // table does the 64 rounds, the reads and the write-back (vm/air/sha256/)
+      r.fSha = 1;
+      r.en0 = 1; r.off0 = small(a, "src", pc);
+      if (b >>> 0 === a >>> 0) r.aliasC = 1;
+      else { r.selC = 1; r.en1 = 1; r.off1 = small(b, "src", pc); }
+      break;
     case Op.FXMUL:
       // r[a] = R(r[b]·r[c], 16) (Q16.16 product, round half up), trapping unless it fits i32: on magnitudes,
       // w = ⌊(|b|·|c| + 2^15 − [negative])/2^16⌋, r[a] = ±w, and r[a]'s sign bit must be the product's (or 0)
@@ -535,7 +544,7 @@ export const PROVABLE_MNEMONICS = [
   "AND64", "OR64", "XOR64", "ZEXT64", "EXT32S64", "EQ64", "NE64", "LTS64", "LTU64", "GTS64", "GTU64", "LES64", "LEU64",
   "GES64", "GEU64", "EQZ64", "SHL", "SHRU", "SHRS", "ROTL", "ROTR", "SHRSI",
   "DIVU", "REMU", "DIVS", "REMS", "DIVUI", "REMUI", "DIVSI", "REMSI",
-  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64", "EXT8S64", "EXT16S64", "BRTABLE", "LOG", "STORE16", "FXMUL", "MEMGROW", "DOT", "AXPY",
+  "SHL64", "SHRU64", "SHRS64", "ROTL64", "ROTR64", "MUL64", "CALLI", "CLZ", "CTZ", "POPCNT", "MEMCOPY", "DIVU64", "REMU64", "EXT8S", "EXT16S", "LOAD8S", "LOAD16S", "CLZ64", "CTZ64", "POPCNT64", "DIVS64", "REMS64", "EXT8S64", "EXT16S64", "BRTABLE", "LOG", "STORE16", "FXMUL", "MEMGROW", "DOT", "AXPY", "SHA256",
 ] as const;
 
 /** Opcodes that touch linear memory (their images must keep initial memory within MAX_PROVABLE_PAGES). */
