@@ -136,13 +136,13 @@ describe("zkvm train --prove", () => {
     expect(outB).toMatchObject({ receipts: 6, receiptKind: "dev" });
     expect(outB.modelHash).not.toBe(outA.modelHash); // another seed
   });
-  it("without --dev: the training guest is not STARK-provable yet → UnprovableImage, telling the user to pass --dev", () => {
+  it("without --dev: a training run is longer than one proof (no segments yet) → UnprovableImage, telling the user to pass --dev", () => {
     noStack(stark);
     expect(stark.status).toBe(1);
     const e = oneJson(stark).error as { kind: string; message: string };
     expect(e.kind).toBe("UnprovableImage");
     expect(e.message).toMatch(/pass --dev/);
-    expect(e.message).toMatch(/DOT/);
+    expect(e.message).toMatch(/one proof covers at most 2\^20/);
   });
   it("an evaluation too long for one receipt (2^27 cycles) is refused before training, naming the largest --eval-samples → RunTooLong", () => {
     noStack(tooLong);

@@ -93,7 +93,7 @@ async function runTrain(a: TrainArgs): Promise<void> {
     (plan.prove === "none" ? "" : plan.prove === "dev" ? `, DEV receipts (no proof), ${plan.workers} prover(s)` : `, STARK receipts, ${plan.workers} prover(s)`));
   const meta = () => ({ buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds: (performance.now() - t0) / 1000, argv: process.argv.slice(2) });
   if (plan.prove !== "none") {
-    checkProvable(img, plan.prove);
+    checkProvable(img, plan.prove, plan.config);
     checkEvalFits(img, plan);
   }
   const prover = plan.prove === "none" ? undefined : makeRunProver(img, dir, plan.prove, plan.workers);

@@ -1,9 +1,10 @@
 // `zkvm train --prove`: one receipt per guest run (vm/api.ts `prove`), written to <run dir>/receipts/ and
 // verified at once (vm/api.ts `verify`); the run's journal is read from the verified receipt.
 //
-// Today the training guest cannot be proven with a STARK (the VM AIR does not cover DOT/AXPY, i64, …, and a
-// run is far longer than one proof's 2^20 cycles), so `prove` refuses it with UnprovableImage and the user is
-// told to pass --dev: dev receipts carry the statement (image, journal, exit code, cycles) but NO proof.
+// Today a training run cannot be proven with a STARK: the VM AIR (v5) covers every instruction the guest
+// executes, but a run (at least one batch) is far longer than one proof's 2^20 cycles and segments are not built.
+// `checkProvable` refuses it with UnprovableImage before any work and the user is told to pass --dev: dev
+// receipts carry the statement (image, journal, exit code, cycles) but NO proof.
 // Nothing here depends on the receipt kind, so STARK receipts will flow through unchanged once they exist.
 //
 // --workers N > 1 proves in N worker threads (cli/train/prove-worker.ts), each with its own copy of the
@@ -15,9 +16,11 @@ import { Worker } from "node:worker_threads";
 import { prove, verify, type Image } from "../../vm/api.ts";
 import { unprovableInstructions } from "../../vm/air/program/decode.ts";
 import { MAX_CYCLES } from "../../vm/receipt/verify.ts";
+import { MAX_SINGLE_PROOF_CYCLES } from "../../vm/receipt/prove.ts";
 import { decodeJournal, encodeInput, type GuestRequest } from "../mnist/guest-io.ts";
 import { GuestExitError, runMnistGuest, type MnistImage } from "../mnist/image.ts";
 import { initParams } from "../mnist/model.ts";
+import { paramCount } from "../mnist/config.ts";
 import { TrainError } from "./errors.ts";
 import type { ExecutedRun, ProveMode, RunExecutor, TrainPlan } from "./orchestrate.ts";
 
@@ -64,16 +67,23 @@ export function explainProveError(e: unknown, mode: ProveMode, label: string): u
 }
 
 /**
- * STARK mode: refuse an image the VM AIR cannot prove before any work (the same decode `prove` starts with),
- * with the advice to pass --dev.
+ * STARK mode: refuse, before any work and with the advice to pass --dev, an image the VM AIR cannot prove (the
+ * same decode `prove` starts with) or training runs longer than one proof: a run trains at least one batch, and
+ * each sample's forward pass alone is one multiply-accumulate (a DOT row, one cycle) per weight.
  */
-export function checkProvable(img: MnistImage, mode: ProveMode): void {
+export function checkProvable(img: MnistImage, mode: ProveMode, cfg: { readonly layers: readonly number[]; readonly batch: number }): void {
   if (mode !== "stark") return;
-  // every training run executes DOT and AXPY (forward pass, update), so their presence alone decides
-  const missing = unprovableInstructions(img.image.program.code).filter((u) => /^(DOT|AXPY|SHA256)\b/.test(u.mnemonic));
-  if (missing.length > 0) {
-    const list = unprovableInstructions(img.image.program.code).map((u) => `${u.mnemonic} ×${u.count}`).join(", ");
+  const unprovable = unprovableInstructions(img.image.program.code);
+  if (unprovable.length > 0) {
+    const list = unprovable.map((u) => `${u.mnemonic} ×${u.count}`).join(", ");
     throw explainProveError(new RemoteError("UnprovableImage", list), mode, "image");
+  }
+  const atLeast = cfg.batch * paramCount(cfg.layers);
+  if (atLeast > MAX_SINGLE_PROOF_CYCLES) {
+    throw new TrainError("UnprovableImage",
+      `a training run of one batch takes more than ${atLeast.toLocaleString("en-US")} cycles (${cfg.batch} samples × ${paramCount(cfg.layers).toLocaleString("en-US")} weights), ` +
+      `and one proof covers at most 2^20 (segments are not implemented yet); the VM AIR covers every instruction of the guest. ` +
+      "pass --dev to write dev receipts instead (no proof: they record each run's statement and are marked unproven everywhere)");
   }
 }
 
