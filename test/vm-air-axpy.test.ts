@@ -13,7 +13,9 @@ import { symbolicAir } from "../verifier/symbolic.ts";
 import { proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { FAST_PARAMS } from "./receipt-helpers.ts";
-import { check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
+import { prove as proveStark } from "../prover/stark.ts";
+import { verify as verifyStark } from "../verifier/stark.ts";
+import { airFor, check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
 import { cpuCol } from "../vm/air/cpu/columns.ts";
 
 const X_ADDR = 64, Y_ADDR = 4096;
@@ -203,6 +205,19 @@ describe("AXPY: forgeries", () => {
 });
 
 describe("AXPY: receipts", () => {
+  it("an AXPY t + 1 (a row constraint broken) proven anyway is rejected by the STARK verifier", async () => {
+    const s = setupAxpy({ x: [1 << 16, -(2 << 16), 7], y: [3 << 16, 5, -(1 << 16)], a: 12345, shift: 16 });
+    const t = cloneTraces(s.traces);
+    const kind = t[IDX]![AXPY_COL.sE]!;
+    const r = kind.findIndex((v) => v === 1);
+    t[IDX]![AXPY_COL.t0]![r]! += 1;
+    const air = airFor(s.p, t, s.journal);
+    const res = await proveStark(air, t, s.publics, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+    const v = verifyStark(air, res.bytes, s.publics, { params: FAST_PARAMS });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error.kind).toBe("OodMismatch");
+  }, 180_000);
+
   afterAll(async () => { await closeSharedPool(); });
   it("an AXPY program proves and verifies, its journal the updated vector", async () => {
     const c: AxpyCase = { x: [1 << 16, 2 << 16, -(3 << 16)], y: [5 << 16, -(1 << 15), 1 << 16], a: 3 << 15, shift: 16 };

@@ -15,6 +15,8 @@ import { symbolicAir } from "../verifier/symbolic.ts";
 import { proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { FAST_PARAMS } from "./receipt-helpers.ts";
+import { prove as proveStark } from "../prover/stark.ts";
+import { verify as verifyStark } from "../verifier/stark.ts";
 import { airFor, check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
 
@@ -227,6 +229,19 @@ describe("DOT: forgeries", () => {
 });
 
 describe("DOT: receipts", () => {
+  it("a DOT result + 1 (a row constraint broken) proven anyway is rejected by the STARK verifier", async () => {
+    const s = setupDot({ x: [1 << 16, -(2 << 16), 7], y: [3 << 16, 5, -(1 << 16)], shift: 16 });
+    const t = cloneTraces(s.traces);
+    const kind = t[IDX]![DOT_COL.sF]!;
+    const r = kind.findIndex((v) => v === 1);
+    t[IDX]![DOT_COL.xv0]![r]! += 1;
+    const air = airFor(s.p, t, s.journal);
+    const res = await proveStark(air, t, s.publics, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+    const v = verifyStark(air, res.bytes, s.publics, { params: FAST_PARAMS });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error.kind).toBe("OodMismatch");
+  }, 180_000);
+
   afterAll(async () => { await closeSharedPool(); });
   it("a DOT program proves and verifies; the journal-free statement carries its exit code", async () => {
     const { instrs, opts } = dotProgram({ x: [1 << 16, 2 << 16, -(3 << 16)], y: [5 << 16, -(1 << 15), 1 << 16], shift: 16 });
