@@ -15,7 +15,7 @@ import { closeSharedPool } from "../prover/workers/pool.ts";
 import { FAST_PARAMS } from "./receipt-helpers.ts";
 import { prove as proveStark } from "../prover/stark.ts";
 import { verify as verifyStark } from "../verifier/stark.ts";
-import { airFor, check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
+import { airFor, check, cloneTraces, cpu, expectFail, rowWith, rng, setupProgram, type Setup } from "./vm-air-helpers.ts";
 import { cpuCol } from "../vm/air/cpu/columns.ts";
 
 const X_ADDR = 64, Y_ADDR = 4096;
@@ -54,17 +54,6 @@ function reference(c: AxpyCase): number[] | undefined {
     ya += 4 * sy;
   }
   return c.y.map((_, i) => Number(mem.get(Y_ADDR + 4 * i)!));
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe("AXPY: honest ops", () => {

@@ -17,7 +17,7 @@ import { closeSharedPool } from "../prover/workers/pool.ts";
 import { FAST_PARAMS } from "./receipt-helpers.ts";
 import { prove as proveStark } from "../prover/stark.ts";
 import { verify as verifyStark } from "../verifier/stark.ts";
-import { airFor, check, cloneTraces, cpu, expectFail, rowWith, setupProgram, type Setup } from "./vm-air-helpers.ts";
+import { airFor, check, cloneTraces, cpu, expectFail, rowWith, rng, setupProgram, type Setup } from "./vm-air-helpers.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
 
 const X_ADDR = 64, Y_ADDR = 4096;
@@ -48,17 +48,6 @@ function reference(c: DotCase): bigint {
   s = BigInt.asIntN(64, s);
   const sh = BigInt(c.shift ?? 16);
   return sh === 0n ? s : (s + (1n << (sh - 1n))) >> sh;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe("DOT: honest ops", () => {

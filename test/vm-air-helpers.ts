@@ -40,3 +40,15 @@ export function expectFail(res: CheckResult, constraint: RegExp | "LogupSumNonZe
 }
 /** A deep copy of every table's columns. */
 export const cloneTraces = (traces: Uint32Array[][]): Uint32Array[][] => traces.map((t) => t.map((c) => c.slice()));
+
+/** A small seeded PRNG (mulberry32): uniform floats in [0, 1), the same sequence for the same seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
