@@ -37,6 +37,27 @@ export interface VerifyOptions {
   readonly params?: StarkParams;
   /** minimum conjectured security bits accepted (default 100) */
   readonly minSecurityBits?: number;
+  /**
+   * Optional profiling hook: called with a phase name and the milliseconds (performance.now() deltas) spent in it
+   * since the previous phase ended. Phases may repeat; sum them. Never changes what is checked.
+   */
+  readonly timing?: VerifyTiming;
+}
+
+/** Profiling hook of `verify` (see VerifyOptions.timing). */
+export type VerifyTiming = (phase: string, ms: number) => void;
+/** A lap timer: `lap(phase)` reports the time since the previous lap (or creation) under `phase`. */
+export type Lap = (phase: string) => void;
+
+/** A lap timer over `hook`, or undefined when there is no hook (callers use `lap?.(…)`: no cost when off). */
+export function lapTimer(hook: VerifyTiming | undefined): Lap | undefined {
+  if (hook === undefined) return undefined;
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    hook(phase, now - last);
+    last = now;
+  };
 }
 
 /** Verifies `proof` (bytes) for `air` and `publics`. Never throws. */
@@ -53,6 +74,7 @@ export function verify(air: Air, proof: Uint8Array, publics: readonly number[], 
 export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly number[], opts: VerifyOptions = {}): number {
   const params = opts.params ?? DEFAULT_PARAMS;
   const minBits = opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET;
+  const lap = lapTimer(opts.timing);
   checkParams(params);
   let sym: SymbolicAir;
   try {
@@ -60,15 +82,17 @@ export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly num
   } catch (e) {
     throw new VerifierError("AirMismatch", `ill-formed AIR: ${(e as Error).message}`);
   }
+  lap?.("stark/symbolic-air");
   ensure(Array.isArray(publics) && publics.length === sym.numPublicInputs, "PublicInputMismatch", `expected ${sym.numPublicInputs} public inputs`);
   for (const v of publics) ensure(Number.isInteger(v) && v >= 0 && v < P, "PublicInputMismatch", `public input ${v} is not a canonical field element`);
   const hasAux = sym.tables.map((t) => t.auxWidth > 0);
   const { proof, shape } = decodeProof(bytes, sym.tables.length, hasAux, params, (lh) => proofShape(sym, params, lh, minBits));
-  verifyParsed(sym, proof, shape, publics, params);
+  lap?.("stark/parse");
+  verifyParsed(sym, proof, shape, publics, params, lap);
   return shape.security.conjectured;
 }
 
-function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: ProofShape, publics: readonly number[], params: StarkParams): void {
+function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: ProofShape, publics: readonly number[], params: StarkParams, lap?: Lap): void {
   const { logHeights, logLde } = shape;
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
   seedTranscript(tr, params, sym, logHeights, publics);
@@ -81,6 +105,7 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   proof.quotientRoots.forEach((r) => tr.absorbDigest("quotient", r));
   const zeta = drawOodPoint(tr, logHeights, logLde);
   for (const o of proof.ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
+  lap?.("stark/transcript");
 
   // 7. constraints at ζ
   let sumIdx = 0;
@@ -91,10 +116,12 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
     const ok = oodConstraintsHold(t, proof.ood[ti]!, logHeights[ti]!, shape.quotient[ti]!.numChunks, zeta, gamma, publics, challenges, logupSum);
     ensure(ok, "OodMismatch", `table ${t.name}: constraints at ζ do not match the quotient`);
   });
+  lap?.("stark/ood-constraints");
 
   // 8. DEEP + FRI
   const lambda = tr.challengeExt("deep");
   const ch = friVerifyCommitPhase(tr, shape.fri, proof.fri);
+  lap?.("stark/transcript");
   const indices = ch.indices;
   const uniq = [...new Set(indices)].sort((a, b) => a - b);
   const U = uniq.length;
@@ -109,6 +136,7 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   checkOpening(q.main, proof.mainRoots[0]!, W.main, "main round");
   if (q.aux) checkOpening(q.aux, proof.auxRoots[0]!, W.aux, "aux round");
   checkOpening(q.quotient, proof.quotientRoots[0]!, W.quotient, "quotient round");
+  lap?.("stark/merkle-trace");
   const offsets = (widths: readonly number[]) => widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
   const mainOff = offsets(shape.mainWidth), auxOff = offsets(shape.auxWidth), quotOff = offsets(shape.quotWidth);
   const co = deepCoefficients(shape, proof.ood, lambda);
@@ -124,13 +152,15 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
     }));
     deepByIndex.set(idx, deepAt(co, x, zeta, zetaW, rows));
   });
-  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => deepByIndex.get(i)!));
+  lap?.("stark/deep");
+  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => deepByIndex.get(i)!), lap);
 
   // 9. LogUp balance: the tables' claimed sums plus the verifier's own share for public tuples
   if (sums.length > 0) {
     const total = sums.reduce((a, b) => eAdd(a, b), publicLogupSum(sym.publicInteractions, challenges));
     ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables (and the public bus tuples) do not add up to zero");
   }
+  lap?.("stark/logup-public");
 }
 
 /**

@@ -13,7 +13,7 @@
 //      the AIR of this code and these pages     (UnprovableImage)
 //   7. the STARK proof against the statement as public inputs (the verifier's own kinds: InsecureParams,
 //      MerklePath, OodMismatch, LogupSumNonZero, ...)
-import { verifyOrThrow } from "../../verifier/stark.ts";
+import { lapTimer, verifyOrThrow, type Lap, type VerifyTiming } from "../../verifier/stark.ts";
 import { isVerifierError } from "../../verifier/errors.ts";
 import { sha256 } from "../../verifier/sha256.ts";
 import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
@@ -33,6 +33,8 @@ export interface VerifyReceiptOptions {
   readonly allowDev?: boolean;
   /** minimum conjectured security bits (default 100) */
   readonly minSecurityBits?: number;
+  /** optional profiling hook (phase, ms), as verifier/stark.ts VerifyOptions.timing; receipt phases are "receipt/…" */
+  readonly timing?: VerifyTiming;
 }
 
 export interface VerifiedReceipt {
@@ -64,8 +66,10 @@ export function verifyReceipt(bytes: Uint8Array, imageId: string, opts: VerifyRe
 export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: VerifyReceiptOptions = {}): VerifiedReceipt {
   const pinned = typeof imageId === "string" ? parseImageId(imageId) : undefined;
   if (pinned === undefined) throw new ReceiptError("InvalidArgument", `image ID must be 64 hex digits, got ${JSON.stringify(String(imageId)).slice(0, 80)}`);
+  const lap = lapTimer(opts.timing);
   // 1–3
   const r = decodeReceipt(bytes);
+  lap?.("receipt/parse");
   if (r.kind === "dev" && opts.allowDev !== true) throw new ReceiptError("DevReceipt", "a dev-mode receipt carries no proof (it was produced by `zkvm prove --dev`); pass allowDev / --allow-dev to accept it anyway");
   if (r.airVersion !== VM_AIR_VERSION) throw new ReceiptError("UnsupportedVersion", `receipt proven against VM AIR v${r.airVersion}; this verifier knows v${VM_AIR_VERSION}`);
   // 4. the image the proof is about is the one pinned
@@ -73,6 +77,7 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (claimed !== pinned) throw new ReceiptError("ImageIdMismatch", `receipt is for image ${claimed}, expected ${pinned}`);
   const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
   if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
+  lap?.("receipt/image-id");
   // the whole config: the head for the statement and public tables, the functions and call_indirect table for TABLEFN
   const head = parseConfig(r.image.configBytes);
   if (head === undefined || head.instructions !== r.image.code.length / INSTR_WORDS || head.entryPc >= head.instructions) {
@@ -87,8 +92,10 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (s.journal.length >= s.cycles) throw new ReceiptError("StatementMismatch", `a journal of ${s.journal.length} bytes needs more than ${s.cycles} cycles (one per committed byte)`);
   // 6–7
   const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages, maxPages: head.maxPages, functions: head.functions, table: head.table };
+  lap?.("receipt/config-statement");
   checkMemoryOpening(r, program.memPages);
-  const securityBits = verifyProof(r, program, opts);
+  lap?.("receipt/memory-pages");
+  const securityBits = verifyProof(r, program, opts, lap);
   return { ...result, securityBits, dev: false };
 }
 
@@ -106,7 +113,7 @@ function checkMemoryOpening(r: Receipt, memPages: number): void {
   if (toHex(root) !== toHex(r.image.memoryRoot)) throw new ReceiptError("MemoryMismatch", "the opened memory pages do not hash to the image's memory root");
 }
 
-function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions): number {
+function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions, lap?: Lap): number {
   let air;
   try {
     air = vmAir(program, r.memory!.pages, r.statement.journal);
@@ -116,5 +123,10 @@ function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions
   }
   const s = r.statement;
   const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages, program.maxPages);
-  return verifyOrThrow(air, r.proof!, publics, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
+  lap?.("receipt/vm-air");
+  return verifyOrThrow(air, r.proof!, publics, {
+    params: r.params!,
+    ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}),
+    ...(opts.timing !== undefined ? { timing: opts.timing } : {}),
+  });
 }
