@@ -35,7 +35,7 @@ import { VerifierError, toErrorInfo, type VerifierErrorInfo } from "./errors.ts"
 import * as F from "./field.ts";
 import * as E from "./ext.ts";
 import type { Ext } from "./ext.ts";
-import { hashLeaf, verifyMultiProof } from "./merkle.ts";
+import { hashLeavesFlat, verifyMultiProofFlat } from "./merkle.ts";
 import { validateDomain, type StarkParams } from "./params.ts";
 import { isValidNonce } from "./pow.ts";
 import type { Transcript } from "./transcript.ts";
@@ -251,8 +251,8 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
     const width = 4 * a;
     if (!(layer.values instanceof Uint32Array) || layer.values.length !== width * groups.length)
       throw new VerifierError("QueryCount", `FRI layer ${r}: ${layer.values.length / width} opened groups, expected ${groups.length}`);
-    const leaves = groups.map((_, g) => hashLeaf(layer.values.subarray(width * g, width * (g + 1))));
-    if (!verifyMultiProof(proof.layerRoots[r]!, logGroups, groups, leaves, layer.proof))
+    const leaves = hashLeavesFlat(layer.values, width, groups.length);
+    if (!verifyMultiProofFlat(proof.layerRoots[r]!, logGroups, groups, leaves, layer.proof))
       throw new VerifierError("MerklePath", `FRI layer ${r}: Merkle multi-proof does not match the root`);
     lap?.("fri/merkle");
     const slotOf = new Map<number, number>();

@@ -27,7 +27,7 @@ import {
 import { decodeProof, roundWidths } from "./proof.ts";
 import { deepAt, deepCoefficients } from "./deep.ts";
 import { Transcript } from "./transcript.ts";
-import { hashLeaf, verifyMultiProof } from "./merkle.ts";
+import { hashLeavesFlat, verifyMultiProofFlat } from "./merkle.ts";
 import { friVerifyCommitPhase, friVerifyQueries, type FriProof } from "./fri.ts";
 import type { CommitmentOpening, StarkProof, TableOodValues } from "./proof-types.ts";
 
@@ -129,8 +129,8 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   const q = proof.queries;
   ensure(q.main.rows.length === U * W.main, "QueryCount", `proof opens ${q.main.rows.length / W.main} rows, the queries need ${U}`);
   const checkOpening = (c: CommitmentOpening, root: Uint8Array, width: number, what: string) => {
-    const leaves = uniq.map((_, k) => hashLeaf(c.rows.subarray(k * width, (k + 1) * width), params.zk ? c.salts.subarray(16 * k, 16 * k + 16) : undefined));
-    ensure(verifyMultiProof(root, logLde, uniq, leaves, c.proof), "MerklePath", `${what}: Merkle multi-proof does not match the root`);
+    const leaves = hashLeavesFlat(c.rows, width, U, params.zk ? c.salts : undefined);
+    ensure(verifyMultiProofFlat(root, logLde, uniq, leaves, c.proof), "MerklePath", `${what}: Merkle multi-proof does not match the root`);
   };
   // one tree per round; each opened row holds every table's row side by side
   checkOpening(q.main, proof.mainRoots[0]!, W.main, "main round");
