@@ -127,6 +127,18 @@ export function eSquare(a: Uint32Array): Ext {
 
 /** a^e, e ≥ 0 (number up to 2^53 or bigint). */
 export function ePow(a: Uint32Array, e: number | bigint): Ext {
+  if (typeof e === "number" && Number.isSafeInteger(e) && e >= 0) {
+    // the common case (powers of two, domain sizes): no BigInt
+    const r = Uint32Array.of(1, 0, 0, 0);
+    const b = Uint32Array.from(a.subarray(0, 4));
+    let y = e;
+    while (y > 0) {
+      if (y % 2 === 1) eMulAt(r, 0, r, 0, b, 0);
+      y = Math.floor(y / 2);
+      if (y > 0) eMulAt(b, 0, b, 0, b, 0);
+    }
+    return r as Ext;
+  }
   let x = BigInt(e);
   if (x < 0n) throw new RangeError("negative exponent");
   const r = Uint32Array.of(1, 0, 0, 0);

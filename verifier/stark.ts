@@ -15,10 +15,11 @@
 import type { Air } from "./air.ts";
 import { symbolicAir, type SymbolicAir, type SymbolicTable } from "./symbolic.ts";
 import { VerifierError, ensure, toErrorInfo, type VerifierErrorInfo } from "./errors.ts";
-import { GENERATOR, P, mul, pow, rootOfUnity } from "./field.ts";
-import { eAdd, eEq, eMul, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
+import { GENERATOR, P, add, mul, pow, rootOfUnity } from "./field.ts";
+import { eAdd, eEq, eMul, eMulAt, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
 import { evalNodes } from "./air-eval.ts";
-import { periodicAt } from "./periodic.ts";
+import { periodicAt, periodicColumnsAt } from "./periodic.ts";
+import { compileTable, constraintSumsByDomain } from "./air-compile.ts";
 import { publicLogupSum } from "./logup.ts";
 import {
   DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, proofShape, seedTranscript,
@@ -165,12 +166,56 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
 
 /**
  * The DEEP-ALI identity of one table at ζ: Σ_k γ^k·C_k(ζ)/V_k(ζ) = Σ_c ζ^{c·n}·Q_c(ζ). Also used by the prover as
- * a last check of its own witness before it spends the FRI work.
+ * a last check of its own witness before it spends the FRI work. Evaluated with the compiled DAG
+ * (verifier/air-compile.ts); `oodIdentityInterpreted` is the reference form over verifier/air-eval.ts.
  */
 export function oodConstraintsHold(
   t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
   publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
 ): boolean {
+  const { lhs, rhs } = oodIdentity(t, o, logN, numChunks, zeta, gamma, publics, challenges, logupSum);
+  return eEq(lhs, rhs);
+}
+
+/** Both sides of the DEEP-ALI identity at ζ (compiled evaluation). */
+export function oodIdentity(
+  t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
+  publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
+): { lhs: Ext; rhs: Ext } {
+  const c = compileTable(t);
+  const sums = constraintSumsByDomain(c, {
+    mainCur: flatExts(o.mainZ), mainNext: flatExts(o.mainZw), auxCur: recombineFlat(o.auxZ, t.auxWidth), auxNext: recombineFlat(o.auxZw, t.auxWidth),
+    periodic: periodicColumnsAt(t.periodic, logN, zeta), publics, challenges: flatExts(challenges), logupSum,
+  }, gamma);
+  const vinv = inverseVanishingAt(zeta, logN);
+  // sums: every, first, last, transition (air-compile.ts DOMAINS order)
+  const lhs = new Uint32Array(4) as Ext;
+  const tmp = new Uint32Array(4);
+  const domains = [vinv.every, vinv.first, vinv.last, vinv.transition];
+  for (let d = 0; d < 4; d++) {
+    eMulAt(tmp, 0, sums, 4 * d, domains[d]!, 0);
+    for (let k = 0; k < 4; k++) lhs[k] = add(lhs[k]!, tmp[k]!);
+  }
+  return { lhs, rhs: quotientAt(o, numChunks, zeta, logN) };
+}
+
+/** Σ_c ζ^{c·n}·Q_c(ζ), each chunk Q_c recombined from its 4 base coordinate columns. */
+function quotientAt(o: TableOodValues, numChunks: number, zeta: Ext, logN: number): Ext {
+  let rhs = extOf(0);
+  const zn = ePow(zeta, 2 ** logN);
+  let zc = extOf(1);
+  for (let c = 0; c < numChunks; c++) {
+    rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
+    zc = eMul(zc, zn);
+  }
+  return rhs;
+}
+
+/** The reference form of `oodIdentity`: the DAG interpreted node by node (verifier/air-eval.ts). For tests. */
+export function oodIdentityInterpreted(
+  t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
+  publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
+): { lhs: Ext; rhs: Ext } {
   const auxExt = (vals: Ext[]) => Array.from({ length: t.auxWidth }, (_, c) => recombine(vals.slice(4 * c, 4 * c + 4)));
   const nodeVals = evalNodes(t, {
     mainCur: o.mainZ, mainNext: o.mainZw, auxCur: auxExt(o.auxZ), auxNext: auxExt(o.auxZw),
@@ -184,14 +229,20 @@ export function oodConstraintsHold(
     lhs = eAdd(lhs, eMul(eMul(g, nodeVals[c.node]!), vinv[c.domain]));
     g = eMul(g, gamma);
   }
-  let rhs = extOf(0);
-  const zn = ePow(zeta, 2 ** logN);
-  let zc = extOf(1);
-  for (let c = 0; c < numChunks; c++) {
-    rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
-    zc = eMul(zc, zn);
-  }
-  return eEq(lhs, rhs);
+  return { lhs, rhs: quotientAt(o, numChunks, zeta, logN) };
+}
+
+function flatExts(xs: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(4 * xs.length);
+  for (let i = 0; i < xs.length; i++) out.set(xs[i]!.subarray(0, 4), 4 * i);
+  return out;
+}
+
+/** The `width` extension columns committed as 4 base coordinate columns each, recombined (flat). */
+function recombineFlat(vals: readonly Ext[], width: number): Uint32Array {
+  const out = new Uint32Array(4 * width);
+  for (let c = 0; c < width; c++) out.set(recombine(vals.slice(4 * c, 4 * c + 4)), 4 * c);
+  return out;
 }
 
 /** Σ_k X^k·v_k: an extension column committed as 4 base coordinate columns, opened at an extension point. */
