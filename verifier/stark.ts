@@ -26,7 +26,7 @@ import {
   type ProofShape, type StarkParams,
 } from "./protocol.ts";
 import { decodeProof, roundWidths } from "./proof.ts";
-import { deepAt, deepCoefficients } from "./deep.ts";
+import { deepValuesFlat } from "./deep.ts";
 import { Transcript } from "./transcript.ts";
 import { hashLeavesFlat, verifyMultiProofFlat } from "./merkle.ts";
 import { friVerifyCommitPhase, friVerifyQueries, type FriProof } from "./fri.ts";
@@ -138,23 +138,14 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   if (q.aux) checkOpening(q.aux, proof.auxRoots[0]!, W.aux, "aux round");
   checkOpening(q.quotient, proof.quotientRoots[0]!, W.quotient, "quotient round");
   lap?.("stark/merkle-trace");
-  const offsets = (widths: readonly number[]) => widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
-  const mainOff = offsets(shape.mainWidth), auxOff = offsets(shape.auxWidth), quotOff = offsets(shape.quotWidth);
-  const co = deepCoefficients(shape, proof.ood, lambda);
   const zetaW = logHeights.map((l) => eMul(zeta, extOf(rootOfUnity(l))));
   const wN = rootOfUnity(logLde);
-  const deepByIndex = new Map<number, Ext>();
-  uniq.forEach((idx, k) => {
-    const x = mul(GENERATOR, pow(wN, idx));
-    const rows = sym.tables.map((t, ti) => ({
-      main: q.main.rows.subarray(k * W.main + mainOff[ti]!, k * W.main + mainOff[ti]! + shape.mainWidth[ti]!),
-      aux: t.auxWidth > 0 ? q.aux!.rows.subarray(k * W.aux + auxOff[ti]!, k * W.aux + auxOff[ti]! + shape.auxWidth[ti]!) : undefined,
-      quot: q.quotient.rows.subarray(k * W.quotient + quotOff[ti]!, k * W.quotient + quotOff[ti]! + shape.quotWidth[ti]!),
-    }));
-    deepByIndex.set(idx, deepAt(co, x, zeta, zetaW, rows));
-  });
+  const xs = uniq.map((idx) => mul(GENERATOR, pow(wN, idx)));
+  const deep = deepValuesFlat(shape, proof.ood, lambda, zeta, zetaW, xs, { main: q.main.rows, aux: q.aux?.rows, quotient: q.quotient.rows });
+  const slotOf = new Map<number, number>();
+  uniq.forEach((idx, k) => slotOf.set(idx, k));
   lap?.("stark/deep");
-  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => deepByIndex.get(i)!), lap);
+  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => { const k = slotOf.get(i)!; return deep.subarray(4 * k, 4 * k + 4); }), lap);
 
   // 9. LogUp balance: the tables' claimed sums plus the verifier's own share for public tuples
   if (sums.length > 0) {

@@ -16,7 +16,7 @@
 import { lapTimer, verifyOrThrow, type Lap, type VerifyTiming } from "../../verifier/stark.ts";
 import { isVerifierError } from "../../verifier/errors.ts";
 import { sha256 } from "../../verifier/sha256.ts";
-import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
+import { vmAirOfRun, vmProgramAir, VM_AIR_VERSION, type AirProgram, type VmProgramAir } from "../air/air.ts";
 import { vmPublics } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
 import { TREE_PAGES_PER_WASM_PAGE } from "../air/memory-pages.ts";
@@ -113,10 +113,52 @@ function checkMemoryOpening(r: Receipt, memPages: number): void {
   if (toHex(root) !== toHex(r.image.memoryRoot)) throw new ReceiptError("MemoryMismatch", "the opened memory pages do not hash to the image's memory root");
 }
 
+/**
+ * The program-derived tables of the VM AIR, kept per image: decoding the code into the public PROGRAM table (and
+ * the symbolic/compiled forms the STARK verifier memoises per table object) is most of a warm verify otherwise,
+ * and a verifier typically checks many receipts of one image (`zkvm train --prove`: hundreds). Keyed by the image
+ * ID, which by this point has been recomputed from the receipt's code and config; a hit also compares the code
+ * and config bytes exactly, so the cache never depends on anything but equality of the inputs. Bounded: at most
+ * IMAGE_CACHE_ENTRIES images and IMAGE_CACHE_WORDS code words in all (least recently used evicted first).
+ */
+const IMAGE_CACHE_ENTRIES = 8;
+const IMAGE_CACHE_WORDS = 1 << 20;
+const imageCache = new Map<string, { code: Uint32Array; config: Uint8Array; base: VmProgramAir }>();
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function programAirOf(r: Receipt, program: AirProgram): VmProgramAir {
+  const key = toHex(r.statement.imageId);
+  const hit = imageCache.get(key);
+  const config = r.image.configBytes;
+  if (hit && sameWords(hit.code, r.image.code) && hit.config.length === config.length && hit.config.every((b, i) => b === config[i])) {
+    imageCache.delete(key); // most recently used last
+    imageCache.set(key, hit);
+    return hit.base;
+  }
+  const base = vmProgramAir(program);
+  if (r.image.code.length <= IMAGE_CACHE_WORDS) {
+    imageCache.delete(key);
+    imageCache.set(key, { code: r.image.code.slice(), config: config.slice(), base });
+    let words = 0;
+    for (const e of imageCache.values()) words += e.code.length;
+    for (const [k, e] of imageCache) {
+      if (imageCache.size <= IMAGE_CACHE_ENTRIES && words <= IMAGE_CACHE_WORDS) break;
+      imageCache.delete(k);
+      words -= e.code.length;
+    }
+  }
+  return base;
+}
+
 function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions, lap?: Lap): number {
   let air;
   try {
-    air = vmAir(program, r.memory!.pages, r.statement.journal);
+    air = vmAirOfRun(programAirOf(r, program), r.memory!.pages, r.statement.journal);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;
