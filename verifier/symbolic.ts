@@ -434,13 +434,37 @@ function tableBytes(t: SymbolicTable): Uint8Array {
   return b;
 }
 
-function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[], pubs: readonly PublicInteractions[]): Uint8Array {
+type Sha256State = ReturnType<typeof sha256.create>;
+/**
+ * SHA-256 states after the tables' part of the digest input, for the last few (name, public count, tables)
+ * combinations: a VM AIR is rebuilt per receipt around the same table objects (per image), and its description
+ * (≈ 100 KB with the program table's public columns) would otherwise be re-hashed on every verify. A hit requires
+ * the very same symbolic table objects, in order; the state is cloned, never updated in place.
+ */
+const prefixStates: { name: string; numPublic: number; tables: readonly SymbolicTable[]; state: Sha256State }[] = [];
+const PREFIX_STATES = 16;
+
+function tablesPrefixState(name: string, numPublic: number, tables: readonly SymbolicTable[]): Sha256State {
+  for (let i = prefixStates.length - 1; i >= 0; i--) {
+    const e = prefixStates[i]!;
+    if (e.name === name && e.numPublic === numPublic && e.tables.length === tables.length && e.tables.every((t, k) => t === tables[k])) return e.state.clone();
+  }
   const w = new ByteWriter();
   w.str("zkvm-ts/air/v2"); // v2: batched LogUp columns
   w.str(name);
   w.u32(numPublic);
   w.u32(tables.length);
-  for (const t of tables) w.raw(tableBytes(t));
+  const state = sha256.create();
+  state.update(w.bytes());
+  for (const t of tables) state.update(tableBytes(t));
+  prefixStates.push({ name, numPublic, tables: [...tables], state });
+  if (prefixStates.length > PREFIX_STATES) prefixStates.shift();
+  return state.clone();
+}
+
+function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[], pubs: readonly PublicInteractions[]): Uint8Array {
+  const h = tablesPrefixState(name, numPublic, tables);
+  const w = new ByteWriter();
   // Public tuples can be large (a VM's opened memory pages): hashed separately, little-endian u32 each.
   w.u32(pubs.length);
   for (const pi of pubs) {
@@ -453,7 +477,8 @@ function airDigest(name: string, numPublic: number, tables: readonly SymbolicTab
     for (let i = 0; i < pi.tuples.length; i++) dv.setUint32(4 * i, pi.tuples[i]!, true);
     w.raw(sha256(le));
   }
-  return sha256(w.bytes());
+  h.update(w.bytes());
+  return h.digest();
 }
 
 // ---------------------------------------------------------------------------------------------------------

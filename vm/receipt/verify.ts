@@ -75,8 +75,12 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   // 4. the image the proof is about is the one pinned
   const claimed = toHex(r.statement.imageId) as ImageId;
   if (claimed !== pinned) throw new ReceiptError("ImageIdMismatch", `receipt is for image ${claimed}, expected ${pinned}`);
-  const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
-  if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
+  let image = knownImage(pinned, r);
+  if (image === undefined) {
+    const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
+    if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
+    image = rememberImage(pinned, r);
+  }
   lap?.("receipt/image-id");
   // the whole config: the head for the statement and public tables, the functions and call_indirect table for TABLEFN
   const head = parseConfig(r.image.configBytes);
@@ -95,7 +99,7 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   lap?.("receipt/config-statement");
   checkMemoryOpening(r, program.memPages);
   lap?.("receipt/memory-pages");
-  const securityBits = verifyProof(r, program, opts, lap);
+  const securityBits = verifyProof(r, program, image, opts, lap);
   return { ...result, securityBits, dev: false };
 }
 
@@ -114,51 +118,59 @@ function checkMemoryOpening(r: Receipt, memPages: number): void {
 }
 
 /**
- * The program-derived tables of the VM AIR, kept per image: decoding the code into the public PROGRAM table (and
- * the symbolic/compiled forms the STARK verifier memoises per table object) is most of a warm verify otherwise,
- * and a verifier typically checks many receipts of one image (`zkvm train --prove`: hundreds). Keyed by the image
- * ID, which by this point has been recomputed from the receipt's code and config; a hit also compares the code
- * and config bytes exactly, so the cache never depends on anything but equality of the inputs. Bounded: at most
- * IMAGE_CACHE_ENTRIES images and IMAGE_CACHE_WORDS code words in all (least recently used evicted first).
+ * Images seen before, with what is derived from them. An entry records that these exact code, memory root and
+ * config bytes hash to this image ID (so a receipt carrying the same bytes needs no re-hash), and, once built, the
+ * program-derived tables of the VM AIR: decoding the code into the public PROGRAM table (and the symbolic and
+ * compiled forms the STARK verifier memoises per table object) is most of a warm verify otherwise, and a verifier
+ * typically checks many receipts of one image (`zkvm train --prove`: hundreds). A hit requires byte-for-byte equal
+ * code, config and memory root, so the cache depends on nothing but equality of the inputs. Bounded: at most
+ * IMAGE_CACHE_ENTRIES images and IMAGE_CACHE_WORDS code words in all, least recently used evicted first.
  */
+interface KnownImage {
+  readonly code: Uint32Array;
+  readonly config: Uint8Array;
+  readonly memoryRoot: Uint8Array;
+  base: VmProgramAir | undefined;
+}
 const IMAGE_CACHE_ENTRIES = 8;
 const IMAGE_CACHE_WORDS = 1 << 20;
-const imageCache = new Map<string, { code: Uint32Array; config: Uint8Array; base: VmProgramAir }>();
+const imageCache = new Map<string, KnownImage>();
 
-function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+function equalArrays(a: Uint32Array | Uint8Array, b: Uint32Array | Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-function programAirOf(r: Receipt, program: AirProgram): VmProgramAir {
-  const key = toHex(r.statement.imageId);
-  const hit = imageCache.get(key);
-  const config = r.image.configBytes;
-  if (hit && sameWords(hit.code, r.image.code) && hit.config.length === config.length && hit.config.every((b, i) => b === config[i])) {
-    imageCache.delete(key); // most recently used last
-    imageCache.set(key, hit);
-    return hit.base;
-  }
-  const base = vmProgramAir(program);
-  if (r.image.code.length <= IMAGE_CACHE_WORDS) {
-    imageCache.delete(key);
-    imageCache.set(key, { code: r.image.code.slice(), config: config.slice(), base });
-    let words = 0;
-    for (const e of imageCache.values()) words += e.code.length;
-    for (const [k, e] of imageCache) {
-      if (imageCache.size <= IMAGE_CACHE_ENTRIES && words <= IMAGE_CACHE_WORDS) break;
-      imageCache.delete(k);
-      words -= e.code.length;
-    }
-  }
-  return base;
+function knownImage(id: string, r: Receipt): KnownImage | undefined {
+  const e = imageCache.get(id);
+  if (e === undefined || !equalArrays(e.code, r.image.code) || !equalArrays(e.config, r.image.configBytes) || !equalArrays(e.memoryRoot, r.image.memoryRoot)) return undefined;
+  imageCache.delete(id); // most recently used last
+  imageCache.set(id, e);
+  return e;
 }
 
-function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions, lap?: Lap): number {
+/** Records that the receipt's image parts hash to `id` (the caller has just checked it). */
+function rememberImage(id: string, r: Receipt): KnownImage {
+  const e: KnownImage = { code: r.image.code.slice(), config: r.image.configBytes.slice(), memoryRoot: r.image.memoryRoot.slice(), base: undefined };
+  if (e.code.length > IMAGE_CACHE_WORDS) return e;
+  imageCache.delete(id);
+  imageCache.set(id, e);
+  let words = 0;
+  for (const x of imageCache.values()) words += x.code.length;
+  for (const [k, x] of imageCache) {
+    if (imageCache.size <= IMAGE_CACHE_ENTRIES && words <= IMAGE_CACHE_WORDS) break;
+    imageCache.delete(k);
+    words -= x.code.length;
+  }
+  return e;
+}
+
+function verifyProof(r: Receipt, program: AirProgram, image: KnownImage, opts: VerifyReceiptOptions, lap?: Lap): number {
   let air;
   try {
-    air = vmAirOfRun(programAirOf(r, program), r.memory!.pages, r.statement.journal);
+    image.base ??= vmProgramAir(program); // from this image's code and config (equal to the receipt's)
+    air = vmAirOfRun(image.base, r.memory!.pages, r.statement.journal);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;
