@@ -1,5 +1,7 @@
 /**
- * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk]
+ * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk --fast-prove --params '{"logBlowup":2,"numQueries":43}']
+ * Parameters: the receipt prover's default (vm/receipt/prove.ts receiptParams: COMPACT_PARAMS when secure at the
+ * run's size), DEFAULT_PARAMS with --fast-prove, or DEFAULT_PARAMS with the --params JSON overrides.
  * Proves VM runs end to end (execute → trace → STARK → receipt → verify) for a guest whose loop mixes the
  * provable families (ADD/SUB, comparisons, SELECT, XOR, MUL, i64 add/compare, word and byte loads/stores,
  * branches), at about 2^k cycles per size.
@@ -16,7 +18,9 @@ const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
 const json = args.includes("--json");
 const sizes = (opt("sizes") ?? "12,14,16").split(",").map(Number);
-const params = { ...DEFAULT_PARAMS, zk: !args.includes("--no-zk") };
+const zk = !args.includes("--no-zk");
+const explicit = opt("params") !== undefined ? { ...DEFAULT_PARAMS, zk, ...JSON.parse(opt("params")!) } : undefined;
+const proveOpts = explicit !== undefined ? { params: explicit } : { zk, fastProve: args.includes("--fast-prove") };
 
 /** The loop body: a running sum through memory (word and byte), a comparison, a select, a subtraction, a
  *  XOR and a product, a 64-bit addition and comparison; CYCLES_PER_ITERATION cycles (ADD64/LTU64 take 2). */
@@ -42,7 +46,7 @@ const rows: Record<string, unknown>[] = [];
 for (const k of sizes) {
   const program = asmProgram(mixedLoop(Math.max(1, Math.floor((2 ** k - 8) / CYCLES_PER_ITERATION))), { initialPages: 1 });
   const before = process.memoryUsage().rss;
-  const r = await proveReceipt(program, new Uint8Array(), { params });
+  const r = await proveReceipt(program, new Uint8Array(), proveOpts);
   const peakMiB = Math.round(Math.max(before, process.memoryUsage().rss, (process.resourceUsage().maxRSS ?? 0) * 1024) / 2 ** 20);
   let t = performance.now();
   const v = verifyReceipt(r.receipt, r.imageId);
@@ -52,7 +56,7 @@ for (const k of sizes) {
   warm.sort((a, b) => a - b);
   if (!v.valid) throw new Error(`receipt did not verify: ${JSON.stringify(v.error)}`);
   const row = {
-    logCycles: k, cycles: r.cycles, zk: params.zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
+    logCycles: k, cycles: r.cycles, zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
     receiptBytes: r.receipt.length, verifyMsCold: +cold.toFixed(1), verifyMsWarm: +warm[1]!.toFixed(1), peakRssMiB: peakMiB, securityBits: v.securityBits,
   };
   rows.push(row);

@@ -1,5 +1,5 @@
 /**
- * npm run bench:verify [-- --runs 20 --guests fib,data-blob --json --save DIR --load DIR --params JSON]
+ * npm run bench:verify [-- --runs 20 --guests fib,data-blob --json --save DIR --load DIR --fast-prove --params JSON]
  *
  * Proves real VM runs once (the example guests, built with the real toolchain and proven through vm/api.ts like
  * the tests and the CLI), then verifies each receipt: once cold (first verify in this process: AIR
@@ -9,7 +9,8 @@
  * digests per round, FRI layers, memory pages).
  *
  *   --save DIR   write each receipt and its image ID to DIR (so a later run can skip proving: --load DIR)
- *   --params     JSON overrides of DEFAULT_PARAMS for proving, e.g. '{"logFoldingArity":4}'
+ *   proving parameters: the receipt prover's default (COMPACT_PARAMS when secure at the run's size), DEFAULT_PARAMS
+ *   with --fast-prove, or --params: JSON overrides of DEFAULT_PARAMS, e.g. '{"logFoldingArity":4}'
  */
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,8 @@ const runs = Number(opt("runs") ?? 20);
 const guests = (opt("guests") ?? "fib,data-blob").split(",");
 const saveDir = opt("save");
 const loadDir = opt("load");
-const params: StarkParams = { ...DEFAULT_PARAMS, ...(opt("params") ? JSON.parse(opt("params")!) : {}) };
+const explicit: StarkParams | undefined = opt("params") !== undefined ? { ...DEFAULT_PARAMS, ...JSON.parse(opt("params")!) } : undefined;
+const proveOpts = explicit !== undefined ? { params: explicit } : { fastProve: args.includes("--fast-prove") };
 
 const EX = join(import.meta.dirname, "../guests/examples");
 const u32 = (v: number): Uint8Array => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v, true); return b; };
@@ -51,7 +53,7 @@ async function obtain(name: string): Promise<Item> {
   writeFileSync(join(dir, "blob.bin"), new Uint8Array(777).map((_, i) => (i * 131 + 7) & 0xff));
   const data = name === "data-blob" ? [{ name: "blob", file: join(dir, "blob.bin") }] : [];
   const { image } = await build(join(EX, `${name}.ts`), { data });
-  const r = await prove(image.program, INPUTS[name] ?? new Uint8Array(0), { params });
+  const r = await prove(image.program, INPUTS[name] ?? new Uint8Array(0), proveOpts);
   if (saveDir !== undefined) {
     mkdirSync(saveDir, { recursive: true });
     writeFileSync(join(saveDir, `${name}.receipt`), r.receipt);

@@ -1,0 +1,28 @@
+// The receipt prover's parameter choice (vm/receipt/prove.ts receiptParams) and COMPACT_PARAMS' security figures.
+import { describe, expect, it } from "vitest";
+import { receiptParams } from "../vm/receipt/prove.ts";
+import { COMPACT_PARAMS, DEFAULT_PARAMS, SECURITY_TARGET_BITS, securityBits } from "../verifier/params.ts";
+import { vmAir } from "../vm/air/index.ts";
+import { asmProgram } from "../vm/executor/asm.ts";
+
+// program, cpu, boundary, range16, globals, and8, pow2, tablefn, byteprop
+const heights = (cpu: number) => [6, cpu, 11, 16, 6, 6, 6, 6, 10];
+
+describe("receipt parameters", () => {
+  const air = vmAir(asmProgram([["CONST", 0, 3], ["ADDI", 0, 0, -1], ["BRNZ", 0, 1], ["EXIT", 0]] as never));
+
+  it("COMPACT_PARAMS reach the target up to an LDE of 2^23 and not beyond", () => {
+    for (let l = 18; l <= 23; l++) expect(securityBits(COMPACT_PARAMS, l).conjectured, `2^${l}`).toBeGreaterThanOrEqual(SECURITY_TARGET_BITS);
+    expect(securityBits(COMPACT_PARAMS, 24).conjectured).toBeLessThan(SECURITY_TARGET_BITS);
+    expect(securityBits(COMPACT_PARAMS, 20).conjectured).toBe(101);
+  });
+
+  it("takes COMPACT_PARAMS while they are secure at the run's size, DEFAULT_PARAMS beyond or when asked", () => {
+    expect(receiptParams(air, heights(8))).toEqual(COMPACT_PARAMS);
+    expect(receiptParams(air, heights(19))).toEqual(COMPACT_PARAMS); // ZK degree 2^20, LDE 2^23: 100 bits
+    expect(receiptParams(air, heights(20))).toEqual(DEFAULT_PARAMS); // LDE 2^24 at rate 1/8: 99 bits
+    expect(receiptParams(air, heights(8), false)).toEqual({ ...COMPACT_PARAMS, zk: false });
+    expect(receiptParams(air, heights(20), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // no zk padding: LDE 2^23
+    expect(receiptParams(air, heights(8), true, true)).toEqual(DEFAULT_PARAMS);
+  });
+});
