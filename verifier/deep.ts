@@ -11,7 +11,7 @@ import { eAdd, eMul, eSub, eInv, extOf, eMulBase, type Ext } from "./ext.ts";
 
 // module-local bindings for the flat path (see the hot-path note in verifier/fri.ts)
 const { add, sub, neg, mul } = F;
-const { eMulAt, eBatchInverseFlat } = E;
+const { eMulAt, eBatchInverseFlat, eDotBaseAcc } = E;
 import type { ProofShape } from "./protocol.ts";
 import type { TableOodValues } from "./proof-types.ts";
 
@@ -123,16 +123,7 @@ export function deepValuesFlat(
   const out = new Uint32Array(4 * U);
   const A = new Uint32Array(4), At = new Uint32Array(4), tail = new Uint32Array(4);
   // Σ_j coef_j·v_j over a row slice (v base), added into dst
-  const dot = (dst: Uint32Array, coef: Uint32Array, c0: number, row: Uint32Array, r0: number, n: number) => {
-    let s0 = dst[0]!, s1 = dst[1]!, s2 = dst[2]!, s3 = dst[3]!;
-    for (let j = 0; j < n; j++) {
-      const v = row[r0 + j]!;
-      if (v === 0) continue;
-      const ci = 4 * (c0 + j);
-      s0 = add(s0, mul(coef[ci]!, v)); s1 = add(s1, mul(coef[ci + 1]!, v)); s2 = add(s2, mul(coef[ci + 2]!, v)); s3 = add(s3, mul(coef[ci + 3]!, v));
-    }
-    dst[0] = s0; dst[1] = s1; dst[2] = s2; dst[3] = s3;
-  };
+  const dot = (dst: Uint32Array, coef: Uint32Array, c0: number, row: Uint32Array, r0: number, n: number) => eDotBaseAcc(dst, 0, coef, 4 * c0, row, r0, n);
   for (let k = 0; k < U; k++) {
     A.fill(0); tail.fill(0);
     let om2 = 0, oa2 = 0, oq2 = 0;

@@ -13,7 +13,7 @@ import type { Ext } from "./ext.ts";
 
 // module-local bindings (see the hot-path note in verifier/fri.ts)
 const { add, inv, mul, pow, rootOfUnity, sub } = F;
-const { eAdd, eMul, EXT_ZERO, EXT_ONE, ePow, eSub, eIsZero, extOf, eBatchInverseFlat, eMulAt } = E;
+const { eAdd, eMul, EXT_ZERO, EXT_ONE, ePow, eSub, eIsZero, extOf, eBatchInverseFlat, eMulAt, eDotBaseAcc } = E;
 
 /** In-place radix-2 NTT: a[i] ← Σ_j a[j]·w^{ij} with w a primitive root of order a.length (a power of two). */
 function ntt(a: Uint32Array, w: number): void {
@@ -124,17 +124,8 @@ export function periodicColumnsAt(cols: readonly (readonly number[])[], logN: nu
     const factor = eMul(ym1, extOf(inv(m % 2013265921)));
     const acc = new Uint32Array(4);
     for (const j of js) {
-      const c = cols[j]!;
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let i = 0; i < m; i++) {
-        const v = c[i]!;
-        if (v === 0) continue;
-        a0 = add(a0, mul(weights[4 * i]!, v));
-        a1 = add(a1, mul(weights[4 * i + 1]!, v));
-        a2 = add(a2, mul(weights[4 * i + 2]!, v));
-        a3 = add(a3, mul(weights[4 * i + 3]!, v));
-      }
-      acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3;
+      acc.fill(0);
+      eDotBaseAcc(acc, 0, weights, 0, cols[j]!, 0, m);
       eMulAt(out, 4 * j, acc, 0, factor, 0);
     }
   }
