@@ -28,4 +28,15 @@ describe("eDotBaseAcc", () => {
       }
     }
   });
+
+  it("still reduces every 32 terms when the value at a flush index is zero (maximal terms around it)", () => {
+    const n = 300;
+    const c = new Uint32Array(4 * n).fill(P - 1);
+    const v = Array.from({ length: n }, (_, j) => ((j & 31) === 31 ? 0 : P - 1));
+    const out = new Uint32Array(4);
+    eDotBaseAcc(out, 0, c, 0, v, 0, n);
+    let want = 0;
+    for (let j = 0; j < n; j++) want = add(want, mul(P - 1, v[j]!));
+    expect(Array.from(out)).toEqual([want, want, want, want]);
+  });
 });

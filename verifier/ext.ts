@@ -127,11 +127,13 @@ export function eDotBaseAcc(out: Uint32Array, o: number, c: Uint32Array, ci: num
   let h0 = 0, h1 = 0, h2 = 0, h3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
   for (let j = 0; j < n; j++) {
     const x = v[vi + j]!;
-    const xh = x >>> 16, xl = x & 0xffff;
-    const k = ci + 4 * j;
-    const c0 = c[k]!, c1 = c[k + 1]!, c2 = c[k + 2]!, c3 = c[k + 3]!;
-    h0 += c0 * xh; h1 += c1 * xh; h2 += c2 * xh; h3 += c3 * xh;
-    l0 += c0 * xl; l1 += c1 * xl; l2 += c2 * xl; l3 += c3 * xl;
+    if (x !== 0) { // zeros are common (flag columns, padding); the flush below still runs on every 32nd index
+      const xh = x >>> 16, xl = x & 0xffff;
+      const k = ci + 4 * j;
+      const c0 = c[k]!, c1 = c[k + 1]!, c2 = c[k + 2]!, c3 = c[k + 3]!;
+      h0 += c0 * xh; h1 += c1 * xh; h2 += c2 * xh; h3 += c3 * xh;
+      l0 += c0 * xl; l1 += c1 * xl; l2 += c2 * xl; l3 += c3 * xl;
+    }
     if ((j & 31) === 31) {
       h0 = reduce53(h0); h1 = reduce53(h1); h2 = reduce53(h2); h3 = reduce53(h3);
       l0 = reduce53(l0); l1 = reduce53(l1); l2 = reduce53(l2); l3 = reduce53(l3);
