@@ -1,5 +1,7 @@
 /**
- * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk --fast-prove --params '{"logBlowup":2,"numQueries":43}']
+ * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk --fast-prove --params '{"logBlowup":2,"numQueries":43}' --save DIR]
+ * --save DIR writes each receipt and image ID as DIR/mixed-<k>.receipt / .id (for `npm run bench:verify -- --load DIR
+ * --guests mixed-16`).
  * Parameters: the receipt prover's default (vm/receipt/prove.ts receiptParams: COMPACT_PARAMS when secure at the
  * run's size), DEFAULT_PARAMS with --fast-prove, or DEFAULT_PARAMS with the --params JSON overrides.
  * Proves VM runs end to end (execute → trace → STARK → receipt → verify) for a guest whose loop mixes the
@@ -8,6 +10,8 @@
  * Prints prove seconds, cycles/s, receipt bytes, verify ms (cold and warm median of 3), peak RSS, security bits.
  * One proof per run: segments are not built yet, so sizes stop at 2^20 cycles.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { closeQuotientPool } from "../prover/quotient-parallel.ts";
 import { DEFAULT_PARAMS } from "../verifier/params.ts";
@@ -47,6 +51,11 @@ for (const k of sizes) {
   const program = asmProgram(mixedLoop(Math.max(1, Math.floor((2 ** k - 8) / CYCLES_PER_ITERATION))), { initialPages: 1 });
   const before = process.memoryUsage().rss;
   const r = await proveReceipt(program, new Uint8Array(), proveOpts);
+  if (opt("save") !== undefined) {
+    mkdirSync(opt("save")!, { recursive: true });
+    writeFileSync(join(opt("save")!, `mixed-${k}.receipt`), r.receipt);
+    writeFileSync(join(opt("save")!, `mixed-${k}.id`), r.imageId);
+  }
   const peakMiB = Math.round(Math.max(before, process.memoryUsage().rss, (process.resourceUsage().maxRSS ?? 0) * 1024) / 2 ** 20);
   let t = performance.now();
   const v = verifyReceipt(r.receipt, r.imageId);

@@ -19,7 +19,7 @@ export const proveCommand: CommandModule<object, ProveArgs> = {
       .option("out", { alias: "o", type: "string", demandOption: true, describe: "receipt file to write" })
       .option("dev", { type: "boolean", default: false, describe: "execute only: a dev receipt without proof (verify refuses it unless --allow-dev)" })
       .option("zk", { type: "boolean", default: true, describe: "zero knowledge (--no-zk: faster, the proof may leak the private input)" })
-      .option("fast-prove", { type: "boolean", default: false, describe: "rate 1/4 and 43 queries instead of rate 1/8 and 28: a faster prover, a larger receipt" })
+      .option("fast-prove", { type: "boolean", default: false, describe: "rate 1/4 and 43 queries also for runs up to 2^16 cycles (instead of rate 1/8 and 28): a faster prover, a larger receipt" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" })
       .conflicts("input", "input-hex") as unknown as Argv<ProveArgs>,
   handler: guarded(async (a: ProveArgs) => {

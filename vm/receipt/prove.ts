@@ -49,18 +49,27 @@ export interface ProveReceiptResult {
 }
 
 /**
+ * Largest LDE (log2) proven with COMPACT_PARAMS by default. The rate-1/8 LDE doubles the prover's commitment work
+ * and matrices: measured ≈ 1.7× CPU and 1.3–1.7× peak RSS for runs up to 2^16 cycles (LDE 2^20: ≈ 4–6 GiB), but
+ * 2^18 cycles took 89 s and 13.2 GiB instead of 49 s and 7.5 GiB (docs/receipt.md). Runs over 2^16 cycles (a CPU
+ * table over 2^16 rows: FRI degree 2^18 with zk) therefore keep DEFAULT_PARAMS unless the caller asks otherwise.
+ */
+export const COMPACT_MAX_LOG_LDE = 20;
+
+/**
  * The parameters a receipt is proven with when the caller names none: COMPACT_PARAMS (rate 1/8, 28 queries:
- * ≈ 25 % smaller receipts, faster verification, ≈ 1.5× the commitment work) when they reach the verifier's
- * security target for these table heights, else DEFAULT_PARAMS (rate 1/4, 43 queries), which reach it up to the
- * largest single proof (an LDE of 2^23). `fastProve` always picks DEFAULT_PARAMS.
+ * ≈ 25 % smaller receipts, faster verification, ≈ 1.7× the prover's CPU) when they reach the verifier's security
+ * target for these table heights and the LDE stays within 2^COMPACT_MAX_LOG_LDE, else DEFAULT_PARAMS (rate 1/4,
+ * 43 queries), which reach the target up to the largest single proof (an LDE of 2^23). `fastProve` always picks
+ * DEFAULT_PARAMS.
  */
 export function receiptParams(air: Air, logHeights: readonly number[], zk = true, fastProve = false): StarkParams {
   const fallback = { ...DEFAULT_PARAMS, zk };
   if (fastProve) return fallback;
   const compact = { ...COMPACT_PARAMS, zk };
   try {
-    proofShape(symbolicAir(air), compact, logHeights, SECURITY_TARGET_BITS);
-    return compact;
+    const shape = proofShape(symbolicAir(air), compact, logHeights, SECURITY_TARGET_BITS);
+    return shape.logLde <= COMPACT_MAX_LOG_LDE ? compact : fallback;
   } catch {
     return fallback; // InsecureParams at this LDE size (or anything the prover will report itself)
   }
