@@ -91,7 +91,7 @@ export function verifyMultiProof(
   leafHashes: readonly Uint8Array[],
   proof: MerkleMultiProof,
 ): boolean {
-  if (!Array.isArray(leafHashes) || indices.length !== leafHashes.length) return false;
+  if (!Array.isArray(indices) || !Array.isArray(leafHashes) || indices.length !== leafHashes.length) return false;
   const flat = new Uint8Array(DIGEST_BYTES * leafHashes.length);
   for (let k = 0; k < leafHashes.length; k++) {
     const h = leafHashes[k];
