@@ -1,5 +1,5 @@
 /**
- * node --no-liftoff --import tsx bench/prove-phases.ts [--sizes 12,14,16] [--no-zk]
+ * node --no-liftoff --import tsx bench/prove-phases.ts [--sizes 12,14,16] [--no-zk] [--params JSON overrides]
  * The bench:prove guest (a mixed loop of ≈ 2^k cycles) proven with the STARK prover directly: per size the
  * prover's phase timings, the table shape (heights, widths, aux widths, LDE size), proof bytes, CPU seconds.
  */
@@ -15,7 +15,7 @@ import { buildVmTrace, vmAir } from "../vm/air/index.ts";
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
 const sizes = (opt("sizes") ?? "12,14,16").split(",").map(Number);
-const params = { ...DEFAULT_PARAMS, zk: !args.includes("--no-zk") };
+const params = { ...DEFAULT_PARAMS, zk: !args.includes("--no-zk"), ...(opt("params") ? JSON.parse(opt("params")!) : {}) };
 
 function mixedLoop(iterations: number): AsmInstr[] {
   return [

@@ -1,11 +1,17 @@
 /**
- * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk]
+ * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk --fast-prove --params '{"logBlowup":2,"numQueries":43}' --save DIR]
+ * --save DIR writes each receipt and image ID as DIR/mixed-<k>.receipt / .id (for `npm run bench:verify -- --load DIR
+ * --guests mixed-16`).
+ * Parameters: the receipt prover's default (vm/receipt/prove.ts receiptParams: COMPACT_PARAMS when secure at the
+ * run's size), DEFAULT_PARAMS with --fast-prove, or DEFAULT_PARAMS with the --params JSON overrides.
  * Proves VM runs end to end (execute → trace → STARK → receipt → verify) for a guest whose loop mixes the
  * provable families (ADD/SUB, comparisons, SELECT, XOR, MUL, i64 add/compare, word and byte loads/stores,
  * branches), at about 2^k cycles per size.
  * Prints prove seconds, cycles/s, receipt bytes, verify ms (cold and warm median of 3), peak RSS, security bits.
  * One proof per run: segments are not built yet, so sizes stop at 2^20 cycles.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { closeQuotientPool } from "../prover/quotient-parallel.ts";
 import { DEFAULT_PARAMS } from "../verifier/params.ts";
@@ -16,7 +22,9 @@ const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
 const json = args.includes("--json");
 const sizes = (opt("sizes") ?? "12,14,16").split(",").map(Number);
-const params = { ...DEFAULT_PARAMS, zk: !args.includes("--no-zk") };
+const zk = !args.includes("--no-zk");
+const explicit = opt("params") !== undefined ? { ...DEFAULT_PARAMS, zk, ...JSON.parse(opt("params")!) } : undefined;
+const proveOpts = explicit !== undefined ? { params: explicit } : { zk, fastProve: args.includes("--fast-prove") };
 
 /** The loop body: a running sum through memory (word and byte), a comparison, a select, a subtraction, a
  *  XOR and a product, a 64-bit addition and comparison; CYCLES_PER_ITERATION cycles (ADD64/LTU64 take 2). */
@@ -42,7 +50,12 @@ const rows: Record<string, unknown>[] = [];
 for (const k of sizes) {
   const program = asmProgram(mixedLoop(Math.max(1, Math.floor((2 ** k - 8) / CYCLES_PER_ITERATION))), { initialPages: 1 });
   const before = process.memoryUsage().rss;
-  const r = await proveReceipt(program, new Uint8Array(), { params });
+  const r = await proveReceipt(program, new Uint8Array(), proveOpts);
+  if (opt("save") !== undefined) {
+    mkdirSync(opt("save")!, { recursive: true });
+    writeFileSync(join(opt("save")!, `mixed-${k}.receipt`), r.receipt);
+    writeFileSync(join(opt("save")!, `mixed-${k}.id`), r.imageId);
+  }
   const peakMiB = Math.round(Math.max(before, process.memoryUsage().rss, (process.resourceUsage().maxRSS ?? 0) * 1024) / 2 ** 20);
   let t = performance.now();
   const v = verifyReceipt(r.receipt, r.imageId);
@@ -52,7 +65,7 @@ for (const k of sizes) {
   warm.sort((a, b) => a - b);
   if (!v.valid) throw new Error(`receipt did not verify: ${JSON.stringify(v.error)}`);
   const row = {
-    logCycles: k, cycles: r.cycles, zk: params.zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
+    logCycles: k, cycles: r.cycles, zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
     receiptBytes: r.receipt.length, verifyMsCold: +cold.toFixed(1), verifyMsWarm: +warm[1]!.toFixed(1), peakRssMiB: peakMiB, securityBits: v.securityBits,
   };
   rows.push(row);

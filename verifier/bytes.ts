@@ -70,7 +70,17 @@ export class ByteReader {
   fields(n: number, what: string): Uint32Array {
     this.need(4 * n, what);
     const out = new Uint32Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.fe(what);
+    const b = this.b;
+    let o = this.o;
+    for (let i = 0; i < n; i++, o += 4) {
+      const v = (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+      if (v >= P) {
+        this.o = o + 4;
+        throw new VerifierError("NonCanonical", `${what}: element ${v} ≥ p`);
+      }
+      out[i] = v;
+    }
+    this.o = o;
     return out;
   }
 

@@ -115,6 +115,36 @@ export function eMulAt(out: Uint32Array, o: number, a: Uint32Array, ai: number, 
   out[o + 3] = c3;
 }
 
+/**
+ * out[o, o + 4) += Σ_{j<n} c[ci + 4j, ci + 4j + 4) · v[vi + j]: a dot product of extension coefficients with
+ * canonical base values (the DEEP sums, barycentric periodic columns). Each v is split into 16-bit halves and the
+ * products are accumulated unreduced in doubles: after a flush the running sums are < p, and 32 products of at
+ * most 2^31·2^16 = 2^47 keep them below 2^52.1 < 2^53, so every sum is exact; then
+ * c = reduce(Σ hi)·2^16 + reduce(Σ lo) < 2^48 and one more reduction. test/ext-dot.test.ts checks it against
+ * `mul`/`add` on random and extreme values.
+ */
+export function eDotBaseAcc(out: Uint32Array, o: number, c: Uint32Array, ci: number, v: ArrayLike<number>, vi: number, n: number): void {
+  let h0 = 0, h1 = 0, h2 = 0, h3 = 0, l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+  for (let j = 0; j < n; j++) {
+    const x = v[vi + j]!;
+    if (x !== 0) { // zeros are common (flag columns, padding); the flush below still runs on every 32nd index
+      const xh = x >>> 16, xl = x & 0xffff;
+      const k = ci + 4 * j;
+      const c0 = c[k]!, c1 = c[k + 1]!, c2 = c[k + 2]!, c3 = c[k + 3]!;
+      h0 += c0 * xh; h1 += c1 * xh; h2 += c2 * xh; h3 += c3 * xh;
+      l0 += c0 * xl; l1 += c1 * xl; l2 += c2 * xl; l3 += c3 * xl;
+    }
+    if ((j & 31) === 31) {
+      h0 = reduce53(h0); h1 = reduce53(h1); h2 = reduce53(h2); h3 = reduce53(h3);
+      l0 = reduce53(l0); l1 = reduce53(l1); l2 = reduce53(l2); l3 = reduce53(l3);
+    }
+  }
+  out[o] = add(out[o]!, reduce53(reduce53(h0) * 65536 + reduce53(l0)));
+  out[o + 1] = add(out[o + 1]!, reduce53(reduce53(h1) * 65536 + reduce53(l1)));
+  out[o + 2] = add(out[o + 2]!, reduce53(reduce53(h2) * 65536 + reduce53(l2)));
+  out[o + 3] = add(out[o + 3]!, reduce53(reduce53(h3) * 65536 + reduce53(l3)));
+}
+
 export function eMul(a: Uint32Array, b: Uint32Array): Ext {
   const r = new Uint32Array(4);
   eMulAt(r, 0, a, 0, b, 0);
@@ -127,6 +157,18 @@ export function eSquare(a: Uint32Array): Ext {
 
 /** a^e, e ≥ 0 (number up to 2^53 or bigint). */
 export function ePow(a: Uint32Array, e: number | bigint): Ext {
+  if (typeof e === "number" && Number.isSafeInteger(e) && e >= 0) {
+    // the common case (powers of two, domain sizes): no BigInt
+    const r = Uint32Array.of(1, 0, 0, 0);
+    const b = Uint32Array.from(a.subarray(0, 4));
+    let y = e;
+    while (y > 0) {
+      if (y % 2 === 1) eMulAt(r, 0, r, 0, b, 0);
+      y = Math.floor(y / 2);
+      if (y > 0) eMulAt(b, 0, b, 0, b, 0);
+    }
+    return r as Ext;
+  }
   let x = BigInt(e);
   if (x < 0n) throw new RangeError("negative exponent");
   const r = Uint32Array.of(1, 0, 0, 0);

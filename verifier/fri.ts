@@ -35,7 +35,7 @@ import { VerifierError, toErrorInfo, type VerifierErrorInfo } from "./errors.ts"
 import * as F from "./field.ts";
 import * as E from "./ext.ts";
 import type { Ext } from "./ext.ts";
-import { hashLeaf, verifyMultiProof } from "./merkle.ts";
+import { hashLeavesFlat, verifyMultiProofFlat } from "./merkle.ts";
 import { validateDomain, type StarkParams } from "./params.ts";
 import { isValidNonce } from "./pow.ts";
 import type { Transcript } from "./transcript.ts";
@@ -228,7 +228,7 @@ export function friVerifyCommitPhase(t: Transcript, shape: FriShape, proof: FriP
  * Phase 2: check every layer opening (counts, Merkle paths), every fold, and the final polynomial.
  * `initialValues[q]` is the DEEP layer's value f(x_{indices[q]}) (an Ext, or 4 base elements).
  */
-export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChallenges, initialValues: readonly Uint32Array[]): void {
+export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChallenges, initialValues: readonly Uint32Array[], lap?: (phase: string) => void): void {
   const Q = ch.indices.length;
   if (Q !== shape.numQueries) throw new VerifierError("QueryCount", `FRI: ${Q} query indices, expected ${shape.numQueries}`);
   if (initialValues.length !== Q) throw new VerifierError("QueryCount", `FRI: ${initialValues.length} initial values for ${Q} queries`);
@@ -251,9 +251,10 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
     const width = 4 * a;
     if (!(layer.values instanceof Uint32Array) || layer.values.length !== width * groups.length)
       throw new VerifierError("QueryCount", `FRI layer ${r}: ${layer.values.length / width} opened groups, expected ${groups.length}`);
-    const leaves = groups.map((_, g) => hashLeaf(layer.values.subarray(width * g, width * (g + 1))));
-    if (!verifyMultiProof(proof.layerRoots[r]!, logGroups, groups, leaves, layer.proof))
+    const leaves = hashLeavesFlat(layer.values, width, groups.length);
+    if (!verifyMultiProofFlat(proof.layerRoots[r]!, logGroups, groups, leaves, layer.proof))
       throw new VerifierError("MerklePath", `FRI layer ${r}: Merkle multi-proof does not match the root`);
+    lap?.("fri/merkle");
     const slotOf = new Map<number, number>();
     groups.forEach((g, idx) => slotOf.set(g, idx));
     const next = new Uint32Array(4 * Q);
@@ -272,6 +273,7 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
     }
     vals = next;
     shift = pow(shift, a);
+    lap?.("fri/fold");
   }
   // final polynomial against the last folded values
   const wF = rootOfUnity(shape.finalLogSize);
@@ -281,6 +283,7 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
     if (!eqAt(y, 0, vals, 4 * q))
       throw new VerifierError("FriFinalDegree", `FRI final polynomial disagrees with the last layer at query ${q}: the committed function is not of degree < 2^${shape.logDegree}`);
   }
+  lap?.("fri/final-poly");
 }
 
 export type FriResult = { readonly ok: true; readonly indices: readonly number[] } | { readonly ok: false; readonly error: VerifierErrorInfo };

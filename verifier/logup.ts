@@ -23,6 +23,12 @@
 import { Expr, type PublicInteractions } from "./air.ts";
 import type { TableBuilder } from "./symbolic.ts";
 import { eAdd, eAddBase, eBatchInverse, eIsZero, eMul, eMulBase, eNeg, eSub, EXT_ZERO, type Ext } from "./ext.ts";
+import * as F from "./field.ts";
+import * as E from "./ext.ts";
+
+// module-local bindings (see the hot-path note in verifier/fri.ts)
+const { add, sub, mul } = F;
+const { eMulAt, eBatchInverseFlat, extOf } = E;
 import { VerifierError } from "./errors.ts";
 
 export const LOGUP_NUM_CHALLENGES = 2;
@@ -129,9 +135,53 @@ export function multiplicitiesCannotWrap(total: number): boolean {
 
 /**
  * Σ ±1/(α − f) over the public tuples, the same fingerprint as appendLogup's: the verifier's share of the bus,
- * added to the tables' claimed sums before the balance check. One batch inversion for all tuples.
+ * added to the tables' claimed sums before the balance check. One batch inversion for all tuples; flat storage,
+ * base-field products for the tuple terms (a VM receipt has 1,024 tuples per opened memory page).
  */
 export function publicLogupSum(pubs: readonly PublicInteractions[], challenges: readonly Ext[]): Ext {
+  if (pubs.length === 0) return EXT_ZERO;
+  const alpha = challenges[0]!, beta = challenges[1]!;
+  const maxArity = Math.max(...pubs.map((p) => p.arity));
+  // β^1 … β^(maxArity + 2), flat: β^(j+1) at [4j, 4j + 4)
+  const betaPow = new Uint32Array(4 * (maxArity + 2));
+  betaPow.set(beta.subarray(0, 4), 0);
+  for (let j = 1; j < maxArity + 2; j++) eMulAt(betaPow, 4 * j, betaPow, 4 * (j - 1), beta, 0);
+  let count = 0;
+  for (const pi of pubs) count += pi.tuples.length / pi.arity;
+  const denoms = new Uint32Array(4 * count);
+  const sends = new Uint8Array(count);
+  let n = 0;
+  for (const pi of pubs) {
+    // base = β·arity + bus
+    const b0 = add(mul(beta[0]!, pi.arity), pi.bus), b1 = mul(beta[1]!, pi.arity), b2 = mul(beta[2]!, pi.arity), b3 = mul(beta[3]!, pi.arity);
+    const send = pi.direction === "send" ? 1 : 0;
+    for (let o = 0; o < pi.tuples.length; o += pi.arity, n++) {
+      let f0 = b0, f1 = b1, f2 = b2, f3 = b3;
+      for (let j = 0; j < pi.arity; j++) {
+        const v = pi.tuples[o + j]!;
+        if (v === 0) continue;
+        const k = 4 * (j + 1); // β^(j+2)
+        f0 = add(f0, mul(betaPow[k]!, v)); f1 = add(f1, mul(betaPow[k + 1]!, v)); f2 = add(f2, mul(betaPow[k + 2]!, v)); f3 = add(f3, mul(betaPow[k + 3]!, v));
+      }
+      const d0 = sub(alpha[0]!, f0), d1 = sub(alpha[1]!, f1), d2 = sub(alpha[2]!, f2), d3 = sub(alpha[3]!, f3);
+      // α is drawn after every table is committed; a public tuple hitting it has probability count/|F⁴|
+      if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) throw new VerifierError("LogupSumNonZero", "a public bus tuple's fingerprint equals the challenge α");
+      denoms[4 * n] = d0; denoms[4 * n + 1] = d1; denoms[4 * n + 2] = d2; denoms[4 * n + 3] = d3;
+      sends[n] = send;
+    }
+  }
+  const inv = eBatchInverseFlat(denoms);
+  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  for (let i = 0; i < count; i++) {
+    const k = 4 * i;
+    if (sends[i]) { t0 = add(t0, inv[k]!); t1 = add(t1, inv[k + 1]!); t2 = add(t2, inv[k + 2]!); t3 = add(t3, inv[k + 3]!); }
+    else { t0 = sub(t0, inv[k]!); t1 = sub(t1, inv[k + 1]!); t2 = sub(t2, inv[k + 2]!); t3 = sub(t3, inv[k + 3]!); }
+  }
+  return extOf(t0, t1, t2, t3);
+}
+
+/** The scalar reference form of `publicLogupSum` (Ext objects, eBatchInverse). For tests. */
+export function publicLogupSumReference(pubs: readonly PublicInteractions[], challenges: readonly Ext[]): Ext {
   if (pubs.length === 0) return EXT_ZERO;
   const alpha = challenges[0]!, beta = challenges[1]!;
   const maxArity = Math.max(...pubs.map((p) => p.arity));
@@ -145,7 +195,6 @@ export function publicLogupSum(pubs: readonly PublicInteractions[], challenges: 
       let f = base;
       for (let j = 0; j < pi.arity; j++) f = eAdd(f, eMulBase(betaPow[j + 1]!, pi.tuples[o + j]!));
       const d = eSub(alpha, f);
-      // α is drawn after every table is committed; a public tuple hitting it has probability count/|F⁴|
       if (eIsZero(d)) throw new VerifierError("LogupSumNonZero", "a public bus tuple's fingerprint equals the challenge α");
       denoms.push(d);
       signs.push(pi.direction === "send");

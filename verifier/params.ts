@@ -66,6 +66,26 @@ export const DEFAULT_PARAMS: StarkParams = Object.freeze({
   zk: true,
 });
 
+/**
+ * Smaller proofs for a costlier prover: rate 1/8, 28 queries + 18 bits of grinding → 28·3 + 18 = 102, so
+ * conjectured = min(124 − logLde, 102) − 1 = 101 for an LDE up to 2^22, 100 at 2^23, and 99 (refused by the
+ * default target) from 2^24 on. Final polynomial of 32 coefficients: a VM proof's FRI degree bound is 2^17 (the
+ * 2^16-row RANGE16 table with zk padding), and 17 − 5 = 12 halvings are exactly four arity-8 layers.
+ * Measured on VM receipts (bench/verify-profile.ts, bench/prove.ts, bench/prove-phases.ts; docs/receipt.md):
+ * ≈ 27 % smaller receipts (the query-dependent part — opened rows, Merkle paths, FRI openings — is ~90 % of a VM
+ * proof and shrinks with the query count) and faster verification, for ≈ 1.7× the prover's CPU and 1.3–1.8× its
+ * peak memory (the LDE doubles). The VM receipt prover uses it for runs up to an LDE of 2^20 (≤ 2^16 cycles;
+ * vm/receipt/prove.ts `receiptParams`).
+ */
+export const COMPACT_PARAMS: StarkParams = Object.freeze({
+  logBlowup: 3,
+  numQueries: 28,
+  logFoldingArity: 3,
+  logFinalLen: 5,
+  powBits: 18,
+  zk: true,
+});
+
 function int(v: unknown, lo: number, hi: number, what: string): void {
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi)
     throw new VerifierError("InvalidParams", `${what} must be an integer in [${lo}, ${hi}], got ${String(v)}`);

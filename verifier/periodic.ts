@@ -7,7 +7,13 @@
  * DFT of the first version, which made the prover's quotient O(4m²) per column — minutes for a program of a few
  * thousand instructions.
  */
-import { add, eAdd, eMul, EXT_ZERO, ePow, extOf, inv, mul, pow, rootOfUnity, sub, type Ext } from "./fp.ts";
+import * as F from "./field.ts";
+import * as E from "./ext.ts";
+import type { Ext } from "./ext.ts";
+
+// module-local bindings (see the hot-path note in verifier/fri.ts)
+const { add, inv, mul, pow, rootOfUnity, sub } = F;
+const { eAdd, eMul, EXT_ZERO, EXT_ONE, ePow, eSub, eIsZero, extOf, eBatchInverseFlat, eMulAt, eDotBaseAcc } = E;
 
 /** In-place radix-2 NTT: a[i] ← Σ_j a[j]·w^{ij} with w a primitive root of order a.length (a power of two). */
 function ntt(a: Uint32Array, w: number): void {
@@ -70,5 +76,58 @@ export function periodicOnCoset(values: readonly number[], logN: number, logD: n
   ntt(a, rootOfUnity(Math.log2(period)));
   const out = new Uint32Array(D);
   for (let i = 0; i < D; i++) out[i] = a[i % period]!;
+  return out;
+}
+
+/**
+ * Every periodic column of a table at ζ, flat (column j at [4j, 4j + 4)): the same values as `periodicAt`, by
+ * barycentric interpolation instead of an inverse NTT per column. For a column of m values v_i over H_m and
+ * y = ζ^{n/m} ∉ H_m,  I(y) = (y^m − 1)/m · Σ_i v_i·ω^i/(y − ω^i)  (ω = ω_m); the weights ω^i/(y − ω^i) depend
+ * only on m, so they are computed once (one batch inversion) for all columns of that length, and each column
+ * costs m extension-by-base products. When y ∈ H_m (impossible at an out-of-domain ζ, but handled) the column
+ * falls back to `periodicAt`. test/periodic.test.ts compares it with periodicAt.
+ */
+export function periodicColumnsAt(cols: readonly (readonly number[])[], logN: number, zeta: Ext): Uint32Array {
+  const out = new Uint32Array(4 * cols.length);
+  const byLength = new Map<number, number[]>();
+  cols.forEach((c, j) => {
+    const list = byLength.get(c.length);
+    if (list) list.push(j);
+    else byLength.set(c.length, [j]);
+  });
+  for (const [m, js] of byLength) {
+    const logM = Math.log2(m);
+    if (!Number.isInteger(logM) || 2 ** logN % m !== 0) throw new RangeError(`periodic column of ${m} values on a table of 2^${logN} rows`);
+    const y = ePow(zeta, 2 ** logN / m);
+    const ym1 = eSub(ePow(y, m), EXT_ONE);
+    if (eIsZero(ym1)) {
+      for (const j of js) out.set(periodicAt(cols[j]!, logN, zeta), 4 * j);
+      continue;
+    }
+    // denominators y − ω^i, then weights ω^i/(y − ω^i)
+    const w = rootOfUnity(logM);
+    const den = new Uint32Array(4 * m);
+    let wi = 1;
+    for (let i = 0; i < m; i++) {
+      den[4 * i] = sub(y[0]!, wi);
+      den[4 * i + 1] = y[1]!;
+      den[4 * i + 2] = y[2]!;
+      den[4 * i + 3] = y[3]!;
+      wi = mul(wi, w);
+    }
+    const weights = eBatchInverseFlat(den);
+    wi = 1;
+    for (let i = 0; i < m; i++) {
+      for (let k = 0; k < 4; k++) weights[4 * i + k] = mul(weights[4 * i + k]!, wi);
+      wi = mul(wi, w);
+    }
+    const factor = eMul(ym1, extOf(inv(m % 2013265921)));
+    const acc = new Uint32Array(4);
+    for (const j of js) {
+      acc.fill(0);
+      eDotBaseAcc(acc, 0, weights, 0, cols[j]!, 0, m);
+      eMulAt(out, 4 * j, acc, 0, factor, 0);
+    }
+  }
   return out;
 }

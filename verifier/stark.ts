@@ -15,19 +15,20 @@
 import type { Air } from "./air.ts";
 import { symbolicAir, type SymbolicAir, type SymbolicTable } from "./symbolic.ts";
 import { VerifierError, ensure, toErrorInfo, type VerifierErrorInfo } from "./errors.ts";
-import { GENERATOR, P, mul, pow, rootOfUnity } from "./field.ts";
-import { eAdd, eEq, eMul, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
+import { GENERATOR, P, add, mul, pow, rootOfUnity } from "./field.ts";
+import { eAdd, eEq, eMul, eMulAt, ePow, extOf, eIsZero, EXT_ZERO, type Ext } from "./ext.ts";
 import { evalNodes } from "./air-eval.ts";
-import { periodicAt } from "./periodic.ts";
+import { periodicAt, periodicColumnsAt } from "./periodic.ts";
+import { compileTable, constraintSumsByDomain } from "./air-compile.ts";
 import { publicLogupSum } from "./logup.ts";
 import {
   DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, proofShape, seedTranscript,
   type ProofShape, type StarkParams,
 } from "./protocol.ts";
 import { decodeProof, roundWidths } from "./proof.ts";
-import { deepAt, deepCoefficients } from "./deep.ts";
+import { deepValuesFlat } from "./deep.ts";
 import { Transcript } from "./transcript.ts";
-import { hashLeaf, verifyMultiProof } from "./merkle.ts";
+import { hashLeavesFlat, verifyMultiProofFlat } from "./merkle.ts";
 import { friVerifyCommitPhase, friVerifyQueries, type FriProof } from "./fri.ts";
 import type { CommitmentOpening, StarkProof, TableOodValues } from "./proof-types.ts";
 
@@ -37,6 +38,27 @@ export interface VerifyOptions {
   readonly params?: StarkParams;
   /** minimum conjectured security bits accepted (default 100) */
   readonly minSecurityBits?: number;
+  /**
+   * Optional profiling hook: called with a phase name and the milliseconds (performance.now() deltas) spent in it
+   * since the previous phase ended. Phases may repeat; sum them. Never changes what is checked.
+   */
+  readonly timing?: VerifyTiming;
+}
+
+/** Profiling hook of `verify` (see VerifyOptions.timing). */
+export type VerifyTiming = (phase: string, ms: number) => void;
+/** A lap timer: `lap(phase)` reports the time since the previous lap (or creation) under `phase`. */
+export type Lap = (phase: string) => void;
+
+/** A lap timer over `hook`, or undefined when there is no hook (callers use `lap?.(…)`: no cost when off). */
+export function lapTimer(hook: VerifyTiming | undefined): Lap | undefined {
+  if (hook === undefined) return undefined;
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    hook(phase, now - last);
+    last = now;
+  };
 }
 
 /** Verifies `proof` (bytes) for `air` and `publics`. Never throws. */
@@ -53,6 +75,7 @@ export function verify(air: Air, proof: Uint8Array, publics: readonly number[], 
 export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly number[], opts: VerifyOptions = {}): number {
   const params = opts.params ?? DEFAULT_PARAMS;
   const minBits = opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET;
+  const lap = lapTimer(opts.timing);
   checkParams(params);
   let sym: SymbolicAir;
   try {
@@ -60,15 +83,17 @@ export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly num
   } catch (e) {
     throw new VerifierError("AirMismatch", `ill-formed AIR: ${(e as Error).message}`);
   }
+  lap?.("stark/symbolic-air");
   ensure(Array.isArray(publics) && publics.length === sym.numPublicInputs, "PublicInputMismatch", `expected ${sym.numPublicInputs} public inputs`);
   for (const v of publics) ensure(Number.isInteger(v) && v >= 0 && v < P, "PublicInputMismatch", `public input ${v} is not a canonical field element`);
   const hasAux = sym.tables.map((t) => t.auxWidth > 0);
   const { proof, shape } = decodeProof(bytes, sym.tables.length, hasAux, params, (lh) => proofShape(sym, params, lh, minBits));
-  verifyParsed(sym, proof, shape, publics, params);
+  lap?.("stark/parse");
+  verifyParsed(sym, proof, shape, publics, params, lap);
   return shape.security.conjectured;
 }
 
-function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: ProofShape, publics: readonly number[], params: StarkParams): void {
+function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: ProofShape, publics: readonly number[], params: StarkParams, lap?: Lap): void {
   const { logHeights, logLde } = shape;
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
   seedTranscript(tr, params, sym, logHeights, publics);
@@ -81,6 +106,7 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   proof.quotientRoots.forEach((r) => tr.absorbDigest("quotient", r));
   const zeta = drawOodPoint(tr, logHeights, logLde);
   for (const o of proof.ood) for (const v of [o.mainZ, o.mainZw, o.auxZ, o.auxZw, o.quotZ]) tr.absorbExts("ood", v);
+  lap?.("stark/transcript");
 
   // 7. constraints at ζ
   let sumIdx = 0;
@@ -91,10 +117,12 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
     const ok = oodConstraintsHold(t, proof.ood[ti]!, logHeights[ti]!, shape.quotient[ti]!.numChunks, zeta, gamma, publics, challenges, logupSum);
     ensure(ok, "OodMismatch", `table ${t.name}: constraints at ζ do not match the quotient`);
   });
+  lap?.("stark/ood-constraints");
 
   // 8. DEEP + FRI
   const lambda = tr.challengeExt("deep");
   const ch = friVerifyCommitPhase(tr, shape.fri, proof.fri);
+  lap?.("stark/transcript");
   const indices = ch.indices;
   const uniq = [...new Set(indices)].sort((a, b) => a - b);
   const U = uniq.length;
@@ -102,45 +130,83 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   const q = proof.queries;
   ensure(q.main.rows.length === U * W.main, "QueryCount", `proof opens ${q.main.rows.length / W.main} rows, the queries need ${U}`);
   const checkOpening = (c: CommitmentOpening, root: Uint8Array, width: number, what: string) => {
-    const leaves = uniq.map((_, k) => hashLeaf(c.rows.subarray(k * width, (k + 1) * width), params.zk ? c.salts.subarray(16 * k, 16 * k + 16) : undefined));
-    ensure(verifyMultiProof(root, logLde, uniq, leaves, c.proof), "MerklePath", `${what}: Merkle multi-proof does not match the root`);
+    const leaves = hashLeavesFlat(c.rows, width, U, params.zk ? c.salts : undefined);
+    ensure(verifyMultiProofFlat(root, logLde, uniq, leaves, c.proof), "MerklePath", `${what}: Merkle multi-proof does not match the root`);
   };
   // one tree per round; each opened row holds every table's row side by side
   checkOpening(q.main, proof.mainRoots[0]!, W.main, "main round");
   if (q.aux) checkOpening(q.aux, proof.auxRoots[0]!, W.aux, "aux round");
   checkOpening(q.quotient, proof.quotientRoots[0]!, W.quotient, "quotient round");
-  const offsets = (widths: readonly number[]) => widths.map((_, i) => widths.slice(0, i).reduce((a, b) => a + b, 0));
-  const mainOff = offsets(shape.mainWidth), auxOff = offsets(shape.auxWidth), quotOff = offsets(shape.quotWidth);
-  const co = deepCoefficients(shape, proof.ood, lambda);
+  lap?.("stark/merkle-trace");
   const zetaW = logHeights.map((l) => eMul(zeta, extOf(rootOfUnity(l))));
   const wN = rootOfUnity(logLde);
-  const deepByIndex = new Map<number, Ext>();
-  uniq.forEach((idx, k) => {
-    const x = mul(GENERATOR, pow(wN, idx));
-    const rows = sym.tables.map((t, ti) => ({
-      main: q.main.rows.subarray(k * W.main + mainOff[ti]!, k * W.main + mainOff[ti]! + shape.mainWidth[ti]!),
-      aux: t.auxWidth > 0 ? q.aux!.rows.subarray(k * W.aux + auxOff[ti]!, k * W.aux + auxOff[ti]! + shape.auxWidth[ti]!) : undefined,
-      quot: q.quotient.rows.subarray(k * W.quotient + quotOff[ti]!, k * W.quotient + quotOff[ti]! + shape.quotWidth[ti]!),
-    }));
-    deepByIndex.set(idx, deepAt(co, x, zeta, zetaW, rows));
-  });
-  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => deepByIndex.get(i)!));
+  const xs = uniq.map((idx) => mul(GENERATOR, pow(wN, idx)));
+  const deep = deepValuesFlat(shape, proof.ood, lambda, zeta, zetaW, xs, { main: q.main.rows, aux: q.aux?.rows, quotient: q.quotient.rows });
+  const slotOf = new Map<number, number>();
+  uniq.forEach((idx, k) => slotOf.set(idx, k));
+  lap?.("stark/deep");
+  friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => { const k = slotOf.get(i)!; return deep.subarray(4 * k, 4 * k + 4); }), lap);
 
   // 9. LogUp balance: the tables' claimed sums plus the verifier's own share for public tuples
   if (sums.length > 0) {
     const total = sums.reduce((a, b) => eAdd(a, b), publicLogupSum(sym.publicInteractions, challenges));
     ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables (and the public bus tuples) do not add up to zero");
   }
+  lap?.("stark/logup-public");
 }
 
 /**
  * The DEEP-ALI identity of one table at ζ: Σ_k γ^k·C_k(ζ)/V_k(ζ) = Σ_c ζ^{c·n}·Q_c(ζ). Also used by the prover as
- * a last check of its own witness before it spends the FRI work.
+ * a last check of its own witness before it spends the FRI work. Evaluated with the compiled DAG
+ * (verifier/air-compile.ts); `oodIdentityInterpreted` is the reference form over verifier/air-eval.ts.
  */
 export function oodConstraintsHold(
   t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
   publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
 ): boolean {
+  const { lhs, rhs } = oodIdentity(t, o, logN, numChunks, zeta, gamma, publics, challenges, logupSum);
+  return eEq(lhs, rhs);
+}
+
+/** Both sides of the DEEP-ALI identity at ζ (compiled evaluation). */
+export function oodIdentity(
+  t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
+  publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
+): { lhs: Ext; rhs: Ext } {
+  const c = compileTable(t);
+  const sums = constraintSumsByDomain(c, {
+    mainCur: flatExts(o.mainZ), mainNext: flatExts(o.mainZw), auxCur: recombineFlat(o.auxZ, t.auxWidth), auxNext: recombineFlat(o.auxZw, t.auxWidth),
+    periodic: periodicColumnsAt(t.periodic, logN, zeta), publics, challenges: flatExts(challenges), logupSum,
+  }, gamma);
+  const vinv = inverseVanishingAt(zeta, logN);
+  // sums: every, first, last, transition (air-compile.ts DOMAINS order)
+  const lhs = new Uint32Array(4) as Ext;
+  const tmp = new Uint32Array(4);
+  const domains = [vinv.every, vinv.first, vinv.last, vinv.transition];
+  for (let d = 0; d < 4; d++) {
+    eMulAt(tmp, 0, sums, 4 * d, domains[d]!, 0);
+    for (let k = 0; k < 4; k++) lhs[k] = add(lhs[k]!, tmp[k]!);
+  }
+  return { lhs, rhs: quotientAt(o, numChunks, zeta, logN) };
+}
+
+/** Σ_c ζ^{c·n}·Q_c(ζ), each chunk Q_c recombined from its 4 base coordinate columns. */
+function quotientAt(o: TableOodValues, numChunks: number, zeta: Ext, logN: number): Ext {
+  let rhs = extOf(0);
+  const zn = ePow(zeta, 2 ** logN);
+  let zc = extOf(1);
+  for (let c = 0; c < numChunks; c++) {
+    rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
+    zc = eMul(zc, zn);
+  }
+  return rhs;
+}
+
+/** The reference form of `oodIdentity`: the DAG interpreted node by node (verifier/air-eval.ts). For tests. */
+export function oodIdentityInterpreted(
+  t: SymbolicTable, o: TableOodValues, logN: number, numChunks: number, zeta: Ext, gamma: Ext,
+  publics: readonly number[], challenges: readonly Ext[], logupSum: Ext,
+): { lhs: Ext; rhs: Ext } {
   const auxExt = (vals: Ext[]) => Array.from({ length: t.auxWidth }, (_, c) => recombine(vals.slice(4 * c, 4 * c + 4)));
   const nodeVals = evalNodes(t, {
     mainCur: o.mainZ, mainNext: o.mainZw, auxCur: auxExt(o.auxZ), auxNext: auxExt(o.auxZw),
@@ -154,14 +220,20 @@ export function oodConstraintsHold(
     lhs = eAdd(lhs, eMul(eMul(g, nodeVals[c.node]!), vinv[c.domain]));
     g = eMul(g, gamma);
   }
-  let rhs = extOf(0);
-  const zn = ePow(zeta, 2 ** logN);
-  let zc = extOf(1);
-  for (let c = 0; c < numChunks; c++) {
-    rhs = eAdd(rhs, eMul(zc, recombine(o.quotZ.slice(4 * c, 4 * c + 4))));
-    zc = eMul(zc, zn);
-  }
-  return eEq(lhs, rhs);
+  return { lhs, rhs: quotientAt(o, numChunks, zeta, logN) };
+}
+
+function flatExts(xs: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(4 * xs.length);
+  for (let i = 0; i < xs.length; i++) out.set(xs[i]!.subarray(0, 4), 4 * i);
+  return out;
+}
+
+/** The `width` extension columns committed as 4 base coordinate columns each, recombined (flat). */
+function recombineFlat(vals: readonly Ext[], width: number): Uint32Array {
+  const out = new Uint32Array(4 * width);
+  for (let c = 0; c < width; c++) out.set(recombine(vals.slice(4 * c, 4 * c + 4)), 4 * c);
+  return out;
 }
 
 /** Σ_k X^k·v_k: an extension column committed as 4 base coordinate columns, opened at an extension point. */

@@ -87,6 +87,23 @@ class Scope implements ConstraintSink {
   }
 }
 
+/** A string that identifies a node's content (op and operands), for hash-consing. */
+function nodeKey(n: ExprNode): string {
+  switch (n.op) {
+    case "const": return `c${n.value}`;
+    case "main": return `m${n.col}${n.next ? "'" : ""}`;
+    case "aux": return `x${n.col}${n.next ? "'" : ""}`;
+    case "periodic": return `p${n.col}`;
+    case "public": return `u${n.index}`;
+    case "challenge": return `h${n.index}`;
+    case "logupSum": return "s";
+    case "add": return `+${n.a},${n.b}`;
+    case "sub": return `-${n.a},${n.b}`;
+    case "mul": return `*${n.a},${n.b}`;
+    case "neg": return `~${n.a}`;
+  }
+}
+
 /** The recording builder. Exported for logup.ts, which appends auxiliary constraints through it. */
 export class TableBuilder implements AirBuilder, ExprHost {
   readonly nodes: ExprNode[] = [];
@@ -108,7 +125,7 @@ export class TableBuilder implements AirBuilder, ExprHost {
 
   node(n: ExprNode): Expr {
     // Hash-consing keeps the DAG small (shared sub-expressions are evaluated once by every interpreter).
-    const key = JSON.stringify(n);
+    const key = nodeKey(n);
     let id = this.memo.get(key);
     if (id === undefined) {
       id = this.nodes.length;
@@ -280,6 +297,23 @@ export function buildSymbolicTable(t: TableAir, numPublicInputs: number): Symbol
 }
 
 const cache = new WeakMap<Air, SymbolicAir>();
+/**
+ * Symbolic tables memoised per table object and public-input count: a VM AIR is rebuilt for every receipt (its
+ * program, globals and call-table columns are the image's), but most of its tables — the CPU's ~4,000-node DAG
+ * among them — are the same module-level objects every time, so their `eval` runs once per process. Same trust
+ * model as the per-AIR memo: a table object is an immutable description whose `eval` is deterministic.
+ */
+const tableCache = new WeakMap<TableAir, Map<number, SymbolicTable>>();
+
+function symbolicTable(t: TableAir, numPublicInputs: number): SymbolicTable {
+  let m = tableCache.get(t);
+  const hit = m?.get(numPublicInputs);
+  if (hit) return hit;
+  const s = buildSymbolicTable(t, numPublicInputs);
+  if (m === undefined) tableCache.set(t, (m = new Map()));
+  m.set(numPublicInputs, s);
+  return s;
+}
 
 /** Symbolic form of a whole AIR (memoised per AIR object). Throws RangeError/TypeError on an ill-formed AIR. */
 export function symbolicAir(air: Air): SymbolicAir {
@@ -287,7 +321,7 @@ export function symbolicAir(air: Air): SymbolicAir {
   if (hit) return hit;
   if (!Number.isInteger(air.numPublicInputs) || air.numPublicInputs < 0) throw new RangeError("numPublicInputs must be >= 0");
   if (air.tables.length < 1) throw new RangeError("an AIR needs at least one table");
-  const tables = air.tables.map((t) => buildSymbolicTable(t, air.numPublicInputs));
+  const tables = air.tables.map((t) => symbolicTable(t, air.numPublicInputs));
   const publicInteractions = air.publicInteractions ?? [];
   let publicTupleCount = 0;
   for (const pi of publicInteractions) {
@@ -311,20 +345,39 @@ export function symbolicAir(air: Air): SymbolicAir {
 // aids and not part of it; table names, widths, periodic values, nodes, constraints and interactions are.
 
 class ByteWriter {
-  private parts: number[] = [];
+  private buf = new Uint8Array(1024);
+  private len = 0;
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.len + n, 2 * this.buf.length));
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
   u8(v: number): void {
-    this.parts.push(v & 0xff);
+    this.reserve(1);
+    this.buf[this.len++] = v & 0xff;
   }
   u32(v: number): void {
-    this.parts.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+    this.reserve(4);
+    const b = this.buf, o = this.len;
+    b[o] = v & 0xff;
+    b[o + 1] = (v >>> 8) & 0xff;
+    b[o + 2] = (v >>> 16) & 0xff;
+    b[o + 3] = (v >>> 24) & 0xff;
+    this.len += 4;
   }
   str(s: string): void {
-    const b = new TextEncoder().encode(s);
-    this.u32(b.length);
-    for (const x of b) this.parts.push(x);
+    this.raw(new TextEncoder().encode(s), true);
+  }
+  /** the bytes, with a u32 length prefix when `prefixed` */
+  raw(b: Uint8Array, prefixed = false): void {
+    if (prefixed) this.u32(b.length);
+    this.reserve(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
   }
   bytes(): Uint8Array {
-    return Uint8Array.from(this.parts);
+    return this.buf.slice(0, this.len);
   }
 }
 
@@ -333,50 +386,85 @@ const OP_CODES: Record<ExprNode["op"], number> = {
 };
 const DOMAIN_CODES: Record<ConstraintDomain, number> = { every: 0, first: 1, last: 2, transition: 3 };
 
-function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[], pubs: readonly PublicInteractions[]): Uint8Array {
+/** The canonical description of one table (its part of the AIR digest), memoised per symbolic table. */
+const tableBytesCache = new WeakMap<SymbolicTable, Uint8Array>();
+
+function tableBytes(t: SymbolicTable): Uint8Array {
+  const hit = tableBytesCache.get(t);
+  if (hit) return hit;
+  const w = new ByteWriter();
+  w.str(t.name);
+  w.u32(t.width);
+  w.u32(t.auxWidth);
+  w.u32(t.periodic.length);
+  for (const c of t.periodic) {
+    w.u32(c.length);
+    for (const v of c) w.u32(v);
+  }
+  w.u32(t.nodes.length);
+  for (const n of t.nodes) {
+    w.u8(OP_CODES[n.op]);
+    switch (n.op) {
+      case "const": w.u32(n.value); break;
+      case "main": case "aux": w.u32(n.col); w.u8(n.next ? 1 : 0); break;
+      case "periodic": w.u32(n.col); break;
+      case "public": case "challenge": w.u32(n.index); break;
+      case "logupSum": break;
+      case "add": case "sub": case "mul": w.u32(n.a); w.u32(n.b); break;
+      case "neg": w.u32(n.a); break;
+    }
+  }
+  w.u32(t.constraints.length);
+  for (const c of t.constraints) {
+    w.u32(c.node);
+    w.u8(DOMAIN_CODES[c.domain]);
+  }
+  w.u32(t.interactions.length);
+  for (const it of t.interactions) {
+    w.u32(it.bus);
+    w.u8(it.direction === "send" ? 0 : 1);
+    w.u32(it.tuple.length);
+    for (const x of it.tuple) w.u32(x);
+    w.u32(it.multiplicity);
+    w.u8(it.bound === undefined ? 0 : 1);
+    if (it.bound !== undefined) { w.u32(it.bound % 2 ** 32); w.u32(Math.floor(it.bound / 2 ** 32)); }
+  }
+  const b = w.bytes();
+  tableBytesCache.set(t, b);
+  return b;
+}
+
+type Sha256State = ReturnType<typeof sha256.create>;
+/**
+ * SHA-256 states after the tables' part of the digest input, for the last few (name, public count, tables)
+ * combinations: a VM AIR is rebuilt per receipt around the same table objects (per image), and its description
+ * (≈ 100 KB with the program table's public columns) would otherwise be re-hashed on every verify. A hit requires
+ * the very same symbolic table objects, in order; the state is cloned, never updated in place.
+ */
+const prefixStates: { name: string; numPublic: number; tables: readonly SymbolicTable[]; state: Sha256State }[] = [];
+const PREFIX_STATES = 16;
+
+function tablesPrefixState(name: string, numPublic: number, tables: readonly SymbolicTable[]): Sha256State {
+  for (let i = prefixStates.length - 1; i >= 0; i--) {
+    const e = prefixStates[i]!;
+    if (e.name === name && e.numPublic === numPublic && e.tables.length === tables.length && e.tables.every((t, k) => t === tables[k])) return e.state.clone();
+  }
   const w = new ByteWriter();
   w.str("zkvm-ts/air/v2"); // v2: batched LogUp columns
   w.str(name);
   w.u32(numPublic);
   w.u32(tables.length);
-  for (const t of tables) {
-    w.str(t.name);
-    w.u32(t.width);
-    w.u32(t.auxWidth);
-    w.u32(t.periodic.length);
-    for (const c of t.periodic) {
-      w.u32(c.length);
-      for (const v of c) w.u32(v);
-    }
-    w.u32(t.nodes.length);
-    for (const n of t.nodes) {
-      w.u8(OP_CODES[n.op]);
-      switch (n.op) {
-        case "const": w.u32(n.value); break;
-        case "main": case "aux": w.u32(n.col); w.u8(n.next ? 1 : 0); break;
-        case "periodic": w.u32(n.col); break;
-        case "public": case "challenge": w.u32(n.index); break;
-        case "logupSum": break;
-        case "add": case "sub": case "mul": w.u32(n.a); w.u32(n.b); break;
-        case "neg": w.u32(n.a); break;
-      }
-    }
-    w.u32(t.constraints.length);
-    for (const c of t.constraints) {
-      w.u32(c.node);
-      w.u8(DOMAIN_CODES[c.domain]);
-    }
-    w.u32(t.interactions.length);
-    for (const it of t.interactions) {
-      w.u32(it.bus);
-      w.u8(it.direction === "send" ? 0 : 1);
-      w.u32(it.tuple.length);
-      for (const x of it.tuple) w.u32(x);
-      w.u32(it.multiplicity);
-      w.u8(it.bound === undefined ? 0 : 1);
-      if (it.bound !== undefined) { w.u32(it.bound % 2 ** 32); w.u32(Math.floor(it.bound / 2 ** 32)); }
-    }
-  }
+  const state = sha256.create();
+  state.update(w.bytes());
+  for (const t of tables) state.update(tableBytes(t));
+  prefixStates.push({ name, numPublic, tables: [...tables], state });
+  if (prefixStates.length > PREFIX_STATES) prefixStates.shift();
+  return state.clone();
+}
+
+function airDigest(name: string, numPublic: number, tables: readonly SymbolicTable[], pubs: readonly PublicInteractions[]): Uint8Array {
+  const h = tablesPrefixState(name, numPublic, tables);
+  const w = new ByteWriter();
   // Public tuples can be large (a VM's opened memory pages): hashed separately, little-endian u32 each.
   w.u32(pubs.length);
   for (const pi of pubs) {
@@ -386,10 +474,11 @@ function airDigest(name: string, numPublic: number, tables: readonly SymbolicTab
     w.u32(pi.tuples.length);
     const le = new Uint8Array(pi.tuples.length * 4);
     const dv = new DataView(le.buffer);
-    pi.tuples.forEach((v, i) => dv.setUint32(4 * i, v, true));
-    for (const x of sha256(le)) w.u8(x);
+    for (let i = 0; i < pi.tuples.length; i++) dv.setUint32(4 * i, pi.tuples[i]!, true);
+    w.raw(sha256(le));
   }
-  return sha256(w.bytes());
+  h.update(w.bytes());
+  return h.digest();
 }
 
 // ---------------------------------------------------------------------------------------------------------

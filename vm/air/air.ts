@@ -113,15 +113,35 @@ export function airProgramOf(p: Program): AirProgram {
  * ill-formed page list.
  */
 export function vmAir(prog: AirProgram | Program, pages: readonly InitPage[] = [], journal: Uint8Array = new Uint8Array(0)): Air {
+  return vmAirOfRun(vmProgramAir(prog), pages, journal);
+}
+
+/** The part of `vmAir` that depends on the program only (its tables; decoding the code is the costly step). A
+ *  verifier may keep it per image and reuse it for every run of that image (`vmAirOfRun`). */
+export interface VmProgramAir {
+  readonly memPages: number;
+  readonly tables: Air["tables"];
+}
+
+/** The program-derived part of the VM AIR. Throws VmAirError (UnprovableImage) as vmAir does. */
+export function vmProgramAir(prog: AirProgram | Program): VmProgramAir {
   const p = "segments" in prog ? airProgramOf(prog) : prog;
   const program = programTable(decodeProgram(p)); // first: it names every unsupported instruction
   const usesMemory = Array.from({ length: p.code.length / INSTR_WORDS }, (_, i) => p.code[i * INSTR_WORDS]!).some((op) => MEMORY_OPCODES.has(op));
   if (usesMemory && p.memPages > MAX_PROVABLE_PAGES) throw new VmAirError("UnprovableImage", `${p.memPages} initial memory pages; provable memory is at most ${MAX_PROVABLE_PAGES} pages (1 GiB)`);
-  checkInitPages(pages, p.memPages);
+  return {
+    memPages: p.memPages,
+    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable, ...coprocessorTables(p.code).map((t) => COPROCESSOR_AIR[t])],
+  };
+}
+
+/** The AIR of one run: the program's tables, and the touched pages and the journal as public tuples. */
+export function vmAirOfRun(base: VmProgramAir, pages: readonly InitPage[] = [], journal: Uint8Array = new Uint8Array(0)): Air {
+  checkInitPages(pages, base.memPages);
   return {
     name: `vm-v${VM_AIR_VERSION}`,
     numPublicInputs: NUM_PUBLICS,
-    tables: [program, cpuTable, boundaryTable, rangeTable, globalsTable(globalsColumns(p)), and8Table, pow2Table, tableFnTable(tableFnColumns(p, p.code.length / INSTR_WORDS)), bytePropTable, ...coprocessorTables(p.code).map((t) => COPROCESSOR_AIR[t])],
+    tables: base.tables,
     publicInteractions: [...(pages.length > 0 ? [initMemoryTuples(pages)] : []), ...(journal.length > 0 ? [journalTuples(journal)] : [])],
   };
 }

@@ -3,7 +3,10 @@
 // proving work, and no receipt exists for it.
 import { prove as proveStark } from "../../prover/stark.ts";
 import { sha256 } from "../../verifier/sha256.ts";
-import { DEFAULT_PARAMS, type StarkParams } from "../../verifier/params.ts";
+import { COMPACT_PARAMS, DEFAULT_PARAMS, SECURITY_TARGET_BITS, type StarkParams } from "../../verifier/params.ts";
+import { proofShape } from "../../verifier/protocol.ts";
+import { symbolicAir } from "../../verifier/symbolic.ts";
+import type { Air } from "../../verifier/air.ts";
 import { buildVmTrace, vmAir, VM_AIR_VERSION, VmAirError, type InitPage } from "../air/index.ts";
 import { execute } from "../executor/index.ts";
 import { configBytes, computeImageId, imageIdBytes, memoryMultiProof, memoryRoot, pageLeaves, type ImageId } from "../image/image-id.ts";
@@ -20,7 +23,12 @@ export const MAX_SINGLE_PROOF_CYCLES = 2 ** 20;
 export type ProvePhase = "execute" | "trace" | "prove" | "done";
 
 export interface ProveReceiptOptions {
+  /** STARK parameters, used as given; default: `receiptParams` (compact when secure at the run's size) */
   readonly params?: StarkParams;
+  /** with the default parameters: zero knowledge (default true) */
+  readonly zk?: boolean;
+  /** with the default parameters: always DEFAULT_PARAMS (rate 1/4), a faster prover for a larger receipt */
+  readonly fastProve?: boolean;
   /** execute only and write a dev receipt (no proof; verify refuses it unless allowDev) */
   readonly dev?: boolean;
   /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_SINGLE_PROOF_CYCLES */
@@ -40,9 +48,36 @@ export interface ProveReceiptResult {
   readonly dev: boolean;
 }
 
+/**
+ * Largest LDE (log2) proven with COMPACT_PARAMS by default. The rate-1/8 LDE doubles the prover's commitment work
+ * and matrices: measured ≈ 1.7× CPU and 1.3–1.7× peak RSS for runs up to 2^16 cycles (LDE 2^20: ≈ 4–6 GiB), but
+ * 2^18 cycles took 89 s and 13.2 GiB instead of 49 s and 7.5 GiB (docs/receipt.md). Runs over 2^16 cycles (a CPU
+ * table over 2^16 rows: FRI degree 2^18 with zk) therefore keep DEFAULT_PARAMS unless the caller asks otherwise.
+ */
+export const COMPACT_MAX_LOG_LDE = 20;
+
+/**
+ * The parameters a receipt is proven with when the caller names none: COMPACT_PARAMS (rate 1/8, 28 queries:
+ * ≈ 25 % smaller receipts, faster verification, ≈ 1.7× the prover's CPU) when they reach the verifier's security
+ * target for these table heights and the LDE stays within 2^COMPACT_MAX_LOG_LDE, else DEFAULT_PARAMS (rate 1/4,
+ * 43 queries), which reach the target up to the largest single proof (an LDE of 2^23). `fastProve` always picks
+ * DEFAULT_PARAMS.
+ */
+export function receiptParams(air: Air, logHeights: readonly number[], zk = true, fastProve = false): StarkParams {
+  const fallback = { ...DEFAULT_PARAMS, zk };
+  if (fastProve) return fallback;
+  const compact = { ...COMPACT_PARAMS, zk };
+  try {
+    const shape = proofShape(symbolicAir(air), compact, logHeights, SECURITY_TARGET_BITS);
+    return shape.logLde <= COMPACT_MAX_LOG_LDE ? compact : fallback;
+  } catch {
+    return fallback; // InsecureParams at this LDE size (or anything the prover will report itself)
+  }
+}
+
 export async function proveReceipt(program: Program, input: Uint8Array = new Uint8Array(0), opts: ProveReceiptOptions = {}): Promise<ProveReceiptResult> {
   const t0 = performance.now();
-  const params = opts.params ?? DEFAULT_PARAMS;
+  let params = opts.params ?? { ...DEFAULT_PARAMS, zk: opts.zk ?? true };
   const maxCycles = opts.maxCycles ?? MAX_SINGLE_PROOF_CYCLES;
   const imageId = computeImageId(program);
   // Refuse an unprovable image before running it (the decode is what the verifier will do too).
@@ -70,6 +105,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     }
     opts.onPhase?.("prove");
     air = airOf(program, t.pages, run.journal); // with the touched pages and the journal as public tuples
+    if (opts.params === undefined) params = receiptParams(air, t.traces.map((cols) => Math.log2(cols[0]!.length)), opts.zk ?? true, opts.fastProve === true);
     const memory = { pages: t.pages, siblings: memoryMultiProof(program.segments, t.pages.map((p) => p.index)) };
     const proof = await proveStark(air, t.traces, t.publics, { params });
     receipt = { kind: "stark", airVersion: VM_AIR_VERSION, statement, image, params, memory, proof: proof.bytes };

@@ -13,10 +13,10 @@
 //      the AIR of this code and these pages     (UnprovableImage)
 //   7. the STARK proof against the statement as public inputs (the verifier's own kinds: InsecureParams,
 //      MerklePath, OodMismatch, LogupSumNonZero, ...)
-import { verifyOrThrow } from "../../verifier/stark.ts";
+import { lapTimer, verifyOrThrow, type Lap, type VerifyTiming } from "../../verifier/stark.ts";
 import { isVerifierError } from "../../verifier/errors.ts";
 import { sha256 } from "../../verifier/sha256.ts";
-import { vmAir, VM_AIR_VERSION, type AirProgram } from "../air/air.ts";
+import { vmAirOfRun, vmProgramAir, VM_AIR_VERSION, type AirProgram, type VmProgramAir } from "../air/air.ts";
 import { vmPublics } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
 import { TREE_PAGES_PER_WASM_PAGE } from "../air/memory-pages.ts";
@@ -33,6 +33,8 @@ export interface VerifyReceiptOptions {
   readonly allowDev?: boolean;
   /** minimum conjectured security bits (default 100) */
   readonly minSecurityBits?: number;
+  /** optional profiling hook (phase, ms), as verifier/stark.ts VerifyOptions.timing; receipt phases are "receipt/…" */
+  readonly timing?: VerifyTiming;
 }
 
 export interface VerifiedReceipt {
@@ -64,15 +66,22 @@ export function verifyReceipt(bytes: Uint8Array, imageId: string, opts: VerifyRe
 export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: VerifyReceiptOptions = {}): VerifiedReceipt {
   const pinned = typeof imageId === "string" ? parseImageId(imageId) : undefined;
   if (pinned === undefined) throw new ReceiptError("InvalidArgument", `image ID must be 64 hex digits, got ${JSON.stringify(String(imageId)).slice(0, 80)}`);
+  const lap = lapTimer(opts.timing);
   // 1–3
   const r = decodeReceipt(bytes);
+  lap?.("receipt/parse");
   if (r.kind === "dev" && opts.allowDev !== true) throw new ReceiptError("DevReceipt", "a dev-mode receipt carries no proof (it was produced by `zkvm prove --dev`); pass allowDev / --allow-dev to accept it anyway");
   if (r.airVersion !== VM_AIR_VERSION) throw new ReceiptError("UnsupportedVersion", `receipt proven against VM AIR v${r.airVersion}; this verifier knows v${VM_AIR_VERSION}`);
   // 4. the image the proof is about is the one pinned
   const claimed = toHex(r.statement.imageId) as ImageId;
   if (claimed !== pinned) throw new ReceiptError("ImageIdMismatch", `receipt is for image ${claimed}, expected ${pinned}`);
-  const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
-  if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
+  let image = knownImage(pinned, r);
+  if (image === undefined) {
+    const rebuilt = imageIdFromParts(r.image.code, r.image.memoryRoot, r.image.configBytes).imageId;
+    if (rebuilt !== pinned) throw new ReceiptError("ImageIdMismatch", `the receipt's code, memory root and config hash to ${rebuilt}, not to its image ID ${pinned}`);
+    image = rememberImage(pinned, r);
+  }
+  lap?.("receipt/image-id");
   // the whole config: the head for the statement and public tables, the functions and call_indirect table for TABLEFN
   const head = parseConfig(r.image.configBytes);
   if (head === undefined || head.instructions !== r.image.code.length / INSTR_WORDS || head.entryPc >= head.instructions) {
@@ -87,8 +96,10 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   if (s.journal.length >= s.cycles) throw new ReceiptError("StatementMismatch", `a journal of ${s.journal.length} bytes needs more than ${s.cycles} cycles (one per committed byte)`);
   // 6–7
   const program: AirProgram = { code: r.image.code, entryPc: head.entryPc, globalSlots: head.globalSlots, globalsInit: head.globalsInit, memPages: head.initialPages, maxPages: head.maxPages, functions: head.functions, table: head.table };
+  lap?.("receipt/config-statement");
   checkMemoryOpening(r, program.memPages);
-  const securityBits = verifyProof(r, program, opts);
+  lap?.("receipt/memory-pages");
+  const securityBits = verifyProof(r, program, image, opts, lap);
   return { ...result, securityBits, dev: false };
 }
 
@@ -106,15 +117,70 @@ function checkMemoryOpening(r: Receipt, memPages: number): void {
   if (toHex(root) !== toHex(r.image.memoryRoot)) throw new ReceiptError("MemoryMismatch", "the opened memory pages do not hash to the image's memory root");
 }
 
-function verifyProof(r: Receipt, program: AirProgram, opts: VerifyReceiptOptions): number {
+/**
+ * Images seen before, with what is derived from them. An entry records that these exact code, memory root and
+ * config bytes hash to this image ID (so a receipt carrying the same bytes needs no re-hash), and, once built, the
+ * program-derived tables of the VM AIR: decoding the code into the public PROGRAM table (and the symbolic and
+ * compiled forms the STARK verifier memoises per table object) is most of a warm verify otherwise, and a verifier
+ * typically checks many receipts of one image (`zkvm train --prove`: hundreds). A hit requires byte-for-byte equal
+ * code, config and memory root, so the cache depends on nothing but equality of the inputs. Bounded: at most
+ * IMAGE_CACHE_ENTRIES images and IMAGE_CACHE_WORDS code words in all, least recently used evicted first.
+ */
+interface KnownImage {
+  readonly code: Uint32Array;
+  readonly config: Uint8Array;
+  readonly memoryRoot: Uint8Array;
+  base: VmProgramAir | undefined;
+}
+const IMAGE_CACHE_ENTRIES = 8;
+const IMAGE_CACHE_WORDS = 1 << 20;
+const imageCache = new Map<string, KnownImage>();
+
+function equalArrays(a: Uint32Array | Uint8Array, b: Uint32Array | Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function knownImage(id: string, r: Receipt): KnownImage | undefined {
+  const e = imageCache.get(id);
+  if (e === undefined || !equalArrays(e.code, r.image.code) || !equalArrays(e.config, r.image.configBytes) || !equalArrays(e.memoryRoot, r.image.memoryRoot)) return undefined;
+  imageCache.delete(id); // most recently used last
+  imageCache.set(id, e);
+  return e;
+}
+
+/** Records that the receipt's image parts hash to `id` (the caller has just checked it). */
+function rememberImage(id: string, r: Receipt): KnownImage {
+  const e: KnownImage = { code: r.image.code.slice(), config: r.image.configBytes.slice(), memoryRoot: r.image.memoryRoot.slice(), base: undefined };
+  if (e.code.length > IMAGE_CACHE_WORDS) return e;
+  imageCache.delete(id);
+  imageCache.set(id, e);
+  let words = 0;
+  for (const x of imageCache.values()) words += x.code.length;
+  for (const [k, x] of imageCache) {
+    if (imageCache.size <= IMAGE_CACHE_ENTRIES && words <= IMAGE_CACHE_WORDS) break;
+    imageCache.delete(k);
+    words -= x.code.length;
+  }
+  return e;
+}
+
+function verifyProof(r: Receipt, program: AirProgram, image: KnownImage, opts: VerifyReceiptOptions, lap?: Lap): number {
   let air;
   try {
-    air = vmAir(program, r.memory!.pages, r.statement.journal);
+    image.base ??= vmProgramAir(program); // from this image's code and config (equal to the receipt's)
+    air = vmAirOfRun(image.base, r.memory!.pages, r.statement.journal);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);
     throw e;
   }
   const s = r.statement;
   const publics = vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages, program.maxPages);
-  return verifyOrThrow(air, r.proof!, publics, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
+  lap?.("receipt/vm-air");
+  return verifyOrThrow(air, r.proof!, publics, {
+    params: r.params!,
+    ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}),
+    ...(opts.timing !== undefined ? { timing: opts.timing } : {}),
+  });
 }

@@ -1,0 +1,32 @@
+// The receipt prover's parameter choice (vm/receipt/prove.ts receiptParams) and COMPACT_PARAMS' security figures.
+import { describe, expect, it } from "vitest";
+import { COMPACT_MAX_LOG_LDE, receiptParams } from "../vm/receipt/prove.ts";
+import { COMPACT_PARAMS, DEFAULT_PARAMS, SECURITY_TARGET_BITS, securityBits } from "../verifier/params.ts";
+import { vmAir } from "../vm/air/index.ts";
+import { asmProgram } from "../vm/executor/asm.ts";
+
+// program, cpu, boundary, range16, globals, and8, pow2, tablefn, byteprop
+const heights = (cpu: number) => [6, cpu, 11, 16, 6, 6, 6, 6, 10];
+
+describe("receipt parameters", () => {
+  const air = vmAir(asmProgram([["CONST", 0, 3], ["ADDI", 0, 0, -1], ["BRNZ", 0, 1], ["EXIT", 0]] as never));
+
+  it("COMPACT_PARAMS reach the target up to an LDE of 2^23 and not beyond", () => {
+    for (let l = 18; l <= 23; l++) expect(securityBits(COMPACT_PARAMS, l).conjectured, `2^${l}`).toBeGreaterThanOrEqual(SECURITY_TARGET_BITS);
+    expect(securityBits(COMPACT_PARAMS, 24).conjectured).toBeLessThan(SECURITY_TARGET_BITS);
+    expect(securityBits(COMPACT_PARAMS, 20).conjectured).toBe(101);
+  });
+
+  it("takes COMPACT_PARAMS up to an LDE of 2^20 (runs of ≤ 2^16 cycles), DEFAULT_PARAMS beyond or when asked", () => {
+    expect(COMPACT_MAX_LOG_LDE).toBe(20);
+    expect(receiptParams(air, heights(8))).toEqual(COMPACT_PARAMS);
+    expect(receiptParams(air, heights(16))).toEqual(COMPACT_PARAMS); // zk degree 2^17, LDE 2^20
+    expect(receiptParams(air, heights(17))).toEqual(DEFAULT_PARAMS); // LDE 2^21 at rate 1/8: too costly to prove
+    expect(receiptParams(air, heights(20))).toEqual(DEFAULT_PARAMS); // LDE 2^24 at rate 1/8: 99 bits
+    expect(receiptParams(air, heights(8), false)).toEqual({ ...COMPACT_PARAMS, zk: false });
+    expect(receiptParams(air, heights(16), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // no zk padding: LDE 2^19
+    expect(receiptParams(air, heights(17), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // 2^20
+    expect(receiptParams(air, heights(18), false)).toEqual({ ...DEFAULT_PARAMS, zk: false });
+    expect(receiptParams(air, heights(8), true, true)).toEqual(DEFAULT_PARAMS);
+  });
+});
