@@ -10,7 +10,7 @@ import { GENERATOR, P, mul as field_mul, rootOfUnity, inv } from "../verifier/fi
 import { eAdd, eIsZero, eMul, eSub, ePow, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
 import { Transcript } from "../verifier/transcript.ts";
 import {
-  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, checkParams, drawOodPoint, proofShape, seedTranscript, PROTOCOL_VERSION,
+  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, checkParams, drawOodPoint, jointChallenges, proofMultiplicityTotal, proofShape, seedTranscript, PROTOCOL_VERSION,
   type ProofShape, type StarkParams,
 } from "../verifier/protocol.ts";
 import { deepCoefficients } from "../verifier/deep.ts";
@@ -19,7 +19,7 @@ import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace, type AuxTrace } from "./logup-trace.ts";
-import { publicLogupSum } from "../verifier/logup.ts";
+import { multiplicitiesCannotWrap, publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
 import { inverseOfBaseMinusExt } from "./deep-range.ts";
@@ -288,9 +288,46 @@ export interface MainPhase {
   readonly timings: Readonly<Record<string, number>>;
 }
 
-/** Phase 1: checks the witness, seeds the transcript, commits the main traces (LDE, ZK-randomised, salted). */
-export async function commitMainPhase(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}): Promise<MainPhase> {
-  return commitMain(air, traces, publics, opts, false);
+/**
+ * Phase 1: checks the witness, seeds the transcript, commits the main traces (LDE, ZK-randomised, salted).
+ * `joint`: the part of a joint proof — its buses need not balance alone (checkConstraints' LogupSumNonZero is
+ * ignored; the joint balance is the caller's to check).
+ */
+export async function commitMainPhase(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}, joint = false): Promise<MainPhase> {
+  return commitMain(air, traces, publics, opts, joint);
+}
+
+/** One part of a joint proof. */
+export interface JointProvePart {
+  readonly air: Air;
+  readonly traces: readonly (readonly Uint32Array[])[];
+  readonly publics: readonly number[];
+}
+
+/**
+ * Proves N parts whose LogUp buses balance only together (docs/proof-system.md "Joint proofs"; verify with
+ * `verifyJoint` and the parts in the same order): phase 1 for every part, the global seed and α, β from every
+ * part's statement digest (`jointChallenges`), phase 2 for every part with them injected. The honest prover
+ * refuses (LogupSumNonZero) when Σ_parts σ ≠ 0, and (MultiplicityOverflow) when the no-wrap total over all
+ * parts reaches p. Returns one proof per part, in order. All parts' LDEs are held in memory at once.
+ */
+export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOptions = {}): Promise<ProveResult[]> {
+  if (parts.length === 0) throw new ProverError("BadTrace", "a joint proof needs at least one part");
+  const mains: MainPhase[] = [];
+  for (const p of parts) mains.push(await commitMain(p.air, p.traces, p.publics, opts, true));
+  const total = mains.reduce((s, m) => s + proofMultiplicityTotal(m.sym, m.logHeights), 0);
+  if (!multiplicitiesCannotWrap(total)) throw new ProverError("MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p over all parts: LogUp could wrap`);
+  const joint = jointChallenges(mains.map((m) => m.statementDigest));
+  const auxes: AuxPhase[] = [];
+  for (const m of mains) auxes.push(await auxPhase(m, joint));
+  if (!opts.testHooks?.allowInvalidWitness && auxes.some((a) => a.sums.length > 0)) {
+    let sigma = EXT_ZERO;
+    for (const a of auxes) if (a.sums.length > 0) sigma = eAdd(sigma, logupTotal(a.m.sym, a.sums, a.challenges));
+    if (!eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
+  }
+  const out: ProveResult[] = [];
+  for (const a of auxes) out.push(await completeProof(a));
+  return out;
 }
 
 async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions, joint: boolean): Promise<MainPhase> {
