@@ -164,6 +164,9 @@ describe("joint proofs: rejected", () => {
       const b = await finishProof(inj ? ms[1]! : { ...ms[1]!, opts: CHEAT }, inj);
       expect(kindOf(verifyJoint(asParts([A, B], [a, b]), TEST_OPTS)), what).toBe("OodMismatch");
     }
+    // phase 2 may run again from the same phase-1 state (nothing of it is consumed)
+    const again = await finishProof(ms[1]!, joint);
+    expect(kindOf(verifyJoint(asParts([A, B], [a, again]), TEST_OPTS))).toBe("ok");
   });
 
   it("a tampered main root of any part", async () => {
