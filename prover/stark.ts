@@ -5,12 +5,12 @@
  *   composition → FRI (commit, proof of work, queries) → open every commitment at the query rows.
  */
 import type { Air } from "../verifier/air.ts";
-import { symbolicAir, type SymbolicTable } from "../verifier/symbolic.ts";
+import { symbolicAir, type SymbolicAir, type SymbolicTable } from "../verifier/symbolic.ts";
 import { GENERATOR, P, mul as field_mul, rootOfUnity, inv } from "../verifier/field.ts";
-import { eMul, eSub, ePow, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
+import { eAdd, eIsZero, eMul, eSub, ePow, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
 import { Transcript } from "../verifier/transcript.ts";
 import {
-  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, checkParams, drawOodPoint, proofShape, seedTranscript, PROTOCOL_VERSION,
+  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, checkParams, drawOodPoint, jointChallenges, proofMultiplicityTotal, proofShape, seedTranscript, PROTOCOL_VERSION,
   type ProofShape, type StarkParams,
 } from "../verifier/protocol.ts";
 import { deepCoefficients } from "../verifier/deep.ts";
@@ -19,7 +19,7 @@ import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
 import { buildAuxTrace, type AuxTrace } from "./logup-trace.ts";
-import { publicLogupSum } from "../verifier/logup.ts";
+import { multiplicitiesCannotWrap, publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
 import { inverseOfBaseMinusExt } from "./deep-range.ts";
@@ -244,8 +244,93 @@ function periodicColumns(t: SymbolicTable): Uint32Array[] {
 /**
  * Proves that `traces` (per table: columns of equal power-of-two height) satisfy `air` with `publics`.
  * Throws ProverError for a bad witness or parameters (never produces a proof of a false statement knowingly).
+ * Phase 1 (`commitMainPhase`), the LogUp challenges drawn from the proof's own transcript, phase 2 (`finishProof`).
  */
 export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}): Promise<ProveResult> {
+  return finishProof(await commitMainPhase(air, traces, publics, opts));
+}
+
+/**
+ * LogUp challenges supplied from outside (joint proofs, docs/proof-system.md "Joint proofs"): `challenges` replace
+ * the ones a single proof draws from its transcript, and `seed` (32 bytes, the global digest) is absorbed under
+ * "joint/global" right after the main root, so every later challenge (γ, ζ, λ, FRI, queries) depends on it.
+ */
+export interface InjectedChallenges {
+  /** α, β (at least the AIR's numChallenges; extra ones are ignored) */
+  readonly challenges: readonly Ext[];
+  readonly seed: Uint8Array;
+}
+
+/**
+ * Phase 1's result: the main traces committed, their root absorbed into the proof's transcript. Phase 2
+ * (`finishProof`) may run more than once from one state (each run works on a copy of the transcript).
+ */
+export interface MainPhase {
+  readonly air: Air;
+  readonly sym: SymbolicAir;
+  readonly params: StarkParams;
+  readonly opts: ProveOptions;
+  readonly traces: readonly (readonly Uint32Array[])[];
+  readonly publics: readonly number[];
+  readonly logHeights: readonly number[];
+  readonly shape: ProofShape;
+  /** the main round's Merkle root */
+  readonly mainRoot: Uint8Array;
+  /**
+   * The transcript state after its seed (protocol version, params, AIR digest, heights, public inputs) and the
+   * main root: what a joint proof's global digest absorbs for this part (32 bytes).
+   */
+  readonly statementDigest: Uint8Array;
+  /** @internal the transcript after the main root (cloned by each phase 2) */
+  readonly transcript: Transcript;
+  /** @internal */ readonly mainEvals: readonly Uint32Array[][];
+  /** @internal */ readonly mainRound: Commitment & { readonly views: (TableView | undefined)[] };
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+/**
+ * Phase 1: checks the witness, seeds the transcript, commits the main traces (LDE, ZK-randomised, salted).
+ * `joint`: the part of a joint proof — its buses need not balance alone (checkConstraints' LogupSumNonZero is
+ * ignored; the joint balance is the caller's to check).
+ */
+export async function commitMainPhase(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}, joint = false): Promise<MainPhase> {
+  return commitMain(air, traces, publics, opts, joint);
+}
+
+/** One part of a joint proof. */
+export interface JointProvePart {
+  readonly air: Air;
+  readonly traces: readonly (readonly Uint32Array[])[];
+  readonly publics: readonly number[];
+}
+
+/**
+ * Proves N parts whose LogUp buses balance only together (docs/proof-system.md "Joint proofs"; verify with
+ * `verifyJoint` and the parts in the same order): phase 1 for every part, the global seed and α, β from every
+ * part's statement digest (`jointChallenges`), phase 2 for every part with them injected. The honest prover
+ * refuses (LogupSumNonZero) when Σ_parts σ ≠ 0, and (MultiplicityOverflow) when the no-wrap total over all
+ * parts reaches p. Returns one proof per part, in order. All parts' LDEs are held in memory at once.
+ */
+export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOptions = {}): Promise<ProveResult[]> {
+  if (parts.length === 0) throw new ProverError("BadTrace", "a joint proof needs at least one part");
+  const mains: MainPhase[] = [];
+  for (const p of parts) mains.push(await commitMain(p.air, p.traces, p.publics, opts, true));
+  const total = mains.reduce((s, m) => s + proofMultiplicityTotal(m.sym, m.logHeights), 0);
+  if (!multiplicitiesCannotWrap(total)) throw new ProverError("MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p over all parts: LogUp could wrap`);
+  const joint = jointChallenges(mains.map((m) => m.statementDigest));
+  const auxes: AuxPhase[] = [];
+  for (const m of mains) auxes.push(await auxPhase(m, joint));
+  if (!opts.testHooks?.allowInvalidWitness && auxes.some((a) => a.sums.length > 0)) {
+    let sigma = EXT_ZERO;
+    for (const a of auxes) if (a.sums.length > 0) sigma = eAdd(sigma, logupTotal(a.m.sym, a.sums, a.challenges));
+    if (!eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
+  }
+  const out: ProveResult[] = [];
+  for (const a of auxes) out.push(await completeProof(a));
+  return out;
+}
+
+async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions, joint: boolean): Promise<MainPhase> {
   const pool = opts.workers === false ? null : undefined;
   const params = opts.params ?? DEFAULT_PARAMS;
   const sym = symbolicAir(air);
@@ -269,7 +354,8 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   const totalRows = logHeights.reduce((s, l) => s + 2 ** l, 0);
   if ((opts.check ?? totalRows <= 1 << 14) && !hooks.allowInvalidWitness) {
     const r = checkConstraints(air, traces, publics);
-    if (!r.ok) throw new ProverError(r.kind, r.message);
+    // a part of a joint proof need not balance its buses alone (the joint balance is checked in proveJoint)
+    if (!r.ok && !(joint && r.kind === "LogupSumNonZero")) throw new ProverError(r.kind, r.message);
   }
   let shape: ProofShape;
   try {
@@ -280,25 +366,51 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
   }
   const { logLde } = shape;
   const N = 2 ** logLde;
-  const zk = params.zk;
 
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
   seedTranscript(tr, params, sym, logHeights, publics);
 
-  const timings: Record<string, number> = {};
-  let tPhase = performance.now();
-  const lap = (name: string) => { const now = performance.now(); timings[name] = Math.round(now - tPhase); tPhase = now; };
+  const t0 = performance.now();
   // 1. main traces
   const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!)));
   const mainR = new Round(shape.mainWidth, N);
   for (let ti = 0; ti < mainEvals.length; ti++) await mainR.lde(ti, mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, pool);
-  const mainRound = await mainR.commit(zk, pool);
+  const mainRound = await mainR.commit(params.zk, pool);
   tr.absorbDigest("main", mainRound.tree.root);
+  return {
+    air, sym, params, opts, traces, publics, logHeights, shape, mainRoot: mainRound.tree.root, statementDigest: tr.digest,
+    transcript: tr, mainEvals, mainRound, timings: { main: Math.round(performance.now() - t0) },
+  };
+}
 
-  lap("main");
+/** Phase 2 up to the LogUp sums: the challenges (drawn or injected), aux columns committed, sums absorbed. */
+interface AuxPhase {
+  readonly m: MainPhase;
+  readonly tr: Transcript;
+  readonly challenges: readonly Ext[];
+  readonly auxEvals: (Uint32Array[] | undefined)[];
+  readonly auxRound: (Commitment & { readonly views: (TableView | undefined)[] }) | undefined;
+  readonly sums: Ext[];
+  readonly timings: Record<string, number>;
+}
+
+async function auxPhase(m: MainPhase, inject: InjectedChallenges | undefined): Promise<AuxPhase> {
+  const { sym, shape, opts, traces, publics, logHeights } = m;
+  const pool = opts.workers === false ? null : undefined;
+  const hooks = opts.testHooks ?? {};
+  const N = 2 ** shape.logLde;
+  const tr = m.transcript.clone();
+  const t0 = performance.now();
   // 2. LogUp
   const challenges: Ext[] = [];
-  for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
+  if (inject) {
+    if (inject.seed.length !== 32) throw new ProverError("Internal", "the joint seed must be a 32-byte digest");
+    if (inject.challenges.length < sym.numChallenges) throw new ProverError("Internal", `expected ${sym.numChallenges} injected challenges`);
+    tr.absorbDigest("joint/global", inject.seed);
+    for (let i = 0; i < sym.numChallenges; i++) challenges.push(inject.challenges[i]!);
+  } else {
+    for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
+  }
   const auxEvals: (Uint32Array[] | undefined)[] = [];
   const auxR = shape.auxWidth.some((w) => w > 0) ? new Round(shape.auxWidth, N) : undefined;
   const sums: Ext[] = [];
@@ -311,18 +423,42 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     const cs: Uint32Array[] = [];
     for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(interleaveRandom(col.slice(k * n, (k + 1) * n), shape.logTraceDegree[ti]!));
     auxEvals.push(cs);
-    await auxR!.lde(ti, cs, shape.logTraceDegree[ti]!, logLde, pool);
+    await auxR!.lde(ti, cs, shape.logTraceDegree[ti]!, shape.logLde, pool);
     sums.push(a.sum);
   }
-  const auxRound = auxR ? await auxR.commit(zk, pool) : undefined;
-  if (sums.length > 0 && !hooks.allowInvalidWitness) {
-    const total = sums.reduce((a, b) => [0, 1, 2, 3].map((k) => (a[k]! + b[k]!) % P), [...publicLogupSum(sym.publicInteractions, challenges)]);
-    if (total.some((v) => v !== 0)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across tables (run checkConstraints for details)");
+  const auxRound = auxR ? await auxR.commit(m.params.zk, pool) : undefined;
+  // a single proof balances its buses alone; a joint proof's parts only together (proveJoint checks)
+  if (!inject && sums.length > 0 && !hooks.allowInvalidWitness) {
+    if (!eIsZero(logupTotal(sym, sums, challenges))) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across tables (run checkConstraints for details)");
   }
   if (auxRound) tr.absorbDigest("aux", auxRound.tree.root);
   tr.absorbExts("logup/sums", sums);
+  return { m, tr, challenges, auxEvals, auxRound, sums, timings: { ...m.timings, logup: Math.round(performance.now() - t0) } };
+}
 
-  lap("logup");
+/** Σ_tables σ_t + the AIR's public-tuple share (what the verifier requires to be zero). */
+function logupTotal(sym: SymbolicAir, sums: readonly Ext[], challenges: readonly Ext[]): Ext {
+  return sums.reduce((a, b) => eAdd(a, b), publicLogupSum(sym.publicInteractions, challenges));
+}
+
+/**
+ * Phase 2: LogUp (challenges drawn from the proof's transcript, or `inject`ed), quotient, OOD, DEEP, FRI, openings.
+ * With `inject` the proof's own LogUp sums need not cancel (the caller checks the joint balance).
+ */
+export async function finishProof(m: MainPhase, inject?: InjectedChallenges): Promise<ProveResult> {
+  return completeProof(await auxPhase(m, inject));
+}
+
+async function completeProof(ap: AuxPhase): Promise<ProveResult> {
+  const { m, tr, challenges, auxEvals, auxRound, sums, timings } = ap;
+  const { sym, shape, opts, publics, logHeights, mainEvals, mainRound, params } = m;
+  const pool = opts.workers === false ? null : undefined;
+  const hooks = opts.testHooks ?? {};
+  const { logLde } = shape;
+  const N = 2 ** logLde;
+  const zk = params.zk;
+  let tPhase = performance.now();
+  const lap = (name: string) => { const now = performance.now(); timings[name] = Math.round(now - tPhase); tPhase = now; };
   // 3. quotient
   const gamma = tr.challengeExt("gamma");
   let sumIdx = 0;
@@ -400,7 +536,7 @@ export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[
     quotient: openCommitment(quotRound, uniq),
   };
   const proof: StarkProof<FriProof> = {
-    logHeights, mainRoots: [mainRound.tree.root], auxRoots: auxRound ? [auxRound.tree.root] : [],
+    logHeights: [...logHeights], mainRoots: [mainRound.tree.root], auxRoots: auxRound ? [auxRound.tree.root] : [],
     logupSums: sums, quotientRoots: [quotRound.tree.root], ood, fri: fri.proof, queries,
   };
   const bytes = encodeProof(proof, shape, params);

@@ -7,8 +7,8 @@ import { encodeParams } from "./params.ts";
 import { GENERATOR, inv, mul, pow, rootOfUnity, TWO_ADICITY } from "./field.ts";
 import { eInv, eIsBase, ePow, eSub, eMul, extOf, eIsZero, type Ext } from "./ext.ts";
 import { quotientShape, type QuotientShape, type SymbolicAir } from "./symbolic.ts";
-import { multiplicityTotal, multiplicitiesCannotWrap } from "./logup.ts";
-import type { Transcript } from "./transcript.ts";
+import { LOGUP_NUM_CHALLENGES, multiplicityTotal, multiplicitiesCannotWrap } from "./logup.ts";
+import { Transcript } from "./transcript.ts";
 import { friShape, type FriShape } from "./fri.ts";
 
 /** 2: LogUp interactions batched in pairs per aux column (verifier/logup.ts); 3: one DEEP mask per proof */
@@ -121,4 +121,36 @@ export function inverseVanishingAt(zeta: Ext, logN: number): { every: Ext; trans
   for (const v of [zh, xmLast, xm1]) if (eIsZero(v)) throw new VerifierError("OodPointInDomain", "ζ is a root of a vanishing polynomial");
   const zi = eInv(zh);
   return { every: zi, transition: eMul(xmLast, zi), first: eInv(xm1), last: eInv(xmLast) };
+}
+
+/**
+ * Joint proofs (docs/proof-system.md "Joint proofs"): N proofs sharing their LogUp challenges. Each part's
+ * statement digest is its own transcript state after the seed (protocol version, params, AIR digest — which covers
+ * the AIR's public interactions —, heights, public inputs) and its main root. The global transcript absorbs the
+ * part count, then every part's statement digest in the caller's order; its state is the global seed, absorbed by
+ * every part's transcript right after its main root ("joint/global"), and α, β are drawn from it.
+ */
+export const JOINT_TRANSCRIPT_LABEL = `zkvm-ts/stark/joint/v${PROTOCOL_VERSION}`;
+
+export interface JointChallenges {
+  /** 32-byte global digest (binds every part's statement and main root, in order) */
+  readonly seed: Uint8Array;
+  /** α, β (LOGUP_NUM_CHALLENGES of them) */
+  readonly challenges: readonly Ext[];
+}
+
+/** The global seed and the shared LogUp challenges from the parts' statement digests (in order). */
+export function jointChallenges(statementDigests: readonly Uint8Array[]): JointChallenges {
+  const g = new Transcript(JOINT_TRANSCRIPT_LABEL);
+  g.absorbUints("joint/parts", [statementDigests.length]);
+  for (const d of statementDigests) g.absorbDigest("joint/part", d);
+  const seed = g.digest;
+  const challenges: Ext[] = [];
+  for (let i = 0; i < LOGUP_NUM_CHALLENGES; i++) challenges.push(g.challengeExt("joint/logup"));
+  return { seed, challenges };
+}
+
+/** The LogUp no-wrap total of one proof (as `proofShape` checks it); joint proofs check the sum over parts (R4). */
+export function proofMultiplicityTotal(sym: SymbolicAir, logHeights: readonly number[]): number {
+  return multiplicityTotal(sym.tables.map((t) => [...t.interactions]), logHeights.map((l) => 2 ** l), sym.publicTupleCount);
 }

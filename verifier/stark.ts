@@ -10,6 +10,8 @@
  *  8. FRI: layer roots, final polynomial, proof of work (ProofOfWork), query rows (QueryCount), Merkle paths
  *     (MerklePath), DEEP recomputation and folds (FriFold), final polynomial values (FriFinalDegree)
  *  9. LogUp sums add up to zero (LogupSumNonZero)
+ *     — a joint proof (`verifyJoint`, steps J1–J6 below) runs 1–8 per part with α, β injected from the global
+ *     seed and checks 9 once, over all parts
  * 11. anything unexpected becomes `Internal` — never an exception to the caller.
  */
 import type { Air } from "./air.ts";
@@ -20,10 +22,10 @@ import { eAdd, eEq, eMul, eMulAt, ePow, extOf, eIsZero, EXT_ZERO, type Ext } fro
 import { evalNodes } from "./air-eval.ts";
 import { periodicAt, periodicColumnsAt } from "./periodic.ts";
 import { compileTable, constraintSumsByDomain } from "./air-compile.ts";
-import { publicLogupSum } from "./logup.ts";
+import { multiplicitiesCannotWrap, publicLogupSum } from "./logup.ts";
 import {
-  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, proofShape, seedTranscript,
-  type ProofShape, type StarkParams,
+  DEFAULT_PARAMS, DEFAULT_SECURITY_TARGET, PROTOCOL_VERSION, checkParams, drawOodPoint, inverseVanishingAt, jointChallenges, proofMultiplicityTotal,
+  proofShape, seedTranscript, type JointChallenges, type ProofShape, type StarkParams,
 } from "./protocol.ts";
 import { decodeProof, roundWidths } from "./proof.ts";
 import { deepValuesFlat } from "./deep.ts";
@@ -74,8 +76,82 @@ export function verify(air: Air, proof: Uint8Array, publics: readonly number[], 
 /** Same as `verify` but throws `VerifierError` (every failure typed). Returns the conjectured security bits. */
 export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly number[], opts: VerifyOptions = {}): number {
   const params = opts.params ?? DEFAULT_PARAMS;
-  const minBits = opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET;
   const lap = lapTimer(opts.timing);
+  // steps 1, 2, 5
+  const part = parseProof(air, bytes, publics, params, opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET, lap);
+  // steps 3, 4 (seed, main root), LogUp challenges from the proof's own transcript, steps 4–8
+  const sigma = verifyParsed(part, statementTranscript(part, params), params, undefined, lap);
+  // 9. LogUp balance: the tables' claimed sums plus the verifier's own share for public tuples
+  if (sigma) ensure(eIsZero(sigma), "LogupSumNonZero", "LogUp running sums of all tables (and the public bus tuples) do not add up to zero");
+  lap?.("stark/logup-public");
+  return part.shape.security.conjectured;
+}
+
+/** One part of a joint proof (docs/proof-system.md "Joint proofs"). */
+export interface JointPart {
+  readonly air: Air;
+  readonly proof: Uint8Array;
+  readonly publics: readonly number[];
+}
+
+/**
+ * Verifies N proofs that share their LogUp challenges (`proveJoint`), in the caller's order. Never throws; the
+ * security figure is the weakest part's.
+ */
+export function verifyJoint(parts: readonly JointPart[], opts: VerifyOptions = {}): VerifyResult {
+  try {
+    const securityBits = verifyJointOrThrow(parts, opts);
+    return { ok: true, securityBits };
+  } catch (e) {
+    return { ok: false, error: toErrorInfo(e) };
+  }
+}
+
+/**
+ * Same as `verifyJoint` but throws `VerifierError`. Steps:
+ *  J1. every part parsed as a single proof is (steps 1, 2, 5: params, publics, heights, shape, strict parse)
+ *  J2. no-wrap over all parts: Σ_parts heights × bounds + public tuples < p (MultiplicityOverflow; R4)
+ *  J3. every part's statement digest: its transcript after the seed (step 3) and its main root
+ *  J4. global seed and α, β from the statement digests in order (protocol.ts `jointChallenges`)
+ *  J5. every part verified with α, β injected and the seed absorbed after its main root (steps 4–8)
+ *  J6. Σ_parts (tables' σ + the part's public-tuple share) = 0 (LogupSumNonZero): public interactions belong to
+ *      the AIR of the part that declares them and are counted once, there.
+ */
+export function verifyJointOrThrow(parts: readonly JointPart[], opts: VerifyOptions = {}): number {
+  const params = opts.params ?? DEFAULT_PARAMS;
+  const lap = lapTimer(opts.timing);
+  ensure(Array.isArray(parts) && parts.length > 0, "Malformed", "a joint proof needs at least one part");
+  // J1
+  const parsed = parts.map((p) => parseProof(p.air, p.proof, p.publics, params, opts.minSecurityBits ?? DEFAULT_SECURITY_TARGET, lap));
+  // J2
+  const total = parsed.reduce((s, p) => s + proofMultiplicityTotal(p.sym, p.shape.logHeights), 0);
+  ensure(multiplicitiesCannotWrap(total), "MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p over all parts: LogUp could wrap`);
+  // J3, J4
+  const trs = parsed.map((p) => statementTranscript(p, params));
+  const joint = jointChallenges(trs.map((t) => t.digest));
+  lap?.("stark/joint-digest");
+  // J5
+  let sigma: Ext | undefined;
+  parsed.forEach((p, k) => {
+    const s = verifyParsed(p, trs[k]!, params, joint, lap);
+    if (s) sigma = sigma ? eAdd(sigma, s) : s;
+  });
+  // J6
+  if (sigma) ensure(eIsZero(sigma), "LogupSumNonZero", "LogUp sums of all parts (tables and public bus tuples) do not add up to zero");
+  lap?.("stark/logup-public");
+  return Math.min(...parsed.map((p) => p.shape.security.conjectured));
+}
+
+/** A proof parsed against its AIR and statement. */
+interface ParsedProof {
+  readonly sym: SymbolicAir;
+  readonly proof: StarkProof<FriProof>;
+  readonly shape: ProofShape;
+  readonly publics: readonly number[];
+}
+
+/** Steps 1, 2, 5: parameters, the AIR, public inputs, heights and shape, the strict parse. */
+function parseProof(air: Air, bytes: Uint8Array, publics: readonly number[], params: StarkParams, minBits: number, lap?: Lap): ParsedProof {
   checkParams(params);
   let sym: SymbolicAir;
   try {
@@ -89,17 +165,28 @@ export function verifyOrThrow(air: Air, bytes: Uint8Array, publics: readonly num
   const hasAux = sym.tables.map((t) => t.auxWidth > 0);
   const { proof, shape } = decodeProof(bytes, sym.tables.length, hasAux, params, (lh) => proofShape(sym, params, lh, minBits));
   lap?.("stark/parse");
-  verifyParsed(sym, proof, shape, publics, params, lap);
-  return shape.security.conjectured;
+  return { sym, proof, shape, publics };
 }
 
-function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: ProofShape, publics: readonly number[], params: StarkParams, lap?: Lap): void {
-  const { logHeights, logLde } = shape;
+/** Step 3 and the start of step 4: the transcript seeded with the statement, the main root absorbed. */
+function statementTranscript(p: ParsedProof, params: StarkParams): Transcript {
   const tr = new Transcript(`zkvm-ts/stark/v${PROTOCOL_VERSION}`);
-  seedTranscript(tr, params, sym, logHeights, publics);
-  proof.mainRoots.forEach((r) => tr.absorbDigest("main", r)); // one root per round
+  seedTranscript(tr, params, p.sym, p.shape.logHeights, p.publics);
+  p.proof.mainRoots.forEach((r) => tr.absorbDigest("main", r)); // one root per round
+  return tr;
+}
+
+/**
+ * Steps 4 (from the LogUp challenges on) to 8 on a transcript that has absorbed the statement and the main root.
+ * The LogUp challenges are drawn from it (a single proof) or `joint`'s (the global seed absorbed first).
+ * Returns σ = Σ_tables σ_t + the AIR's public-tuple share (undefined without LogUp) for step 9 / J6.
+ */
+function verifyParsed(part: ParsedProof, tr: Transcript, params: StarkParams, joint: JointChallenges | undefined, lap?: Lap): Ext | undefined {
+  const { sym, proof, shape, publics } = part;
+  const { logHeights, logLde } = shape;
   const challenges: Ext[] = [];
-  for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
+  if (joint) tr.absorbDigest("joint/global", joint.seed);
+  for (let i = 0; i < sym.numChallenges; i++) challenges.push(joint ? joint.challenges[i]! : tr.challengeExt("logup"));
   proof.auxRoots.forEach((r) => tr.absorbDigest("aux", r));
   tr.absorbExts("logup/sums", proof.logupSums);
   const gamma = tr.challengeExt("gamma");
@@ -147,12 +234,9 @@ function verifyParsed(sym: SymbolicAir, proof: StarkProof<FriProof>, shape: Proo
   lap?.("stark/deep");
   friVerifyQueries(shape.fri, proof.fri, ch, indices.map((i) => { const k = slotOf.get(i)!; return deep.subarray(4 * k, 4 * k + 4); }), lap);
 
-  // 9. LogUp balance: the tables' claimed sums plus the verifier's own share for public tuples
-  if (sums.length > 0) {
-    const total = sums.reduce((a, b) => eAdd(a, b), publicLogupSum(sym.publicInteractions, challenges));
-    ensure(eIsZero(total), "LogupSumNonZero", "LogUp running sums of all tables (and the public bus tuples) do not add up to zero");
-  }
-  lap?.("stark/logup-public");
+  // the proof's LogUp total: its tables' claimed sums plus the verifier's own share for the AIR's public tuples
+  if (sums.length === 0) return undefined;
+  return sums.reduce((a, b) => eAdd(a, b), publicLogupSum(sym.publicInteractions, challenges));
 }
 
 /**
