@@ -112,6 +112,21 @@ describe("zkvm prove / verify", () => {
     expect(json(zkvm(["verify", "mem.receipt", "--image", "sum.zkimg", "--json"]))).toMatchObject({ valid: false, error: { kind: "ImageIdMismatch" } });
   }, 120_000);
 
+  it("--segment-cycles proves in segments (joint proofs) and verify reports them; a bad segment size is a usage error", () => {
+    const p = zkvm(["prove", "mem.zkimg", "-o", "mem-seg.receipt", "--no-zk", "--segment-cycles", "32", "--json"]);
+    expect(p.status, p.stderr).toBe(0);
+    const j = json(p);
+    expect(j).toMatchObject({ exitCode: 1481 + 42 });
+    expect(j.segments).toBeGreaterThanOrEqual(2);
+    const v = zkvm(["verify", "mem-seg.receipt", "--image", "mem.zkimg", "--json"]);
+    expect(v.status, v.stderr).toBe(0);
+    expect(json(v)).toMatchObject({ valid: true, exitCode: 1481 + 42, cycles: j.cycles });
+    const bad = zkvm(["prove", "mem.zkimg", "-o", "x.receipt", "--segment-cycles", "3"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--segment-cycles must be an integer/);
+    noStack(bad);
+  }, 240_000);
+
   it("an AssemblyScript guest reading its data segment (guests/examples/table-sum.ts) proves and verifies (--no-zk)", () => {
     const p = zkvm(["prove", "table.zkimg", "-o", "table.receipt", "--no-zk", "--json"]);
     expect(p.status, p.stderr).toBe(0);

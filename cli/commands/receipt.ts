@@ -6,7 +6,7 @@ import { parseImageId } from "../../vm/image/image-id.ts";
 import { EXIT, guarded, hex, printJson, UsageError } from "../output.ts";
 import { readInput } from "./toolchain.ts";
 
-interface ProveArgs { image: string; input?: string; "input-hex"?: string; out: string; dev?: boolean; zk: boolean; "fast-prove"?: boolean; json?: boolean }
+interface ProveArgs { image: string; input?: string; "input-hex"?: string; out: string; dev?: boolean; zk: boolean; "fast-prove"?: boolean; "segment-cycles"?: number; json?: boolean }
 
 export const proveCommand: CommandModule<object, ProveArgs> = {
   command: "prove <image>",
@@ -20,15 +20,18 @@ export const proveCommand: CommandModule<object, ProveArgs> = {
       .option("dev", { type: "boolean", default: false, describe: "execute only: a dev receipt without proof (verify refuses it unless --allow-dev)" })
       .option("zk", { type: "boolean", default: true, describe: "zero knowledge (--no-zk: faster, the proof may leak the private input)" })
       .option("fast-prove", { type: "boolean", default: false, describe: "rate 1/4 and 43 queries also for runs up to 2^16 cycles (instead of rate 1/8 and 28): a faster prover, a larger receipt" })
+      .option("segment-cycles", { type: "number", describe: "prove in segments of about N CPU rows (continuations: one joint proof per segment plus a memory proof; runs up to 2^27 cycles); default: one proof (≤ 2^20 cycles)", requiresArg: true })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" })
       .conflicts("input", "input-hex") as unknown as Argv<ProveArgs>,
   handler: guarded(async (a: ProveArgs) => {
+    const seg = a["segment-cycles"];
+    if (seg !== undefined && !(Number.isInteger(seg) && seg >= 16 && seg <= 2 ** 27)) throw new UsageError(`--segment-cycles must be an integer in [16, 2^27], got ${seg}`);
     const image = loadImage(a.image);
     const input = readInput(a);
     const progress = phaseLine(!a.json && process.stderr.isTTY === true);
     let r;
     try {
-      r = await prove(image.program, input, { dev: a.dev === true, zk: a.zk, fastProve: a["fast-prove"] === true, onPhase: progress.phase });
+      r = await prove(image.program, input, { dev: a.dev === true, zk: a.zk, fastProve: a["fast-prove"] === true, ...(seg !== undefined ? { segmentCycles: seg } : {}), onPhase: progress.phase });
     } finally {
       progress.end();
     }
@@ -37,7 +40,7 @@ export const proveCommand: CommandModule<object, ProveArgs> = {
     if (a.json) printJson(summary);
     else {
       process.stdout.write(`image ID   ${r.imageId}\nexit code  ${r.exitCode}\ncycles     ${r.cycles}\njournal    ${r.journal.length} bytes: ${hex(r.journal)}\n`);
-      process.stderr.write(`wrote ${a.out}: ${r.dev ? "DEV receipt (no proof)" : `${r.segments} proof`}, ${r.proofBytes} bytes, ${(r.proveMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(`wrote ${a.out}: ${r.dev ? "DEV receipt (no proof)" : `${r.segments} segment${r.segments === 1 ? "" : "s"}`}, ${r.proofBytes} bytes, ${(r.proveMs / 1000).toFixed(1)} s\n`);
     }
   }),
 };

@@ -135,6 +135,33 @@ export function vmProgramAir(prog: AirProgram | Program): VmProgramAir {
   };
 }
 
+/**
+ * A segmented run (docs/vm-air.md §11) is proven by N + 1 joint proofs sharing their LogUp challenges
+ * (verifier/stark.ts `verifyJoint`): the memory proof — every table of fixed or program-bound size (PROGRAM,
+ * BOUNDARY, RANGE16, GLOBALS, AND8, POW2, TABLEFN, BYTEPROP, with multiplicities summed over the whole run) and the
+ * public tuples (touched pages, journal) — then one proof per segment holding the tables that grow with its
+ * cycles (CPU and the coprocessors). The buses balance only over all parts: a segment's lookups are received by
+ * the memory proof's tables, its memory records by other segments or BOUNDARY, its starting STATE by its
+ * predecessor's handoff row.
+ */
+export const MEMORY_PROOF_TABLES: readonly (keyof typeof TABLE)[] = ["program", "boundary", "range", "globals", "and8", "pow2", "tablefn", "byteprop"];
+
+export interface SegmentedAirs {
+  readonly memory: Air;
+  /** the AIR of every segment (they differ only in their public inputs) */
+  readonly segment: Air;
+}
+
+/** The AIRs of a segmented run of this program (the memory proof carries the public tuples). */
+export function vmSegmentedAirs(base: VmProgramAir, code: Uint32Array, pages: readonly InitPage[] = [], journal: Uint8Array = new Uint8Array(0)): SegmentedAirs {
+  const whole = vmAirOfRun(base, pages, journal);
+  const fixed = Object.keys(TABLE).length;
+  return {
+    memory: { ...whole, name: `vm-v${VM_AIR_VERSION}-memory`, tables: MEMORY_PROOF_TABLES.map((t) => whole.tables[TABLE[t]]!) },
+    segment: { name: `vm-v${VM_AIR_VERSION}-segment`, numPublicInputs: NUM_PUBLICS, tables: [whole.tables[TABLE.cpu]!, ...whole.tables.slice(fixed)], publicInteractions: [] },
+  };
+}
+
 /** The AIR of one run: the program's tables, and the touched pages and the journal as public tuples. */
 export function vmAirOfRun(base: VmProgramAir, pages: readonly InitPage[] = [], journal: Uint8Array = new Uint8Array(0)): Air {
   checkInitPages(pages, base.memPages);

@@ -11,6 +11,9 @@ export const BUS = {
   /** (kind, clk, x0, x1, x2, x3, x4): a coprocessor op, sent once by its CPU row and received by the first row
    *  of the op in the coprocessor's table (COP_KIND; the x's per kind in docs/vm-air.md §9). */
   COP: 8,
+  /** (pc, fp, clk, msz, inRem, jpos): a segment's handoff row sends its successor's starting state, the
+   *  successor's first row receives it (docs/vm-air.md §11) */
+  STATE: 9,
   /** (position, byte): COMMIT's byte rows send, the verifier receives the journal as public tuples */
   JOURNAL: 10,
   /** (idx0, idx1, pc, sig0, sig1, save): CALLI rows send, the public TABLEFN table (the call_indirect table's

@@ -1,13 +1,15 @@
 // Binary receipt container (docs/receipt.md §2): little endian, strict — every count bounded before it is
 // used, known versions only, no trailing bytes. Parsing only; what the fields mean is checked in verify.ts.
 //
-//   "ZKVMRCPT" · u32 receiptVersion · u32 kind (0 STARK, 1 dev) · u32 airVersion
+//   "ZKVMRCPT" · u32 receiptVersion · u32 kind (0 STARK, 1 dev, 2 segmented STARK) · u32 airVersion
 //   statement: imageId (32) · journalDigest (32) · u32 journalLen · journal · u32 exitCode (i32 bits) · u32 cycles
 //   image:     memoryRoot (32) · u32 configLen · configBytes · u32 codeWords · code (u32 each)
 //   kind 0 only: params (6 × u32: logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk ∈ {0,1})
 //                · memory: u32 pageCount · pageCount × (u32 index, strictly increasing · u8 hasData ∈ {0,1}
 //                  · 4096 bytes if hasData, never all zero) · u32 siblingCount · siblingCount × 32 bytes
 //                · u32 proofLen (≥ 1) · proof (verifier/proof.ts "ZKSP" encoding)
+//   kind 2: as kind 0 up to the memory opening, then u32 partCount (2 … MAX_SEGMENTS + 1) · partCount ×
+//                (u32 proofLen ≥ 1 · proof): the memory proof, then one proof per segment, in order
 //
 // A dev receipt simply ends after the image: flipping its kind to 0 leaves a STARK receipt without
 // parameters and proof, which fails as truncated (Malformed).
@@ -20,8 +22,10 @@ import { MEMORY_TREE_DEPTH, PAGE_BYTES } from "../image/image-id.ts";
 
 export const RECEIPT_MAGIC = new Uint8Array([0x5a, 0x4b, 0x56, 0x4d, 0x52, 0x43, 0x50, 0x54]); // "ZKVMRCPT"
 export const RECEIPT_VERSION = 1;
-export const RECEIPT_KIND = { stark: 0, dev: 1 } as const;
-export type ReceiptKind = "stark" | "dev";
+export const RECEIPT_KIND = { stark: 0, dev: 1, segments: 2 } as const;
+export type ReceiptKind = "stark" | "dev" | "segments";
+/** Segments one receipt may carry (2^27 cycles in segments of ≥ 2^15). */
+export const MAX_SEGMENTS = 1 << 12;
 
 /** Bounds of the parser (docs/receipt.md §2): a journal of 16 MiB, 2^22 instructions, a 64 MiB proof. */
 export const MAX_JOURNAL_BYTES = 1 << 24;
@@ -62,10 +66,12 @@ export interface Receipt {
   readonly params?: StarkParams;
   readonly memory?: MemoryOpening;
   readonly proof?: Uint8Array;
+  /** kind "segments" only: the memory proof, then one proof per segment (docs/vm-air.md §11) */
+  readonly proofs?: readonly Uint8Array[];
 }
 
 export function encodeReceipt(r: Receipt): Uint8Array {
-  const w = new ByteWriter(1024 + (r.proof?.length ?? 0) + r.image.code.length * 4 + r.image.configBytes.length);
+  const w = new ByteWriter(1024 + (r.proof?.length ?? 0) + (r.proofs ?? []).reduce((n, p) => n + p.length + 4, 0) + r.image.code.length * 4 + r.image.configBytes.length);
   w.bytes(RECEIPT_MAGIC);
   w.u32(RECEIPT_VERSION);
   w.u32(RECEIPT_KIND[r.kind]);
@@ -82,9 +88,11 @@ export function encodeReceipt(r: Receipt): Uint8Array {
   w.bytes(r.image.configBytes);
   w.u32(r.image.code.length);
   for (const x of r.image.code) w.u32(x);
-  if (r.kind === "stark") {
-    const p = r.params, proof = r.proof, mem = r.memory;
-    if (p === undefined || proof === undefined || mem === undefined) throw new RangeError("a STARK receipt needs params, memory pages and a proof");
+  if (r.kind === "stark" || r.kind === "segments") {
+    const p = r.params, mem = r.memory;
+    const proofs = r.kind === "stark" ? (r.proof === undefined ? undefined : [r.proof]) : r.proofs;
+    if (p === undefined || proofs === undefined || mem === undefined) throw new RangeError("a STARK receipt needs params, memory pages and its proofs");
+    if (r.kind === "segments" && (proofs.length < 2 || proofs.length > MAX_SEGMENTS + 1)) throw new RangeError(`a segmented receipt carries 2 … ${MAX_SEGMENTS + 1} proofs`);
     for (const v of [p.logBlowup, p.numQueries, p.logFoldingArity, p.logFinalLen, p.powBits, p.zk ? 1 : 0]) w.u32(v);
     w.u32(mem.pages.length);
     for (const pg of mem.pages) {
@@ -95,8 +103,11 @@ export function encodeReceipt(r: Receipt): Uint8Array {
     }
     w.u32(mem.siblings.length);
     for (const sib of mem.siblings) w.digest(sib);
-    w.u32(proof.length);
-    w.bytes(proof);
+    if (r.kind === "segments") w.u32(proofs.length);
+    for (const proof of proofs) {
+      w.u32(proof.length);
+      w.bytes(proof);
+    }
   }
   return w.finish();
 }
@@ -118,7 +129,7 @@ function read(r: ByteReader): Receipt {
   const version = r.u32("receipt version");
   if (version !== RECEIPT_VERSION) throw new ReceiptError("UnsupportedVersion", `receipt format version ${version} (this verifier reads ${RECEIPT_VERSION})`);
   const kindCode = r.u32("kind");
-  const kind: ReceiptKind | undefined = kindCode === RECEIPT_KIND.stark ? "stark" : kindCode === RECEIPT_KIND.dev ? "dev" : undefined;
+  const kind: ReceiptKind | undefined = kindCode === RECEIPT_KIND.stark ? "stark" : kindCode === RECEIPT_KIND.dev ? "dev" : kindCode === RECEIPT_KIND.segments ? "segments" : undefined;
   if (kind === undefined) throw new ReceiptError("Malformed", `unknown receipt kind ${kindCode}`);
   const airVersion = r.u32("AIR version");
   const imageId = r.digest("image ID");
@@ -142,6 +153,13 @@ function read(r: ByteReader): Receipt {
   if (zk > 1) throw new ReceiptError("Malformed", `params: zk flag ${zk} is not 0 or 1`);
   const params: StarkParams = { logBlowup, numQueries, logFoldingArity, logFinalLen, powBits, zk: zk === 1 };
   const memory = readMemory(r);
+  if (kind === "segments") {
+    const parts = r.count("proof count", MAX_SEGMENTS + 1, 2);
+    const proofs: Uint8Array[] = [];
+    for (let i = 0; i < parts; i++) proofs.push(r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof"));
+    r.end();
+    return { kind, airVersion, statement, image, params, memory, proofs };
+  }
   const proof = r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof");
   r.end();
   return { kind, airVersion, statement, image, params, memory, proof };

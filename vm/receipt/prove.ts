@@ -1,13 +1,14 @@
 // Proving a VM run: composes the executor and trace builders (vm/), the generic STARK prover (prover/) and
 // the receipt container. The executor runs first, so a trapping guest fails with its typed VmError before any
 // proving work, and no receipt exists for it.
-import { prove as proveStark } from "../../prover/stark.ts";
+import { prove as proveStark, proveJoint } from "../../prover/stark.ts";
 import { sha256 } from "../../verifier/sha256.ts";
 import { COMPACT_PARAMS, DEFAULT_PARAMS, SECURITY_TARGET_BITS, type StarkParams } from "../../verifier/params.ts";
 import { proofShape } from "../../verifier/protocol.ts";
 import { symbolicAir } from "../../verifier/symbolic.ts";
 import type { Air } from "../../verifier/air.ts";
-import { buildVmTrace, vmAir, VM_AIR_VERSION, VmAirError, type InitPage } from "../air/index.ts";
+import { buildVmSegments, buildVmTrace, vmAir, vmProgramAir, vmSegmentedAirs, VM_AIR_VERSION, VmAirError, type InitPage } from "../air/index.ts";
+import { MAX_CYCLES } from "./verify.ts";
 import { execute } from "../executor/index.ts";
 import { configBytes, computeImageId, imageIdBytes, memoryMultiProof, memoryRoot, pageLeaves, type ImageId } from "../image/image-id.ts";
 import type { Program } from "../program.ts";
@@ -31,8 +32,12 @@ export interface ProveReceiptOptions {
   readonly fastProve?: boolean;
   /** execute only and write a dev receipt (no proof; verify refuses it unless allowDev) */
   readonly dev?: boolean;
-  /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_SINGLE_PROOF_CYCLES */
+  /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_SINGLE_PROOF_CYCLES, or MAX_CYCLES with
+   *  segments */
   readonly maxCycles?: number;
+  /** prove in segments of about this many CPU rows (docs/vm-air.md §11): a "segments" receipt of N + 1 joint
+   *  proofs (the memory proof, then one per segment); default: one proof */
+  readonly segmentCycles?: number;
   readonly onPhase?: (phase: ProvePhase) => void;
 }
 
@@ -78,7 +83,7 @@ export function receiptParams(air: Air, logHeights: readonly number[], zk = true
 export async function proveReceipt(program: Program, input: Uint8Array = new Uint8Array(0), opts: ProveReceiptOptions = {}): Promise<ProveReceiptResult> {
   const t0 = performance.now();
   let params = opts.params ?? { ...DEFAULT_PARAMS, zk: opts.zk ?? true };
-  const maxCycles = opts.maxCycles ?? MAX_SINGLE_PROOF_CYCLES;
+  const maxCycles = opts.maxCycles ?? (opts.segmentCycles !== undefined && opts.dev !== true ? MAX_CYCLES : MAX_SINGLE_PROOF_CYCLES);
   const imageId = computeImageId(program);
   // Refuse an unprovable image before running it (the decode is what the verifier will do too).
   let air: ReturnType<typeof vmAir> | undefined;
@@ -88,8 +93,25 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
   const image = { memoryRoot: imageMemoryRoot(program), configBytes: configBytes(program), code: program.code };
   const statement = { imageId: imageIdBytes(imageId), journalDigest: sha256(run.journal), journal: run.journal, exitCode: run.exitCode, cycles: run.cycles };
   let receipt: Receipt;
+  let segments = 1;
   if (opts.dev === true) {
     receipt = { kind: "dev", airVersion: VM_AIR_VERSION, statement, image };
+  } else if (opts.segmentCycles !== undefined) {
+    opts.onPhase?.("trace");
+    let t;
+    try {
+      t = buildVmSegments(program, input, opts.segmentCycles, maxCycles);
+    } catch (e) {
+      if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", `this run cannot be proven: ${e.message}`);
+      throw e;
+    }
+    opts.onPhase?.("prove");
+    const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, run.journal);
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((sg) => ({ air: airs.segment, traces: sg.traces, publics: sg.publics }))];
+    const memory = { pages: t.pages, siblings: memoryMultiProof(program.segments, t.pages.map((p) => p.index)) };
+    const proofs = await proveJoint(parts, { params });
+    segments = t.segments.length;
+    receipt = { kind: "segments", airVersion: VM_AIR_VERSION, statement, image, params, memory, proofs: proofs.map((p) => p.bytes) };
   } else {
     if (run.cycles > MAX_SINGLE_PROOF_CYCLES) {
       throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20 and segments are not implemented yet`);
@@ -114,7 +136,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
   opts.onPhase?.("done");
   return {
     receipt: bytes, imageId, journal: run.journal, exitCode: run.exitCode, cycles: run.cycles,
-    segments: receipt.kind === "dev" ? 0 : 1, proofBytes: bytes.length, proveMs: Math.round(performance.now() - t0), dev: receipt.kind === "dev",
+    segments: receipt.kind === "dev" ? 0 : segments, proofBytes: bytes.length, proveMs: Math.round(performance.now() - t0), dev: receipt.kind === "dev",
   };
 }
 

@@ -13,11 +13,11 @@
 //      the AIR of this code and these pages     (UnprovableImage)
 //   7. the STARK proof against the statement as public inputs (the verifier's own kinds: InsecureParams,
 //      MerklePath, OodMismatch, LogupSumNonZero, ...)
-import { lapTimer, verifyOrThrow, type Lap, type VerifyTiming } from "../../verifier/stark.ts";
+import { lapTimer, verifyJointOrThrow, verifyOrThrow, type Lap, type VerifyTiming } from "../../verifier/stark.ts";
 import { isVerifierError } from "../../verifier/errors.ts";
 import { sha256 } from "../../verifier/sha256.ts";
-import { vmAirOfRun, vmProgramAir, VM_AIR_VERSION, type AirProgram, type VmProgramAir } from "../air/air.ts";
-import { vmPublics } from "../air/publics.ts";
+import { vmAirOfRun, vmProgramAir, vmSegmentedAirs, VM_AIR_VERSION, type AirProgram, type VmProgramAir } from "../air/air.ts";
+import { vmPublics, type SegmentPosition } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
 import { TREE_PAGES_PER_WASM_PAGE } from "../air/memory-pages.ts";
 import { memoryRootFromPages, imageIdFromParts, parseConfig, parseImageId, toHex, type ImageId } from "../image/image-id.ts";
@@ -100,7 +100,26 @@ export function verifyReceiptOrThrow(bytes: Uint8Array, imageId: string, opts: V
   checkMemoryOpening(r, program.memPages);
   lap?.("receipt/memory-pages");
   const securityBits = verifyProof(r, program, image, opts, lap);
-  return { ...result, securityBits, dev: false };
+  return { ...result, segments: r.kind === "segments" ? r.proofs!.length - 1 : 1, securityBits, dev: false };
+}
+
+/**
+ * A segmented receipt (docs/vm-air.md §11): N + 1 joint proofs sharing their LogUp challenges — the memory proof,
+ * then segments 0 … N − 1 in order. The verifier sets every part's position itself (the first segment starts at
+ * the public entry state, only the last may EXIT, the others end in a handoff), so the chain of STATE records can
+ * only run from the entry to the EXIT with clocks increasing; dropping, reordering or duplicating a part changes
+ * the global digest, and the buses balance over all parts only.
+ */
+function verifySegments(r: Receipt, program: AirProgram, base: VmProgramAir, opts: VerifyReceiptOptions): number {
+  const s = r.statement;
+  const n = r.proofs!.length - 1;
+  const airs = vmSegmentedAirs(base, program.code, r.memory!.pages, s.journal);
+  const publics = (seg: SegmentPosition): number[] => vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages, program.maxPages, seg);
+  const parts = [
+    { air: airs.memory, proof: r.proofs![0]!, publics: publics({ index: n, first: false, last: false }) },
+    ...r.proofs!.slice(1).map((proof, k) => ({ air: airs.segment, proof, publics: publics({ index: k, first: k === 0, last: k === n - 1 }) })),
+  ];
+  return verifyJointOrThrow(parts, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
 }
 
 /** The touched pages are the image's: they rebuild its memory root, and lie inside its initial memory. */
@@ -170,6 +189,7 @@ function verifyProof(r: Receipt, program: AirProgram, image: KnownImage, opts: V
   let air;
   try {
     image.base ??= vmProgramAir(program); // from this image's code and config (equal to the receipt's)
+    if (r.kind === "segments") return verifySegments(r, program, image.base, opts);
     air = vmAirOfRun(image.base, r.memory!.pages, r.statement.journal);
   } catch (e) {
     if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", e.message);

@@ -39,6 +39,8 @@ export const NUM_PORTS = 4;
 // e2 = the change of the byte after the offset (the value's byte 1 minus the old byte), 0 elsewhere
 // nzin: on the hi row of a 64-bit comparison, 1 when the lo words differed (row 0's zero flag, negated)
 // byte2: the byte after `byte` in its word (LOAD16U); bFl: a MEMFILL byte row; fill: the fill byte (value & 0xff, carried to the byte rows); fx: value's byte 1
+// fHand: a segment's handoff row (its last real row when it is not the last segment: the next segment's starting
+// state, sent on STATE; not fetched, no port); isFirst: 1 on the table's first row only (STATE receive)
 // cend: on a DOT row the clock after the op (clk + 1 + n, checked by the DOT table through the COP tuple)
 // tpc, sv: on a CALLI row the callee's pc and save slot looked up in TABLEFN (sv is 0 on every other row: it is
 // added to the addresses of ports 1 and 2, whose decode offsets are b + 1 and b on CALLI)
@@ -50,7 +52,7 @@ const SCRATCH = [
   "rr0", "rr1", "dx", "nx1", "sq", "res0", "res1", "rs", "y0", "y1", "tq", "ov",
   "h64", "hz", "neg", "mca", "mcb", "tpc", "sv",
   "cv0", "cv1", "cv2", "cv3", "cz0", "cz1", "cz2", "cz3", "cu", "cw",
-  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt", "e2", "msz", "gok", "gdelta", "ea0", "ea1", "ea2", "ea3", "da0", "da1", "da2", "na0", "na1", "na2", "cend",
+  "bCr", "bCw", "bq", "dir", "top", "sx", "cnt", "e2", "msz", "gok", "gdelta", "ea0", "ea1", "ea2", "ea3", "da0", "da1", "da2", "na0", "na1", "na2", "cend", "fHand", "isFirst",
 ] as const;
 
 export type PortField = (typeof PORT)[number];
@@ -92,8 +94,8 @@ export const DIGEST_LIMBS = 16;
  * transcript seed with every other public input, so a proof is bound to the statement it was made for (the
  * image ID also covers the memory root and config, which no table of this AIR reads yet).
  */
-export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS, journalLen: 6 + 2 * DIGEST_LIMBS, maxPages: 7 + 2 * DIGEST_LIMBS } as const;
-export const NUM_PUBLICS = 8 + 2 * DIGEST_LIMBS;
+export const PUB = { entryPc: 0, fp0: 1, exit0: 2, exit1: 3, cycles: 4, imageId: 5, journalDigest: 5 + DIGEST_LIMBS, memPages: 5 + 2 * DIGEST_LIMBS, journalLen: 6 + 2 * DIGEST_LIMBS, maxPages: 7 + 2 * DIGEST_LIMBS, segFirst: 8 + 2 * DIGEST_LIMBS, segLast: 9 + 2 * DIGEST_LIMBS, segIndex: 10 + 2 * DIGEST_LIMBS } as const;
+export const NUM_PUBLICS = 11 + 2 * DIGEST_LIMBS;
 
 /** A 32-byte digest as 16 little-endian 16-bit limbs (canonical field elements). */
 export function digestLimbs(d: Uint8Array): number[] {

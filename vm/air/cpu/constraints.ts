@@ -48,7 +48,7 @@ export const cpuTable: TableAir = {
     // the memory size in pages: the public initial size on the first row, + gdelta across MEMGROW
     const msz = c("msz");
     const fDivU64 = c("fDivU64"), fDiv64Hi = c("fDiv64Hi"), fExt8 = c("fExt8"), fExt16 = c("fExt16");
-    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx, fGrow, fDot, fAxpy, fSha];
+    const flags = [fConst, fAdd, fAddi, fJmp, fBrnz, fExit, fMov, fCall, fRet, fSub, fCmp, fBrz, fSel, fConst64, fLoad, fStore, fMemsize, fRead, fCommit, fInLen, fByte, fBit, fMul, fFill, fLdB, fStB, fZext, fSext, fCmpLo, fEqz64, fShift, fShiftA, fDivU, fDivS, fShl64, fShr64, fSar64, fRotl64, fRotr64, fSh64Hi, fMul64, fMul64Hi, fCalli, fClz, fCtz, fPop, fCopy, fDivU64, fDiv64Hi, fExt8, fExt16, fClz64, fCtz64, fPop64, fDivS64, fDivS64Hi, fBrt, fLog, fFx, fGrow, fDot, fAxpy, fSha, c("fHand")];
     const is64 = c("is64"), hi = c("hi"), bRd = c("bRd");
     const range = new RangeSlots();
 
@@ -62,25 +62,45 @@ export const cpuTable: TableAir = {
       b.assertZero(en.mul(b.constant(1).sub(isReal)), `cpu/en${k}-only-on-real-rows`);
     }
 
-    // --- boundary (soundness.md: first-row pc/clk pinned; must end with EXIT) ---
+    // --- boundary (soundness.md: first-row pc/clk pinned; must end with EXIT) — per segment (docs/vm-air.md §11):
+    //     the first segment starts at the public entry state, every other one at the STATE its predecessor's
+    //     handoff row sent; the last segment ends at EXIT, every other one at a handoff row ---
+    const segFirst = b.pub(PUB.segFirst), segLast = b.pub(PUB.segLast);
+    const fHand = c("fHand"), isFirst = c("isFirst");
     const first = b.whenFirstRow();
     first.assertEq(isReal, 1, "cpu/first-row-real");
-    first.assertEq(pc, b.pub(PUB.entryPc), "cpu/first-pc");
-    first.assertEq(fp, b.pub(PUB.fp0), "cpu/first-fp");
-    first.assertZero(clk, "cpu/first-clk");
+    first.assertZero(segFirst.mul(pc.sub(b.pub(PUB.entryPc))), "cpu/first-pc");
+    first.assertZero(segFirst.mul(fp.sub(b.pub(PUB.fp0))), "cpu/first-fp");
+    first.assertZero(segFirst.mul(clk), "cpu/first-clk");
     first.assertZero(hi, "cpu/first-row-fetched");
     first.assertZero(fByte, "cpu/first-row-not-a-byte-row");
-    first.assertZero(c("jpos"), "cpu/first-journal-empty");
-    first.assertEq(msz, b.pub(PUB.memPages), "cpu/first-memory-size");
-    b.whenLastRow().assertEq(isReal, fExit, "cpu/last-row-exit-or-padding");
+    first.assertZero(fHand, "cpu/first-row-not-a-handoff");
+    first.assertZero(segFirst.mul(c("jpos")), "cpu/first-journal-empty");
+    first.assertZero(segFirst.mul(msz.sub(b.pub(PUB.memPages))), "cpu/first-memory-size");
+    first.assertEq(isFirst, 1, "cpu/is-first-on-row-0");
+    b.whenLastRow().assertEq(isReal, fExit.add(fHand), "cpu/last-row-exit-handoff-or-padding");
+    // the starting state of a later segment: received from the handoff row of the one before (the tuple is the
+    // whole CPU state that crosses rows: pc, fp, clk, memory size, input cursor, journal cursor)
+    const state = [pc, fp, clk, msz, c("inRem"), c("jpos")];
+    b.receive(BUS.STATE, state, isFirst.mul(b.constant(1).sub(segFirst)), 1);
+    b.send(BUS.STATE, state, fHand, 1);
+    b.assertBool(fHand, "cpu/handoff-bool");
+    b.assertZero(fHand.mul(segLast), "cpu/no-handoff-in-the-last-segment");
+    b.assertZero(fExit.mul(b.constant(1).sub(segLast)), "cpu/exit-only-in-the-last-segment");
+    // a handoff row does nothing: no port, no i64 half
+    for (let k = 0; k < NUM_PORTS; k++) b.assertZero(fHand.mul(c(`en${k}`)), `cpu/handoff-port${k}-off`);
+    b.assertZero(fHand.mul(is64), "cpu/handoff-not-i64");
+    b.assertZero(fHand.mul(hi), "cpu/handoff-not-a-hi-row");
 
-    // --- transitions: real rows form a prefix that ends exactly at EXIT ---
+    // --- transitions: real rows form a prefix that ends exactly at EXIT (or a handoff) ---
     const t = b.whenTransition();
     const nReal = nx("isReal");
-    const cont = isReal.sub(fExit); // a real row that is not EXIT
+    t.assertZero(nx("isFirst"), "cpu/is-first-only-on-row-0");
+    const cont = isReal.sub(fExit).sub(fHand); // a real row that is followed by another
     t.assertZero(nReal.mul(b.constant(1).sub(isReal)), "cpu/real-prefix");
     t.assertZero(cont.mul(b.constant(1).sub(nReal)), "cpu/continues-until-exit");
     t.assertZero(fExit.mul(nReal), "cpu/exit-is-last");
+    t.assertZero(fHand.mul(nReal), "cpu/handoff-is-last");
     // one cycle per row, except that a MEMCOPY byte's read row and write row share their cycle
     // (and the hi row of a 64-bit division ends its 4 cycles)
     t.assertZero(cont.sub(bCr).sub(fDiv64Hi).sub(fDivS64Hi).sub(fDot).sub(fAxpy).sub(fSha).mul(nx("clk").sub(clk).sub(1)), "cpu/clk-step");
@@ -110,7 +130,7 @@ export const cpuTable: TableAir = {
     t.assertZero(fBrz.mul(nPc.sub(pc.add(1)).sub(z.mul(target.sub(pc).sub(1)))), "cpu/brz");
 
     // --- fetch: every real row looks its decoded instruction up in the PROGRAM table ---
-    b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal.sub(hi).sub(fByte), 1);
+    b.send(BUS.FETCH, DECODE_FIELDS.map((f) => (f === "pc" ? pc : c(f))), isReal.sub(hi).sub(fByte).sub(c("fHand")), 1);
 
     // --- i64 (docs/vm-air.md §7): a row with is64 is followed by exactly one hi row, which copies its decode
     //     (so the same family gadget runs on the hi words) with every enabled slot offset + 1 ---

@@ -77,7 +77,7 @@ const COL = {
   inRem: cpuCol("inRem"), jpos: cpuCol("jpos"), en3: cpuCol("en3"), wr3: cpuCol("wr3"),
   bb: [0, 1, 2, 3].map((i) => cpuCol(`bb${i}`)), cb: [0, 1, 2, 3].map((i) => cpuCol(`cb${i}`)), n: [0, 1, 2, 3].map((i) => cpuCol(`n${i}`)),
   P: [0, 1, 2, 3].map((i) => cpuCol(`P${i}`)), kk: [0, 1, 2].map((i) => cpuCol(`kk${i}`)),
-  tpc: cpuCol("tpc"), sv: cpuCol("sv"), cend: cpuCol("cend"),
+  tpc: cpuCol("tpc"), sv: cpuCol("sv"), cend: cpuCol("cend"), isFirst: cpuCol("isFirst"), fHand: cpuCol("fHand"),
 };
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
@@ -1006,5 +1006,6 @@ export function cpuColumns(rows: readonly Uint32Array[]): Uint32Array[] {
   while (n < rows.length) n *= 2;
   const cols = Array.from({ length: CPU_WIDTH }, () => new Uint32Array(n));
   rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
+  cols[COL.isFirst]![0] = 1;
   return cols;
 }

@@ -1,0 +1,126 @@
+// Segments (continuations, docs/vm-air.md §11): a run split into segments proves as N + 1 joint proofs (the memory
+// proof, then one per segment) that verify only together and only in order; the segment boundary (the handoff
+// row's STATE record) cannot be forged.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
+import { buildVmSegments, vmProgramAir, vmSegmentedAirs } from "../vm/air/index.ts";
+import { cpuCol } from "../vm/air/cpu/columns.ts";
+import { proveJoint } from "../prover/stark.ts";
+import { verifyJoint } from "../verifier/stark.ts";
+import { closeSharedPool } from "../prover/workers/pool.ts";
+import { decodeReceipt, encodeReceipt, proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
+import { execute } from "../vm/executor/index.ts";
+import { FAST_PARAMS } from "./receipt-helpers.ts";
+
+// Σ_{i=1..40} i, stored to memory and reloaded each iteration (memory records cross segments), committed to the
+// journal at the end (the journal's public tuples live in the memory proof)
+const LOOP: AsmInstr[] = [
+  ["CONST", 0, 40], ["CONST", 1, 0], ["CONST", 2, 64],
+  /* 3 */ ["LOAD32", 3, 2, 0], ["ADD", 3, 3, 0], ["STORE32", 2, 3, 0], ["ADDI", 0, 0, -1], ["BRNZ", 0, 3],
+  ["CONST", 4, 4], ["COMMIT", 2, 4], ["LOAD32", 5, 2, 0], ["EXIT", 5],
+];
+const program = asmProgram(LOOP);
+const SEG_ROWS = 64;
+
+afterAll(async () => { await closeSharedPool(); });
+
+describe("segments: trace layout", () => {
+  it("splits at fetched rows; every segment but the last ends in a handoff row carrying the next one's start", () => {
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_ROWS);
+    const run = execute(program, new Uint8Array(0));
+    expect(t.exitCode).toBe(820);
+    expect(t.cycles).toBe(run.cycles);
+    expect(t.segments.length).toBeGreaterThanOrEqual(3);
+    t.segments.forEach((s, k) => {
+      const cpu = s.traces[0]!;
+      const real = [...cpu[cpuCol("isReal")]!].lastIndexOf(1);
+      const hand = cpu[cpuCol("fHand")]![real];
+      expect(hand).toBe(k + 1 < t.segments.length ? 1 : 0);
+      if (k + 1 < t.segments.length) {
+        const next = t.segments[k + 1]!.traces[0]!;
+        for (const c of ["pc", "fp", "clk", "msz", "inRem", "jpos"]) expect(cpu[cpuCol(c)]![real]).toBe(next[cpuCol(c)]![0]);
+        expect(s.clkEnd).toBe(t.segments[k + 1]!.clkStart);
+      }
+    });
+  });
+});
+
+describe("segments: joint proofs", () => {
+  let receipt: Uint8Array;
+  let imageId: string;
+  beforeAll(async () => {
+    const r = await proveReceipt(program, new Uint8Array(0), { params: FAST_PARAMS, segmentCycles: SEG_ROWS });
+    receipt = r.receipt;
+    imageId = r.imageId;
+    expect(r.segments).toBeGreaterThanOrEqual(3);
+    expect(r.exitCode).toBe(820);
+  }, 240_000);
+
+  it("a segmented receipt verifies, reporting its segments", () => {
+    const v = verifyReceipt(receipt, imageId);
+    expect(v).toMatchObject({ valid: true, exitCode: 820, dev: false });
+    if (v.valid) expect(v.segments).toBe(decodeReceipt(receipt).proofs!.length - 1);
+  });
+
+  it("a segment dropped, two swapped, one duplicated, or the memory proof moved: rejected", () => {
+    const r = decodeReceipt(receipt);
+    const p = r.proofs!;
+    const variants = [
+      [p[0]!, ...p.slice(2)], // the first segment dropped
+      [p[0]!, ...p.slice(1, -1)], // the last segment dropped
+      [p[0]!, p[2]!, p[1]!, ...p.slice(3)], // two swapped
+      [p[0]!, p[1]!, ...p.slice(1)], // one duplicated
+      [...p.slice(1), p[0]!], // the memory proof last
+    ];
+    for (const proofs of variants) {
+      const v = verifyReceipt(encodeReceipt({ ...r, proofs }), imageId);
+      expect(v.valid).toBe(false);
+    }
+  });
+
+  it("300 random bit flips and 50 truncations of a segmented receipt: all rejected with typed errors", () => {
+    let seed = 12345;
+    const rand = (n: number): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
+    const kinds = new Set<string>();
+    for (let i = 0; i < 350; i++) {
+      const m = receipt.slice(0, i < 300 ? receipt.length : rand(receipt.length));
+      if (i < 300) { const bit = rand(receipt.length * 8); m[bit >> 3]! ^= 1 << (bit & 7); }
+      const v = verifyReceipt(m, imageId);
+      expect(v.valid).toBe(false);
+      if (!v.valid) { expect(v.error.kind).not.toBe("Internal"); kinds.add(v.error.kind); }
+    }
+    expect(kinds.size).toBeGreaterThan(2);
+  });
+
+  it("another exit code, cycle count or journal in the statement: rejected", () => {
+    const r = decodeReceipt(receipt);
+    for (const statement of [{ ...r.statement, exitCode: 821 }, { ...r.statement, cycles: r.statement.cycles + 1 }]) {
+      expect(verifyReceipt(encodeReceipt({ ...r, statement }), imageId).valid).toBe(false);
+    }
+  });
+
+  it("a middle segment starting from another state (its input cursor + 1 on every row, handoff included): every row constraint holds, the STATE bus does not balance", async () => {
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_ROWS);
+    expect(t.segments.length).toBeGreaterThanOrEqual(3);
+    const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, t.journal);
+    const seg1 = t.segments[1]!.traces[0]!;
+    const inRem = seg1[cpuCol("inRem")]!, real = seg1[cpuCol("isReal")]!;
+    for (let i = 0; i < inRem.length; i++) if (real[i] === 1) inRem[i]! += 1;
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment, traces: s.traces, publics: s.publics }))];
+    await expect(proveJoint(parts, { params: FAST_PARAMS })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
+    const forced = await proveJoint(parts, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+    const v = verifyJoint(parts.map((p, k) => ({ air: p.air, proof: forced[k]!.bytes, publics: p.publics })), { params: FAST_PARAMS });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error.kind).toBe("LogupSumNonZero");
+  }, 240_000);
+
+  it("a handoff row that writes memory (a port enabled): refused by its row constraint", async () => {
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_ROWS);
+    const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, t.journal);
+    const seg0 = t.segments[0]!.traces[0]!;
+    const h = [...seg0[cpuCol("fHand")]!].indexOf(1);
+    seg0[cpuCol("en2")]![h] = 1;
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment, traces: s.traces, publics: s.publics }))];
+    await expect(proveJoint(parts, { params: FAST_PARAMS, check: true })).rejects.toThrow(/handoff-port2-off/);
+  }, 240_000);
+});
