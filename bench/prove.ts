@@ -1,5 +1,5 @@
 /**
- * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk --fast-prove --params '{"logBlowup":2,"numQueries":43}' --save DIR]
+ * npm run bench:prove [-- --sizes 12,14,16 --json --no-zk --fast-prove --segment-cycles N --params '{"logBlowup":2,"numQueries":43}' --save DIR]
  * --save DIR writes each receipt and image ID as DIR/mixed-<k>.receipt / .id (for `npm run bench:verify -- --load DIR
  * --guests mixed-16`).
  * Parameters: the receipt prover's default (vm/receipt/prove.ts receiptParams: COMPACT_PARAMS when secure at the
@@ -8,7 +8,7 @@
  * provable families (ADD/SUB, comparisons, SELECT, XOR, MUL, i64 add/compare, word and byte loads/stores,
  * branches), at about 2^k cycles per size.
  * Prints prove seconds, cycles/s, receipt bytes, verify ms (cold and warm median of 3), peak RSS, security bits.
- * One proof per run: segments are not built yet, so sizes stop at 2^20 cycles.
+ * One proof per run by default (sizes up to 2^20 cycles); --segment-cycles N proves in segments (joint proofs).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,7 +24,8 @@ const json = args.includes("--json");
 const sizes = (opt("sizes") ?? "12,14,16").split(",").map(Number);
 const zk = !args.includes("--no-zk");
 const explicit = opt("params") !== undefined ? { ...DEFAULT_PARAMS, zk, ...JSON.parse(opt("params")!) } : undefined;
-const proveOpts = explicit !== undefined ? { params: explicit } : { zk, fastProve: args.includes("--fast-prove") };
+const segmentCycles = opt("segment-cycles") !== undefined ? Number(opt("segment-cycles")) : undefined;
+const proveOpts = { ...(explicit !== undefined ? { params: explicit } : { zk, fastProve: args.includes("--fast-prove") }), ...(segmentCycles !== undefined ? { segmentCycles } : {}) };
 
 /** The loop body: a running sum through memory (word and byte), a comparison, a select, a subtraction, a
  *  XOR and a product, a 64-bit addition and comparison; CYCLES_PER_ITERATION cycles (ADD64/LTU64 take 2). */
