@@ -2,7 +2,8 @@
 // verified at once (vm/api.ts `verify`); the run's journal is read from the verified receipt.
 //
 // Today a training run cannot be proven with a STARK: the VM AIR (v5) covers every instruction the guest
-// executes, but a run (at least one batch) is far longer than one proof's 2^20 cycles and segments are not built.
+// executes, but a run (at least one batch) is far longer than one proof's 2^20 cycles, and segments (built) still
+// hold every part in memory at once, far beyond this machine for millions of cycles.
 // `checkProvable` refuses it with UnprovableImage before any work and the user is told to pass --dev: dev
 // receipts carry the statement (image, journal, exit code, cycles) but NO proof.
 // Nothing here depends on the receipt kind, so STARK receipts will flow through unchanged once they exist.
@@ -82,7 +83,7 @@ export function checkProvable(img: MnistImage, mode: ProveMode, cfg: { readonly 
   if (atLeast > MAX_SINGLE_PROOF_CYCLES) {
     throw new TrainError("UnprovableImage",
       `a training run of one batch takes more than ${atLeast.toLocaleString("en-US")} cycles (${cfg.batch} samples × ${paramCount(cfg.layers).toLocaleString("en-US")} weights), ` +
-      `and one proof covers at most 2^20 (segments are not implemented yet); the VM AIR covers every instruction of the guest. ` +
+      `and one proof covers at most 2^20 (segments exist but keep every part in memory: not yet for millions of cycles); the VM AIR covers every instruction of the guest; ` +
       "pass --dev to write dev receipts instead (no proof: they record each run's statement and are marked unproven everywhere)");
   }
 }

@@ -114,7 +114,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     receipt = { kind: "segments", airVersion: VM_AIR_VERSION, statement, image, params, memory, proofs: proofs.map((p) => p.bytes) };
   } else {
     if (run.cycles > MAX_SINGLE_PROOF_CYCLES) {
-      throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20 and segments are not implemented yet`);
+      throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20: prove it in segments (segmentCycles / --segment-cycles)`);
     }
     opts.onPhase?.("trace");
     let t;
