@@ -1,27 +1,36 @@
 /**
- * npm run bench:mnist-prove [-- LAYERS SAMPLES [nozk]]   (default 784,16,10 2)
- * A real STARK proof of the MNIST training guest (the image with the 55 MB dataset embedded): evaluation mode on
- * the first SAMPLES test images with weights initialised host-side (the same integer init as the guest's), so the
- * run fits one proof (2^20 cycles; a training batch does not, segments are not built yet). Prints cycles, the
- * journal, prove seconds, receipt bytes, peak RSS and the verification.
+ * npm run bench:mnist-prove [-- MODE LAYERS N [nozk]]   (default: eval 784,16,10 2)
+ * A real STARK proof of a run of the MNIST training guest (the image with the 55 MB dataset embedded), small enough
+ * for one proof (2^20 cycles) on this machine:
+ *   eval  — test accuracy on the first N test images, weights initialised host-side (the guest's integer init);
+ *   train — one SGD step: one batch of N training samples (N a power of two; the sample order from the seed, as in
+ *           `zkvm train`), lr 0.2, from the same initial weights; the journal commits the weights' hashes before
+ *           and after, so the receipt proves the update.
+ * Prints cycles, the journal, prove seconds, receipt bytes, peak RSS and the verification.
  */
 import { loadMnist } from "../cli/mnist/idx.ts";
 import { packSegments } from "../cli/mnist/dataset.ts";
 import { buildMnistImage } from "../cli/mnist/image.ts";
-import { encodeInput, decodeJournal } from "../cli/mnist/guest-io.ts";
+import { encodeInput, decodeJournal, type GuestRequest } from "../cli/mnist/guest-io.ts";
 import { initParams } from "../cli/mnist/model.ts";
 import { execute } from "../vm/api.ts";
 import { proveReceipt, verifyReceipt } from "../vm/receipt/index.ts";
 import { DEFAULT_PARAMS } from "../verifier/params.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
 import { closeQuotientPool } from "../prover/quotient-parallel.ts";
-const layers = (process.argv[2] ?? "784,16,10").split(",").map(Number);
-const samples = Number(process.argv[3] ?? 2);
-const zk = process.argv[4] !== "nozk";
+
+const mode = process.argv[2] === "train" ? "train" : "eval";
+const layers = (process.argv[3] ?? "784,16,10").split(",").map(Number);
+const n = Number(process.argv[4] ?? 2);
+const zk = process.argv[5] !== "nozk";
+const SEED = 7;
+const req: GuestRequest = mode === "eval"
+  ? { mode, layers, batch: 0, lrRaw: 0, seed: 0, samples: n, startBatch: 0, numBatches: 0, params: initParams(layers, SEED) }
+  : { mode, layers, batch: n, lrRaw: Math.round(0.2 * 65536), seed: SEED, samples: 60000, startBatch: 0, numBatches: 1, params: initParams(layers, SEED) };
 const img = await buildMnistImage(packSegments(loadMnist("train"), loadMnist("test")));
-const input = encodeInput({ mode: "eval", layers, batch: 0, lrRaw: 0, seed: 0, samples, startBatch: 0, numBatches: 0, params: initParams(layers, 7) });
+const input = encodeInput(req);
 const run = execute(img.image, input, { log: () => {} });
-console.log("cycles", run.cycles, "journal", JSON.stringify(decodeJournal(run.journal)));
+console.log(mode, JSON.stringify(layers), "n", n, "cycles", run.cycles, "journal", JSON.stringify(decodeJournal(run.journal), (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 const t0 = Date.now();
 const r = await proveReceipt(img.image.program, input, { params: { ...DEFAULT_PARAMS, zk } });
 console.log("proved in", (Date.now() - t0) / 1000, "s; receipt", r.receipt.length, "bytes; maxRSS MiB", Math.round(process.resourceUsage().maxRSS / 1024));
