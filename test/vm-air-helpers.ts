@@ -8,6 +8,9 @@ import { BOUNDARY_COLS } from "../vm/air/boundary/constraints.ts";
 import { TREE_PAGES_PER_WASM_PAGE } from "../vm/air/memory-pages.ts";
 import { checkConstraints, type CheckResult } from "../prover/air-check.ts";
 import type { Program } from "../vm/program.ts";
+import { prove as proveStark } from "../prover/stark.ts";
+import { verify as verifyStark } from "../verifier/stark.ts";
+import { FAST_PARAMS } from "./receipt-helpers.ts";
 
 export interface Setup { p: Program; traces: Uint32Array[][]; publics: number[]; journal: Uint8Array }
 
@@ -51,4 +54,12 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** Proves a forged trace anyway (the prover's checks off) and returns the STARK verifier's error kind (or "ok"). */
+export async function starkVerdictOfForgery(p: Program, traces: Uint32Array[][], publics: number[], journal?: Uint8Array): Promise<string> {
+  const air = airFor(p, traces, journal);
+  const res = await proveStark(air, traces, publics, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+  const v = verifyStark(air, res.bytes, publics, { params: FAST_PARAMS });
+  return v.ok ? "ok" : v.error.kind;
 }
