@@ -31,7 +31,7 @@ import { createHash } from "node:crypto";
 import { commitParallel, evaluateColumnsParallel, ldeColumnsParallel } from "./workers/parallel.ts";
 import { combineColumns, dotColumns } from "./kernels/linalg.ts";
 import type { WorkerPool } from "./workers/pool.ts";
-import { randomFieldElements, randomSalts } from "./random.ts";
+import { randomFieldElements, randomSeed, seededRng, systemRng, type ProverRng } from "./random.ts";
 import { mulm as mulmImported } from "./vec-eval.ts";
 import type { FriProof } from "../verifier/fri.ts";
 
@@ -99,13 +99,13 @@ interface Commitment {
  * random values in between. The interpolant agrees with the trace on H_n and any `hiding` ≤ n·(2^z − 1) of its
  * evaluations outside H_{n·2^z} are jointly uniform. Without zk (z = 0) the column is returned as is.
  */
-function interleaveRandom(col: Uint32Array, logD: number): Uint32Array {
+function interleaveRandom(col: Uint32Array, logD: number, rng: ProverRng = systemRng): Uint32Array {
   const n = col.length;
   const D = 2 ** logD;
   if (D === n) return col;
   const step = D / n;
   // only the D − n in-between points need randomness
-  const r = randomFieldElements(D - n);
+  const r = rng.fieldElements(D - n);
   const out = new Uint32Array(D);
   for (let i = 0, k = 0; i < n; i++) {
     const o = i * step;
@@ -148,8 +148,8 @@ class Round {
     if (logD === undefined) await evaluateColumnsParallel(cols, logLde, GENERATOR, { pool, into });
     else await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool, into });
   }
-  async commit(zk: boolean, pool: WorkerPool | null | undefined): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
-    const salts = zk ? randomSalts(this.N) : undefined;
+  async commit(zk: boolean, pool: WorkerPool | null | undefined, rng: ProverRng = systemRng): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
+    const salts = zk ? rng.salts(this.N) : undefined;
     const tree = await commitParallel(this.matrix, this.width, this.N, salts, { pool, columnMajor: true });
     const views = this.widths.map((w, t) => (w === 0 ? undefined : { matrix: this.matrix, stride: this.N, offset: this.offsets[t]!, columnMajor: true as const }));
     return { tree, matrix: this.matrix, width: this.width, salts, views };
@@ -309,28 +309,51 @@ export interface JointProvePart {
  * `verifyJoint` and the parts in the same order): phase 1 for every part, the global seed and α, β from every
  * part's statement digest (`jointChallenges`), phase 2 for every part with them injected. The honest prover
  * refuses (LogupSumNonZero) when Σ_parts σ ≠ 0, and (MultiplicityOverflow) when the no-wrap total over all
- * parts reaches p. Returns one proof per part, in order. All parts' LDEs are held in memory at once.
+ * parts reaches p. Returns one proof per part, in order. Memory: one part's commitments at a time (phase 1's
+ * randomness is seeded per part and the main commitment recomputed when the part is finished).
  */
 export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOptions = {}): Promise<ProveResult[]> {
   if (parts.length === 0) throw new ProverError("BadTrace", "a joint proof needs at least one part");
-  const mains: MainPhase[] = [];
-  for (const p of parts) mains.push(await commitMain(p.air, p.traces, p.publics, opts, true));
-  const total = mains.reduce((s, m) => s + proofMultiplicityTotal(m.sym, m.logHeights), 0);
+  // Phase 1 for every part with its own secret seed, keeping only what the global challenges need (root, digest,
+  // heights): the part's main LDE and tree are dropped and recomputed from the same seed when it is finished, so
+  // at most one part's commitments are in memory at a time (docs/proof-system.md "Joint proofs").
+  const seeds = parts.map(() => randomSeed());
+  const heads: { digest: Uint8Array; root: Uint8Array; total: number }[] = [];
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    const m = await commitMain(p.air, p.traces, p.publics, opts, true, seededRng(seeds[k]!));
+    heads.push({ digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights) });
+  }
+  const total = heads.reduce((s, h) => s + h.total, 0);
   if (!multiplicitiesCannotWrap(total)) throw new ProverError("MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p over all parts: LogUp could wrap`);
-  const joint = jointChallenges(mains.map((m) => m.statementDigest));
-  const auxes: AuxPhase[] = [];
-  for (const m of mains) auxes.push(await auxPhase(m, joint));
-  if (!opts.testHooks?.allowInvalidWitness && auxes.some((a) => a.sums.length > 0)) {
+  const joint = jointChallenges(heads.map((h) => h.digest));
+  // the joint balance, from the aux traces alone, before any commitment of phase 2
+  if (!opts.testHooks?.allowInvalidWitness) {
     let sigma = EXT_ZERO;
-    for (const a of auxes) if (a.sums.length > 0) sigma = eAdd(sigma, logupTotal(a.m.sym, a.sums, a.challenges));
-    if (!eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
+    let any = false;
+    for (const p of parts) {
+      const sym = symbolicAir(p.air);
+      const sums: Ext[] = [];
+      sym.tables.forEach((t, ti) => { if (t.auxWidth > 0) sums.push(buildAuxTrace(t, p.traces[ti]!, periodicColumns(t), p.publics, joint.challenges).sum); });
+      if (sums.length > 0) { sigma = eAdd(sigma, logupTotal(sym, sums, joint.challenges)); any = true; }
+    }
+    if (any && !eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
   }
   const out: ProveResult[] = [];
-  for (const a of auxes) out.push(await completeProof(a));
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    const m = await commitMain(p.air, p.traces, p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
+    if (!bytesEqual(m.mainRoot, heads[k]!.root)) throw new ProverError("Internal", `part ${k}: the recomputed main commitment differs from phase 1's`);
+    out.push(await completeProof(await auxPhase(m, joint)));
+  }
   return out;
 }
 
-async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions, joint: boolean): Promise<MainPhase> {
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions, joint: boolean, rng: ProverRng = systemRng): Promise<MainPhase> {
   const pool = opts.workers === false ? null : undefined;
   const params = opts.params ?? DEFAULT_PARAMS;
   const sym = symbolicAir(air);
@@ -372,10 +395,10 @@ async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[],
 
   const t0 = performance.now();
   // 1. main traces
-  const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!)));
+  const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!, rng)));
   const mainR = new Round(shape.mainWidth, N);
   for (let ti = 0; ti < mainEvals.length; ti++) await mainR.lde(ti, mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, pool);
-  const mainRound = await mainR.commit(params.zk, pool);
+  const mainRound = await mainR.commit(params.zk, pool, rng);
   tr.absorbDigest("main", mainRound.tree.root);
   return {
     air, sym, params, opts, traces, publics, logHeights, shape, mainRoot: mainRound.tree.root, statementDigest: tr.digest,
