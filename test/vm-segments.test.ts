@@ -20,13 +20,13 @@ const LOOP: AsmInstr[] = [
   ["CONST", 4, 4], ["COMMIT", 2, 4], ["LOAD32", 5, 2, 0], ["EXIT", 5],
 ];
 const program = asmProgram(LOOP);
-const SEG_ROWS = 64;
+const SEG_CYCLES = 64;
 
 afterAll(async () => { await closeSharedPool(); });
 
 describe("segments: trace layout", () => {
   it("splits at fetched rows; every segment but the last ends in a handoff row carrying the next one's start", () => {
-    const t = buildVmSegments(program, new Uint8Array(0), SEG_ROWS);
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
     const run = execute(program, new Uint8Array(0));
     expect(t.exitCode).toBe(820);
     expect(t.cycles).toBe(run.cycles);
@@ -40,6 +40,9 @@ describe("segments: trace layout", () => {
         const next = t.segments[k + 1]!.traces[0]!;
         for (const c of ["pc", "fp", "clk", "msz", "inRem", "jpos"]) expect(cpu[cpuCol(c)]![real]).toBe(next[cpuCol(c)]![0]);
         expect(s.clkEnd).toBe(t.segments[k + 1]!.clkStart);
+        // a segment spans at least SEG_CYCLES cycles, and ends at the first fetched row after that (≤ 4 cycles on)
+        expect(s.clkEnd - s.clkStart).toBeGreaterThanOrEqual(SEG_CYCLES);
+        expect(s.clkEnd - s.clkStart).toBeLessThan(SEG_CYCLES + 4);
       }
     });
   });
@@ -49,7 +52,7 @@ describe("segments: joint proofs", () => {
   let receipt: Uint8Array;
   let imageId: string;
   beforeAll(async () => {
-    const r = await proveReceipt(program, new Uint8Array(0), { params: FAST_PARAMS, segmentCycles: SEG_ROWS });
+    const r = await proveReceipt(program, new Uint8Array(0), { params: FAST_PARAMS, segmentCycles: SEG_CYCLES });
     receipt = r.receipt;
     imageId = r.imageId;
     expect(r.segments).toBeGreaterThanOrEqual(3);
@@ -100,7 +103,7 @@ describe("segments: joint proofs", () => {
   });
 
   it("a middle segment starting from another state (its input cursor + 1 on every row, handoff included): every row constraint holds, the STATE bus does not balance", async () => {
-    const t = buildVmSegments(program, new Uint8Array(0), SEG_ROWS);
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
     expect(t.segments.length).toBeGreaterThanOrEqual(3);
     const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, t.journal);
     const seg1 = t.segments[1]!.traces[0]!;
@@ -115,7 +118,7 @@ describe("segments: joint proofs", () => {
   }, 240_000);
 
   it("a handoff row that writes memory (a port enabled): refused by its row constraint", async () => {
-    const t = buildVmSegments(program, new Uint8Array(0), SEG_ROWS);
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
     const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, t.journal);
     const seg0 = t.segments[0]!.traces[0]!;
     const h = [...seg0[cpuCol("fHand")]!].indexOf(1);

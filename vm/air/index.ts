@@ -96,19 +96,20 @@ export interface VmSegments {
 }
 
 /**
- * Executes the program and lays its trace out as segments of about `segmentRows` CPU rows each: a segment ends
- * before a fetched row (never inside an i64 pair, a byte loop or a coprocessor op), and every segment but the
- * last gets a handoff row carrying the next one's starting state. A coprocessor op belongs to the segment of its
- * CPU row.
+ * Executes the program and lays its trace out as segments of about `segmentCycles` cycles each — cycles count the
+ * rows of every table (a DOT of n elements is 1 CPU row and n DOT rows), so a segment's proof stays about that size
+ * whatever mix of instructions it runs. A segment ends before a fetched row (never inside an i64 pair, a byte loop
+ * or a coprocessor op: one op longer than a segment makes its segment longer), and every segment but the last
+ * gets a handoff row carrying the next one's starting state. A coprocessor op belongs to the segment of its CPU row.
  */
-export function buildVmSegments(p: Program, input: Uint8Array, segmentRows: number, maxCycles?: number): VmSegments {
-  if (!(Number.isInteger(segmentRows) && segmentRows >= 2)) throw new RangeError(`segment size ${segmentRows} rows: expected an integer ≥ 2`);
+export function buildVmSegments(p: Program, input: Uint8Array, segmentCycles: number, maxCycles?: number): VmSegments {
+  if (!(Number.isInteger(segmentCycles) && segmentCycles >= 2)) throw new RangeError(`segment size ${segmentCycles} cycles: expected an integer ≥ 2`);
   const run = buildRun(p, input, maxCycles);
   const rows = run.cpu.rows;
   const C = { isReal: cpuCol("isReal"), hi: cpuCol("hi"), fByte: cpuCol("fByte"), fHand: cpuCol("fHand"), clk: cpuCol("clk") };
   const fetched = (r: Uint32Array): boolean => r[C.isReal] === 1 && r[C.hi] === 0 && r[C.fByte] === 0;
   const starts = [0];
-  for (let i = 1; i < rows.length; i++) if (i - starts[starts.length - 1]! >= segmentRows && fetched(rows[i]!)) starts.push(i);
+  for (let i = 1; i < rows.length; i++) if (rows[i]![C.clk]! - rows[starts[starts.length - 1]!]![C.clk]! >= segmentCycles && fetched(rows[i]!)) starts.push(i);
   const STATE = ["pc", "fp", "clk", "msz", "inRem", "jpos"].map(cpuCol);
   const clkOf = (i: number): number => (i < rows.length ? rows[i]![C.clk]! : run.cpu.cycles);
   const opsIn = (table: readonly Uint32Array[], clkCol: number, lo: number, hi: number): Uint32Array[] => table.filter((r) => r[clkCol]! >= lo && r[clkCol]! < hi);

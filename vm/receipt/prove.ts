@@ -35,7 +35,7 @@ export interface ProveReceiptOptions {
   /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_SINGLE_PROOF_CYCLES, or MAX_CYCLES with
    *  segments */
   readonly maxCycles?: number;
-  /** prove in segments of about this many CPU rows (docs/vm-air.md §11): a "segments" receipt of N + 1 joint
+  /** prove in segments of about this many cycles (rows of every table; docs/vm-air.md §11): a "segments" receipt of N + 1 joint
    *  proofs (the memory proof, then one per segment); default: one proof */
   readonly segmentCycles?: number;
   readonly onPhase?: (phase: ProvePhase) => void;
