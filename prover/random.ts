@@ -4,12 +4,12 @@ import type { Ext } from "../verifier/fp.ts";
 
 const P = 2013265921;
 
-/** n uniform field elements (rejection sampling on 31-bit values). */
-export function randomFieldElements(n: number): Uint32Array {
+/** n uniform field elements from a byte source: rejection sampling on 31-bit words, so no bias. */
+function fieldElementsFrom(n: number, source: (bytes: number) => Uint8Array): Uint32Array {
   const out = new Uint32Array(n);
   let i = 0;
   while (i < n) {
-    const buf = randomBytes(4 * Math.max(16, Math.ceil((n - i) * 1.1)));
+    const buf = source(4 * Math.max(16, Math.ceil((n - i) * 1.1)));
     const w = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
     for (let j = 0; j < w.length && i < n; j++) {
       const v = w[j]! & 0x7fffffff;
@@ -17,6 +17,11 @@ export function randomFieldElements(n: number): Uint32Array {
     }
   }
   return out;
+}
+
+/** n uniform field elements from the platform CSPRNG. */
+export function randomFieldElements(n: number): Uint32Array {
+  return fieldElementsFrom(n, randomBytes);
 }
 
 export function randomExt(): Ext {
@@ -49,26 +54,14 @@ export const systemRng: ProverRng = { fieldElements: randomFieldElements, salts:
 
 /**
  * A deterministic CSPRNG from a secret 32-byte seed: the AES-256-CTR keystream (a standard PRF-based generator;
- * the seed never leaves the prover). Field elements by rejection sampling on 31-bit words, as `randomFieldElements`.
+ * the seed never leaves the prover). Field elements by the same rejection sampling as `randomFieldElements`.
  */
 export function seededRng(seed: Uint8Array): ProverRng {
   if (seed.length !== 32) throw new RangeError("seededRng: the seed must be 32 bytes");
   const cipher = createCipheriv("aes-256-ctr", seed, new Uint8Array(16));
   const stream = (n: number): Uint8Array => cipher.update(new Uint8Array(n));
   return {
-    fieldElements(n: number): Uint32Array {
-      const out = new Uint32Array(n);
-      let i = 0;
-      while (i < n) {
-        const buf = stream(4 * Math.max(16, Math.ceil((n - i) * 1.1)));
-        const w = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2);
-        for (let j = 0; j < w.length && i < n; j++) {
-          const v = w[j]! & 0x7fffffff;
-          if (v < P) out[i++] = v;
-        }
-      }
-      return out;
-    },
+    fieldElements: (n: number): Uint32Array => fieldElementsFrom(n, stream),
     salts(count: number, bytes = 16): Uint8Array {
       const out = new Uint8Array(new SharedArrayBuffer(count * bytes));
       const CHUNK = 1 << 26;

@@ -43,6 +43,9 @@ const K = Int32Array.from([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
+/** SHA-256 round constants K_0..K_63 (FIPS 180-4 §4.2.2), unsigned: the one table the VM's SHA256 instruction and
+ *  its AIR use too. */
+export const SHA256_K: Readonly<Uint32Array> = new Uint32Array(K.buffer);
 const IV = Int32Array.from([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 /** message schedule (the first 16 words are the block) and chaining state; module-level, never escapes */
 const SW = new Int32Array(64);

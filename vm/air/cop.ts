@@ -1,3 +1,5 @@
+import { MIN_TABLE_HEIGHT } from "./buses.ts";
+
 // What a coprocessor table's trace builder needs from the CPU trace builder, which owns the memory bookkeeping
 // (last value and timestamp of every MEM-bus address) and the lookup multiplicities of the shared tables.
 
@@ -13,4 +15,14 @@ export interface CopContext {
 /** A CopContext that also counts POW2 lookups (of s < 64). */
 export interface CopContextPow2 extends CopContext {
   pow2(s: number): void;
+}
+
+/** Rows (each `width` wide) laid out column-major, then all-zero padding rows — at least `minPadding` — up to a
+ *  power of two ≥ MIN_TABLE_HEIGHT. */
+export function rowsToColumns(rows: readonly Uint32Array[], width: number, minPadding = 0): Uint32Array[] {
+  let height = MIN_TABLE_HEIGHT;
+  while (height < rows.length + minPadding) height *= 2;
+  const cols = Array.from({ length: width }, () => new Uint32Array(height));
+  rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
+  return cols;
 }

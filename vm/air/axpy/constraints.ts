@@ -26,7 +26,7 @@ import { BUS, COP_KIND, PHASE } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
 import { RangeSlots } from "../range-slots.ts";
 import { memPort } from "../mem-port.ts";
-import { P as P_MOD } from "../../../verifier/fp.ts";
+import { byteProductLimb, CARRY_OFFSET, TWO32_MOD_P } from "../byte-products.ts";
 
 const NAMES = [
   "sA0", "sA1", "sA2", "sA3", "sE", "last",
@@ -47,9 +47,8 @@ export const AXPY_WIDTH = NAMES.length;
 export const AXPY_COL = Object.fromEntries(NAMES.map((n, i) => [n, i])) as Record<AxpyColumn, number>;
 
 const TWO16 = 65536;
-const TWO32_MOD_P = 2 ** 32 % P_MOD;
-/** Offset that makes a signed carry (|c| < 2^15) a RANGE16 value. */
-export const AXPY_CARRY_OFFSET = 2 ** 15;
+/** Offset that makes a signed carry (|c| < 2^15) a RANGE16 value (the shared one). */
+export const AXPY_CARRY_OFFSET = CARRY_OFFSET;
 /** Argument slot read by port X on A0..A3 (port Y reads the next slot, except on A2). */
 export const AXPY_ARG_SLOT = [2, 5, 4, 0] as const;
 
@@ -159,11 +158,7 @@ export const axpyTable: TableAir = {
     const amLimb = [0, 1, 2, 3].map((k) => bytesOf(amSigned[2 * k]!, amSigned[2 * k + 1]!));
     const aLimb = [xv0, xv1.sub(sgx.mul(TWO16))];
     for (let k = 0; k < 4; k++) {
-      let lhs: Expr = b.constant(0);
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
-        if (i + j === 2 * k) lhs = lhs.add(xs[i]!.mul(yb[j]!));
-        else if (i + j === 2 * k + 1) lhs = lhs.add(xs[i]!.mul(yb[j]!).mul(256));
-      }
+      let lhs = byteProductLimb(b, xs, yb, k);
       if (k >= 2) lhs = lhs.add(z0.mul(aLimb[k - 2]!));
       const cin = k === 0 ? b.constant(0) : carries[k - 1]!;
       const cout = k === 3 ? b.constant(0) : carries[k]!.mul(TWO16);
@@ -176,11 +171,8 @@ export const axpyTable: TableAir = {
     b.assertBool(st, "axpy/t-sign-bool");
     const rhs = [c("L0"), c("L1"), t0, t1.sub(st.mul(TWO16)), b.constant(0), b.constant(0)];
     for (let k = 0; k < 6; k++) {
-      let lhs: Expr = k === 1 ? one.sub(z0).mul(2 ** 15) : b.constant(0);
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 8; j++) {
-        if (i + j === 2 * k) lhs = lhs.add(xs[i]!.mul(amSigned[j]!));
-        else if (i + j === 2 * k + 1) lhs = lhs.add(xs[i]!.mul(amSigned[j]!).mul(256));
-      }
+      let lhs = byteProductLimb(b, xs, amSigned, k);
+      if (k === 1) lhs = lhs.add(one.sub(z0).mul(2 ** 15));
       const cin = k === 0 ? b.constant(0) : carries[k - 1]!;
       const cout = k === 5 ? b.constant(0) : carries[k]!.mul(TWO16);
       b.assertZero(sE.mul(lhs.add(cin).sub(rhs[k]!).sub(cout)), `axpy/t-limb-${k}`);

@@ -1,9 +1,9 @@
 // Trace builder of the AXPY table (vm/air/axpy/constraints.ts): the n + 4 rows of one AXPY op, filled exactly as
 // the constraints read them, with every memory access and lookup reported to the CPU builder's context.
-import { P as P_MOD } from "../../../verifier/fp.ts";
-import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
+import { byteProductLimbs, bytesOfWord, hi16, limbCarries, lo16, toField } from "../byte-products.ts";
+import { VmAirError } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
-import type { CopContextPow2 } from "../cop.ts";
+import { rowsToColumns, type CopContextPow2 } from "../cop.ts";
 import { MAX_SHIFT, MAX_STRIDE } from "../dot/trace.ts";
 import { AXPY_ARG_SLOT, AXPY_CARRY_OFFSET, AXPY_COL as C, AXPY_WIDTH } from "./constraints.ts";
 
@@ -19,10 +19,7 @@ export interface AxpyOp {
   readonly word: (w: number) => number;
 }
 
-const fe = (x: number): number => ((x % P_MOD) + P_MOD) % P_MOD;
-const lo = (w: number): number => w & 0xffff;
-const hi = (w: number): number => w >>> 16;
-const bytes = (w: number): number[] => [w & 255, (w >>> 8) & 255, (w >>> 16) & 255, w >>> 24];
+const fe = toField, lo = lo16, hi = hi16, bytes = bytesOfWord;
 const err = (op: AxpyOp, why: string): VmAirError => new VmAirError("TraceError", `AXPY at clock ${op.clk}: ${why}`);
 
 /** Why this op (which the executor runs without trapping) is outside what the AXPY table proves, if it is. */
@@ -32,27 +29,6 @@ export function axpyUnprovable(args: ArrayLike<number>): string | undefined {
   if (Math.abs(sx!) >= MAX_STRIDE || Math.abs(sy!) >= MAX_STRIDE || sx === -MAX_STRIDE || sy === -MAX_STRIDE) return "stride ≥ 2^28 words";
   if (n! > 0 && ((xp! & 3) !== 0 || (yp! & 3) !== 0)) return "unaligned vector";
   return undefined;
-}
-
-/** Signed carries of a limb identity Σ lhs_k·2^(16k) = Σ rhs_k·2^(16k) (no carry out of the top limb). */
-function limbCarries(lhs: readonly number[], rhs: readonly number[], op: AxpyOp, what: string): number[] {
-  let cin = 0;
-  const out: number[] = [];
-  for (let k = 0; k < lhs.length; k++) {
-    const d = lhs[k]! + cin - rhs[k]!;
-    if (d % 65536 !== 0) throw err(op, `${what}: limb ${k} does not carry`);
-    cin = d / 65536;
-    if (k < lhs.length - 1) out.push(cin);
-    else if (cin !== 0) throw err(op, `${what}: carry out of the top limb`);
-  }
-  return out;
-}
-
-/** Σ_{i,j} u_i·v_j·2^(8(i+j)) gathered into 16-bit limb positions 0..limbs−1. */
-function convLimbs(u: readonly number[], v: readonly number[], limbs: number): number[] {
-  const out = new Array<number>(limbs).fill(0);
-  u.forEach((ui, i) => v.forEach((vj, j) => { out[(i + j) >> 1]! += ((i + j) & 1 ? 256 : 1) * ui * vj; }));
-  return out;
 }
 
 /** The executor traps on this op (its caller stops building: the run has no trace). */
@@ -122,11 +98,11 @@ export function axpyRows(op: AxpyOp, ctx: CopContextPow2): Uint32Array[] {
       setBytes(r, ab, mb, ab[3]! >>> 7, mb[3]! >>> 7, ab.map((v, i) => [v, mb[i]!] as const));
       ctx.pow2(32 - shift);
       const as = [ab[0]!, ab[1]!, ab[2]!, ab[3]! - 256 * (ab[3]! >>> 7)];
-      const lhs = convLimbs(as, mb, 4);
+      const lhs = byteProductLimbs(as, mb, 4);
       const aLimb = [lo(a[5]!), hi(a[5]!) - 65536 * (a[5]! >>> 31)];
       lhs[2]! += z0 * aLimb[0]!; lhs[3]! += z0 * aLimb[1]!;
       const amLimb = [0, 1, 2, 3].map((k2) => amSigned[2 * k2]! + 256 * amSigned[2 * k2 + 1]!);
-      const cs = limbCarries(lhs, amLimb, op, "a·2^(32 − shift)");
+      const cs = limbCarries(lhs, amLimb, `AXPY at clock ${op.clk}: a·2^(32 − shift)`);
       cs.forEach((cv, i) => (r[C.c0 + i] = fe(cv)));
       for (const v of [...amBytes.flatMap((x) => [x, 256 * x]), (amBytes[7]! - 128 * sam) * 512, ...cs.map((cv) => cv + AXPY_CARRY_OFFSET)]) ctx.range(v);
     } else if (kind === "sA2") {
@@ -163,9 +139,9 @@ export function axpyRows(op: AxpyOp, ctx: CopContextPow2): Uint32Array[] {
     const tv = Number(tq) >>> 0, st = tv >>> 31;
     r[C.L0] = lo(L); r[C.L1] = hi(L); r[C.t0] = lo(tv); r[C.t1] = hi(tv); r[C.st] = st;
     const xs = [xb[0]!, xb[1]!, xb[2]!, xb[3]! - 256 * sgx];
-    const lhs = convLimbs(xs, amSigned, 6);
+    const lhs = byteProductLimbs(xs, amSigned, 6);
     lhs[1]! += (1 - z0) * 2 ** 15;
-    const cs = limbCarries(lhs, [lo(L), hi(L), lo(tv), hi(tv) - 65536 * st, 0, 0], op, "R(a·x, shift)");
+    const cs = limbCarries(lhs, [lo(L), hi(L), lo(tv), hi(tv) - 65536 * st, 0, 0], `AXPY at clock ${op.clk}: R(a·x, shift)`);
     cs.forEach((cv, k) => (r[C.c0 + k] = fe(cv)));
     // y' = y + t
     if (wy < 0 || wy >= memWords) throw new AxpyTrap();
@@ -189,9 +165,5 @@ export function axpyRows(op: AxpyOp, ctx: CopContextPow2): Uint32Array[] {
 /** Column-major AXPY table: the rows, then all-zero padding (at least one row: the last row is padding) to a
  *  power of two ≥ MIN_TABLE_HEIGHT. */
 export function axpyColumns(rows: readonly Uint32Array[]): Uint32Array[] {
-  let height = MIN_TABLE_HEIGHT;
-  while (height < rows.length + 1) height *= 2;
-  const cols = Array.from({ length: AXPY_WIDTH }, () => new Uint32Array(height));
-  rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
-  return cols;
+  return rowsToColumns(rows, AXPY_WIDTH, 1);
 }

@@ -35,7 +35,9 @@ import { BUS, COP_KIND, PHASE } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
 import { RangeSlots } from "../range-slots.ts";
 import { memPort } from "../mem-port.ts";
-import { P as P_MOD } from "../../../verifier/fp.ts";
+import { byteProductLimb, CARRY_OFFSET, TWO32_MOD_P } from "../byte-products.ts";
+
+export { CARRY_OFFSET };
 
 const NAMES = [
   // row kinds
@@ -60,12 +62,8 @@ export const DOT_WIDTH = NAMES.length;
 export const DOT_COL = Object.fromEntries(NAMES.map((n, i) => [n, i])) as Record<DotColumn, number>;
 
 const TWO16 = 65536;
-/** 2^32 mod p, to turn a signed word's limbs (with its sign bit) into its value as a field element. */
-const TWO32_MOD_P = 2 ** 32 % P_MOD;
 /** The rounding identity spans 96 bits: six 16-bit limbs. */
 const ROUND_LIMBS = 6;
-/** Offset that makes a signed carry (|c| < 2^15) a RANGE16 value. */
-export const CARRY_OFFSET = 2 ** 15;
 /** Argument slot of each argument row's port X (port Y reads the next slot). */
 export const ARG_SLOT = [2, 4, 6, 0] as const;
 
@@ -184,13 +182,7 @@ export const dotTable: TableAir = {
     const xs = signed(xb, sgx), ys = signed(yb, sgy);
     const carries = [0, 1, 2, 3, 4].map((k) => c(`c${k}` as DotColumn));
     for (let k = 0; k < 4; k++) {
-      let prod: Expr = b.constant(0);
-      for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
-          if (i + j === 2 * k) prod = prod.add(xs[i]!.mul(ys[j]!));
-          else if (i + j === 2 * k + 1) prod = prod.add(xs[i]!.mul(ys[j]!).mul(256));
-        }
-      }
+      const prod = byteProductLimb(b, xs, ys, k);
       const cin = k === 0 ? b.constant(0) : carries[k - 1]!;
       t.assertZero(sE.mul(nx(`A${k}` as DotColumn).add(carries[k]!.mul(TWO16)).sub(A[k]!).sub(prod).sub(cin)), `dot/acc-limb-${k}`);
     }
@@ -212,13 +204,8 @@ export const dotTable: TableAir = {
     const sLimb = [A[0]!, A[1]!, A[2]!, A[3]!.sub(sgy.mul(TWO16))]; // S's limbs, the top one signed
     const rhs = [c("L0"), c("L1"), xv0, xv1.sub(sr.mul(TWO16)), b.constant(0), b.constant(0)];
     for (let k = 0; k < ROUND_LIMBS; k++) {
-      let lhs: Expr = k === 1 ? one.sub(z0).mul(2 ** 15) : b.constant(0);
-      for (let i = 0; i < 8; i++) {
-        for (let j = 0; j < 4; j++) {
-          if (i + j === 2 * k) lhs = lhs.add(sb[i]!.mul(mb[j]!));
-          else if (i + j === 2 * k + 1) lhs = lhs.add(sb[i]!.mul(mb[j]!).mul(256));
-        }
-      }
+      let lhs = byteProductLimb(b, sb, mb, k);
+      if (k === 1) lhs = lhs.add(one.sub(z0).mul(2 ** 15));
       if (k >= 2) lhs = lhs.add(z0.mul(sLimb[k - 2]!));
       const cin = k === 0 ? b.constant(0) : carries[k - 1]!;
       const cout = k === ROUND_LIMBS - 1 ? b.constant(0) : carries[k]!.mul(TWO16);

@@ -1,9 +1,9 @@
 // Trace builder of the DOT table (vm/air/dot/constraints.ts): the n + 5 rows of one DOT op, filled exactly as
 // the constraints read them, with every memory access and lookup reported to the CPU builder's context.
-import { P as P_MOD } from "../../../verifier/fp.ts";
-import { MIN_TABLE_HEIGHT, VmAirError } from "../buses.ts";
+import { byteProductLimbs, bytesOfWord, hi16, limbCarries, lo16, toField } from "../byte-products.ts";
+import { VmAirError } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
-import type { CopContextPow2 } from "../cop.ts";
+import { rowsToColumns, type CopContextPow2 } from "../cop.ts";
 import { ARG_SLOT, CARRY_OFFSET, DOT_COL as C, DOT_WIDTH } from "./constraints.ts";
 
 /** One DOT op as the CPU row sees it, before it executes. */
@@ -27,10 +27,7 @@ export const MAX_STRIDE = 2 ** 28;
 /** Largest shift the table proves (POW2 holds 2^(32 − shift)). */
 export const MAX_SHIFT = 32;
 
-const fe = (x: number | bigint): number => Number(((BigInt(x) % BigInt(P_MOD)) + BigInt(P_MOD)) % BigInt(P_MOD));
-const lo = (w: number): number => w & 0xffff;
-const hi = (w: number): number => w >>> 16;
-const bytes = (w: number): number[] => [w & 255, (w >>> 8) & 255, (w >>> 16) & 255, w >>> 24];
+const fe = toField, lo = lo16, hi = hi16, bytes = bytesOfWord;
 
 /** Why this op (which the executor runs without trapping) is outside what the DOT table proves, if it is. */
 export function dotUnprovable(args: ArrayLike<number>): string | undefined {
@@ -111,15 +108,11 @@ export function dotRows(op: DotOp, ctx: CopContextPow2): Uint32Array[] {
     fillBytes(r, xb, yb, sgx, sgy, ctx);
     // acc' = acc + x·y mod 2^64 over signed bytes, limb by limb
     const xs = [xb[0]!, xb[1]!, xb[2]!, xb[3]! - 256 * sgx], ys = [yb[0]!, yb[1]!, yb[2]!, yb[3]! - 256 * sgy];
+    const prod = byteProductLimbs(xs, ys, 4);
     let cin = 0;
     const carries: number[] = [];
     for (let k = 0; k < 4; k++) {
-      let prod = 0;
-      for (let p = 0; p < 4; p++) for (let q = 0; q < 4; q++) {
-        if (p + q === 2 * k) prod += xs[p]! * ys[q]!;
-        else if (p + q === 2 * k + 1) prod += 256 * xs[p]! * ys[q]!;
-      }
-      const v = acc[k]! + prod + cin;
+      const v = acc[k]! + prod[k]! + cin;
       const limb = ((v % 65536) + 65536) % 65536;
       cin = (v - limb) / 65536;
       carries.push(cin);
@@ -157,22 +150,10 @@ export function dotRows(op: DotOp, ctx: CopContextPow2): Uint32Array[] {
   r[C.L0] = lo(L); r[C.L1] = hi(L); r[C.sr] = sr;
   const sbs = [...sb.slice(0, 7), sb[7]! - 256 * sS];
   const sLimb = [acc[0]!, acc[1]!, acc[2]!, acc[3]! - 65536 * sS];
-  const rhs = [lo(L), hi(L), lo(res), hi(res) - 65536 * sr, 0, 0];
-  let cin = 0;
-  const carries: number[] = [];
-  for (let k = 0; k < 6; k++) {
-    let v = k === 1 ? (1 - z0) * 2 ** 15 : 0;
-    for (let p = 0; p < 8; p++) for (let j = 0; j < 4; j++) {
-      if (p + j === 2 * k) v += sbs[p]! * mb[j]!;
-      else if (p + j === 2 * k + 1) v += 256 * sbs[p]! * mb[j]!;
-    }
-    if (k >= 2) v += z0 * sLimb[k - 2]!;
-    const diff = v + cin - rhs[k]!;
-    if (diff % 65536 !== 0) throw new VmAirError("TraceError", `DOT at clock ${op.clk}: rounding limb ${k} does not carry`);
-    cin = diff / 65536;
-    if (k < 5) carries.push(cin);
-    else if (cin !== 0) throw new VmAirError("TraceError", `DOT at clock ${op.clk}: rounding overflows 96 bits`);
-  }
+  const lhsLimbs = byteProductLimbs(sbs, mb, 6);
+  lhsLimbs[1]! += (1 - z0) * 2 ** 15;
+  for (let k = 2; k < 6; k++) lhsLimbs[k]! += z0 * sLimb[k - 2]!;
+  const carries = limbCarries(lhsLimbs, [lo(L), hi(L), lo(res), hi(res) - 65536 * sr, 0, 0], `DOT at clock ${op.clk}: rounding`);
   carries.forEach((cv, k) => (r[C.c0 + k] = fe(cv)));
   port(r, false, op.dst, res, 4 * (op.clk + n) + 4, false);
   const rTop = hi(res) - 2 ** 15 * sr;
@@ -196,9 +177,5 @@ function fillBytes(r: Uint32Array, xb: readonly number[], yb: readonly number[],
 
 /** Column-major DOT table: the rows, then all-zero padding to a power of two ≥ MIN_TABLE_HEIGHT. */
 export function dotColumns(rows: readonly Uint32Array[]): Uint32Array[] {
-  let height = MIN_TABLE_HEIGHT;
-  while (height < rows.length) height *= 2;
-  const cols = Array.from({ length: DOT_WIDTH }, () => new Uint32Array(height));
-  rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
-  return cols;
+  return rowsToColumns(rows, DOT_WIDTH);
 }

@@ -81,13 +81,13 @@
 import type { AirBuilder, Expr, TableAir } from "../../../verifier/air.ts";
 import { BUS, COP_KIND, MIN_TABLE_HEIGHT, PHASE } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
-import { SHA256_K as EXECUTOR_K } from "../../intrinsics.ts";
+import { SHA256_K as FIPS_K } from "../../../verifier/sha256.ts";
 
 /** Rows per op (one per round). */
 export const SHA_ROWS = 64;
 
-/** SHA-256 round constants (FIPS 180-4 §4.2.2), the executor's own. */
-export const SHA256_K: readonly number[] = Array.from(EXECUTOR_K);
+/** SHA-256 round constants (FIPS 180-4 §4.2.2), the verifier's table (which the executor uses too). */
+export const SHA256_K: readonly number[] = Array.from(FIPS_K);
 
 // ---------------------------------------------------------------------------------------------
 // Columns
