@@ -34,7 +34,12 @@ const input = encodeInput(req);
 const run = execute(img.image, input, { log: () => {} });
 console.log(mode, JSON.stringify(layers), "n", n, "cycles", run.cycles, "journal", JSON.stringify(decodeJournal(run.journal), (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
 const t0 = Date.now();
-const r = await proveReceipt(img.image.program, input, { params: { ...DEFAULT_PARAMS, zk }, ...(segmentCycles !== undefined ? { segmentCycles } : {}) });
+const MiB = (b: number): number => Math.round(b / 2 ** 20);
+function logPart(phase: string, k: number, total: number): void {
+  const m = process.memoryUsage();
+  console.log(`  ${phase} ${k}/${total} at ${((Date.now() - t0) / 1000).toFixed(1)} s: rss ${MiB(m.rss)} MiB, heap ${MiB(m.heapUsed)}, external ${MiB(m.external)}, arrayBuffers ${MiB(m.arrayBuffers)}`);
+}
+const r = await proveReceipt(img.image.program, input, { params: { ...DEFAULT_PARAMS, zk }, ...(segmentCycles !== undefined ? { segmentCycles } : {}), onPart: logPart });
 console.log("proved in", (Date.now() - t0) / 1000, "s;", r.segments, "segment(s); receipt", r.receipt.length, "bytes; maxRSS MiB", Math.round(process.resourceUsage().maxRSS / 1024));
 const t1 = performance.now();
 const v = verifyReceipt(r.receipt, r.imageId);

@@ -1,6 +1,7 @@
 /** Worker side of prover/quotient-parallel.ts: evaluates the quotient on one range of points. */
 import { parentPort } from "node:worker_threads";
 import { evaluateQuotientRange, type QuotientInputs } from "./quotient.ts";
+import { collectSharedBuffersSoon } from "./workers/release.ts";
 import type { QuotientTask } from "./quotient-parallel.ts";
 
 const port = parentPort;
@@ -14,4 +15,5 @@ port.on("message", (task: QuotientTask) => {
   } catch (e) {
     port.postMessage({ id: task.id, ok: false, message: e instanceof Error ? e.message : String(e) });
   }
+  collectSharedBuffersSoon(); // see prover/workers/release.ts
 });

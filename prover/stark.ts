@@ -33,6 +33,7 @@ import { combineColumns, dotColumns } from "./kernels/linalg.ts";
 import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSeed, seededRng, systemRng, type ProverRng } from "./random.ts";
 import { mulm as mulmImported } from "./vec-eval.ts";
+import { releaseSharedBuffers } from "./workers/release.ts";
 import type { FriProof } from "../verifier/fri.ts";
 
 // Module-local aliases of the hot multiply: a call through an imported binding can cost an accessor per call when
@@ -52,6 +53,8 @@ export interface ProveOptions {
   readonly check?: boolean;
   /** Use worker threads for LDEs, Merkle trees, the quotient and DEEP (default true; small inputs stay in-thread). */
   readonly workers?: boolean;
+  /** Called as the parts of a joint proof progress: phase 1 (commit) then phase 2 (prove), part k of n. */
+  readonly onPart?: (phase: "commit" | "prove", k: number, n: number) => void;
   /**
    * Cheating-prover switches for soundness tests ONLY: they make the prover emit proofs of false statements or
    * malformed FRI data, which the verifier must reject.
@@ -247,7 +250,9 @@ function periodicColumns(t: SymbolicTable): Uint32Array[] {
  * Phase 1 (`commitMainPhase`), the LogUp challenges drawn from the proof's own transcript, phase 2 (`finishProof`).
  */
 export async function prove(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions = {}): Promise<ProveResult> {
-  return finishProof(await commitMainPhase(air, traces, publics, opts));
+  const result = await finishProof(await commitMainPhase(air, traces, publics, opts));
+  await releaseSharedBuffers(); // this proof's matrices, before the caller proves the next (prover/workers/release.ts)
+  return result;
 }
 
 /**
@@ -319,10 +324,14 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   // at most one part's commitments are in memory at a time (docs/proof-system.md "Joint proofs").
   const seeds = parts.map(() => randomSeed());
   const heads: { digest: Uint8Array; root: Uint8Array; total: number }[] = [];
+  const head = async (p: JointProvePart, seed: Uint8Array) => {
+    const m = await commitMain(p.air, p.traces, p.publics, opts, true, seededRng(seed));
+    return { digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights) };
+  };
   for (let k = 0; k < parts.length; k++) {
-    const p = parts[k]!;
-    const m = await commitMain(p.air, p.traces, p.publics, opts, true, seededRng(seeds[k]!));
-    heads.push({ digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights) });
+    heads.push(await head(parts[k]!, seeds[k]!));
+    await releaseSharedBuffers(); // the part's LDE and tree, now unreferenced (prover/workers/release.ts)
+    opts.onPart?.("commit", k + 1, parts.length);
   }
   const total = heads.reduce((s, h) => s + h.total, 0);
   if (!multiplicitiesCannotWrap(total)) throw new ProverError("MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p over all parts: LogUp could wrap`);
@@ -340,11 +349,16 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
     if (any && !eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
   }
   const out: ProveResult[] = [];
-  for (let k = 0; k < parts.length; k++) {
+  const finish = async (k: number) => {
     const p = parts[k]!;
     const m = await commitMain(p.air, p.traces, p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
     if (!bytesEqual(m.mainRoot, heads[k]!.root)) throw new ProverError("Internal", `part ${k}: the recomputed main commitment differs from phase 1's`);
-    out.push(await completeProof(await auxPhase(m, joint)));
+    return completeProof(await auxPhase(m, joint));
+  };
+  for (let k = 0; k < parts.length; k++) {
+    out.push(await finish(k));
+    await releaseSharedBuffers();
+    opts.onPart?.("prove", k + 1, parts.length);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { ldeColumnsInto } from "../lde.ts";
 import { log2Exact } from "../ntt.ts";
 import { hashLevels, hashRows, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
+import { collectSharedBuffersSoon } from "./release.ts";
 import type { TaskReply, TaskRequest, WorkerTask } from "./tasks.ts";
 
 function run(task: WorkerTask): void {
@@ -48,4 +49,6 @@ port.on("message", (req: TaskRequest) => {
     };
   }
   port.postMessage(reply);
+  // this worker saw the task's SharedArrayBuffers: let their backing stores go once the main thread drops them
+  collectSharedBuffersSoon();
 });

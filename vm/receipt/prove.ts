@@ -39,6 +39,8 @@ export interface ProveReceiptOptions {
    *  proofs (the memory proof, then one per segment); default: one proof */
   readonly segmentCycles?: number;
   readonly onPhase?: (phase: ProvePhase) => void;
+  /** segments only: called as the joint proof's parts progress (the memory proof is part 1) */
+  readonly onPart?: (phase: "commit" | "prove", k: number, n: number) => void;
 }
 
 export interface ProveReceiptResult {
@@ -109,7 +111,7 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, run.journal);
     const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((sg) => ({ air: airs.segment, traces: sg.traces, publics: sg.publics }))];
     const memory = { pages: t.pages, siblings: memoryMultiProof(program.segments, t.pages.map((p) => p.index)) };
-    const proofs = await proveJoint(parts, { params });
+    const proofs = await proveJoint(parts, { params, ...(opts.onPart ? { onPart: opts.onPart } : {}) });
     segments = t.segments.length;
     receipt = { kind: "segments", airVersion: VM_AIR_VERSION, statement, image, params, memory, proofs: proofs.map((p) => p.bytes) };
   } else {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { releaseSharedBuffers } from "../prover/workers/release.ts";
+
+// V8 does not collect dead SharedArrayBuffers on memory pressure (prover/workers/release.ts): without an explicit
+// collection a joint proof kept every part's matrices resident and was OOM-killed.
+describe("releaseSharedBuffers", () => {
+  const MiB = 2 ** 20;
+  const arrayBuffers = (): number => process.memoryUsage().arrayBuffers;
+
+  function allocateAndDrop(count: number, bytes: number): void {
+    for (let i = 0; i < count; i++) new Uint32Array(new SharedArrayBuffer(bytes)).fill(i + 1);
+  }
+
+  it("frees the backing stores of unreferenced SharedArrayBuffers", async () => {
+    await releaseSharedBuffers();
+    const before = arrayBuffers();
+    allocateAndDrop(8, 32 * MiB);
+    expect(arrayBuffers() - before).toBeGreaterThanOrEqual(200 * MiB); // still resident: nothing collected them
+    await releaseSharedBuffers();
+    expect(arrayBuffers() - before).toBeLessThan(40 * MiB);
+  });
+
+  it("keeps buffers that are still referenced", async () => {
+    await releaseSharedBuffers();
+    const before = arrayBuffers();
+    const live = new Uint32Array(new SharedArrayBuffer(64 * MiB)).fill(7);
+    allocateAndDrop(4, 32 * MiB);
+    await releaseSharedBuffers();
+    expect(arrayBuffers() - before).toBeGreaterThanOrEqual(64 * MiB);
+    expect(live[live.length - 1]).toBe(7);
+  });
+});
