@@ -8,6 +8,7 @@ import { asmProgram } from "../vm/executor/asm.ts";
 import { isVmError } from "../vm/errors.ts";
 import { computeImageId, imageIdBytes, imageIdFromParts, memoryMultiProof, type ImageId } from "../vm/image/image-id.ts";
 import { decodeReceipt, encodeReceipt, proveReceipt, ReceiptError, verifyReceipt, type Receipt } from "../vm/receipt/index.ts";
+import { RECEIPT_VERSION } from "../vm/receipt/format.ts";
 import { verify } from "../vm/api.ts";
 import { VM_AIR_VERSION } from "../vm/air/air.ts";
 import { buildVmTrace, vmAir } from "../vm/air/index.ts";
@@ -120,9 +121,11 @@ describe("receipt: statement and image binding", () => {
   });
 
   it("unknown container or AIR version", () => {
-    const b = honest.slice();
-    b[8] = 2; // receipt version
-    expect(kindOf(b)).toBe("UnsupportedVersion");
+    for (const v of [RECEIPT_VERSION - 1, RECEIPT_VERSION + 1]) {
+      const b = honest.slice();
+      b[8] = v; // receipt version (u32 LE after the 8-byte magic)
+      expect(kindOf(b)).toBe("UnsupportedVersion");
+    }
     for (const v of [VM_AIR_VERSION - 1, VM_AIR_VERSION + 1]) expect(kindOf(tamper((r) => ({ ...r, airVersion: v })))).toBe("UnsupportedVersion");
   });
 });

@@ -21,6 +21,7 @@ const LOOP: AsmInstr[] = [
 ];
 const program = asmProgram(LOOP);
 const SEG_CYCLES = 64;
+const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 
 afterAll(async () => { await closeSharedPool(); });
 
@@ -40,9 +41,11 @@ describe("segments: trace layout", () => {
         const next = t.segments[k + 1]!.traces[0]!;
         for (const c of ["pc", "fp", "clk", "msz", "inRem", "jpos"]) expect(cpu[cpuCol(c)]![real]).toBe(next[cpuCol(c)]![0]);
         expect(s.clkEnd).toBe(t.segments[k + 1]!.clkStart);
-        // a segment spans at least SEG_CYCLES cycles, and ends at the first fetched row after that (≤ 4 cycles on)
-        expect(s.clkEnd - s.clkStart).toBeGreaterThanOrEqual(SEG_CYCLES);
-        expect(s.clkEnd - s.clkStart).toBeLessThan(SEG_CYCLES + 4);
+        // a segment's CPU table is as full as it may be: < SEG_CYCLES rows (room for the handoff row), and the next
+        // instruction (≤ 4 rows) would not have fitted
+        expect(real).toBeLessThan(SEG_CYCLES);
+        expect(real).toBeGreaterThanOrEqual(SEG_CYCLES - 4);
+        expect(cpu[0]!.length).toBe(SEG_CYCLES);
       }
     });
   });
@@ -67,16 +70,18 @@ describe("segments: joint proofs", () => {
 
   it("a segment dropped, two swapped, one duplicated, or the memory proof moved: rejected", () => {
     const r = decodeReceipt(receipt);
-    const p = r.proofs!;
+    const n = r.proofs!.length; // the memory proof (part 0), then the segments; each segment keeps its table mask
     const variants = [
-      [p[0]!, ...p.slice(2)], // the first segment dropped
-      [p[0]!, ...p.slice(1, -1)], // the last segment dropped
-      [p[0]!, p[2]!, p[1]!, ...p.slice(3)], // two swapped
-      [p[0]!, p[1]!, ...p.slice(1)], // one duplicated
-      [...p.slice(1), p[0]!], // the memory proof last
+      [0, ...range(2, n)], // the first segment dropped
+      [0, ...range(1, n - 1)], // the last segment dropped
+      [0, 2, 1, ...range(3, n)], // two swapped
+      [0, 1, ...range(1, n)], // one duplicated
+      [...range(1, n), 0], // the memory proof last
     ];
-    for (const proofs of variants) {
-      const v = verifyReceipt(encodeReceipt({ ...r, proofs }), imageId);
+    for (const parts of variants) {
+      const proofs = parts.map((i) => r.proofs![i]!);
+      const segmentTables = parts.slice(1).map((i) => (i === 0 ? 0 : r.segmentTables![i - 1]!));
+      const v = verifyReceipt(encodeReceipt({ ...r, proofs, segmentTables }), imageId);
       expect(v.valid).toBe(false);
     }
   });
@@ -109,7 +114,7 @@ describe("segments: joint proofs", () => {
     const seg1 = t.segments[1]!.traces[0]!;
     const inRem = seg1[cpuCol("inRem")]!, real = seg1[cpuCol("isReal")]!;
     for (let i = 0; i < inRem.length; i++) if (real[i] === 1) inRem[i]! += 1;
-    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment, traces: s.traces, publics: s.publics }))];
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];
     await expect(proveJoint(parts, { params: FAST_PARAMS })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
     const forced = await proveJoint(parts, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
     const v = verifyJoint(parts.map((p, k) => ({ air: p.air, proof: forced[k]!.bytes, publics: p.publics })), { params: FAST_PARAMS });
@@ -123,7 +128,82 @@ describe("segments: joint proofs", () => {
     const seg0 = t.segments[0]!.traces[0]!;
     const h = [...seg0[cpuCol("fHand")]!].indexOf(1);
     seg0[cpuCol("en2")]![h] = 1;
-    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment, traces: s.traces, publics: s.publics }))];
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];
     await expect(proveJoint(parts, { params: FAST_PARAMS, check: true })).rejects.toThrow(/handoff-port2-off/);
+  }, 240_000);
+});
+
+// A DOT early, CPU work, an AXPY late: segments hold only the coprocessor tables they have ops for.
+const X_ADDR = 1024, Y_ADDR = 2048;
+const words = (v: readonly number[]): Uint8Array => new Uint8Array(Int32Array.from(v).buffer);
+const COP_LOOP: AsmInstr[] = [
+  ...[X_ADDR, Y_ADDR, 8, 1, 1, 0, 0, 16].map((v, k): AsmInstr => ["CONST", 10 + k, v]),
+  /* 8 */ ["DOT", 0, 10],
+  /* 9 */ ["CONST", 1, 40], /* 10 */ ["ADDI", 1, 1, -1], /* 11 */ ["BRNZ", 1, 10],
+  ...[Y_ADDR, X_ADDR, 8, 1, 1, 65536, 16].map((v, k): AsmInstr => ["CONST", 10 + k, v]),
+  ["AXPY", 10],
+  ["CONST", 20, Y_ADDR], ["CONST", 21, 32], ["COMMIT", 20, 21], ["EXIT", 0],
+];
+const copProgram = asmProgram(COP_LOOP, { segments: [{ addr: X_ADDR, bytes: words([1, 2, 3, 4, 5, 6, 7, 8].map((x) => x << 16)) }, { addr: Y_ADDR, bytes: words([8, 7, 6, 5, 4, 3, 2, 1].map((x) => x << 16)) }] });
+const popcount = (m: number): number => (m & 1) + ((m >> 1) & 1) + ((m >> 2) & 1);
+
+describe("segments: only the coprocessor tables a segment uses", () => {
+  const DOT = 1, AXPY = 2; // coprocessorTables(code) order: dot, axpy
+  let receipt: Uint8Array;
+  let imageId: string;
+
+  it("a segment's proof holds the CPU and the tables of its own ops", () => {
+    const t = buildVmSegments(copProgram, new Uint8Array(0), 32);
+    const masks = t.segments.map((s) => s.tables);
+    expect(masks[0]).toBe(DOT); // the DOT runs in the first segment
+    expect(masks.filter((m) => m === AXPY).length).toBe(1);
+    expect(masks.indexOf(0)).toBeGreaterThan(0); // the loop between: CPU only
+    expect(masks.indexOf(AXPY)).toBeGreaterThan(masks.indexOf(0));
+    t.segments.forEach((s) => expect(s.traces.length).toBe(1 + popcount(s.tables)));
+  });
+
+  beforeAll(async () => {
+    const r = await proveReceipt(copProgram, new Uint8Array(0), { params: FAST_PARAMS, segmentCycles: 32 });
+    receipt = r.receipt;
+    imageId = r.imageId;
+  }, 240_000);
+
+  it("the receipt records each segment's tables and verifies", () => {
+    const r = decodeReceipt(receipt);
+    expect(r.segmentTables![0]).toBe(DOT);
+    expect(r.segmentTables!.some((m) => m === 0)).toBe(true);
+    expect(verifyReceipt(receipt, imageId)).toMatchObject({ valid: true, exitCode: 120 * 65536 }); // EXIT r0 = the DOT: Σ x·y = 120 in Q16.16
+  });
+
+  it("another table mask for a segment: rejected with a typed error", () => {
+    const r = decodeReceipt(receipt);
+    const empty = r.segmentTables!.indexOf(0);
+    const variants: [number, number, string | undefined][] = [
+      [0, 0, undefined], // the DOT segment without its DOT table
+      [0, DOT | AXPY, undefined], // an extra table the proof does not hold
+      [empty, DOT, undefined],
+      [empty, 4, "Malformed"], // a SHA-256 table this program does not have
+    ];
+    for (const [seg, mask, kind] of variants) {
+      const segmentTables = r.segmentTables!.map((m, k) => (k === seg ? mask : m));
+      const v = verifyReceipt(encodeReceipt({ ...r, segmentTables }), imageId);
+      expect(v.valid).toBe(false);
+      if (!v.valid) {
+        expect(v.error.kind).not.toBe("Internal");
+        if (kind !== undefined) expect(v.error.kind).toBe(kind);
+      }
+    }
+  });
+
+  it("a prover that leaves out the DOT table of the segment running the DOT: the COP send is never received", async () => {
+    const t = buildVmSegments(copProgram, new Uint8Array(0), 32);
+    const airs = vmSegmentedAirs(vmProgramAir(copProgram), copProgram.code, t.pages, t.journal);
+    const segs = t.segments.map((s, k) => (k === 0 ? { ...s, tables: 0, traces: s.traces.slice(0, 1) } : s));
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...segs.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];
+    await expect(proveJoint(parts, { params: FAST_PARAMS })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
+    const forced = await proveJoint(parts, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+    const v = verifyJoint(parts.map((p, k) => ({ air: p.air, proof: forced[k]!.bytes, publics: p.publics })), { params: FAST_PARAMS });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error.kind).toBe("LogupSumNonZero");
   }, 240_000);
 });

@@ -21,7 +21,8 @@ import { ReceiptError } from "./errors.ts";
 import { MEMORY_TREE_DEPTH, PAGE_BYTES } from "../image/image-id.ts";
 
 export const RECEIPT_MAGIC = new Uint8Array([0x5a, 0x4b, 0x56, 0x4d, 0x52, 0x43, 0x50, 0x54]); // "ZKVMRCPT"
-export const RECEIPT_VERSION = 1;
+/** 2: kind 2 carries each segment's table mask (docs/receipt.md); a version-1 receipt is refused, never misread. */
+export const RECEIPT_VERSION = 2;
 export const RECEIPT_KIND = { stark: 0, dev: 1, segments: 2 } as const;
 export type ReceiptKind = "stark" | "dev" | "segments";
 /** Segments one receipt may carry (2^27 cycles in segments of ≥ 2^15). */
@@ -68,7 +69,13 @@ export interface Receipt {
   readonly proof?: Uint8Array;
   /** kind "segments" only: the memory proof, then one proof per segment (docs/vm-air.md §11) */
   readonly proofs?: readonly Uint8Array[];
+  /** kind "segments" only: per segment, which of the program's coprocessor tables its proof holds (a bit mask in
+   *  vm/air/air.ts `coprocessorTables` order; < 2^MAX_COPROCESSOR_TABLES) */
+  readonly segmentTables?: readonly number[];
 }
+
+/** Coprocessor tables a program may have (DOT, AXPY, SHA256): the parser's bound on a segment's table mask. */
+export const MAX_COPROCESSOR_TABLES = 3;
 
 export function encodeReceipt(r: Receipt): Uint8Array {
   const w = new ByteWriter(1024 + (r.proof?.length ?? 0) + (r.proofs ?? []).reduce((n, p) => n + p.length + 4, 0) + r.image.code.length * 4 + r.image.configBytes.length);
@@ -103,10 +110,18 @@ export function encodeReceipt(r: Receipt): Uint8Array {
     }
     w.u32(mem.siblings.length);
     for (const sib of mem.siblings) w.digest(sib);
-    if (r.kind === "segments") w.u32(proofs.length);
-    for (const proof of proofs) {
-      w.u32(proof.length);
-      w.bytes(proof);
+    if (r.kind === "segments") {
+      const masks = r.segmentTables;
+      if (masks === undefined || masks.length !== proofs.length - 1 || masks.some((m) => !Number.isInteger(m) || m < 0 || m >= 1 << MAX_COPROCESSOR_TABLES)) throw new RangeError("a segmented receipt needs one table mask (0 … 7) per segment");
+      w.u32(proofs.length);
+      proofs.forEach((proof, i) => {
+        if (i > 0) w.u8(masks[i - 1]!);
+        w.u32(proof.length);
+        w.bytes(proof);
+      });
+    } else {
+      w.u32(proofs[0]!.length);
+      w.bytes(proofs[0]!);
     }
   }
   return w.finish();
@@ -156,9 +171,17 @@ function read(r: ByteReader): Receipt {
   if (kind === "segments") {
     const parts = r.count("proof count", MAX_SEGMENTS + 1, 2);
     const proofs: Uint8Array[] = [];
-    for (let i = 0; i < parts; i++) proofs.push(r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof"));
+    const segmentTables: number[] = [];
+    for (let i = 0; i < parts; i++) {
+      if (i > 0) {
+        const mask = r.u8("segment tables");
+        if (mask >= 1 << MAX_COPROCESSOR_TABLES) throw new ReceiptError("Malformed", `segment ${i - 1}: table mask ${mask} ≥ ${1 << MAX_COPROCESSOR_TABLES}`);
+        segmentTables.push(mask);
+      }
+      proofs.push(r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof"));
+    }
     r.end();
-    return { kind, airVersion, statement, image, params, memory, proofs };
+    return { kind, airVersion, statement, image, params, memory, proofs, segmentTables };
   }
   const proof = r.bytes(r.count("proof length", MAX_PROOF_BYTES, 1), "proof");
   r.end();

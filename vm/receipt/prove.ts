@@ -116,11 +116,11 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     }
     opts.onPhase?.("prove");
     const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, run.journal);
-    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((sg) => ({ air: airs.segment, traces: sg.traces, publics: sg.publics }))];
+    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((sg) => ({ air: airs.segment(sg.tables), traces: sg.traces, publics: sg.publics }))];
     const memory = { pages: t.pages, siblings: memoryMultiProof(program.segments, t.pages.map((p) => p.index)) };
     const proofs = await proveJoint(parts, { params, ...(opts.onPart ? { onPart: opts.onPart } : {}) });
     segments = t.segments.length;
-    receipt = { kind: "segments", airVersion: VM_AIR_VERSION, statement, image, params, memory, proofs: proofs.map((p) => p.bytes) };
+    receipt = { kind: "segments", airVersion: VM_AIR_VERSION, statement, image, params, memory, proofs: proofs.map((p) => p.bytes), segmentTables: t.segments.map((sg) => sg.tables) };
   } else {
     if (run.cycles > MAX_SINGLE_PROOF_CYCLES) {
       throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20: prove it in segments (segmentCycles / --segment-cycles)`);

@@ -16,7 +16,8 @@
 import { lapTimer, verifyJointOrThrow, verifyOrThrow, type Lap, type VerifyTiming } from "../../verifier/stark.ts";
 import { isVerifierError } from "../../verifier/errors.ts";
 import { sha256 } from "../../verifier/sha256.ts";
-import { vmAirOfRun, vmProgramAir, vmSegmentedAirs, VM_AIR_VERSION, type AirProgram, type VmProgramAir } from "../air/air.ts";
+import type { Air } from "../../verifier/air.ts";
+import { vmAirOfRun, vmProgramAir, vmSegmentedAirs, VM_AIR_VERSION, type AirProgram, type SegmentedAirs, type VmProgramAir } from "../air/air.ts";
 import { vmPublics, type SegmentPosition } from "../air/publics.ts";
 import { VmAirError } from "../air/buses.ts";
 import { TREE_PAGES_PER_WASM_PAGE } from "../air/memory-pages.ts";
@@ -117,9 +118,15 @@ function verifySegments(r: Receipt, program: AirProgram, base: VmProgramAir, opt
   const publics = (seg: SegmentPosition): number[] => vmPublics(s.imageId, program.entryPc, program.globalSlots, s.exitCode, s.cycles, s.journal, program.memPages, program.maxPages, seg);
   const parts = [
     { air: airs.memory, proof: r.proofs![0]!, publics: publics({ index: n, first: false, last: false }) },
-    ...r.proofs!.slice(1).map((proof, k) => ({ air: airs.segment, proof, publics: publics({ index: k, first: k === 0, last: k === n - 1 }) })),
+    ...r.proofs!.slice(1).map((proof, k) => ({ air: segmentAir(airs, r.segmentTables![k]!, k), proof, publics: publics({ index: k, first: k === 0, last: k === n - 1 }) })),
   ];
   return verifyJointOrThrow(parts, { params: r.params!, ...(opts.minSecurityBits !== undefined ? { minSecurityBits: opts.minSecurityBits } : {}) });
+}
+
+/** A segment's AIR from the table mask the receipt gives it; a mask naming a table the program lacks is refused. */
+function segmentAir(airs: SegmentedAirs, tables: number, k: number): Air {
+  if ((tables & ~airs.allSegmentTables) !== 0) throw new ReceiptError("Malformed", `segment ${k}: table mask ${tables} names coprocessor tables this program does not have (mask of all: ${airs.allSegmentTables})`);
+  return airs.segment(tables);
 }
 
 /** The touched pages are the image's: they rebuild its memory root, and lie inside its initial memory. */
