@@ -305,9 +305,13 @@ export async function commitMainPhase(air: Air, traces: readonly (readonly Uint3
 /** One part of a joint proof. */
 export interface JointProvePart {
   readonly air: Air;
-  readonly traces: readonly (readonly Uint32Array[])[];
+  /** the part's traces, or a function building them: called whenever the part is worked on (up to three times:
+   *  phase 1, the joint balance, phase 2), so only one part's traces need to be in memory at a time */
+  readonly traces: readonly (readonly Uint32Array[])[] | (() => readonly (readonly Uint32Array[])[]);
   readonly publics: readonly number[];
 }
+
+const tracesOf = (p: JointProvePart): readonly (readonly Uint32Array[])[] => (typeof p.traces === "function" ? p.traces() : p.traces);
 
 /**
  * Proves N parts whose LogUp buses balance only together (docs/proof-system.md "Joint proofs"; verify with
@@ -325,7 +329,7 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   const seeds = parts.map(() => randomSeed());
   const heads: { digest: Uint8Array; root: Uint8Array; total: number }[] = [];
   const head = async (p: JointProvePart, seed: Uint8Array) => {
-    const m = await commitMain(p.air, p.traces, p.publics, opts, true, seededRng(seed));
+    const m = await commitMain(p.air, tracesOf(p), p.publics, opts, true, seededRng(seed));
     return { digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights) };
   };
   for (let k = 0; k < parts.length; k++) {
@@ -343,7 +347,8 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
     for (const p of parts) {
       const sym = symbolicAir(p.air);
       const sums: Ext[] = [];
-      sym.tables.forEach((t, ti) => { if (t.auxWidth > 0) sums.push(buildAuxTrace(t, p.traces[ti]!, periodicColumns(t), p.publics, joint.challenges).sum); });
+      const traces = tracesOf(p);
+      sym.tables.forEach((t, ti) => { if (t.auxWidth > 0) sums.push(buildAuxTrace(t, traces[ti]!, periodicColumns(t), p.publics, joint.challenges).sum); });
       if (sums.length > 0) { sigma = eAdd(sigma, logupTotal(sym, sums, joint.challenges)); any = true; }
     }
     if (any && !eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
@@ -351,7 +356,7 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   const out: ProveResult[] = [];
   const finish = async (k: number) => {
     const p = parts[k]!;
-    const m = await commitMain(p.air, p.traces, p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
+    const m = await commitMain(p.air, tracesOf(p), p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
     if (!bytesEqual(m.mainRoot, heads[k]!.root)) throw new ProverError("Internal", `part ${k}: the recomputed main commitment differs from phase 1's`);
     return completeProof(await auxPhase(m, joint));
   };

@@ -47,7 +47,7 @@ function trace(values: readonly number[], n = N): Uint32Array[][] {
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const ALL = range(1, N); // A sends 1..16
-const part = (a: Air, values: readonly number[], pub: number): JointProvePart => ({ air: a, traces: trace(values), publics: [pub] });
+const part = (a: Air, values: readonly number[], pub: number): JointProvePart & { traces: Uint32Array[][] } => ({ air: a, traces: trace(values), publics: [pub] });
 const A = part(SENDER, ALL, 11);
 const B = part(RECEIVER, ALL, 22); // two parts: B receives everything
 const B1 = part(RECEIVER, range(1, 10), 33); // three parts: B1 receives 1..10, C 11..16 (same AIR as B1)

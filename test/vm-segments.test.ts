@@ -21,13 +21,18 @@ const LOOP: AsmInstr[] = [
 ];
 const program = asmProgram(LOOP);
 const SEG_CYCLES = 64;
+/** buildVmSegments with every segment's columns built once (tests forge them in place) */
+function materialized(...args: Parameters<typeof buildVmSegments>) {
+  const t = buildVmSegments(...args);
+  return { ...t, segments: t.segments.map((s) => ({ ...s, traces: s.traces() })) };
+}
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 
 afterAll(async () => { await closeSharedPool(); });
 
 describe("segments: trace layout", () => {
   it("splits at fetched rows; every segment but the last ends in a handoff row carrying the next one's start", () => {
-    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
+    const t = materialized(program, new Uint8Array(0), SEG_CYCLES);
     const run = execute(program, new Uint8Array(0));
     expect(t.exitCode).toBe(820);
     expect(t.cycles).toBe(run.cycles);
@@ -108,7 +113,7 @@ describe("segments: joint proofs", () => {
   });
 
   it("a middle segment starting from another state (its input cursor + 1 on every row, handoff included): every row constraint holds, the STATE bus does not balance", async () => {
-    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
+    const t = materialized(program, new Uint8Array(0), SEG_CYCLES);
     expect(t.segments.length).toBeGreaterThanOrEqual(3);
     const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, t.journal);
     const seg1 = t.segments[1]!.traces[0]!;
@@ -123,7 +128,7 @@ describe("segments: joint proofs", () => {
   }, 240_000);
 
   it("a handoff row that writes memory (a port enabled): refused by its row constraint", async () => {
-    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
+    const t = materialized(program, new Uint8Array(0), SEG_CYCLES);
     const airs = vmSegmentedAirs(vmProgramAir(program), program.code, t.pages, t.journal);
     const seg0 = t.segments[0]!.traces[0]!;
     const h = [...seg0[cpuCol("fHand")]!].indexOf(1);
@@ -153,7 +158,7 @@ describe("segments: only the coprocessor tables a segment uses", () => {
   let imageId: string;
 
   it("a segment's proof holds the CPU and the tables of its own ops", () => {
-    const t = buildVmSegments(copProgram, new Uint8Array(0), 32);
+    const t = materialized(copProgram, new Uint8Array(0), 32);
     const masks = t.segments.map((s) => s.tables);
     expect(masks[0]).toBe(DOT); // the DOT runs in the first segment
     expect(masks.filter((m) => m === AXPY).length).toBe(1);
@@ -196,7 +201,7 @@ describe("segments: only the coprocessor tables a segment uses", () => {
   });
 
   it("a prover that leaves out the DOT table of the segment running the DOT: the COP send is never received", async () => {
-    const t = buildVmSegments(copProgram, new Uint8Array(0), 32);
+    const t = materialized(copProgram, new Uint8Array(0), 32);
     const airs = vmSegmentedAirs(vmProgramAir(copProgram), copProgram.code, t.pages, t.journal);
     const segs = t.segments.map((s, k) => (k === 0 ? { ...s, tables: 0, traces: s.traces.slice(0, 1) } : s));
     const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...segs.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];

@@ -90,7 +90,8 @@ function buildRun(p: Program, input: Uint8Array, maxCycles: number | undefined) 
 export interface VmSegments {
   readonly memory: { readonly traces: Uint32Array[][]; readonly publics: number[] };
   readonly segments: {
-    readonly traces: Uint32Array[][];
+    /** the segment's columns, built anew on every call (the rows stay with the run; columns are the big part) */
+    traces(): Uint32Array[][];
     /** which of the program's coprocessor tables this segment holds (vm/air/air.ts SegmentedAirs.segment) */
     readonly tables: number;
     readonly publics: number[];
@@ -148,7 +149,8 @@ export function buildVmSegments(p: Program, input: Uint8Array, segmentCycles: nu
     // only the coprocessor tables this segment has ops for (vm/air/air.ts SegmentedAirs.segment)
     let tables = 0;
     coprocessorTables(p.code).forEach((t, i) => { if (ops[t].length > 0) tables |= 1 << i; });
-    const traces = [cpuColumns(seg), ...run.coprocessors(ops.dot, ops.axpy, ops.sha256, tables)];
+    // built when the prover needs them and dropped after: one segment's columns in memory at a time
+    const traces = (): Uint32Array[][] => [cpuColumns(seg), ...run.coprocessors(ops.dot, ops.axpy, ops.sha256, tables)];
     return { traces, tables, publics: run.publics({ index: k, first: k === 0, last: k + 1 === starts.length }), clkStart: lo, clkEnd: hi };
   });
   return { ...run.statement, memory: { traces: run.memory, publics: run.publics({ index: starts.length, first: false, last: false }) }, segments };
