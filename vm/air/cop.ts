@@ -22,7 +22,16 @@ export interface CopContextPow2 extends CopContext {
 export function rowsToColumns(rows: readonly Uint32Array[], width: number, minPadding = 0): Uint32Array[] {
   let height = MIN_TABLE_HEIGHT;
   while (height < rows.length + minPadding) height *= 2;
+  return transpose(rows, width, height);
+}
+
+/** Rows (each `width` wide) as `width` columns of `height` ≥ rows.length values (zero below the rows). Plain loops:
+ *  segment proving transposes each part's rows up to twice, and per-element closures made it seconds. */
+export function transpose(rows: readonly Uint32Array[], width: number, height: number): Uint32Array[] {
   const cols = Array.from({ length: width }, () => new Uint32Array(height));
-  rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
+  for (let j = 0; j < width; j++) {
+    const c = cols[j]!;
+    for (let i = 0; i < rows.length; i++) c[i] = rows[i]![j]!;
+  }
   return cols;
 }

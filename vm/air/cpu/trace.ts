@@ -21,7 +21,7 @@ import { AxpyTrap, axpyRows } from "../axpy/trace.ts";
 import { sha256Rows } from "../sha256/trace.ts";
 import { dot as executorDot } from "../../intrinsics.ts";
 import { VmError } from "../../errors.ts";
-import type { CopContextPow2 } from "../cop.ts";
+import { transpose, type CopContextPow2 } from "../cop.ts";
 
 /** The family flags of the decode (one of them is set on every fetched real row). */
 const FAMILY_FLAGS = DECODE_FIELDS.filter((f) => /^f[A-Z]/.test(f));
@@ -1004,8 +1004,7 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
 export function cpuColumns(rows: readonly Uint32Array[]): Uint32Array[] {
   let n = MIN_TABLE_HEIGHT;
   while (n < rows.length) n *= 2;
-  const cols = Array.from({ length: CPU_WIDTH }, () => new Uint32Array(n));
-  rows.forEach((r, i) => r.forEach((v, j) => (cols[j]![i] = v)));
+  const cols = transpose(rows, CPU_WIDTH, n);
   cols[COL.isFirst]![0] = 1;
   return cols;
 }

@@ -4,7 +4,7 @@
 // read, phase 1, then the state read or write, phase 2) and counts its RANGE16 and AND8 lookups there.
 import { COP_KIND, MIN_TABLE_HEIGHT, PHASE, VmAirError } from "../buses.ts";
 import { MAX_PROVABLE_PAGES, MEM_BASE } from "../cpu/columns.ts";
-import type { CopContext } from "../cop.ts";
+import { transpose, type CopContext } from "../cop.ts";
 import { SHA256_K, SHA_COLS, SHA_ROWS, SHA_WIDTH, sha256Height } from "./constraints.ts";
 
 const P = 2013265921;
@@ -218,8 +218,7 @@ export function sha256Rows(op: Sha256Op, ctx: CopContext, hooks: Sha256TraceHook
 export function sha256Columns(rows: readonly Uint32Array[]): Uint32Array[] {
   if (rows.length % SHA_ROWS !== 0) throw new RangeError(`sha256Columns: ${rows.length} rows is not a whole number of ops`);
   const n = Math.max(MIN_TABLE_HEIGHT, sha256Height(rows.length / SHA_ROWS));
-  const cols = Array.from({ length: SHA_WIDTH }, () => new Uint32Array(n));
-  rows.forEach((r, i) => { for (let c = 0; c < SHA_WIDTH; c++) cols[c]![i] = r[c]!; });
+  const cols = transpose(rows, SHA_WIDTH, n);
   for (let i = SHA_ROWS; i <= rows.length && i < n; i += SHA_ROWS) {
     let w = 0;
     for (let b = 0; b < 32; b++) w |= cols[SHA_COLS.w + b]![i - 1]! << b;
