@@ -1,6 +1,6 @@
 // The receipt prover's parameter choice (vm/receipt/prove.ts receiptParams) and COMPACT_PARAMS' security figures.
 import { describe, expect, it } from "vitest";
-import { COMPACT_MAX_LOG_LDE, receiptParams } from "../vm/receipt/prove.ts";
+import { COMPACT_MAX_LOG_LDE, DEFAULT_SEGMENT_CYCLES, receiptParams, segmentCyclesFor } from "../vm/receipt/prove.ts";
 import { COMPACT_PARAMS, DEFAULT_PARAMS, SECURITY_TARGET_BITS, securityBits } from "../verifier/params.ts";
 import { vmAir } from "../vm/air/index.ts";
 import { asmProgram } from "../vm/executor/asm.ts";
@@ -28,5 +28,16 @@ describe("receipt parameters", () => {
     expect(receiptParams(air, heights(17), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // 2^20
     expect(receiptParams(air, heights(18), false)).toEqual({ ...DEFAULT_PARAMS, zk: false });
     expect(receiptParams(air, heights(8), true, true)).toEqual(DEFAULT_PARAMS);
+  });
+});
+
+describe("segment size", () => {
+  it("one proof up to DEFAULT_SEGMENT_CYCLES cycles, segments of that size beyond; a requested size always wins", () => {
+    expect(segmentCyclesFor(1)).toBeUndefined();
+    expect(segmentCyclesFor(DEFAULT_SEGMENT_CYCLES)).toBeUndefined();
+    expect(segmentCyclesFor(DEFAULT_SEGMENT_CYCLES + 1)).toBe(DEFAULT_SEGMENT_CYCLES);
+    expect(segmentCyclesFor(100_000_000)).toBe(DEFAULT_SEGMENT_CYCLES);
+    expect(segmentCyclesFor(10, 64)).toBe(64);
+    expect(segmentCyclesFor(10_000_000, 1 << 15)).toBe(1 << 15);
   });
 });

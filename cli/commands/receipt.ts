@@ -20,7 +20,7 @@ export const proveCommand: CommandModule<object, ProveArgs> = {
       .option("dev", { type: "boolean", default: false, describe: "execute only: a dev receipt without proof (verify refuses it unless --allow-dev)" })
       .option("zk", { type: "boolean", default: true, describe: "zero knowledge (--no-zk: faster, the proof may leak the private input)" })
       .option("fast-prove", { type: "boolean", default: false, describe: "rate 1/4 and 43 queries also for runs up to 2^16 cycles (instead of rate 1/8 and 28): a faster prover, a larger receipt" })
-      .option("segment-cycles", { type: "number", describe: "prove in segments of about N cycles (continuations: one joint proof per segment plus a memory proof; runs up to 2^27 cycles); default: one proof (≤ 2^20 cycles)", requiresArg: true })
+      .option("segment-cycles", { type: "number", describe: "prove in segments whose tables hold < N rows each, i.e. N to ≈ 2N cycles (continuations: one joint proof per segment plus a memory proof; runs up to 2^27 cycles); default: one proof up to 2^17 cycles, segments of 2^17 beyond", requiresArg: true })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" })
       .conflicts("input", "input-hex") as unknown as Argv<ProveArgs>,
   handler: guarded(async (a: ProveArgs) => {

@@ -16,8 +16,8 @@ import { ReceiptError } from "./errors.ts";
 import { encodeReceipt, type Receipt } from "./format.ts";
 
 /**
- * Longest run one proof covers. Segments (continuations, docs/vm-air.md §11) are not built yet, so a run is
- * one CPU table: 2^20 rows keeps the ZK LDE at 2^23, the largest domain with 100 conjectured bits.
+ * Tallest table one proof can hold: 2^20 rows keeps the ZK LDE at 2^23, the largest domain with 100 conjectured
+ * bits. Longer runs are proven in segments (docs/vm-air.md §11).
  */
 export const MAX_SINGLE_PROOF_CYCLES = 2 ** 20;
 
@@ -27,6 +27,12 @@ export const MAX_SINGLE_PROOF_CYCLES = 2 ** 20;
  * ≈ 20–28 s each on 2 cores; 2^18 would double both.
  */
 export const DEFAULT_SEGMENT_CYCLES = 2 ** 17;
+
+/** The segment size a run is proven with (undefined: one proof): the caller's, else one proof for a run of at most
+ *  DEFAULT_SEGMENT_CYCLES cycles and segments of that size beyond. */
+export function segmentCyclesFor(cycles: number, requested?: number): number | undefined {
+  return requested ?? (cycles > DEFAULT_SEGMENT_CYCLES ? DEFAULT_SEGMENT_CYCLES : undefined);
+}
 
 export type ProvePhase = "execute" | "trace" | "prove" | "done";
 
@@ -39,11 +45,11 @@ export interface ProveReceiptOptions {
   readonly fastProve?: boolean;
   /** execute only and write a dev receipt (no proof; verify refuses it unless allowDev) */
   readonly dev?: boolean;
-  /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_SINGLE_PROOF_CYCLES, or MAX_CYCLES with
-   *  segments */
+  /** cycle limit of the execution (CycleLimit trap beyond it); default MAX_CYCLES (what a receipt may claim) */
   readonly maxCycles?: number;
-  /** prove in segments of about this many cycles (rows of every table; docs/vm-air.md §11): a "segments" receipt of N + 1 joint
-   *  proofs (the memory proof, then one per segment); default: one proof */
+  /** prove in segments whose tables hold fewer than this many rows each (docs/vm-air.md §11): a "segments" receipt
+   *  of N + 1 joint proofs (the memory proof, then one per segment); default: one proof for a run of at most
+   *  DEFAULT_SEGMENT_CYCLES cycles, segments of DEFAULT_SEGMENT_CYCLES beyond */
   readonly segmentCycles?: number;
   readonly onPhase?: (phase: ProvePhase) => void;
   /** segments only: called as the joint proof's parts progress (the memory proof is part 1) */
@@ -92,24 +98,27 @@ export function receiptParams(air: Air, logHeights: readonly number[], zk = true
 export async function proveReceipt(program: Program, input: Uint8Array = new Uint8Array(0), opts: ProveReceiptOptions = {}): Promise<ProveReceiptResult> {
   const t0 = performance.now();
   let params = opts.params ?? { ...DEFAULT_PARAMS, zk: opts.zk ?? true };
-  const maxCycles = opts.maxCycles ?? (opts.segmentCycles !== undefined && opts.dev !== true ? MAX_CYCLES : MAX_SINGLE_PROOF_CYCLES);
+  const maxCycles = opts.maxCycles ?? MAX_CYCLES - 1;
   const imageId = computeImageId(program);
   // Refuse an unprovable image before running it (the decode is what the verifier will do too).
   let air: ReturnType<typeof vmAir> | undefined;
   if (opts.dev !== true) air = airOf(program);
   opts.onPhase?.("execute");
   const run = execute(program, input, { maxCycles });
+  // One proof while it stays small; beyond, segments: a single proof's memory grows with the run (≈ 4 GiB at 2^17
+  // cycles, > 20 GiB at 2^20 on this prover) while a segment's stays that of one segment.
+  const segmentCycles = segmentCyclesFor(run.cycles, opts.segmentCycles);
   const image = { memoryRoot: imageMemoryRoot(program), configBytes: configBytes(program), code: program.code };
   const statement = { imageId: imageIdBytes(imageId), journalDigest: sha256(run.journal), journal: run.journal, exitCode: run.exitCode, cycles: run.cycles };
   let receipt: Receipt;
   let segments = 1;
   if (opts.dev === true) {
     receipt = { kind: "dev", airVersion: VM_AIR_VERSION, statement, image };
-  } else if (opts.segmentCycles !== undefined) {
+  } else if (segmentCycles !== undefined) {
     opts.onPhase?.("trace");
     let t;
     try {
-      t = buildVmSegments(program, input, opts.segmentCycles, maxCycles);
+      t = buildVmSegments(program, input, segmentCycles, maxCycles);
     } catch (e) {
       if (e instanceof VmAirError) throw new ReceiptError("UnprovableImage", `this run cannot be proven: ${e.message}`);
       throw e;
@@ -122,9 +131,6 @@ export async function proveReceipt(program: Program, input: Uint8Array = new Uin
     segments = t.segments.length;
     receipt = { kind: "segments", airVersion: VM_AIR_VERSION, statement, image, params, memory, proofs: proofs.map((p) => p.bytes), segmentTables: t.segments.map((sg) => sg.tables) };
   } else {
-    if (run.cycles > MAX_SINGLE_PROOF_CYCLES) {
-      throw new ReceiptError("UnprovableImage", `the run takes ${run.cycles} cycles; one proof covers at most 2^20: prove it in segments (segmentCycles / --segment-cycles)`);
-    }
     opts.onPhase?.("trace");
     let t;
     try {
