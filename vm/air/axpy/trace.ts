@@ -6,6 +6,9 @@ import { MEM_BASE } from "../cpu/columns.ts";
 import { rowsToColumns, type CopContextPow2 } from "../cop.ts";
 import { MAX_SHIFT, MAX_STRIDE } from "../dot/trace.ts";
 import { AXPY_ARG_SLOT, AXPY_CARRY_OFFSET, AXPY_COL as C, AXPY_WIDTH } from "./constraints.ts";
+import { rowAllocator } from "../row-slab.ts";
+
+const axpyRow = rowAllocator(AXPY_WIDTH);
 
 /** One AXPY op as the CPU row sees it, before it executes. */
 export interface AxpyOp {
@@ -51,7 +54,7 @@ export function axpyRows(op: AxpyOp, ctx: CopContextPow2): Uint32Array[] {
   const sam = amBytes[7]! >>> 7;
   const amSigned = [...amBytes.slice(0, 7), amBytes[7]! - 256 * sam];
   const newRow = (kind: "sA0" | "sA1" | "sA2" | "sA3" | "sE"): Uint32Array => {
-    const r = new Uint32Array(AXPY_WIDTH);
+    const r = axpyRow();
     r[C[kind]] = 1;
     r[C.clkOp] = op.clk; r[C.argBase] = op.argBase; r[C.msz] = op.msz;
     r[C.n] = n; r[C.sx] = fe(sx); r[C.sy] = fe(sy); r[C.sh] = shift; r[C.z0] = z0;

@@ -22,6 +22,7 @@ import { sha256Rows } from "../sha256/trace.ts";
 import { dot as executorDot } from "../../intrinsics.ts";
 import { VmError } from "../../errors.ts";
 import { transpose, type CopContextPow2 } from "../cop.ts";
+import { rowAllocator } from "../row-slab.ts";
 
 /** The family flags of the decode (one of them is set on every fetched real row). */
 const FAMILY_FLAGS = DECODE_FIELDS.filter((f) => /^f[A-Z]/.test(f));
@@ -188,8 +189,9 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   // the memory size in pages before the current instruction (the executor's, read at every step)
   let curPages = program.memory.initialPages;
   let jpos = 0;
+  const cpuRow = rowAllocator(CPU_WIDTH); // this run's rows, in shared chunks (vm/air/row-slab.ts)
   const newRow = (pc: number, fp: number, clk: number, memPages: number = curPages): Uint32Array => {
-    const row = new Uint32Array(CPU_WIDTH);
+    const row = cpuRow();
     row[COL.msz] = memPages;
     row[COL.isReal] = 1;
     row[COL.pc] = pc;

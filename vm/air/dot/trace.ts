@@ -5,6 +5,9 @@ import { VmAirError } from "../buses.ts";
 import { MEM_BASE } from "../cpu/columns.ts";
 import { rowsToColumns, type CopContextPow2 } from "../cop.ts";
 import { ARG_SLOT, CARRY_OFFSET, DOT_COL as C, DOT_WIDTH } from "./constraints.ts";
+import { rowAllocator } from "../row-slab.ts";
+
+const dotRow = rowAllocator(DOT_WIDTH);
 
 /** One DOT op as the CPU row sees it, before it executes. */
 export interface DotOp {
@@ -46,7 +49,7 @@ export function dotRows(op: DotOp, ctx: CopContextPow2): Uint32Array[] {
   const n = a[2]!, sx = a[3]! | 0, sy = a[4]! | 0, shift = a[7]!;
   const rows: Uint32Array[] = [];
   const newRow = (kind: "sA0" | "sA1" | "sA2" | "sA3" | "sE" | "sF"): Uint32Array => {
-    const r = new Uint32Array(DOT_WIDTH);
+    const r = dotRow();
     r[C[kind]] = 1;
     r[C.clkOp] = op.clk; r[C.argBase] = op.argBase; r[C.dst] = op.dst; r[C.msz] = op.msz;
     r[C.n] = n; r[C.sx] = fe(sx); r[C.sy] = fe(sy); r[C.sh] = shift;

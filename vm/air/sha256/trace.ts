@@ -6,6 +6,9 @@ import { COP_KIND, MIN_TABLE_HEIGHT, PHASE, VmAirError } from "../buses.ts";
 import { MAX_PROVABLE_PAGES, MEM_BASE } from "../cpu/columns.ts";
 import { transpose, type CopContext } from "../cop.ts";
 import { SHA256_K, SHA_COLS, SHA_ROWS, SHA_WIDTH, sha256Height } from "./constraints.ts";
+import { rowAllocator } from "../row-slab.ts";
+
+const shaRow = rowAllocator(SHA_WIDTH);
 
 const P = 2013265921;
 const INV4 = (P * 3 + 1) / 4;
@@ -120,7 +123,7 @@ export function sha256Rows(op: Sha256Op, ctx: CopContext, hooks: Sha256TraceHook
     return [v & 0xffff, Math.floor(v / 65536)];
   };
   for (let t = 0; t < SHA_ROWS; t++) {
-    const r = new Uint32Array(SHA_WIDTH);
+    const r = shaRow();
     const set = (col: number, v: number): void => { r[col] = mod(v); };
     const setLimbs = (col: number, x: number): void => { r[col] = lo(x); r[col + 1] = hi(x); };
     const setBytes = (col: number, x: number): void => { for (let k = 0; k < 4; k++) r[col + k] = byte(x, k); };
