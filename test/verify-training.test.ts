@@ -251,7 +251,7 @@ describe("zkvm aggregate", () => {
     // a tiny exp2 run (other layers), trained and proven in-process
     const dir = join(tmp, "run-exp2");
     const plan = makePlan({ config: "exp2", epochs: 1, samples: 128, evalSamples: 10, batchesPerRun: 1, float: false, prove: true, dev: true, seed: 5 }, 60000, 10000);
-    const prover = makeRunProver(img, dir, "dev", 1);
+    const prover = makeRunProver(img, dir, { mode: "dev", segmentCycles: null }, 1);
     const o = await train(img, plan, trainSet, testSet, { executor: prover.executor });
     writeRunDir(dir, o, { buildMs: 0, imageReused: true, imagePath: img.path, totalSeconds: 0, argv: [] });
     expect(kindOf(dir)).toBe("valid");
