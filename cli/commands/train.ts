@@ -25,6 +25,7 @@ interface TrainArgs {
   dev: boolean;
   workers?: number;
   "segment-cycles"?: number;
+  zk: boolean;
   json: boolean;
 }
 
@@ -50,6 +51,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option("dev", { type: "boolean", default: false, describe: "with --prove: dev receipts (NO proof, only each run's statement; instant) instead of STARK receipts (hours for a full epoch)" })
       .option("workers", { type: "number", requiresArg: true, describe: "with --prove: parallel provers (worker threads; default 1; each STARK prover needs its own ≈ 12 GiB)" })
       .option("segment-cycles", { type: "number", requiresArg: true, describe: "with --prove (STARK): prove each run in segments of about N cycles (integer in [16, 2^27]; default 2^17 = 131,072)" })
+      .option("zk", { type: "boolean", default: true, describe: "with --prove (STARK): zero knowledge (--no-zk: ≈ half the proving time and memory; the weights it may leak follow from the public seed anyway)" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" }) as unknown as Argv<TrainArgs>,
   handler: async (a: TrainArgs) => {
     try {
@@ -79,7 +81,7 @@ async function runTrain(a: TrainArgs): Promise<void> {
   const plan = makePlan({
     config: a.config, epochs: a.epochs, samples: a.samples, seed: a.seed, evalSamples: a["eval-samples"], batch: a.batch,
     batchesPerRun: a["batches-per-run"], engine: a.engine, float: a.float, prove: a.prove, dev: a.dev, workers: a.workers,
-    segmentCycles: a["segment-cycles"],
+    segmentCycles: a["segment-cycles"], zk: a.zk,
   }, trainSet.images.count, testSet.images.count);
   const dir = resolve(a.out ?? join("runs", `${plan.config.name}-${stamp()}`));
   // Fail before hours of training, not after: the run directory must be creatable (existing files are replaced).
@@ -96,14 +98,14 @@ async function runTrain(a: TrainArgs): Promise<void> {
   say(`image ${img.imageId} (${img.reused ? "cached" : "built"}, ${(img.buildMs / 1000).toFixed(1)} s)`);
   say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples in batches of ${plan.config.batch}, engine ${plan.engine}` +
     (plan.prove === "none" ? "" : plan.prove === "dev" ? `, DEV receipts (no proof), ${plan.workers} prover(s)`
-      : `, STARK receipts in segments of ${plan.segmentCycles!.toLocaleString("en-US")} cycles, ${plan.workers} prover(s)`));
+      : `, STARK receipts in segments of ${plan.segmentCycles!.toLocaleString("en-US")} cycles${plan.zk ? "" : " without zero knowledge"}, ${plan.workers} prover(s)`));
   const meta = () => ({ buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds: (performance.now() - t0) / 1000, argv: process.argv.slice(2) });
   if (plan.prove !== "none") {
     checkProvable(img, plan.prove);
     checkEvalFits(img, plan);
   }
   const prover = plan.prove === "none" ? undefined
-    : makeRunProver(img, dir, { mode: plan.prove, segmentCycles: plan.segmentCycles }, plan.workers, (label, step) => progress.proving?.(label, step));
+    : makeRunProver(img, dir, { mode: plan.prove, segmentCycles: plan.segmentCycles, zk: plan.zk }, plan.workers, (label, step) => progress.proving?.(label, step));
   let outcome;
   try {
     // The run directory is rewritten after every epoch (plan.epochs there = epochs done so far).

@@ -42,6 +42,10 @@ export interface TrainPlan {
   readonly workers: number;
   /** STARK mode: the segment size (cycles) every run is proven in; null in the other modes. */
   readonly segmentCycles: number | null;
+  /** STARK mode: zero-knowledge proofs (default). --no-zk halves the prover's work and memory; what it may leak,
+   *  the weights a run starts from, follows anyway from the public seed, data and hyper-parameters (the host's
+   *  emulator recomputes them), unless the run directory's model is kept secret. */
+  readonly zk: boolean;
   /**
    * True: the first training run initialises the weights from the seed in the guest (weightsSource 0).
    * False (STARK mode): the host hands it the seed's initial weights like any later run's. The in-guest
@@ -154,7 +158,7 @@ export const SILENT: ProgressSink = { trained: () => {}, phase: () => {} };
 /** Options → a checked plan (typed InvalidArgument errors, messages name the option). */
 export function makePlan(o: {
   config: string; epochs?: number; samples?: number; seed?: number; evalSamples?: number; batch?: number;
-  batchesPerRun?: number; engine?: string; float?: boolean; prove?: boolean; dev?: boolean; workers?: number; segmentCycles?: number;
+  batchesPerRun?: number; engine?: string; float?: boolean; prove?: boolean; dev?: boolean; workers?: number; segmentCycles?: number; zk?: boolean;
 }, trainCount: number, testCount: number): TrainPlan {
   const bad = (m: string): never => { throw new TrainError("InvalidArgument", m); };
   if (!Object.hasOwn(CONFIGS, o.config)) bad(`unknown config "${o.config}" (exp1, exp2, exp3a, exp3b)`);
@@ -184,6 +188,7 @@ export function makePlan(o: {
   const mode: ProveMode = !prove ? "none" : o.dev === true ? "dev" : "stark";
   // The same bounds as `zkvm prove --segment-cycles` (cli/commands/receipt.ts); dev receipts have no proof to segment.
   if (o.segmentCycles !== undefined && mode !== "stark") bad("--segment-cycles needs --prove without --dev (it sizes the STARK proof's segments)");
+  if (o.zk === false && mode !== "stark") bad("--no-zk needs --prove without --dev (it selects STARK proofs without zero knowledge)");
   const segmentCycles = o.segmentCycles ?? DEFAULT_SEGMENT_CYCLES;
   if (!(Number.isInteger(segmentCycles) && segmentCycles >= 16 && segmentCycles <= 2 ** 27)) bad(`--segment-cycles must be an integer in [16, 2^27], got ${o.segmentCycles}`);
   return {
@@ -197,6 +202,7 @@ export function makePlan(o: {
     prove: mode,
     workers,
     segmentCycles: mode === "stark" ? segmentCycles : null,
+    zk: o.zk !== false,
     initInGuest: mode !== "stark",
   };
 }

@@ -103,10 +103,11 @@ export function checkEvalFits(img: MnistImage, plan: TrainPlan): void {
   }
 }
 
-/** How a run is proven: the mode and, in STARK mode, the segment size (TrainPlan.segmentCycles). */
+/** How a run is proven: the mode and, in STARK mode, the segment size and zero knowledge (TrainPlan). */
 export interface ProveSettings {
   readonly mode: ProveMode;
   readonly segmentCycles: number | null;
+  readonly zk?: boolean;
 }
 
 /** Proves one input in this thread; `onStep` follows the prover (STARK mode only: dev receipts take no time). */
@@ -116,7 +117,7 @@ export async function proveInput(image: Image, input: Uint8Array, s: ProveSettin
   const r = await prove(image.program, input, s.mode === "dev"
     ? { dev: true, maxCycles: MAX_RUN_CYCLES }
     : {
-      segmentCycles: s.segmentCycles!, maxCycles: MAX_RUN_CYCLES,
+      segmentCycles: s.segmentCycles!, maxCycles: MAX_RUN_CYCLES, zk: s.zk !== false,
       ...(onStep !== undefined ? {
         onPhase: (p: string) => { if (p === "execute" || p === "trace") onStep({ phase: p }); },
         onPart: (phase: "commit" | "prove", k: number, n: number) => onStep({ phase, k, n }),

@@ -86,6 +86,6 @@ function receiptLines(o: TrainOutcome): string[] {
       "  checks the chain they form, but only STARK receipts (`zkvm train --prove` without `--dev`) prove it.",
     ];
   }
-  return [`- receipts: ${rs.length} STARK receipts, each run proven in segments of ${o.plan.segmentCycles?.toLocaleString("en-US") ?? "?"} cycles ` +
+  return [`- receipts: ${rs.length} STARK receipts, each run proven in segments of ${o.plan.segmentCycles?.toLocaleString("en-US") ?? "?"} cycles${o.plan.zk ? "" : " without zero knowledge"} ` +
     `(\`receipts/\`, ${kb} KiB; proving ${ms("proveMs")} s, verifying ${ms("verifyMs")} s); check with \`zkvm verify-training\``];
 }
