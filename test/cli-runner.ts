@@ -9,11 +9,14 @@ const BIN = join(REPO, "bin/zkvm.js");
 
 export interface Run { status: number; stdout: string; stderr: string }
 
-/** A runner of `zkvm <args>` in `cwd`: status (−1 when killed), stdout and stderr, never a throw. */
-export function cliRunner(cwd: string): (args: string[]) => Promise<Run> {
+/**
+ * A runner of `zkvm <args>` in `cwd`: status (−1 when killed), stdout and stderr, never a throw. A command still
+ * running after `timeoutMs` (default 4 minutes; STARK-proven training takes longer) is killed.
+ */
+export function cliRunner(cwd: string, timeoutMs = 240_000): (args: string[]) => Promise<Run> {
   return async (args) => {
     try {
-      const r = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 240_000 });
+      const r = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: timeoutMs });
       return { status: 0, stdout: r.stdout, stderr: r.stderr };
     } catch (e) {
       const x = e as { code?: number; stdout: string; stderr: string };

@@ -6,9 +6,10 @@ import { ConfigError } from "../cli/mnist/config.ts";
 import { GuestExitError } from "../cli/mnist/image.ts";
 import { TrainError } from "../cli/train/errors.ts";
 import { makePlan } from "../cli/train/orchestrate.ts";
-import { formatEta, progressLine } from "../cli/train/progress.ts";
+import { formatEta, ProgressBar, progressLine, stepLine } from "../cli/train/progress.ts";
 import { lineChart, niceTicks } from "../cli/train/svg.ts";
 import { errorInfo } from "../vm/api.ts";
+import { DEFAULT_SEGMENT_CYCLES } from "../vm/receipt/index.ts";
 
 const plan = (o: Partial<Parameters<typeof makePlan>[0]>) => makePlan({ config: "exp1", ...o }, 60000, 10000);
 const kindOf = (f: () => unknown): string => {
@@ -46,6 +47,45 @@ describe("makePlan", () => {
   });
 });
 
+describe("makePlan: --batch and --segment-cycles", () => {
+  it("--batch replaces the config's batch size (learning rate kept); --samples rounds to and starts at the new batch", () => {
+    const p = plan({ batch: 2, samples: 5 });
+    expect(p.config).toMatchObject({ name: "exp1", batch: 2, lr: 0.2, lrRaw: 13107 });
+    expect(p.samplesPerEpoch).toBe(4);
+    expect(plan({ batch: 1, samples: 1 }).samplesPerEpoch).toBe(1);
+    expect(plan({ batch: 4096 }).samplesPerEpoch).toBe(57344); // 14 whole batches of 60,000
+    expect(plan({ batch: 2 }).samplesPerEpoch).toBe(60000);
+  });
+  it("rejects a --batch the guest cannot take (not a power of two, beyond 4,096) and --samples below it", () => {
+    for (const bad of [{ batch: 0 }, { batch: -2 }, { batch: 3 }, { batch: 96 }, { batch: 1.5 }, { batch: 8192 }, { batch: 60000 }, { batch: 8, samples: 7 }]) {
+      expect(kindOf(() => plan(bad)), JSON.stringify(bad)).toBe("InvalidArgument");
+    }
+    expect(() => plan({ batch: 3 })).toThrow(/--batch must be a power of two/);
+  });
+  it("STARK mode: segments of DEFAULT_SEGMENT_CYCLES unless --segment-cycles, the first run given the seed's weights", () => {
+    expect(plan({ prove: true })).toMatchObject({ prove: "stark", segmentCycles: DEFAULT_SEGMENT_CYCLES, initInGuest: false });
+    expect(plan({ prove: true, segmentCycles: 16 })).toMatchObject({ segmentCycles: 16 });
+    expect(plan({ prove: true, segmentCycles: 2 ** 27 })).toMatchObject({ segmentCycles: 2 ** 27 });
+    // execute and dev modes: no proof to segment, and the guest keeps initialising the first run's weights
+    expect(plan({})).toMatchObject({ prove: "none", segmentCycles: null, initInGuest: true });
+    expect(plan({ prove: true, dev: true })).toMatchObject({ prove: "dev", segmentCycles: null, initInGuest: true });
+  });
+  it("--no-zk: STARK mode only; zero knowledge by default", () => {
+    expect(plan({ prove: true })).toMatchObject({ zk: true });
+    expect(plan({ prove: true, zk: false })).toMatchObject({ prove: "stark", zk: false });
+    expect(() => plan({ zk: false })).toThrow(/--no-zk needs --prove without --dev/);
+    expect(kindOf(() => plan({ prove: true, dev: true, zk: false }))).toBe("InvalidArgument");
+  });
+  it("rejects --segment-cycles outside [16, 2^27], non-integers, and without STARK mode", () => {
+    for (const bad of [{ segmentCycles: 15 }, { segmentCycles: 2 ** 27 + 1 }, { segmentCycles: 100.5 }, { segmentCycles: Number.NaN }, { segmentCycles: 0 }]) {
+      expect(kindOf(() => plan({ prove: true, ...bad })), JSON.stringify(bad)).toBe("InvalidArgument");
+    }
+    expect(() => plan({ prove: true, segmentCycles: 15 })).toThrow(/--segment-cycles must be an integer in \[16, 2\^27\], got 15/);
+    expect(() => plan({ segmentCycles: 1024 })).toThrow(/--segment-cycles needs --prove without --dev/);
+    expect(() => plan({ prove: true, dev: true, segmentCycles: 1024 })).toThrow(/--segment-cycles needs --prove without --dev/);
+  });
+});
+
 describe("SVG chart", () => {
   it("nice ticks are 1/2/5 steps covering the range", () => {
     expect(niceTicks(0, 10, 5)).toEqual([0, 2, 4, 6, 8, 10]);
@@ -79,6 +119,26 @@ describe("progress line", () => {
     expect(progressLine(1000, 4000, 2, 10)).toBe("[###-------] 1,000/4,000 samples  500/s  ETA 00:06");
     expect(progressLine(0, 100, 0, 4)).toBe("[----] 0/100 samples  0/s  ETA --:--");
     expect(formatEta(3725)).toBe("1:02:05");
+  });
+  it("STARK mode: each proof step of the current run follows the bar on the same line; a phase line clears it", () => {
+    expect(stepLine("train-000003", { phase: "commit", k: 4, n: 9 })).toBe("train-000003: committed 4/9 parts (phase 1 of 2; memory + 8 segments)");
+    expect(stepLine("eval-0001", { phase: "prove", k: 2, n: 2 })).toBe("eval-0001: proved 2/2 parts (phase 2 of 2; memory + 1 segment)");
+    expect(stepLine("train-000000", { phase: "execute" })).toBe("train-000000: executing");
+    const written: string[] = [];
+    const bar = new ProgressBar({ write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream);
+    bar.proving("train-000000", { phase: "commit", k: 1, n: 3 }); // before any run is done: no bar yet
+    bar.trained(1, 2); // within 200 ms of the last draw: only remembered, not drawn
+    bar.proving("train-000001", { phase: "prove", k: 3, n: 3 });
+    bar.phase("epoch 1: evaluating");
+    bar.proving("eval-0001", { phase: "trace" });
+    bar.finish();
+    expect(written).toEqual([
+      "\rtrain-000000: committed 1/3 parts (phase 1 of 2; memory + 2 segments)\x1b[K",
+      expect.stringMatching(/^\r\[#+-+\] 1\/2 samples .*ETA [\d:-]+  · train-000001: proved 3\/3 parts \(phase 2 of 2; memory \+ 2 segments\)\x1b\[K$/),
+      "\nepoch 1: evaluating\n",
+      expect.stringMatching(/^\r\[#+-+\] 1\/2 samples .*  · eval-0001: building the segments' traces\x1b\[K$/),
+      "\n",
+    ]);
   });
 });
 

@@ -56,7 +56,7 @@ describe("zkvm train --json (exp1, 2 epochs of 512 samples, 500 test images)", (
 
   it("prints exactly the summary object", () => {
     expect(Object.keys(out).sort()).toEqual(
-      ["config", "imageId", "epochs", "samples", "testAccuracy", "floatTestAccuracy", "modelHash", "cyclesPerSample", "receipts", "receiptKind", "proveMs", "verifyMs"].sort());
+      ["config", "imageId", "epochs", "batch", "samples", "testAccuracy", "floatTestAccuracy", "modelHash", "cyclesPerSample", "receipts", "receiptKind", "proveMs", "verifyMs"].sort());
     expect(out).toMatchObject({ config: "exp1", imageId: img.imageId, epochs: 2, samples: 512, receipts: 0, receiptKind: null, proveMs: 0, verifyMs: 0 });
     expect(out.modelHash).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -1,6 +1,7 @@
 // Receipts of training (issue 7): `zkvm train --prove --dev`, `zkvm verify-training`, `zkvm aggregate`.
-// Small exp1 runs (2 epochs × 128 samples, 1 batch per receipt, 100 test images) with dev receipts — the
-// only kind the training guest can have until the VM AIR covers its instructions. Each tampering of a run
+// Small exp1 runs (2 epochs × 128 samples, 1 batch per receipt, 100 test images) with dev receipts: they
+// take seconds where STARK receipts take minutes per run (test/train-stark.test.ts proves one tiny run), and
+// the chain checks read only the receipts' statements, the same in both kinds. Each tampering of a run
 // directory must be refused with its own typed kind, by verify-training and by aggregate.
 
 import { createHash } from "node:crypto";
@@ -16,7 +17,7 @@ import { initParams, paramsFromBytes } from "../cli/mnist/model.ts";
 import { aggregateRuns, averageParams } from "../cli/train/aggregate.ts";
 import { cachedMnistImage, type CachedImage } from "../cli/train/image-cache.ts";
 import { makePlan, train } from "../cli/train/orchestrate.ts";
-import { makeRunProver } from "../cli/train/receipts.ts";
+import { checkProvable, makeRunProver } from "../cli/train/receipts.ts";
 import { writeRunDir } from "../cli/train/run-dir.ts";
 import { TrainingVerifyError, verifyTrainingDir } from "../cli/train/verify-training.ts";
 import { prove } from "../vm/api.ts";
@@ -32,10 +33,11 @@ const zkvm = cliRunner(tmp);
 
 const A = join(tmp, "run-a"); // seed 0, one prover
 const B = join(tmp, "run-b"); // seed 1, two prover threads
+const C = join(tmp, "run-c"); // seed 2, --batch 2 instead of the config's 64
 const small = ["--config", "exp1", "--samples", "128", "--eval-samples", "100", "--epochs", "2", "--batches-per-run", "1", "--no-float", "--cache-dir", cache];
 let outA: Record<string, unknown>;
 let outB: Record<string, unknown>;
-let stark: Run;
+let outC: Record<string, unknown>;
 let tooLong: Run;
 
 // Each variant is a copy of run A with one thing changed, and the kind it must be refused with.
@@ -66,7 +68,17 @@ const cases: [string, string, (dir: string) => void | Promise<void>][] = [
     const p = await prove(img.image.program, encodeInput(req), { dev: true, maxCycles: 2 ** 27 - 1 });
     writeFileSync(receipt(d, "train-000001"), p.receipt);
   }],
+  ["a first receipt given weights other than the seed's (those of seed 99)", "ChainBroken", async (d) => {
+    const req = { mode: "train" as const, layers: [784, 64, 10], batch: 64, lrRaw: 13107, seed: 0, samples: 60000, startBatch: 0, numBatches: 1, params: initParams([784, 64, 10], 99) };
+    const p = await prove(img.image.program, encodeInput(req), { dev: true, maxCycles: 2 ** 27 - 1 });
+    writeFileSync(receipt(d, "train-000000"), p.receipt);
+  }],
   ["a receipt of another seed", "HyperParamMismatch", (d) => cpSync(receipt(B, "train-000001"), receipt(d, "train-000001"))],
+  ["run.json claiming another batch size", "HyperParamMismatch", (d) => {
+    const run = JSON.parse(readFileSync(join(d, "run.json"), "utf8")) as { config: { batch: number } };
+    run.config.batch = 32;
+    writeFileSync(join(d, "run.json"), JSON.stringify(run));
+  }],
   ["an evaluation receipt of another run", "EvalMismatch", (d) => cpSync(receipt(B, "eval-0001"), receipt(d, "eval-0001"))],
 ];
 const dirs = new Map<string, string>();
@@ -81,9 +93,9 @@ const kindOf = (dir: string, id: string = img.imageId, allowDev = true): string 
     return e.kind;
   }
 };
-const variant = (name: string, change: (dir: string) => void): string => {
+const variant = (name: string, change: (dir: string) => void, from = A): string => {
   const dir = join(tmp, name);
-  cpSync(A, dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   change(dir);
   return dir;
 };
@@ -91,19 +103,21 @@ const receipt = (dir: string, label: string): string => join(dir, "receipts", `$
 
 beforeAll(async () => {
   img = await cachedMnistImage(packSegments(trainSet, testSet), cache);
-  const [a, b, s, l] = await Promise.all([
+  const [a, b, c, l] = await Promise.all([
     zkvm(["train", ...small, "--prove", "--dev", "-o", A, "--json"]),
     zkvm(["train", ...small, "--seed", "1", "--prove", "--dev", "--workers", "2", "-o", B, "--json"]),
-    zkvm(["train", ...small, "--prove", "-o", join(tmp, "run-stark"), "--json"]),
+    // 2 batches of 2 (the config's learning rate), one per receipt, then 4 test images
+    zkvm(["train", "--config", "exp1", "--batch", "2", "--samples", "4", "--batches-per-run", "1", "--eval-samples", "4", "--epochs", "1", "--seed", "2",
+      "--no-float", "--cache-dir", cache, "--prove", "--dev", "-o", C, "--json"]),
     zkvm(["train", "--config", "exp1", "--cache-dir", cache, "--prove", "--dev", "-o", join(tmp, "run-long"), "--json"]), // all 10,000 test images
   ]);
-  for (const r of [a, b]) {
+  for (const r of [a, b, c]) {
     noStack(r);
     expect(r.status, r.stdout + r.stderr).toBe(0);
   }
   outA = oneJson(a);
   outB = oneJson(b);
-  stark = s;
+  outC = oneJson(c);
   tooLong = l;
   let i = 0;
   for (const [name, , change] of cases) {
@@ -136,13 +150,17 @@ describe("zkvm train --prove", () => {
     expect(outB).toMatchObject({ receipts: 6, receiptKind: "dev" });
     expect(outB.modelHash).not.toBe(outA.modelHash); // another seed
   });
-  it("without --dev: a training run is longer than one proof (no segments yet) → UnprovableImage, telling the user to pass --dev", () => {
-    noStack(stark);
-    expect(stark.status).toBe(1);
-    const e = oneJson(stark).error as { kind: string; message: string };
-    expect(e.kind).toBe("UnprovableImage");
-    expect(e.message).toMatch(/pass --dev/);
-    expect(e.message).toMatch(/one proof covers at most 2\^20/);
+  it("--batch 2: the run's batch size in the summary, run.json and report; every journal's batch is 2", () => {
+    expect(outC).toMatchObject({ config: "exp1", batch: 2, samples: 4, receipts: 3, receiptKind: "dev" });
+    const run = JSON.parse(readFileSync(join(C, "run.json"), "utf8")) as { config: Record<string, unknown>; plan: Record<string, unknown> };
+    expect(run.config).toMatchObject({ name: "exp1", batch: 2, lrRaw: 13107, seed: 2 }); // the config's learning rate
+    expect(run.plan).toMatchObject({ samplesPerEpoch: 4, evalSamples: 4, prove: "dev", segmentCycles: null, initInGuest: true });
+    expect(readFileSync(join(C, "report.md"), "utf8")).toMatch(/batch 2 \(--batch; the config's is 64\), learning rate 0\.2/);
+    const lines = readFileSync(join(C, "journals.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { kind: string; samples?: number; startBatch?: number });
+    expect(lines.filter((l) => l.kind === "train").map((l) => [l.startBatch, l.samples])).toEqual([[0, 2], [1, 2]]);
+  });
+  it("STARK mode is no longer refused: the training image has no instruction the VM AIR cannot prove", () => {
+    expect(() => checkProvable(img, "stark")).not.toThrow();
   });
   it("an evaluation too long for one receipt (2^27 cycles) is refused before training, naming the largest --eval-samples → RunTooLong", () => {
     noStack(tooLong);
@@ -169,6 +187,32 @@ describe("zkvm verify-training", () => {
     expect(oneJson(refused)).toMatchObject({ valid: false, error: { kind: "DevReceipt" } });
     expect(text.status).toBe(0);
     expect(text.stdout.split("\n")[0]).toMatch(/^valid \(DEV receipts: NO proof/);
+  });
+
+  it("a --batch 2 run verifies with its batch size; the same run claiming the config's batch 64 → HyperParamMismatch", async () => {
+    const r = await zkvm(["verify-training", C, "--image-id", img.imageId, "--allow-dev", "--json"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(oneJson(r)).toMatchObject({ valid: true, dev: true, config: "exp1", batch: 2, lrRaw: 13107, seed: 2, epochs: 1, samplesPerEpoch: 4,
+      trainReceipts: 2, evalReceipts: 1, batches: 2, samplesTrained: 4, modelHash: outC.modelHash });
+    const claims64 = variant("c-batch-64", (d) => {
+      const run = JSON.parse(readFileSync(join(d, "run.json"), "utf8")) as { config: { batch: number }; plan: { samplesPerEpoch: number } };
+      run.config.batch = 64;
+      run.plan.samplesPerEpoch = 64; // one whole batch of 64, so that only the receipts' batch size disagrees
+      writeFileSync(join(d, "run.json"), JSON.stringify(run));
+    }, C);
+    const t = await zkvm(["verify-training", claims64, "--image-id", img.imageId, "--allow-dev", "--json"]);
+    expect(t.status).toBe(1);
+    expect(oneJson(t)).toMatchObject({ valid: false, error: { kind: "HyperParamMismatch", message: expect.stringMatching(/batch 2 ≠ 64/) } });
+  });
+
+  it("a first receipt given the seed's initial weights (as STARK mode does) instead of initialising them verifies", async () => {
+    const dir = join(tmp, "given-init");
+    cpSync(A, dir, { recursive: true });
+    const req = { mode: "train" as const, layers: [784, 64, 10], batch: 64, lrRaw: 13107, seed: 0, samples: 60000, startBatch: 0, numBatches: 1, params: initParams([784, 64, 10], 0) };
+    const p = await prove(img.image.program, encodeInput(req), { dev: true, maxCycles: 2 ** 27 - 1 });
+    writeFileSync(receipt(dir, "train-000000"), p.receipt);
+    expect(readFileSync(receipt(dir, "train-000000"))).not.toEqual(readFileSync(receipt(A, "train-000000"))); // weightsSource 1, fewer cycles
+    expect(kindOf(dir)).toBe("valid");
   });
 
   it.each(cases)("%s → %s (library)", (name, kind) => {
@@ -227,6 +271,18 @@ describe("zkvm aggregate", () => {
     expect(oneJson(refused)).toMatchObject({ error: { kind: "DevReceipt" } });
   });
 
+  it("averages a --batch run like any other; refuses it when run.json claims another batch (HyperParamMismatch)", () => {
+    const r = aggregateRuns([C, B], img.imageId, join(tmp, "avg-c.bin"), { allowDev: true });
+    expect(r.runs.map((x) => x.seed)).toEqual([2, 1]);
+    const claims4 = variant("c-batch-4", (d) => {
+      const run = JSON.parse(readFileSync(join(d, "run.json"), "utf8")) as { config: { batch: number } };
+      run.config.batch = 4; // 4 samples per epoch are still one whole batch of 4
+      writeFileSync(join(d, "run.json"), JSON.stringify(run));
+    }, C);
+    expect(() => aggregateRuns([claims4, B], img.imageId, join(tmp, "never.bin"), { allowDev: true })).toThrow(
+      expect.objectContaining({ kind: "HyperParamMismatch", extra: expect.objectContaining({ dir: claims4 }) }));
+  });
+
   it("refuses a run that does not verify, with the same kind and the run's directory", () => {
     for (const [name, kind] of [
       ["a receipt of other batches swapped in", "CoverageMismatch"], ["a tampered model file", "ModelHashMismatch"], ["a middle receipt deleted", "ChainBroken"],
@@ -251,7 +307,7 @@ describe("zkvm aggregate", () => {
     // a tiny exp2 run (other layers), trained and proven in-process
     const dir = join(tmp, "run-exp2");
     const plan = makePlan({ config: "exp2", epochs: 1, samples: 128, evalSamples: 10, batchesPerRun: 1, float: false, prove: true, dev: true, seed: 5 }, 60000, 10000);
-    const prover = makeRunProver(img, dir, "dev", 1);
+    const prover = makeRunProver(img, dir, { mode: "dev", segmentCycles: null }, 1);
     const o = await train(img, plan, trainSet, testSet, { executor: prover.executor });
     writeRunDir(dir, o, { buildMs: 0, imageReused: true, imagePath: img.path, totalSeconds: 0, argv: [] });
     expect(kindOf(dir)).toBe("valid");

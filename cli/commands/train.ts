@@ -1,7 +1,7 @@
 // `zkvm train --config exp1|exp2|exp3a|exp3b …`: trains the MNIST MLP by executing the training guest;
-// with --prove each guest run also gets a receipt (cli/train/receipts.ts; --dev: dev receipts, no proof,
-// the only kind the training guest can have today). Orchestration: cli/train/orchestrate.ts; the run
-// directory: cli/train/run-dir.ts; usage: docs/cli.md and docs/mnist.md.
+// with --prove each guest run also gets a receipt (cli/train/receipts.ts): a STARK receipt proven in
+// segments of --segment-cycles, or with --dev a dev receipt (no proof). Orchestration:
+// cli/train/orchestrate.ts; the run directory: cli/train/run-dir.ts; usage: docs/cli.md and docs/mnist.md.
 
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,6 +16,7 @@ interface TrainArgs {
   seed?: number;
   "eval-samples"?: number;
   "batches-per-run"?: number;
+  batch?: number;
   engine: string;
   float: boolean;
   out?: string;
@@ -23,6 +24,8 @@ interface TrainArgs {
   prove: boolean;
   dev: boolean;
   workers?: number;
+  "segment-cycles"?: number;
+  zk: boolean;
   json: boolean;
 }
 
@@ -38,14 +41,17 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option("samples", { type: "number", requiresArg: true, describe: "train on the first N samples of each epoch's order (rounded down to whole batches; default 60,000)" })
       .option("seed", { type: "number", requiresArg: true, describe: "seed of the initial weights and the sample order (default 0)" })
       .option("eval-samples", { type: "number", requiresArg: true, describe: "evaluate on the first N test images (default 10,000)" })
-      .option("batches-per-run", { type: "number", requiresArg: true, describe: "batches per guest run (= per future receipt; default 4)" })
+      .option("batches-per-run", { type: "number", requiresArg: true, describe: "batches per guest run (= per receipt with --prove; default 4)" })
+      .option("batch", { type: "number", requiresArg: true, describe: "batch size instead of the config's (a power of two ≤ 4,096; the learning rate stays the config's)" })
       .option("engine", { type: "string", default: "vm", choices: ["vm", "wasm"], describe: "vm: our executor (counts cycles); wasm: V8 reference" })
       .option("float", { type: "boolean", default: true, describe: "also train the float64 reference (--no-float to skip)" })
       .option("out", { alias: "o", type: "string", requiresArg: true, describe: "run directory (default runs/<config>-<timestamp>)" })
       .option("cache-dir", { type: "string", requiresArg: true, describe: "where the built training image is cached (default node_modules/.cache/zkvm-train)" })
       .option("prove", { type: "boolean", default: false, describe: "write a receipt for every guest run (receipts/ in the run directory)" })
-      .option("dev", { type: "boolean", default: false, describe: "with --prove: dev receipts (NO proof; the training guest cannot be STARK-proven yet)" })
-      .option("workers", { type: "number", requiresArg: true, describe: "with --prove: parallel provers (worker threads; default 1)" })
+      .option("dev", { type: "boolean", default: false, describe: "with --prove: dev receipts (NO proof, only each run's statement; instant) instead of STARK receipts (hours for a full epoch)" })
+      .option("workers", { type: "number", requiresArg: true, describe: "with --prove: parallel provers (worker threads; default 1; each STARK prover needs its own ≈ 12 GiB)" })
+      .option("segment-cycles", { type: "number", requiresArg: true, describe: "with --prove (STARK): prove each run in segments of about N cycles (integer in [16, 2^27]; default 2^17 = 131,072)" })
+      .option("zk", { type: "boolean", default: true, describe: "with --prove (STARK): zero knowledge (--no-zk: ≈ half the proving time and memory; the weights it may leak follow from the public seed anyway)" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" }) as unknown as Argv<TrainArgs>,
   handler: async (a: TrainArgs) => {
     try {
@@ -65,7 +71,7 @@ async function runTrain(a: TrainArgs): Promise<void> {
       import("../mnist/dataset.ts"), import("../mnist/idx.ts"), import("../train/image-cache.ts"), import("../train/orchestrate.ts"),
       import("../train/progress.ts"), import("../train/run-dir.ts"), import("../train/receipts.ts"),
     ]);
-  for (const k of ["epochs", "samples", "seed", "eval-samples", "batches-per-run", "workers"] as const) {
+  for (const k of ["epochs", "samples", "seed", "eval-samples", "batches-per-run", "batch", "workers", "segment-cycles"] as const) {
     const v = a[k];
     if (v !== undefined && !Number.isFinite(v)) throw new UsageError(`--${k} must be a number`);
   }
@@ -73,8 +79,9 @@ async function runTrain(a: TrainArgs): Promise<void> {
   const testSet = loadMnist("test");
   // Validate everything before the (slow) image build.
   const plan = makePlan({
-    config: a.config, epochs: a.epochs, samples: a.samples, seed: a.seed, evalSamples: a["eval-samples"],
+    config: a.config, epochs: a.epochs, samples: a.samples, seed: a.seed, evalSamples: a["eval-samples"], batch: a.batch,
     batchesPerRun: a["batches-per-run"], engine: a.engine, float: a.float, prove: a.prove, dev: a.dev, workers: a.workers,
+    segmentCycles: a["segment-cycles"], zk: a.zk,
   }, trainSet.images.count, testSet.images.count);
   const dir = resolve(a.out ?? join("runs", `${plan.config.name}-${stamp()}`));
   // Fail before hours of training, not after: the run directory must be creatable (existing files are replaced).
@@ -89,14 +96,16 @@ async function runTrain(a: TrainArgs): Promise<void> {
   say(`building or loading the training image (cache: ${a["cache-dir"] ?? DEFAULT_CACHE_DIR})`);
   const img = await cachedMnistImage(packSegments(trainSet, testSet), resolve(a["cache-dir"] ?? DEFAULT_CACHE_DIR));
   say(`image ${img.imageId} (${img.reused ? "cached" : "built"}, ${(img.buildMs / 1000).toFixed(1)} s)`);
-  say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples, engine ${plan.engine}` +
-    (plan.prove === "none" ? "" : plan.prove === "dev" ? `, DEV receipts (no proof), ${plan.workers} prover(s)` : `, STARK receipts, ${plan.workers} prover(s)`));
+  say(`training ${plan.config.name}: ${plan.epochs} epoch(s) × ${plan.samplesPerEpoch} samples in batches of ${plan.config.batch}, engine ${plan.engine}` +
+    (plan.prove === "none" ? "" : plan.prove === "dev" ? `, DEV receipts (no proof), ${plan.workers} prover(s)`
+      : `, STARK receipts in segments of ${plan.segmentCycles!.toLocaleString("en-US")} cycles${plan.zk ? "" : " without zero knowledge"}, ${plan.workers} prover(s)`));
   const meta = () => ({ buildMs: img.buildMs, imageReused: img.reused, imagePath: img.path, totalSeconds: (performance.now() - t0) / 1000, argv: process.argv.slice(2) });
   if (plan.prove !== "none") {
-    checkProvable(img, plan.prove, plan.config);
+    checkProvable(img, plan.prove);
     checkEvalFits(img, plan);
   }
-  const prover = plan.prove === "none" ? undefined : makeRunProver(img, dir, plan.prove, plan.workers);
+  const prover = plan.prove === "none" ? undefined
+    : makeRunProver(img, dir, { mode: plan.prove, segmentCycles: plan.segmentCycles, zk: plan.zk }, plan.workers, (label, step) => progress.proving?.(label, step));
   let outcome;
   try {
     // The run directory is rewritten after every epoch (plan.epochs there = epochs done so far).

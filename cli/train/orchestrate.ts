@@ -15,7 +15,7 @@
 // ahead of the guest, so with --workers N up to N runs are in flight at once; their results are still
 // checked strictly in chain order.
 
-import { CONFIGS, type ConfigName, type TrainConfig } from "../mnist/config.ts";
+import { CONFIGS, MAX_BATCH, type ConfigName, type TrainConfig } from "../mnist/config.ts";
 import { evaluateFloat, FloatTrainer } from "../mnist/float-reference.ts";
 import { FixedTrainer } from "../mnist/fixed-reference.ts";
 import type { EvalJournal, GuestRequest, MnistJournal, TrainJournal } from "../mnist/guest-io.ts";
@@ -23,6 +23,7 @@ import type { MnistSet } from "../mnist/idx.ts";
 import { runMnistGuest, type GuestRun, type MnistImage } from "../mnist/image.ts";
 import { initParams, paramsHash, toHex } from "../mnist/model.ts";
 import type { Engine } from "../../vm/api.ts";
+import { DEFAULT_SEGMENT_CYCLES } from "../../vm/receipt/prove.ts";
 import { TrainError } from "./errors.ts";
 
 export interface TrainPlan {
@@ -35,10 +36,25 @@ export interface TrainPlan {
   readonly batchesPerRun: number;
   readonly engine: Engine;
   readonly float: boolean;
-  /** none: execute only; dev: dev receipts (no proof); stark: STARK receipts (refused today for this guest). */
+  /** none: execute only; dev: dev receipts (no proof); stark: STARK receipts, each run proven in segments. */
   readonly prove: ProveMode;
   /** Guest runs in flight at once (parallel provers; 1 = in this thread). */
   readonly workers: number;
+  /** STARK mode: the segment size (cycles) every run is proven in; null in the other modes. */
+  readonly segmentCycles: number | null;
+  /** STARK mode: zero-knowledge proofs (default). --no-zk halves the prover's work and memory; what it may leak,
+   *  the weights a run starts from, follows anyway from the public seed, data and hyper-parameters (the host's
+   *  emulator recomputes them), unless the run directory's model is kept secret. */
+  readonly zk: boolean;
+  /**
+   * True: the first training run initialises the weights from the seed in the guest (weightsSource 0).
+   * False (STARK mode): the host hands it the seed's initial weights like any later run's. The in-guest
+   * initialisation costs ≈ 16.8 M cycles for exp1 (≈ 130 segments of 2^17, about an hour of proving) and
+   * proves nothing a verifier does not check anyway: verify-training recomputes paramsHash(initParams(layers,
+   * seed)) and requires the first run's start hash, which the guest computes from the weights it trains, to be it.
+   * Execute and dev modes keep the in-guest initialisation (their measured cycle counts include it).
+   */
+  readonly initInGuest: boolean;
 }
 
 export type ProveMode = "none" | "dev" | "stark";
@@ -129,14 +145,20 @@ export interface ProgressSink {
   trained(done: number, total: number): void;
   /** Called with a short description of the phase (evaluation, float reference). */
   phase(what: string): void;
+  /** STARK mode: where the proof of run `label` stands (several runs may be in flight with --workers). */
+  proving?(label: string, step: ProveStep): void;
 }
+
+/** A step of proving one run: execution, the segments' traces, then each part's commitment and proof
+ *  (part 1 is the memory proof, parts 2..n the segments; vm/receipt/prove.ts onPart). */
+export type ProveStep = { readonly phase: "execute" | "trace" } | { readonly phase: "commit" | "prove"; readonly k: number; readonly n: number };
 
 export const SILENT: ProgressSink = { trained: () => {}, phase: () => {} };
 
 /** Options → a checked plan (typed InvalidArgument errors, messages name the option). */
 export function makePlan(o: {
-  config: string; epochs?: number; samples?: number; seed?: number; evalSamples?: number;
-  batchesPerRun?: number; engine?: string; float?: boolean; prove?: boolean; dev?: boolean; workers?: number;
+  config: string; epochs?: number; samples?: number; seed?: number; evalSamples?: number; batch?: number;
+  batchesPerRun?: number; engine?: string; float?: boolean; prove?: boolean; dev?: boolean; workers?: number; segmentCycles?: number; zk?: boolean;
 }, trainCount: number, testCount: number): TrainPlan {
   const bad = (m: string): never => { throw new TrainError("InvalidArgument", m); };
   if (!Object.hasOwn(CONFIGS, o.config)) bad(`unknown config "${o.config}" (exp1, exp2, exp3a, exp3b)`);
@@ -148,8 +170,12 @@ export function makePlan(o: {
   };
   const seed = int("seed", o.seed, base.seed, 0, 0xffff_ffff);
   const epochs = int("epochs", o.epochs, base.epochs, 1, 1000);
-  const perEpochMax = Math.floor(trainCount / base.batch) * base.batch;
-  const requested = int("samples", o.samples, perEpochMax, base.batch, perEpochMax);
+  // --batch replaces the config's batch size (the learning rate stays the config's). The guest takes only
+  // powers of two up to MAX_BATCH (its batch mean is a rounding shift), so that is what is accepted here.
+  const batch = int("batch", o.batch, base.batch, 1, Math.min(MAX_BATCH, trainCount));
+  if ((batch & (batch - 1)) !== 0) bad(`--batch must be a power of two (the guest averages a batch by a shift), got ${batch}`);
+  const perEpochMax = Math.floor(trainCount / batch) * batch;
+  const requested = int("samples", o.samples, perEpochMax, batch, perEpochMax);
   const evalSamples = int("eval-samples", o.evalSamples, testCount, 1, testCount);
   const batchesPerRun = int("batches-per-run", o.batchesPerRun, 4, 1, 1 << 20);
   const engine = o.engine ?? "vm";
@@ -159,16 +185,25 @@ export function makePlan(o: {
   if (o.workers !== undefined && !prove) bad("--workers needs --prove (it is the number of parallel provers)");
   const workers = int("workers", o.workers, 1, 1, 64);
   if (prove && engine !== "vm") bad("--prove executes the guest in the VM; --engine wasm cannot be proven");
+  const mode: ProveMode = !prove ? "none" : o.dev === true ? "dev" : "stark";
+  // The same bounds as `zkvm prove --segment-cycles` (cli/commands/receipt.ts); dev receipts have no proof to segment.
+  if (o.segmentCycles !== undefined && mode !== "stark") bad("--segment-cycles needs --prove without --dev (it sizes the STARK proof's segments)");
+  if (o.zk === false && mode !== "stark") bad("--no-zk needs --prove without --dev (it selects STARK proofs without zero knowledge)");
+  const segmentCycles = o.segmentCycles ?? DEFAULT_SEGMENT_CYCLES;
+  if (!(Number.isInteger(segmentCycles) && segmentCycles >= 16 && segmentCycles <= 2 ** 27)) bad(`--segment-cycles must be an integer in [16, 2^27], got ${o.segmentCycles}`);
   return {
-    config: { ...base, seed, name: o.config as ConfigName },
+    config: { ...base, batch, seed, name: o.config as ConfigName },
     epochs,
-    samplesPerEpoch: requested - (requested % base.batch),
+    samplesPerEpoch: requested - (requested % batch),
     evalSamples,
     batchesPerRun,
     engine: engine as Engine,
     float: o.float ?? true,
-    prove: !prove ? "none" : o.dev === true ? "dev" : "stark",
+    prove: mode,
     workers,
+    segmentCycles: mode === "stark" ? segmentCycles : null,
+    zk: o.zk !== false,
+    initInGuest: mode !== "stark",
   };
 }
 
@@ -294,8 +329,9 @@ export async function train(img: MnistImage, plan: TrainPlan, trainSet: MnistSet
         const n = Math.min(plan.batchesPerRun, g0 + perEpoch - g);
         const req: GuestRequest = {
           mode: "train", ...spec, startBatch: g, numBatches: n,
-          // Only the first run initialises in the guest (≈ 17 M cycles for exp1); later runs get the weights.
-          ...(first ? {} : { params: Int32Array.from(fixed.params) }),
+          // At most the first run initialises in the guest (≈ 17 M cycles for exp1); later runs get the weights
+          // (and so does the first with plan.initInGuest false: fixed.params starts at the seed's initial weights).
+          ...(first && plan.initInGuest ? {} : { params: Int32Array.from(fixed.params) }),
         };
         const run = submitted++;
         const what = `run ${run} (batches ${g}..${g + n - 1})`;

@@ -1,12 +1,14 @@
 // `zkvm train --prove`: one receipt per guest run (vm/api.ts `prove`), written to <run dir>/receipts/ and
 // verified at once (vm/api.ts `verify`); the run's journal is read from the verified receipt.
 //
-// Today a training run cannot be proven with a STARK: the VM AIR (v5) covers every instruction the guest
-// executes, but a run (at least one batch) is far longer than one proof's 2^20 cycles, and segments (built) still
-// hold every part in memory at once, far beyond this machine for millions of cycles.
-// `checkProvable` refuses it with UnprovableImage before any work and the user is told to pass --dev: dev
-// receipts carry the statement (image, journal, exit code, cycles) but NO proof.
-// Nothing here depends on the receipt kind, so STARK receipts will flow through unchanged once they exist.
+// STARK mode (--prove without --dev) proves every run in segments of `segmentCycles` cycles (--segment-cycles,
+// default DEFAULT_SEGMENT_CYCLES = 2^17; docs/vm-air.md §11): a run of training batches is millions of cycles,
+// far beyond one proof's 2^20, and segments keep the prover's memory bounded by the segment size (one part is in
+// memory at a time) rather than the run's length. Every run gets a "segments" receipt, also one that would fit
+// one proof (an evaluation of a few images): one receipt kind per training run, and segment-sized memory for
+// all of them (a single proof of 2^20 cycles needs far more). The cycle limit is MAX_RUN_CYCLES in both modes.
+// `checkProvable` still refuses, before any work, an image with instructions the VM AIR cannot prove.
+// Dev receipts (--dev) carry the statement (image, journal, exit code, cycles) but NO proof.
 //
 // --workers N > 1 proves in N worker threads (cli/train/prove-worker.ts), each with its own copy of the
 // image (loaded from the image cache file). The orchestrator keeps at most N runs in flight.
@@ -17,13 +19,11 @@ import { Worker } from "node:worker_threads";
 import { prove, verify, type Image } from "../../vm/api.ts";
 import { unprovableInstructions } from "../../vm/air/program/decode.ts";
 import { MAX_CYCLES } from "../../vm/receipt/verify.ts";
-import { MAX_SINGLE_PROOF_CYCLES } from "../../vm/receipt/prove.ts";
 import { decodeJournal, encodeInput, type GuestRequest } from "../mnist/guest-io.ts";
 import { GuestExitError, runMnistGuest, type MnistImage } from "../mnist/image.ts";
 import { initParams } from "../mnist/model.ts";
-import { paramCount } from "../mnist/config.ts";
 import { TrainError } from "./errors.ts";
-import type { ExecutedRun, ProveMode, RunExecutor, TrainPlan } from "./orchestrate.ts";
+import type { ExecutedRun, ProveMode, ProveStep, RunExecutor, TrainPlan } from "./orchestrate.ts";
 
 export const RECEIPTS_DIR = "receipts";
 export const receiptFile = (label: string): string => `${RECEIPTS_DIR}/${label}.receipt`;
@@ -60,7 +60,7 @@ export function explainProveError(e: unknown, mode: ProveMode, label: string): u
       `the training guest cannot be proven with a STARK yet (${why}); ` +
       "pass --dev to write dev receipts instead (no proof: they record each run's statement and are marked unproven everywhere)");
   }
-  if (kind === "CycleLimit" && mode === "dev") {
+  if (kind === "CycleLimit") {
     return new TrainError("RunTooLong",
       `${label}: the run exceeds ${MAX_RUN_CYCLES} cycles, more than one receipt may claim (2^27); use a smaller --batches-per-run, or --eval-samples for evaluation runs`);
   }
@@ -69,22 +69,14 @@ export function explainProveError(e: unknown, mode: ProveMode, label: string): u
 
 /**
  * STARK mode: refuse, before any work and with the advice to pass --dev, an image the VM AIR cannot prove (the
- * same decode `prove` starts with) or training runs longer than one proof: a run trains at least one batch, and
- * each sample's forward pass alone is one multiply-accumulate (a DOT row, one cycle) per weight.
+ * same decode `prove` starts with). The length of a run is no obstacle: runs are proven in segments.
  */
-export function checkProvable(img: MnistImage, mode: ProveMode, cfg: { readonly layers: readonly number[]; readonly batch: number }): void {
+export function checkProvable(img: MnistImage, mode: ProveMode): void {
   if (mode !== "stark") return;
   const unprovable = unprovableInstructions(img.image.program.code);
   if (unprovable.length > 0) {
     const list = unprovable.map((u) => `${u.mnemonic} ×${u.count}`).join(", ");
     throw explainProveError(new RemoteError("UnprovableImage", list), mode, "image");
-  }
-  const atLeast = cfg.batch * paramCount(cfg.layers);
-  if (atLeast > MAX_SINGLE_PROOF_CYCLES) {
-    throw new TrainError("UnprovableImage",
-      `a training run of one batch takes more than ${atLeast.toLocaleString("en-US")} cycles (${cfg.batch} samples × ${paramCount(cfg.layers).toLocaleString("en-US")} weights), ` +
-      `and one proof covers at most 2^20 (segments exist but keep every part in memory: not yet for millions of cycles); the VM AIR covers every instruction of the guest; ` +
-      "pass --dev to write dev receipts instead (no proof: they record each run's statement and are marked unproven everywhere)");
   }
 }
 
@@ -111,15 +103,41 @@ export function checkEvalFits(img: MnistImage, plan: TrainPlan): void {
   }
 }
 
-/** Proves one input in this thread. */
-export async function proveInput(image: Image, input: Uint8Array, mode: ProveMode): Promise<ProvedBytes> {
-  const r = await prove(image.program, input, mode === "dev" ? { dev: true, maxCycles: MAX_RUN_CYCLES } : {});
+/** How a run is proven: the mode and, in STARK mode, the segment size and zero knowledge (TrainPlan). */
+export interface ProveSettings {
+  readonly mode: ProveMode;
+  readonly segmentCycles: number | null;
+  readonly zk?: boolean;
+}
+
+/** Proves one input in this thread; `onStep` follows the prover (STARK mode only: dev receipts take no time). */
+export async function proveInput(image: Image, input: Uint8Array, s: ProveSettings, onStep?: (step: ProveStep) => void): Promise<ProvedBytes> {
+  if (s.mode === "none") throw new RangeError("proveInput needs a prove mode");
+  if (s.mode === "stark" && s.segmentCycles === null) throw new RangeError("STARK mode needs a segment size");
+  const r = await prove(image.program, input, s.mode === "dev"
+    ? { dev: true, maxCycles: MAX_RUN_CYCLES }
+    : {
+      segmentCycles: s.segmentCycles!, maxCycles: MAX_RUN_CYCLES, zk: s.zk !== false,
+      ...(onStep !== undefined ? {
+        onPhase: (p: string) => { if (p === "execute" || p === "trace") onStep({ phase: p }); },
+        onPart: (phase: "commit" | "prove", k: number, n: number) => onStep({ phase, k, n }),
+      } : {}),
+    });
   return { receipt: r.receipt, exitCode: r.exitCode, proveMs: r.proveMs };
 }
 
 interface Job {
   readonly resolve: (p: ProvedBytes) => void;
   readonly reject: (e: Error) => void;
+  readonly onStep?: ((step: ProveStep) => void) | undefined;
+}
+
+/** A message from a prover worker: a progress step of job `id`, or its result. */
+interface WorkerMessage {
+  readonly id: number;
+  readonly step?: ProveStep;
+  readonly ok?: ProvedBytes;
+  readonly error?: { kind: string; message: string };
 }
 
 /** N worker threads, each proving one input at a time (`prove-worker.ts`). */
@@ -131,10 +149,14 @@ class ProverPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number, imagePath: string, mode: ProveMode) {
+  constructor(size: number, imagePath: string, settings: ProveSettings) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL("./prove-worker.mjs", import.meta.url), { workerData: { imagePath, mode } });
-      w.on("message", (m: { id: number; ok?: ProvedBytes; error?: { kind: string; message: string } }) => {
+      const w = new Worker(new URL("./prove-worker.mjs", import.meta.url), { workerData: { imagePath, settings } });
+      w.on("message", (m: WorkerMessage) => {
+        if (m.step !== undefined) {
+          this.jobs.get(m.id)?.onStep?.(m.step);
+          return;
+        }
         const job = this.jobs.get(m.id);
         this.jobs.delete(m.id);
         this.busy.delete(w);
@@ -149,11 +171,11 @@ class ProverPool {
     }
   }
 
-  run(input: Uint8Array): Promise<ProvedBytes> {
+  run(input: Uint8Array, onStep?: (step: ProveStep) => void): Promise<ProvedBytes> {
     if (this.closed) return Promise.reject(new RemoteError("WorkerFailed", "prover pool is closed"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.jobs.set(id, { resolve, reject });
+      this.jobs.set(id, { resolve, reject, onStep });
       this.queue.push({ id, input });
       this.pump();
     });
@@ -164,7 +186,7 @@ class ProverPool {
       const w = this.idle.pop()!;
       const { id, input } = this.queue.shift()!;
       this.busy.set(w, id);
-      w.postMessage({ id, input }, [input.buffer as ArrayBuffer]);
+      w.postMessage({ id, input, progress: this.jobs.get(id)?.onStep !== undefined }, [input.buffer as ArrayBuffer]);
     }
   }
 
@@ -199,12 +221,16 @@ export interface RunProver {
 
 /**
  * The executor of `zkvm train --prove`: proves each request (in this thread, or in `workers` threads that
- * load the image from `imagePath`), verifies the receipt against the image ID, writes it to
- * <dir>/receipts/<label>.receipt and hands its journal to the orchestrator's checks.
+ * load the image from `imagePath`; STARK mode in segments of `settings.segmentCycles`), verifies the receipt
+ * against the image ID, writes it to <dir>/receipts/<label>.receipt and hands its journal to the
+ * orchestrator's checks. `onStep` (STARK mode) follows each run's proof, for the progress display.
  * Any receipts of an earlier run in the same directory are removed first.
  */
-export function makeRunProver(img: MnistImage & { readonly path?: string }, dir: string, mode: ProveMode, workers: number): RunProver {
+export function makeRunProver(img: MnistImage & { readonly path?: string }, dir: string, settings: ProveSettings, workers: number,
+  onStep?: (label: string, step: ProveStep) => void): RunProver {
+  const mode = settings.mode;
   if (mode === "none") throw new RangeError("makeRunProver needs a prove mode");
+  if (mode === "stark" && settings.segmentCycles === null) throw new RangeError("STARK mode needs a segment size");
   const rdir = join(dir, RECEIPTS_DIR);
   try {
     rmSync(rdir, { recursive: true, force: true });
@@ -213,12 +239,13 @@ export function makeRunProver(img: MnistImage & { readonly path?: string }, dir:
     throw new TrainError("OutputError", `cannot create ${rdir}: ${(e as Error).message}`);
   }
   if (workers > 1 && img.path === undefined) throw new RangeError("parallel provers load the image from its cache file");
-  const pool = workers > 1 ? new ProverPool(workers, img.path!, mode) : undefined;
+  const pool = workers > 1 ? new ProverPool(workers, img.path!, settings) : undefined;
   const executor: RunExecutor = async (req: GuestRequest, label: string): Promise<ExecutedRun> => {
     const input = encodeInput(req);
+    const step = onStep !== undefined && mode === "stark" ? (s: ProveStep): void => onStep(label, s) : undefined;
     let p: ProvedBytes;
     try {
-      p = pool !== undefined ? await pool.run(input) : await proveInput(img.image, input, mode);
+      p = pool !== undefined ? await pool.run(input, step) : await proveInput(img.image, input, settings, step);
     } catch (e) {
       throw explainProveError(e, mode, label);
     }

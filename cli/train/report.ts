@@ -1,6 +1,6 @@
 // report.md and the SVG plots of a training run, from its outcome alone (pure functions).
 
-import { macsPerSample } from "../mnist/config.ts";
+import { CONFIGS, macsPerSample } from "../mnist/config.ts";
 import type { TrainOutcome } from "./orchestrate.ts";
 import { lineChart } from "./svg.ts";
 
@@ -41,7 +41,7 @@ export function reportMarkdown(o: TrainOutcome, meta: { buildMs: number; imageRe
   const lines = [
     `# zkvm train ${c.name}`,
     "",
-    `Layers [${c.layers.join(", ")}], batch ${c.batch}, learning rate ${c.lr} (Q16.16 raw ${c.lrRaw}), seed ${c.seed};`,
+    `Layers [${c.layers.join(", ")}], batch ${c.batch}${c.batch === CONFIGS[c.name].batch ? "" : ` (--batch; the config's is ${CONFIGS[c.name].batch})`}, learning rate ${c.lr} (Q16.16 raw ${c.lrRaw}), seed ${c.seed};`,
     `${p.epochs} epoch(s) of ${p.samplesPerEpoch.toLocaleString("en-US")} training samples (the first ones of each epoch's order),`,
     `test accuracy on the first ${p.evalSamples.toLocaleString("en-US")} test images, computed by the guest's evaluation mode.`,
     `Engine \`${p.engine}\`; ${trainRuns} training runs of ≤ ${p.batchesPerRun} batches each (${p.prove === "none" ? "one future receipt each" : p.prove === "dev" ? "one dev receipt each" : "one receipt each"}), chained by weight hashes.`,
@@ -83,8 +83,9 @@ function receiptLines(o: TrainOutcome): string[] {
     return [
       `- receipts: **${rs.length} DEV receipts — NO PROOF, the runs are UNPROVEN** (\`receipts/\`, ${kb} KiB; produced in ${ms("proveMs")} s, checked in ${ms("verifyMs")} s).`,
       "  A dev receipt records a run's statement (image ID, journal, exit code, cycles) without a proof; `zkvm verify-training --allow-dev`",
-      "  checks the chain they form, but only STARK receipts (not possible for this guest until the VM AIR covers its instructions) prove it.",
+      "  checks the chain they form, but only STARK receipts (`zkvm train --prove` without `--dev`) prove it.",
     ];
   }
-  return [`- receipts: ${rs.length} STARK receipts (\`receipts/\`, ${kb} KiB; proving ${ms("proveMs")} s, verifying ${ms("verifyMs")} s); check with \`zkvm verify-training\``];
+  return [`- receipts: ${rs.length} STARK receipts, each run proven in segments of ${o.plan.segmentCycles?.toLocaleString("en-US") ?? "?"} cycles${o.plan.zk ? "" : " without zero knowledge"} ` +
+    `(\`receipts/\`, ${kb} KiB; proving ${ms("proveMs")} s, verifying ${ms("verifyMs")} s); check with \`zkvm verify-training\``];
 }

@@ -23,6 +23,8 @@ export interface TrainSummary {
   readonly config: string;
   readonly imageId: string;
   readonly epochs: number;
+  /** The batch size trained with: the config's, or --batch. */
+  readonly batch: number;
   readonly samples: number; // training samples per epoch
   readonly testAccuracy: number;
   readonly floatTestAccuracy: number | null;
@@ -49,7 +51,7 @@ export function receiptTotals(o: TrainOutcome): { receipts: number; receiptKind:
 export function summary(o: TrainOutcome): TrainSummary {
   const last = o.epochs[o.epochs.length - 1]!;
   return {
-    config: o.plan.config.name, imageId: o.imageId, epochs: o.plan.epochs, samples: o.plan.samplesPerEpoch,
+    config: o.plan.config.name, imageId: o.imageId, epochs: o.plan.epochs, batch: o.plan.config.batch, samples: o.plan.samplesPerEpoch,
     testAccuracy: last.testAccuracy, floatTestAccuracy: last.floatTestAccuracy, modelHash: o.modelHash,
     cyclesPerSample: o.cyclesPerSample === null ? null : Math.round(o.cyclesPerSample),
     ...receiptTotals(o),

@@ -10,8 +10,10 @@
 //   3. every journal's hyper-parameters are run.json's: layers, batch, learning rate, seed, dataset size N
 //      (evaluation journals: layers and the number of test images)                      HyperParamMismatch
 //   4. no two training receipts claim overlapping batch ranges                           CoverageMismatch
-//   5. in batch order, the first run starts from the seed's weights (weightsSource 0 and start hash =
-//      paramsHash(initParams(layers, seed))) and every later run starts where the previous ended   ChainBroken
+//   5. in batch order, the first run starts from the seed's weights (start hash = paramsHash(initParams(
+//      layers, seed)), recomputed here; the guest initialised them (weightsSource 0, dev and execute mode)
+//      or was given them (STARK mode: hashed by the guest like any given weights)) and every later run
+//      starts where the previous ended                                                   ChainBroken
 //   6. the ranges cover exactly what run.json claims: epochs × the first samplesPerEpoch/B batches of
 //      each epoch (epoch e = global batches [e·⌊N/B⌋, e·⌊N/B⌋ + samplesPerEpoch/B)), runs never crossing
 //      an epoch boundary; samples trained = batches × B                                 CoverageMismatch
@@ -219,7 +221,9 @@ export function verifyTrainingDir(dir: string, imageId: string, opts: { allowDev
   const initHash = toHex(paramsHash(initParams(c.layers, c.seed)));
   let hash = initHash;
   sorted.forEach(({ file, journal: j }, i) => {
-    if (i === 0 && !j.weightsFromSeed) fail("ChainBroken", `${file}: the first run starts from given weights, not from the seed's initialisation`, { file });
+    // The first run may have been given its weights (weightsSource 1) instead of initialising them: the guest's
+    // start hash is the SHA-256 of the weights it trains from either way, so the start hash below pins them to
+    // the seed's initialisation, which this check recomputes; the given weights cannot be anything else.
     if (j.startHash !== hash) {
       fail("ChainBroken", `${file} (batches ${j.startBatch}..${j.startBatch + j.numBatches - 1}) starts from weights ${j.startHash}, ` +
         `${i === 0 ? "not the seed's initial weights" : `not where ${sorted[i - 1]!.file} ended`} ${hash}`, { file });
