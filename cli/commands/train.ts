@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { printJson, reportError, UsageError } from "../output.ts";
 import { TrainError } from "../train/errors.ts";
+import type { TrainOutcome } from "../train/orchestrate.ts";
+import { Schedule } from "../mnist/schedule.ts";
 
 interface TrainArgs {
   config: string;
@@ -134,9 +136,32 @@ async function runTrain(a: TrainArgs): Promise<void> {
     `cycles/sample   ${s.cyclesPerSample ?? "(not counted by the wasm engine)"}`,
     ...(s.receiptKind === null ? [] : [`receipts        ${s.receipts} ${s.receiptKind === "dev" ? "DEV receipts (NO proof: the runs are unproven)" : "STARK receipts"}, ` +
       `proving ${(s.proveMs / 1000).toFixed(1)} s, verifying ${(s.verifyMs / 1000).toFixed(1)} s`]),
+    ...receiptCoverage(outcome, dir),
     `image ID        ${s.imageId}`,
     `model hash      ${s.modelHash}`,
     `run directory   ${dir} (${RUN_FILES.report}, ${RUN_FILES.model}, ${RUN_FILES.journals}, ${RUN_FILES.accuracyPlot})`,
     `time            ${totalSeconds.toFixed(1)} s`,
   ].join("\n") + "\n");
+}
+
+/** Which samples each receipt covers, by MNIST index (the seed's order: cli/mnist/schedule.ts), and what it proves. */
+function receiptCoverage(outcome: TrainOutcome, dir: string): string[] {
+  const c = outcome.plan.config;
+  const schedule = new Schedule(c.seed, outcome.datasetSamples, c.batch);
+  const out: string[] = [];
+  const listed = (xs: readonly number[]): string => (xs.length <= 8 ? xs.join(", ") : `${xs.slice(0, 8).join(", ")}, … (${xs.length})`);
+  for (const r of outcome.runs) {
+    if (r.receipt === undefined) continue;
+    const file = join(dir, r.receipt.receipt);
+    if (r.kind === "train") {
+      const samples: number[] = [];
+      const buf = new Int32Array(c.batch);
+      for (let g = r.startBatch; g < r.endBatch; g++) { schedule.batchSamples(g, buf); samples.push(...buf); }
+      out.push(`  ${file}: epoch ${r.epoch}, global batch${r.endBatch - r.startBatch > 1 ? `es ${r.startBatch}–${r.endBatch - 1}` : ` ${r.startBatch}`}, ` +
+        `training samples #${listed(samples)}; weights ${r.startHash.slice(0, 12)}… → ${r.endHash.slice(0, 12)}…`);
+    } else {
+      out.push(`  ${file}: evaluation after epoch ${r.epoch} of model ${r.modelHash.slice(0, 12)}… on test images #0–${r.evaluated - 1}: ${r.correct}/${r.evaluated} correct`);
+    }
+  }
+  return out;
 }
