@@ -328,12 +328,17 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   // at most one part's commitments are in memory at a time (docs/proof-system.md "Joint proofs").
   const seeds = parts.map(() => randomSeed());
   const heads: { digest: Uint8Array; root: Uint8Array; total: number }[] = [];
-  const head = async (p: JointProvePart, seed: Uint8Array) => {
-    const m = await commitMain(p.air, tracesOf(p), p.publics, opts, true, seededRng(seed));
+  const last = parts.length - 1;
+  // the last part's commitment is kept: phase 2 starts with it, so it is not recomputed
+  let kept: MainPhase | undefined;
+  const head = async (k: number) => {
+    const p = parts[k]!;
+    const m = await commitMain(p.air, tracesOf(p), p.publics, opts, true, seededRng(seeds[k]!));
+    if (k === last) kept = m;
     return { digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights) };
   };
   for (let k = 0; k < parts.length; k++) {
-    heads.push(await head(parts[k]!, seeds[k]!));
+    heads.push(await head(k));
     await releaseSharedBuffers(); // the part's LDE and tree, now unreferenced (prover/workers/release.ts)
     opts.onPart?.("commit", k + 1, parts.length);
   }
@@ -346,19 +351,25 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   const check = !opts.testHooks?.allowInvalidWitness;
   let sigma = EXT_ZERO;
   let anyAux = false;
-  const out: ProveResult[] = [];
+  const out: ProveResult[] = new Array<ProveResult>(parts.length);
   const finish = async (k: number) => {
     const p = parts[k]!;
-    const m = await commitMain(p.air, tracesOf(p), p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
-    if (!bytesEqual(m.mainRoot, heads[k]!.root)) throw new ProverError("Internal", `part ${k}: the recomputed main commitment differs from phase 1's`);
+    let m = kept;
+    kept = undefined;
+    if (m === undefined) {
+      m = await commitMain(p.air, tracesOf(p), p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
+      if (!bytesEqual(m.mainRoot, heads[k]!.root)) throw new ProverError("Internal", `part ${k}: the recomputed main commitment differs from phase 1's`);
+    }
     const ap = await auxPhase(m, joint);
     if (ap.sums.length > 0) { sigma = eAdd(sigma, logupTotal(m.sym, ap.sums, joint.challenges)); anyAux = true; }
     return completeProof(ap);
   };
-  for (let k = 0; k < parts.length; k++) {
-    out.push(await finish(k));
+  // the last part first (its phase-1 commitment is still in memory), then the others in order
+  const order = [last, ...Array.from({ length: last }, (_, k) => k)];
+  for (let i = 0; i < order.length; i++) {
+    out[order[i]!] = await finish(order[i]!);
     await releaseSharedBuffers();
-    opts.onPart?.("prove", k + 1, parts.length);
+    opts.onPart?.("prove", i + 1, parts.length);
   }
   if (check && anyAux && !eIsZero(sigma)) throw new ProverError("LogupSumNonZero", "bus interactions do not balance across the parts of the joint proof");
   return out;

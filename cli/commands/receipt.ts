@@ -31,7 +31,7 @@ export const proveCommand: CommandModule<object, ProveArgs> = {
     const progress = phaseLine(!a.json && process.stderr.isTTY === true);
     let r;
     try {
-      r = await prove(image.program, input, { dev: a.dev === true, zk: a.zk, fastProve: a["fast-prove"] === true, ...(seg !== undefined ? { segmentCycles: seg } : {}), onPhase: progress.phase });
+      r = await prove(image.program, input, { dev: a.dev === true, zk: a.zk, fastProve: a["fast-prove"] === true, ...(seg !== undefined ? { segmentCycles: seg } : {}), onPhase: progress.phase, onPart: progress.part });
     } finally {
       progress.end();
     }
@@ -88,16 +88,23 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
 };
 
 /** One status line on a TTY ("proving… 12.3 s"), nothing otherwise. */
-function phaseLine(enabled: boolean): { phase: (p: string) => void; end: () => void } {
-  if (!enabled) return { phase: () => undefined, end: () => undefined };
+function phaseLine(enabled: boolean): { phase: (p: string) => void; part: (phase: "commit" | "prove", k: number, n: number) => void; end: () => void } {
+  if (!enabled) return { phase: () => undefined, part: () => undefined, end: () => undefined };
   const t0 = performance.now();
   let current = "";
-  const draw = (): void => void process.stderr.write(`\r\x1b[K${current}… ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  let parts = "";
+  const draw = (): void => void process.stderr.write(`\r\x1b[K${current}${parts}… ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const timer = setInterval(draw, 200);
   timer.unref();
   return {
     phase: (p) => {
       current = p === "execute" ? "executing" : p === "trace" ? "building the trace" : p === "prove" ? "proving" : "done";
+      parts = "";
+      draw();
+    },
+    // a segmented proof: the memory proof and the segments are committed (phase 1), then proven (phase 2)
+    part: (phase, k, n) => {
+      parts = `: ${k}/${n} parts ${phase === "commit" ? "committed (phase 1 of 2)" : "proven (phase 2 of 2)"}, the memory proof + ${n - 1} segments`;
       draw();
     },
     end: () => {
