@@ -3,7 +3,7 @@
 // row's STATE record) cannot be forged.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
-import { buildVmSegments, vmProgramAir, vmSegmentedAirs } from "../vm/air/index.ts";
+import { buildVmSegments, vmProgramAir, vmSegmentedAirs, type SegmentedAirs } from "../vm/air/index.ts";
 import { cpuCol } from "../vm/air/cpu/columns.ts";
 import { proveJoint } from "../prover/stark.ts";
 import { verifyJoint } from "../verifier/stark.ts";
@@ -25,6 +25,17 @@ const SEG_CYCLES = 64;
 function materialized(...args: Parameters<typeof buildVmSegments>) {
   const t = buildVmSegments(...args);
   return { ...t, segments: t.segments.map((s) => ({ ...s, traces: s.traces() })) };
+}
+type Traces = Uint32Array[][];
+/** Parts whose buses do not balance jointly: the honest prover refuses them, and a forced proof is rejected by the
+ *  joint verifier on the LogUp sum. */
+async function expectUnbalanced(airs: SegmentedAirs, memory: { traces: Traces; publics: number[] }, segs: readonly { tables: number; traces: Traces; publics: number[] }[]): Promise<void> {
+  const parts = [{ air: airs.memory, traces: memory.traces, publics: memory.publics }, ...segs.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];
+  await expect(proveJoint(parts, { params: FAST_PARAMS })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
+  const forced = await proveJoint(parts, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
+  const v = verifyJoint(parts.map((p, k) => ({ air: p.air, proof: forced[k]!.bytes, publics: p.publics })), { params: FAST_PARAMS });
+  expect(v.ok).toBe(false);
+  if (!v.ok) expect(v.error.kind).toBe("LogupSumNonZero");
 }
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
 
@@ -119,12 +130,7 @@ describe("segments: joint proofs", () => {
     const seg1 = t.segments[1]!.traces[0]!;
     const inRem = seg1[cpuCol("inRem")]!, real = seg1[cpuCol("isReal")]!;
     for (let i = 0; i < inRem.length; i++) if (real[i] === 1) inRem[i]! += 1;
-    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...t.segments.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];
-    await expect(proveJoint(parts, { params: FAST_PARAMS })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
-    const forced = await proveJoint(parts, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
-    const v = verifyJoint(parts.map((p, k) => ({ air: p.air, proof: forced[k]!.bytes, publics: p.publics })), { params: FAST_PARAMS });
-    expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.error.kind).toBe("LogupSumNonZero");
+    await expectUnbalanced(airs, t.memory, t.segments);
   }, 240_000);
 
   it("a handoff row that writes memory (a port enabled): refused by its row constraint", async () => {
@@ -204,11 +210,6 @@ describe("segments: only the coprocessor tables a segment uses", () => {
     const t = materialized(copProgram, new Uint8Array(0), 32);
     const airs = vmSegmentedAirs(vmProgramAir(copProgram), copProgram.code, t.pages, t.journal);
     const segs = t.segments.map((s, k) => (k === 0 ? { ...s, tables: 0, traces: s.traces.slice(0, 1) } : s));
-    const parts = [{ air: airs.memory, traces: t.memory.traces, publics: t.memory.publics }, ...segs.map((s) => ({ air: airs.segment(s.tables), traces: s.traces, publics: s.publics }))];
-    await expect(proveJoint(parts, { params: FAST_PARAMS })).rejects.toMatchObject({ kind: "LogupSumNonZero" });
-    const forced = await proveJoint(parts, { params: FAST_PARAMS, check: false, testHooks: { allowInvalidWitness: true } });
-    const v = verifyJoint(parts.map((p, k) => ({ air: p.air, proof: forced[k]!.bytes, publics: p.publics })), { params: FAST_PARAMS });
-    expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.error.kind).toBe("LogupSumNonZero");
+    await expectUnbalanced(airs, t.memory, segs);
   }, 240_000);
 });
