@@ -19,6 +19,7 @@ import {
   type TableAir,
 } from "./air.ts";
 import { appendLogup, LOGUP_NUM_CHALLENGES } from "./logup.ts";
+import { ByteWriter } from "./bytes.ts";
 
 const P = 2013265921;
 
@@ -344,41 +345,11 @@ export function symbolicAir(air: Air): SymbolicAir {
 // AIR digest: SHA-256 over a canonical, length-prefixed byte description. Names of constraints are debugging
 // aids and not part of it; table names, widths, periodic values, nodes, constraints and interactions are.
 
-class ByteWriter {
-  private buf = new Uint8Array(1024);
-  private len = 0;
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const b = new Uint8Array(Math.max(this.len + n, 2 * this.buf.length));
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-  }
-  u8(v: number): void {
-    this.reserve(1);
-    this.buf[this.len++] = v & 0xff;
-  }
-  u32(v: number): void {
-    this.reserve(4);
-    const b = this.buf, o = this.len;
-    b[o] = v & 0xff;
-    b[o + 1] = (v >>> 8) & 0xff;
-    b[o + 2] = (v >>> 16) & 0xff;
-    b[o + 3] = (v >>> 24) & 0xff;
-    this.len += 4;
-  }
-  str(s: string): void {
-    this.raw(new TextEncoder().encode(s), true);
-  }
-  /** the bytes, with a u32 length prefix when `prefixed` */
-  raw(b: Uint8Array, prefixed = false): void {
-    if (prefixed) this.u32(b.length);
-    this.reserve(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-  bytes(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
+/** A u32 length prefix, then the string's UTF-8 bytes. */
+function writeStr(w: ByteWriter, s: string): void {
+  const b = new TextEncoder().encode(s);
+  w.u32(b.length);
+  w.bytes(b);
 }
 
 const OP_CODES: Record<ExprNode["op"], number> = {
@@ -393,7 +364,7 @@ function tableBytes(t: SymbolicTable): Uint8Array {
   const hit = tableBytesCache.get(t);
   if (hit) return hit;
   const w = new ByteWriter();
-  w.str(t.name);
+  writeStr(w, t.name);
   w.u32(t.width);
   w.u32(t.auxWidth);
   w.u32(t.periodic.length);
@@ -429,7 +400,7 @@ function tableBytes(t: SymbolicTable): Uint8Array {
     w.u8(it.bound === undefined ? 0 : 1);
     if (it.bound !== undefined) { w.u32(it.bound % 2 ** 32); w.u32(Math.floor(it.bound / 2 ** 32)); }
   }
-  const b = w.bytes();
+  const b = w.finish();
   tableBytesCache.set(t, b);
   return b;
 }
@@ -450,12 +421,12 @@ function tablesPrefixState(name: string, numPublic: number, tables: readonly Sym
     if (e.name === name && e.numPublic === numPublic && e.tables.length === tables.length && e.tables.every((t, k) => t === tables[k])) return e.state.clone();
   }
   const w = new ByteWriter();
-  w.str("zkvm-ts/air/v2"); // v2: batched LogUp columns
-  w.str(name);
+  writeStr(w, "zkvm-ts/air/v2"); // v2: batched LogUp columns
+  writeStr(w, name);
   w.u32(numPublic);
   w.u32(tables.length);
   const state = sha256.create();
-  state.update(w.bytes());
+  state.update(w.finish());
   for (const t of tables) state.update(tableBytes(t));
   prefixStates.push({ name, numPublic, tables: [...tables], state });
   if (prefixStates.length > PREFIX_STATES) prefixStates.shift();
@@ -475,9 +446,9 @@ function airDigest(name: string, numPublic: number, tables: readonly SymbolicTab
     const le = new Uint8Array(pi.tuples.length * 4);
     const dv = new DataView(le.buffer);
     for (let i = 0; i < pi.tuples.length; i++) dv.setUint32(4 * i, pi.tuples[i]!, true);
-    w.raw(sha256(le));
+    w.bytes(sha256(le));
   }
-  h.update(w.bytes());
+  h.update(w.finish());
   return h.digest();
 }
 

@@ -16,15 +16,9 @@ import { ReceiptError } from "./errors.ts";
 import { encodeReceipt, type Receipt } from "./format.ts";
 
 /**
- * Tallest table one proof can hold: 2^20 rows keeps the ZK LDE at 2^23, the largest domain with 100 conjectured
- * bits. Longer runs are proven in segments (docs/vm-air.md §11).
- */
-export const MAX_SINGLE_PROOF_CYCLES = 2 ** 20;
-
-/**
- * Segment size for long runs when the caller has no reason to pick another: 2^17 cycles keeps one part's LDE at
- * 2^20 rows (zk doubles the trace degree, rate 1/4), measured at 6.7–8.4 GiB peak RSS per MNIST segment and
- * ≈ 20–28 s each on 2 cores; 2^18 would double both.
+ * Segment size for long runs when the caller has no reason to pick another: tables of < 2^17 rows keep one part's
+ * LDE at 2^20 rows (zk doubles the trace degree, rate 1/4), measured at ≈ 5–7 GiB peak RSS per MNIST part and
+ * 12–20 s each on 2 cores; 2^18 would double both.
  */
 export const DEFAULT_SEGMENT_CYCLES = 2 ** 17;
 
