@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asmProgram, type AsmInstr } from "../vm/executor/asm.ts";
 import { buildVmSegments, vmProgramAir, vmSegmentedAirs, type SegmentedAirs } from "../vm/air/index.ts";
 import { cpuCol } from "../vm/air/cpu/columns.ts";
+import { buildCpuRows } from "../vm/air/cpu/trace.ts";
 import { proveJoint } from "../prover/stark.ts";
 import { verifyJoint } from "../verifier/stark.ts";
 import { closeSharedPool } from "../prover/workers/pool.ts";
@@ -64,6 +65,21 @@ describe("segments: trace layout", () => {
         expect(cpu[0]!.length).toBe(SEG_CYCLES);
       }
     });
+  });
+});
+
+describe("segments: rebuilt on demand", () => {
+  it("a segment's rows, asked for in any order and again, are the whole run's rows in that clock window", () => {
+    const whole = buildCpuRows(program, new Uint8Array(0));
+    const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
+    const clk = cpuCol("clk"), hand = cpuCol("fHand");
+    const first = cpuCol("isFirst"); // set by the column layout on each table's first row
+    const rowsOf = (cols: Uint32Array[]): number[][] => range(0, cols[0]!.length).filter((i) => cols[cpuCol("isReal")]![i] === 1 && cols[hand]![i] === 0).map((i) => cols.map((c, j) => (j === first ? 0 : c[i]!)));
+    const expected = t.segments.map((s) => whole.rows.filter((r) => r[clk]! >= s.clkStart && r[clk]! < s.clkEnd).map((r) => [...r]));
+    expect(expected.flat().length).toBe(whole.rows.length);
+    // backwards, then forwards twice: each out-of-order request replays the run from its start
+    const order = [...range(0, t.segments.length).reverse(), ...range(0, t.segments.length), ...range(0, t.segments.length)];
+    for (const k of order) expect(rowsOf(t.segments[k]!.traces()[0]!)).toEqual(expected[k]);
   });
 });
 

@@ -53,21 +53,45 @@ function annotate(program: Program, e: unknown): never {
  * VmError (kind, message, pc, cycles, source when known) if the guest traps or the image is invalid.
  */
 export function execute(program: Program, input: Uint8Array, opts: ExecuteOptions = {}): ExecuteResult {
+  const trace = opts.trace;
+  if (trace !== undefined) {
+    const steps = executeStepwise(program, input, opts);
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) return r.value;
+      trace.step(r.value);
+    }
+  }
   try {
     const m = new Machine(program, input, machineOptions(opts));
-    const trace = opts.trace;
-    if (trace === undefined) {
-      m.run();
-    } else {
-      while (!m.halted) {
-        trace.step(m);
-        m.run(m.cycles + 1); // exactly one instruction: every instruction costs ≥ 1 row
-      }
-    }
+    m.run();
     return { exitCode: m.exitCode, cycles: m.cycles, journal: m.io.journal.bytes() };
   } catch (e) {
     annotate(program, e);
   }
+}
+
+/**
+ * Tracing mode for a caller that pauses between instructions: yields the machine before each instruction (the
+ * caller's hook; state read-only by contract) and returns the result once the guest exits. A generator, so a trace
+ * builder can hand out a segment's rows and resume the run later without holding the whole run's rows.
+ */
+export function* executeStepwise(program: Program, input: Uint8Array, opts: Omit<ExecuteOptions, "trace"> = {}): Generator<Machine, ExecuteResult, void> {
+  let m: Machine;
+  try {
+    m = new Machine(program, input, machineOptions(opts));
+  } catch (e) {
+    annotate(program, e);
+  }
+  while (!m.halted) {
+    yield m;
+    try {
+      m.run(m.cycles + 1); // exactly one instruction: every instruction costs ≥ 1 row
+    } catch (e) {
+      annotate(program, e);
+    }
+  }
+  return { exitCode: m.exitCode, cycles: m.cycles, journal: m.io.journal.bytes() };
 }
 
 /**

@@ -1,5 +1,5 @@
 // The VM executor (docs/executor.md).
-export { execute, replayWindow, type ExecuteOptions, type ExecuteResult, type TraceSink } from "./execute.ts";
+export { execute, executeStepwise, replayWindow, type ExecuteOptions, type ExecuteResult, type TraceSink } from "./execute.ts";
 export {
   Machine,
   type MachineOptions,

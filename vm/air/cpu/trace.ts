@@ -2,7 +2,7 @@
 // every instruction into a CPU row, keeping the memory bookkeeping (last value and timestamp per slot)
 // that the access ports need. The hook sees the machine *before* each instruction, so a row's write is
 // resolved when the next instruction starts (EXIT, the last one, writes nothing).
-import { execute } from "../../executor/index.ts";
+import { executeStepwise } from "../../executor/index.ts";
 import { MNEMONIC_BY_OPCODE } from "../../isa.ts";
 import type { Machine } from "../../executor/machine.ts";
 import type { Program } from "../../program.ts";
@@ -39,9 +39,22 @@ export interface MemCell {
   ts: number;
 }
 
-export interface CpuTraceResult {
+/** One segment's rows: the CPU rows and the coprocessor rows of the instructions in it, in order. */
+export interface CpuSegmentRows {
   /** Real rows only (the assembler pads). */
   readonly rows: Uint32Array[];
+  /** Rows of the DOT table (vm/air/dot/), one op after the other. */
+  readonly dot: Uint32Array[];
+  /** Rows of the AXPY table (vm/air/axpy/). */
+  readonly axpy: Uint32Array[];
+  /** Rows of the SHA256 table (vm/air/sha256/), 64 per op. */
+  readonly sha: Uint32Array[];
+  /** The first row of the next segment (its starting state), absent on the last segment. */
+  readonly next?: Uint32Array;
+}
+
+/** What a whole run leaves once its rows are handed out: final memory, lookup multiplicities, the statement. */
+export interface CpuRunTotals {
   /** Final state of every touched slot (globals included, touched or not). */
   readonly memory: Map<number, MemCell>;
   /** Fetch count per pc. */
@@ -56,16 +69,12 @@ export interface CpuTraceResult {
   readonly byteprop: Uint32Array;
   /** CALLIs per call_indirect table index (TABLEFN multiplicities). */
   readonly calls: Map<number, number>;
-  /** Rows of the DOT table (vm/air/dot/), one op after the other. */
-  readonly dot: Uint32Array[];
-  /** Rows of the AXPY table (vm/air/axpy/). */
-  readonly axpy: Uint32Array[];
-  /** Rows of the SHA256 table (vm/air/sha256/), 64 per op. */
-  readonly sha: Uint32Array[];
   readonly exitCode: number;
   readonly cycles: number;
   readonly journal: Uint8Array;
 }
+
+export type CpuTraceResult = CpuSegmentRows & CpuRunTotals;
 
 // Column indices resolved once (the builder touches ~40 columns per row).
 const COL = {
@@ -92,8 +101,25 @@ interface DecodedEntry {
 const lo = (w: number): number => w & 0xffff;
 const hi = (w: number): number => w >>> 16;
 
+/** Executes the program and builds its CPU and coprocessor rows as one segment (the whole run). */
 export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Array(0), maxCycles: number = 2 ** 20): CpuTraceResult {
-  const rows: Uint32Array[] = [];
+  const gen = cpuTraceSegments(program, input, maxCycles, Infinity);
+  const only = gen.next();
+  if (only.done === true) throw new VmAirError("TraceError", "the run produced no segment");
+  const totals = gen.next();
+  if (totals.done !== true) throw new VmAirError("TraceError", "an unbounded segment was cut");
+  return { ...only.value, ...totals.value };
+}
+
+/**
+ * Executes the program and hands out its rows segment by segment (a generator: the run pauses while the caller
+ * works on a segment, and rows handed out are the caller's to drop, so memory holds one segment's rows, not the
+ * run's). A segment ends before an instruction whose rows (its fetched row, an i64's hi row, a byte loop's rows) or
+ * coprocessor rows would take the CPU table or a coprocessor table past `limit` rows; one instruction longer than
+ * `limit` makes its segment longer. Returns the run's totals once the guest exits.
+ */
+export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles: number, limit: number): Generator<CpuSegmentRows, CpuRunTotals, void> {
+  let rows: Uint32Array[] = [];
   const memory = new Map<number, MemCell>();
   const fetches = new Map<number, number>();
   const range = new Uint32Array(65536);
@@ -102,9 +128,9 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
   const byteprop = new Uint32Array(BYTEPROP_HEIGHT);
   const decoded = new Map<number, DecodedEntry>();
   const calls = new Map<number, number>();
-  const dot: Uint32Array[] = [];
-  const axpy: Uint32Array[] = [];
-  const sha: Uint32Array[] = [];
+  let dot: Uint32Array[] = [];
+  let axpy: Uint32Array[] = [];
+  let sha: Uint32Array[] = [];
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   // Memory words start with the image's bytes (data segments), frame slots with 0.
@@ -997,9 +1023,30 @@ export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Arra
     }
   };
 
-  const res = execute(program, input, { maxCycles, trace: { step } });
-  if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
-  return { rows, memory, fetches, range, and8, pow2, byteprop, calls, dot, axpy, sha, exitCode: res.exitCode, cycles: res.cycles, journal: res.journal };
+  // The driver: one instruction per step; after its rows exist, decide whether it starts a new segment. The rows of
+  // the segment it closes are complete: their pending writes were resolved when this instruction's step began.
+  const steps = executeStepwise(program, input, { maxCycles });
+  const used = [0, 0, 0, 0];
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) {
+      if (pending.length > 0) throw new VmAirError("TraceError", "the run ended with an unresolved write");
+      yield { rows, dot, axpy, sha };
+      return { memory, fetches, range, and8, pow2, byteprop, calls, exitCode: r.value.exitCode, cycles: r.value.cycles, journal: r.value.journal };
+    }
+    const mark = [rows.length, dot.length, axpy.length, sha.length];
+    step(r.value);
+    const need = [rows.length - mark[0]!, dot.length - mark[1]!, axpy.length - mark[2]!, sha.length - mark[3]!];
+    if (mark[0]! > 0 && need.some((n, t) => used[t]! + n > limit)) {
+      yield { rows: rows.slice(0, mark[0]), dot: dot.slice(0, mark[1]), axpy: axpy.slice(0, mark[2]), sha: sha.slice(0, mark[3]), next: rows[mark[0]!]! };
+      rows = rows.slice(mark[0]);
+      dot = dot.slice(mark[1]);
+      axpy = axpy.slice(mark[2]);
+      sha = sha.slice(mark[3]);
+      used.fill(0);
+    }
+    need.forEach((n, t) => { used[t]! += n; });
+  }
 }
 
 /** Column-major CPU trace padded with all-zero rows (is_real = 0) to a power of two ≥ MIN_TABLE_HEIGHT. */
