@@ -92,14 +92,40 @@ const COL = {
 const PORT_FIELDS = ["addr", "v0", "v1", "p0", "p1", "pts", "d0", "d1"] as const;
 const PC = Array.from({ length: NUM_PORTS }, (_, k) => Object.fromEntries(PORT_FIELDS.map((f) => [f, portCol(f, k)])) as Record<(typeof PORT_FIELDS)[number], number>);
 
-/** A decoded instruction together with its CPU-row image (the decode columns, pc excluded). */
+/** A decoded instruction together with its CPU-row images (decode columns set, pc and state columns zero). */
 interface DecodedEntry {
   readonly d: DecodedRow;
-  readonly cols: readonly (readonly [number, number])[];
+  /** the fetched row's decode columns: copied into each row in one native copy (≈ 70 columns) */
+  readonly template: Uint32Array;
+  /** an i64's hi row: its decode (hiRowDecode) and columns */
+  readonly hi?: { readonly d: DecodedRow; readonly template: Uint32Array };
+  /** one family flag is set: the AIR proves this instruction */
+  readonly provable: boolean;
+}
+
+const DECODE_COLS = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [f, cpuCol(f)] as const);
+// newRow writes the row's state after copying a template: no decode column may be one of them
+for (const f of ["msz", "isReal", "fp", "clk", "inRem", "jpos"]) if (DECODE_COLS.some(([g]) => g === f)) throw new Error(`CPU column ${f} is both state and decode`);
+function decodeTemplate(d: DecodedRow): Uint32Array {
+  const t = new Uint32Array(CPU_WIDTH);
+  for (const [f, c] of DECODE_COLS) t[c] = d[f];
+  return t;
 }
 
 const lo = (w: number): number => w & 0xffff;
 const hi = (w: number): number => w >>> 16;
+
+/** The image's pages, read-only, once per program: segmented proving runs the trace builder three times, and
+ *  splitting the MNIST image's 55 MB into pages takes ≈ 0.2 s. */
+const pageCache = new WeakMap<Program, ReadonlyMap<number, Uint8Array>>();
+function imagePagesOf(program: Program): ReadonlyMap<number, Uint8Array> {
+  let pages = pageCache.get(program);
+  if (pages === undefined) {
+    pages = imagePages(program.segments);
+    pageCache.set(program, pages);
+  }
+  return pages;
+}
 
 /** Executes the program and builds its CPU and coprocessor rows as one segment (the whole run). */
 export function buildCpuRows(program: Program, input: Uint8Array = new Uint8Array(0), maxCycles: number = 2 ** 20): CpuTraceResult {
@@ -134,7 +160,7 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
   // Globals start with their image values at timestamp 0 (BOUNDARY takes them from the GLOBALS table).
   program.globalsInit.forEach((v, i) => memory.set(i, { v: v >>> 0, ts: 0 }));
   // Memory words start with the image's bytes (data segments), frame slots with 0.
-  const image = imagePages(program.segments);
+  const image = imagePagesOf(program);
   const initCell = (addr: number): MemCell => {
     if (addr < MEM_BASE) return { v: 0, ts: 0 };
     const w = addr - MEM_BASE;
@@ -151,8 +177,18 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
     range[x]!++;
   };
 
+  /** The cell of `addr`, created with its initial value on first use (updated in place: one object per address). */
+  const cellOf = (addr: number): MemCell => {
+    let cell = memory.get(addr);
+    if (cell === undefined) {
+      cell = initCell(addr);
+      memory.set(addr, cell);
+    }
+    return cell;
+  };
+
   const access = (row: Uint32Array, k: number, addr: number, value: number, ts: number): void => {
-    const prev = memory.get(addr) ?? initCell(addr);
+    const prev = cellOf(addr);
     const c = PC[k]!;
     row[c.addr] = addr;
     row[c.v0] = lo(value);
@@ -167,7 +203,8 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
     look(lo(d));
     look(hi(d));
     look(hi(d) * 8); // 13-bit check
-    memory.set(addr, { v: value, ts });
+    prev.v = value;
+    prev.ts = ts;
   };
 
   // Writes of a row are read back from the machine when the next instruction starts.
@@ -216,8 +253,9 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
   let curPages = program.memory.initialPages;
   let jpos = 0;
   const cpuRow = rowAllocator(CPU_WIDTH); // this run's rows, in shared chunks (vm/air/row-slab.ts)
-  const newRow = (pc: number, fp: number, clk: number, memPages: number = curPages): Uint32Array => {
+  const newRow = (pc: number, fp: number, clk: number, memPages: number = curPages, template?: Uint32Array): Uint32Array => {
     const row = cpuRow();
+    if (template !== undefined) row.set(template); // zero at the state columns set below
     row[COL.msz] = memPages;
     row[COL.isReal] = 1;
     row[COL.pc] = pc;
@@ -235,12 +273,12 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
     let entry = decoded.get(pc);
     if (entry === undefined) {
       const dr = decodeInstruction(program.code, pc);
-      const cols = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [cpuCol(f), dr[f]] as const);
-      entry = { d: dr, cols };
+      const hd = dr.is64 ? hiRowDecode(dr) : undefined;
+      entry = { d: dr, template: decodeTemplate(dr), ...(hd ? { hi: { d: hd, template: decodeTemplate(hd) } } : {}), provable: FAMILY_FLAGS.some((f) => dr[f] === 1) };
       decoded.set(pc, entry);
     }
     const d = entry.d;
-    if (!FAMILY_FLAGS.some((f) => d[f] === 1)) {
+    if (!entry.provable) {
       // TRAP and ABORT trap in the executor right after this hook; anything else is outside the AIR
       const why = unprovableReason(program.code, pc);
       if (why !== undefined) throw new VmAirError("UnprovableImage", `pc ${pc}${where(program, pc)}: the run executes ${why}, which VM AIR v${AIR_VERSION_FOR_MESSAGES} cannot prove yet (it proves ${PROVABLE_MNEMONICS.length} of the ISA's ${Object.values(MNEMONIC_BY_OPCODE).filter((m) => m !== undefined).length} instructions, listed in docs/cli.md); run with --dev to execute without a proof`);
@@ -248,15 +286,13 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
     }
     fetches.set(pc, (fetches.get(pc) ?? 0) + 1);
     const clk = m.cycles;
-    const row = instructionRow(m, pc, clk, d, entry.cols);
+    const row = instructionRow(m, pc, clk, d, entry.template);
     if (d.is64) {
       // the hi row: the decode of hiRowDecode (slot offsets + 1; a comparison row after fCmpLo), carry/borrow in
       // = the first row's (ADD64/SUB64/CMP64), nzin = [the lo words differed] (CMP64)
       const bl = row[PC[0]!.v0]! + 65536 * row[PC[0]!.v1]!, cl = row[COL.C0]! + 65536 * row[COL.C1]!;
       const carry = d.fAdd ? (bl + cl >= 2 ** 32 ? 1 : 0) : d.fSub || d.fCmpLo ? (bl < cl ? 1 : 0) : 0;
-      const hd = hiRowDecode(d);
-      const cols = DECODE_FIELDS.filter((f) => f !== "pc").map((f) => [cpuCol(f), hd[f]] as const);
-      const h = instructionRow(m, pc, clk + 1, hd, cols, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
+      const h = instructionRow(m, pc, clk + 1, entry.hi!.d, entry.hi!.template, { hi: 1, cin: carry, nzin: d.fCmpLo ? 1 - row[COL.z]! : 0 });
       if (d.sh64) shift64Rows(row, h, d);
       if (d.fMul64) mul64Rows(row, h);
       if (d.fDivU64) divU64Rows(row, h, d);
@@ -291,9 +327,11 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
   /** The context a coprocessor table's builder works in: this builder's memory bookkeeping and lookups. */
   const copContext: CopContextPow2 = {
     access: (addr, value, ts) => {
-      const prev = memory.get(addr) ?? initCell(addr);
-      memory.set(addr, { v: value >>> 0, ts });
-      return { prev: prev.v, pts: prev.ts };
+      const cell = cellOf(addr);
+      const prev = { prev: cell.v, pts: cell.ts };
+      cell.v = value >>> 0;
+      cell.ts = ts;
+      return prev;
     },
     range: look,
     and8: (x, y) => { and8[x * 256 + y]!++; },
@@ -331,10 +369,9 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
     dot.push(...atPc(m, () => dotRows({ clk, argBase, dst: m.fp + d.off2, msz: curPages, args, word: (w) => view.getUint32(4 * w, true), result }, copContext)));
   };
 
-  /** One CPU row of the instruction at pc with decode `d` (its columns `cols`; `hiRow` for an i64's hi row). */
-  const instructionRow = (m: Machine, pc: number, clk: number, d: DecodedRow, cols: DecodedEntry["cols"], hiRow?: { hi: number; cin: number; nzin: number }): Uint32Array => {
-    const row = newRow(pc, m.fp, clk);
-    for (const [j, v] of cols) row[j] = v;
+  /** One CPU row of the instruction at pc with decode `d` (its columns `template`; `hiRow` for an i64's hi row). */
+  const instructionRow = (m: Machine, pc: number, clk: number, d: DecodedRow, template: Uint32Array, hiRow?: { hi: number; cin: number; nzin: number }): Uint32Array => {
+    const row = newRow(pc, m.fp, clk, curPages, template);
     if (hiRow) {
       row[COL.hi] = hiRow.hi;
       row[COL.cin] = hiRow.cin;
