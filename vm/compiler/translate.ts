@@ -10,6 +10,7 @@
 // their position, and a `local.set` right after the producing instruction retargets its destination.
 
 import { IMM_FORM_DELTA, ISA, MNEMONIC_BY_OPCODE, type Mnemonic } from "../isa.ts";
+import { SlotFacts } from "./slot-facts.ts";
 import { Emitter, type Label } from "./emitter.ts";
 import { CompileError } from "./errors.ts";
 import type { FuncType, Instr, ValType } from "./wasm-decode.ts";
@@ -153,14 +154,17 @@ export function translateFunction(
   /** The last instruction wrote `slot` (a pair if ty is i64) and nothing else, and no label/jump came after it. */
   let lastDst: { pc: number; slot: number; ty: Ty } | undefined;
 
-  const emit = (m: Mnemonic, a = 0, b = 0, c = 0): number => { lastDst = undefined; return em.emit(m, a, b, c); };
+  /** What the slots hold in the straight-line code being emitted (skips redundant moves; vm/compiler/slot-facts.ts). */
+  const facts = new SlotFacts();
+  const emit = (m: Mnemonic, a = 0, b = 0, c = 0): number => { lastDst = undefined; facts.emitted(m, a, b, c); return em.emit(m, a, b, c); };
   const emitDst = (m: Mnemonic, a: number, b = 0, c = 0): number => {
+    facts.emitted(m, a, b, c);
     const pc = em.emit(m, a, b, c);
     lastDst = { pc, slot: a, ty: ISA[m].a === "dst64" ? "i64" : "i32" };
     return pc;
   };
-  const bind = (l: Label): void => { lastDst = undefined; em.bind(l); };
-  const jump = (l: Label, m: Mnemonic, field: 1 | 2, a = 0, b = 0): void => { lastDst = undefined; em.emitJump(l, m, field, a, b); };
+  const bind = (l: Label): void => { lastDst = undefined; facts.clear(); em.bind(l); };
+  const jump = (l: Label, m: Mnemonic, field: 1 | 2, a = 0, b = 0): void => { lastDst = undefined; facts.emitted(m, a, b, 0); em.emitJump(l, m, field, a, b); };
 
   const push = (ty: Ty, kind: "slot" | "const", slot: number, lo = 0, hi = 0): Entry => {
     const e: Entry = { ty, canon: tempBase + depthSlots, kind, slot, lo, hi };
@@ -181,9 +185,11 @@ export function translateFunction(
   /** Write the entry's value to `slot` (i64: the pair). */
   const moveTo = (e: Entry, slot: number): void => {
     if (e.kind === "const") {
-      if (e.ty === "i32") emit("CONST", slot, e.lo);
-      else emit("CONST64", slot, e.lo, e.hi);
+      if (e.ty === "i32") {
+        if (!facts.holdsConst(slot, e.lo)) emit("CONST", slot, e.lo);
+      } else if (!(facts.holdsConst(slot, e.lo) && facts.holdsConst(slot + 1, e.hi))) emit("CONST64", slot, e.lo, e.hi);
     } else if (e.slot !== slot) {
+      if (facts.holdsCopy(slot, e.slot) && (e.ty === "i32" || facts.holdsCopy(slot + 1, e.slot + 1))) return;
       emit("MOV", slot, e.slot);
       if (e.ty === "i64") emit("MOV", slot + 1, e.slot + 1);
     }
@@ -252,7 +258,7 @@ export function translateFunction(
       em.opcodeAt(lastDst.pc) === ISA.EQZ.op
     ) {
       const x = em.field(lastDst.pc, 2);
-      em.dropLast();
+      em.dropLast(); // an EQZ records no fact, and its dst is no longer written: the facts stay valid
       lastDst = undefined;
       return { slot: x, inverted: true };
     }
@@ -313,6 +319,8 @@ export function translateFunction(
           for (let pc = parent.startPc; pc < branchPc; pc++) pure &&= ROTATABLE.has(em.opcodeAt(pc));
           if (pure) parent.header = { start: parent.startPc, branchPc, exit: f.elseLabel! };
         }
+        // a rotated loop's back edge branches to the body with a raw pc (no label): start the body knowing nothing
+        if (parent.header !== undefined) facts.clear();
         break;
       }
       case 0x05: {
@@ -351,6 +359,7 @@ export function translateFunction(
           // body; the loop exit (taken once) jumps to the if's else label. Everything live at this point
           // is dropped by the branch, so the header may reuse its temporaries.
           for (let pc = h.start; pc < h.branchPc; pc++) em.copy(pc);
+          facts.clear(); // the copies wrote slots behind the facts' back
           const brz = em.opcodeAt(h.branchPc) === ISA.BRZ.op;
           emit(brz ? "BRNZ" : "BRZ", em.field(h.branchPc, 1), h.branchPc + 1);
           jump(h.exit, "JMP", 1);
@@ -429,6 +438,8 @@ export function translateFunction(
         // i64 result is an i32 entry in the lo slot of a pair write, which must not land on the local).
         if (!flushed && lastDst && lastDst.pc === em.pc - 1 && v.kind === "slot" && v.slot === v.canon && lastDst.slot === v.canon && lastDst.ty === v.ty) {
           em.patch(lastDst.pc, 1, L); // retarget the producer
+          // it writes L (and no longer v.canon, whose content is now unknown)
+          for (let i = 0; i < (v.ty === "i64" ? 2 : 1); i++) { facts.written(v.canon + i); facts.written(L + i); }
           lastDst = undefined;
           retargeted = true;
         } else moveTo(v, L);
