@@ -66,12 +66,12 @@ for (const k of sizes) {
   warm.sort((a, b) => a - b);
   if (!v.valid) throw new Error(`receipt did not verify: ${JSON.stringify(v.error)}`);
   const row = {
-    logCycles: k, cycles: r.cycles, zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
+    logCycles: k, cycles: r.cycles, segments: r.segments, zk, proveS: +(r.proveMs / 1000).toFixed(2), cyclesPerS: Math.round(r.cycles / (r.proveMs / 1000)),
     receiptBytes: r.receipt.length, verifyMsCold: +cold.toFixed(1), verifyMsWarm: +warm[1]!.toFixed(1), peakRssMiB: peakMiB, securityBits: v.securityBits,
   };
   rows.push(row);
   if (json) console.log(JSON.stringify(row));
-  else console.log(`2^${k}: ${r.cycles} cycles, prove ${row.proveS} s (${row.cyclesPerS} cycles/s), receipt ${row.receiptBytes} B, verify ${row.verifyMsCold} ms cold / ${row.verifyMsWarm} ms warm, peak RSS ${peakMiB} MiB, ${row.securityBits} bits`);
+  else console.log(`2^${k}: ${r.cycles} cycles (${r.segments} segment${r.segments === 1 ? "" : "s"}), prove ${row.proveS} s (${row.cyclesPerS} cycles/s), receipt ${row.receiptBytes} B, verify ${row.verifyMsCold} ms cold / ${row.verifyMsWarm} ms warm, peak RSS ${peakMiB} MiB, ${row.securityBits} bits`);
 }
 await closeSharedPool();
 await closeQuotientPool();
