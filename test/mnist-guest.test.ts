@@ -13,6 +13,8 @@ import { compileGuestForV8, GUEST_TEST_EXPORTS, runGuestV8 } from "../cli/mnist/
 import { buildMnistImage, runMnistGuest } from "../cli/mnist/image.ts";
 import { subset } from "../cli/mnist/idx.ts";
 import { VmError } from "../vm/errors.ts";
+import { readFileSync } from "node:fs";
+import { expTablesSource } from "../cli/mnist/exp-tables-source.ts";
 
 const train = loadMnist("train");
 const test = loadMnist("test");
@@ -62,6 +64,15 @@ describe("guest integer math equals cli/mnist/fixed-math.ts", () => {
     for (let i = 0; i < count; i++) if (got[i] !== fm.expNeg(from + i)) mismatches++;
     expect(mismatches).toBe(0);
     expect(ex.expNeg!(-(2 ** 31))).toBe(0);
+  });
+
+  it("the exp tables compiled into the guest are its own series' values, and the generated file is current", () => {
+    for (let i = 0; i < 256; i++) {
+      expect(ex.expSeries!(i << 18)).toBe(fm.EXP_HI[i]);
+      expect(ex.expSeries!(i << 10)).toBe(fm.EXP_LO[i]);
+    }
+    const committed = readFileSync(new URL("../guests/mnist-train/lib/exp-tables.ts", import.meta.url), "utf8");
+    expect(committed, "stale: run npx tsx scripts/gen-exp-tables.ts").toBe(expTablesSource());
   });
 
   it("mix2, Gaussian, init scales, Feistel permutation and ln on sampled arguments", () => {

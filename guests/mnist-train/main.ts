@@ -12,7 +12,7 @@
 
 import { axpy, commit, commitU32, commitU64, dataLen, dataPtr, dot, read, readU32 } from "zkvm-guest";
 import {
-  epochKeys, expInit, expNeg, feistelHalfBits, FEISTEL_ROUNDS, initKey, initStdRaw, initWeight, lnAtLeastOne, permute,
+  epochKeys, expNeg, feistelHalfBits, FEISTEL_ROUNDS, initKey, initStdRaw, initWeight, lnAtLeastOne, permute,
 } from "./lib/mathlib";
 import { sha256, sha256Init } from "./lib/sha256";
 
@@ -48,7 +48,6 @@ let paramCount: i32 = 0;
 
 export function main(): void {
   sha256Init();
-  expInit();
   assert(readU32() == INPUT_MAGIC, "input does not start with MNT1");
   const mode = readU32();
   assert(mode <= 1, "mode must be 0 (train) or 1 (eval)");

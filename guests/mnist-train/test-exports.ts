@@ -3,8 +3,6 @@
 
 import * as m from "./lib/mathlib";
 
-m.expInit();
-
 export function mix2(a: u32, b: u32): u32 {
   return m.mix2(a, b);
 }
@@ -40,4 +38,8 @@ export function alloc(n: usize): usize {
 }
 export function lnAtLeastOne(y: i32): i32 {
   return m.lnAtLeastOne(y);
+}
+/** The series the exp tables come from (values < 2^27 fit an i32). */
+export function expSeries(x: i32): i32 {
+  return <i32>m.expSeriesQ26(<i64>x);
 }

@@ -2,6 +2,8 @@
 // Feistel permutation, softmax exp and loss ln. Every function must give exactly the same integers
 // as its TypeScript twin (test/mnist-guest.test.ts checks them against each other).
 
+import { EXP_HI, EXP_LO } from "./exp-tables";
+
 export function mix32(x: u32): u32 {
   x ^= x >>> 16;
   x *= 0x21f0aaad;
@@ -86,7 +88,8 @@ const EXP_NEG_INT_Q26: StaticArray<i64> = [
   67108864, 24687971, 9082197, 3341154, 1229142, 452176, 166346, 61195, 22513, 8282, 3047, 1121,
 ];
 
-/** exp(−x / 2^26) · 2^26 for 0 ≤ x < 2^26: 12 truncated Taylor terms (fixed-math.ts expSeriesQ26). */
+/** exp(−x / 2^26) · 2^26 for 0 ≤ x < 2^26: 12 truncated Taylor terms (fixed-math.ts expSeriesQ26; the tables of
+ *  exp-tables.ts hold its values, tested against this function in test/mnist-guest.test.ts). */
 export function expSeriesQ26(x: i64): i64 {
   let t: i64 = Q26;
   let sum: i64 = Q26;
@@ -98,27 +101,14 @@ export function expSeriesQ26(x: i64): i64 {
   return sum;
 }
 
-// EXP_HI[i] = exp(−i/2^8), EXP_LO[i] = exp(−i/2^16) in Q26 (i64 each), filled by expInit.
-let expHi: usize = 0;
-let expLo: usize = 0;
-
-/** Computes the exp tables (≈ 512 series evaluations, once per run). Call before expNeg. */
-export function expInit(): void {
-  expHi = heap.alloc(8 * 256);
-  expLo = heap.alloc(8 * 256);
-  for (let i: i64 = 0; i < 256; i++) {
-    store<i64>(expHi + 8 * <usize>i, expSeriesQ26(i << 18));
-    store<i64>(expLo + 8 * <usize>i, expSeriesQ26(i << 10));
-  }
-}
-
 /** exp(d / 2^16) · 2^16 for raw d ≤ 0: exp(−q)·exp(−fh/2^8)·exp(−fl/2^16) by table (fixed-math.ts). */
 export function expNeg(d: i32): i32 {
   assert(d <= 0, "expNeg: positive argument");
   const m: u32 = <u32>(-<i64>d);
   const q = m >> 16;
   if (q >= 12) return 0;
-  const frac = (load<i64>(expHi + 8 * <usize>((m >> 8) & 255)) * load<i64>(expLo + 8 * <usize>(m & 255))) >> 26;
+  // EXP_HI/EXP_LO: static data of the image (exp-tables.ts, generated from the series below), no start-up cost
+  const frac = (unchecked(EXP_HI[(m >> 8) & 255]) * unchecked(EXP_LO[m & 255])) >> 26;
   return <i32>((unchecked(EXP_NEG_INT_Q26[q]) * frac + (<i64>1 << 35)) >> 36);
 }
 
