@@ -114,7 +114,7 @@ export interface VmSegments {
  * Memory stays that of one segment, whatever the run's length: this first pass keeps only each segment's shape and
  * the run's totals (final memory, multiplicities); a segment's rows are rebuilt when its traces are asked for, by
  * running the trace builder again from the start and skipping to it (the prover asks in order, so one replay serves
- * a whole pass over the segments; ≈ 5.6 µs per cycle, small next to proving's ≈ 150 µs).
+ * a whole pass over the segments; ≈ 5 µs per cycle per pass, next to proving's ≈ 150 µs).
  */
 export function buildVmSegments(p: Program, input: Uint8Array, segmentCycles: number, maxCycles?: number): VmSegments {
   if (!(Number.isInteger(segmentCycles) && segmentCycles >= 2)) throw new RangeError(`segment size ${segmentCycles} cycles: expected an integer ≥ 2`);
