@@ -285,6 +285,9 @@ describe("errors", () => {
     const e = trapOf(p);
     expect(e.toJSON()).toMatchObject({ kind: "DivideByZero", pc: 2, cycles: 2, source: { file: "guest.ts", line: 7 } });
     expect(JSON.stringify(e.toJSON())).not.toMatch(/at .*\.ts:\d+/); // no host stack in the user shape
+    // tracing mode (executeStepwise, which the prover's trace builder runs on) throws the same typed error
+    const traced = trapOf(p, new Uint8Array(0), { trace: { step: () => {} } });
+    expect(traced.toJSON()).toEqual(e.toJSON());
   });
   it("reports abort messages, input exhaustion and fixed-point traps as typed errors", () => {
     // AS strings: u32 byte length at ptr − 4, UTF-16LE payload.

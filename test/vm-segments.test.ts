@@ -69,6 +69,11 @@ describe("segments: trace layout", () => {
 });
 
 describe("segments: rebuilt on demand", () => {
+  it("a run that traps gives the executor's typed error, not a trace", () => {
+    const trapping = asmProgram([["CONST", 0, 1], ["CONST", 1, 0], ["DIVS", 2, 0, 1], ["EXIT", 2]]);
+    expect(() => buildVmSegments(trapping, new Uint8Array(0), SEG_CYCLES)).toThrow(expect.objectContaining({ kind: "DivideByZero", pc: 2 }));
+  });
+
   it("a segment's rows, asked for in any order and again, are the whole run's rows in that clock window", () => {
     const whole = buildCpuRows(program, new Uint8Array(0));
     const t = buildVmSegments(program, new Uint8Array(0), SEG_CYCLES);
