@@ -83,6 +83,9 @@ function runTables(p: Program, cpu: CpuRunTotals) {
   };
 }
 
+/** The state a handoff row carries to the next segment (the CPU row's columns it copies from that segment's first row). */
+const HANDOFF_STATE = ["pc", "fp", "clk", "msz", "inRem", "jpos"].map(cpuCol);
+
 /** A run split into segments (docs/vm-air.md §11): the memory proof's traces and one trace set per segment. */
 export interface VmSegments {
   readonly memory: { readonly traces: Uint32Array[][]; readonly publics: number[] };
@@ -130,7 +133,8 @@ export function buildVmSegments(p: Program, input: Uint8Array, segmentCycles: nu
     copTables.forEach((t, i) => { if (ops[t].length > 0) tables |= 1 << i; });
     return { clkStart: s.rows[0]![clk]!, clkEnd: s.next === undefined ? cycles : s.next[clk]!, tables, rows: s.rows.length };
   };
-  const first = cpuTraceSegments(p, input, maxCycles ?? 2 ** 20, limit);
+  const pass = (): Generator<CpuSegmentRows, CpuRunTotals, void> => cpuTraceSegments(p, input, maxCycles ?? 2 ** 20, limit);
+  const first = pass();
   const shapes: { clkStart: number; clkEnd: number; tables: number; rows: number }[] = [];
   let r = first.next();
   for (; r.done !== true; r = first.next()) shapes.push(shapeOf(r.value, Number.NaN));
@@ -139,9 +143,9 @@ export function buildVmSegments(p: Program, input: Uint8Array, segmentCycles: nu
   const run = runTables(p, totals);
 
   // The replay: a trace builder positioned after segment `at − 1`, restarted when a segment before it is asked for.
-  let replay: { gen: Generator<CpuSegmentRows, CpuRunTotals, void>; at: number } | undefined;
+  let replay: { gen: ReturnType<typeof pass>; at: number } | undefined;
   const rowsOf = (k: number): CpuSegmentRows => {
-    if (replay === undefined || replay.at > k) replay = { gen: cpuTraceSegments(p, input, maxCycles ?? 2 ** 20, limit), at: 0 };
+    if (replay === undefined || replay.at > k) replay = { gen: pass(), at: 0 };
     for (;;) {
       const s = replay.gen.next();
       if (s.done === true) throw new VmAirError("TraceError", `the replay ended before segment ${k}`);
@@ -171,6 +175,3 @@ export function buildVmSegments(p: Program, input: Uint8Array, segmentCycles: nu
   });
   return { ...run.statement, memory: { traces: run.memory, publics: run.publics({ index: shapes.length, first: false, last: false }) }, segments };
 }
-
-/** The state a handoff row carries to the next segment (the CPU row's columns it copies from that segment's first row). */
-const HANDOFF_STATE = ["pc", "fp", "clk", "msz", "inRem", "jpos"].map(cpuCol);

@@ -1063,7 +1063,6 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
   // The driver: one instruction per step; after its rows exist, decide whether it starts a new segment. The rows of
   // the segment it closes are complete: their pending writes were resolved when this instruction's step began.
   const steps = executeStepwise(program, input, { maxCycles });
-  const used = [0, 0, 0, 0];
   for (;;) {
     const r = steps.next();
     if (r.done === true) {
@@ -1071,18 +1070,16 @@ export function* cpuTraceSegments(program: Program, input: Uint8Array, maxCycles
       yield { rows, dot, axpy, sha };
       return { memory, fetches, range, and8, pow2, byteprop, calls, exitCode: r.value.exitCode, cycles: r.value.cycles, journal: r.value.journal };
     }
-    const mark = [rows.length, dot.length, axpy.length, sha.length];
+    // the buffers hold the current segment's rows: a table past the limit after this step closes it before the step
+    const r0 = rows.length, d0 = dot.length, a0 = axpy.length, s0 = sha.length;
     step(r.value);
-    const need = [rows.length - mark[0]!, dot.length - mark[1]!, axpy.length - mark[2]!, sha.length - mark[3]!];
-    if (mark[0]! > 0 && need.some((n, t) => used[t]! + n > limit)) {
-      yield { rows: rows.slice(0, mark[0]), dot: dot.slice(0, mark[1]), axpy: axpy.slice(0, mark[2]), sha: sha.slice(0, mark[3]), next: rows[mark[0]!]! };
-      rows = rows.slice(mark[0]);
-      dot = dot.slice(mark[1]);
-      axpy = axpy.slice(mark[2]);
-      sha = sha.slice(mark[3]);
-      used.fill(0);
+    if (r0 > 0 && (rows.length > limit || dot.length > limit || axpy.length > limit || sha.length > limit)) {
+      yield { rows: rows.slice(0, r0), dot: dot.slice(0, d0), axpy: axpy.slice(0, a0), sha: sha.slice(0, s0), next: rows[r0]! };
+      rows = rows.slice(r0);
+      dot = dot.slice(d0);
+      axpy = axpy.slice(a0);
+      sha = sha.slice(s0);
     }
-    need.forEach((n, t) => { used[t]! += n; });
   }
 }
 
