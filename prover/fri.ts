@@ -157,17 +157,17 @@ export function friCommitPhase(t: Transcript, shape: FriShape, evals: Uint32Arra
   return { shape, layers, betas, finalPoly };
 }
 
-/** Coefficients of the last layer (coset shift `shift`), checked to have degree < 2^logFinalLen (RangeError). */
+/** Coefficients of the last layer (coset shift `shift`), checked to be at most shape.finalLen (RangeError). */
 export function finalPolynomial(v: Uint32Array, shape: FriShape, shift: number, truncate: boolean): Uint32Array {
   const n = 2 ** shape.finalLogSize;
-  const len = 2 ** shape.logFinalLen;
+  const len = shape.finalLen;
   const out = new Uint32Array(4 * len);
   for (let c = 0; c < 4; c++) {
     const col = new Uint32Array(n);
     for (let i = 0; i < n; i++) col[i] = v[4 * i + c]!;
     const coeffs = interpolateCoset(col, shift);
     for (let j = len; j < n; j++)
-      if (coeffs[j] !== 0 && !truncate) throw new RangeError(`FRI input is not of degree < 2^${shape.logDegree} (final layer has a coefficient of degree ${j})`);
+      if (coeffs[j] !== 0 && !truncate) throw new RangeError(`FRI input is not of degree < 2^${shape.logDegree} + ${shape.degreeExcess} (final layer has a coefficient of degree ${j})`);
     for (let j = 0; j < len; j++) out[4 * j + c] = coeffs[j]!;
   }
   return out;

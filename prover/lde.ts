@@ -6,7 +6,7 @@
  * that multiplies coefficient i by shift^i/n and copies it across the 2^logBlowup slots the first DIT spans would
  * fill anyway (the zero padding makes those spans copies), then the remaining DIT spans (bit-reversed → natural).
  */
-import { GENERATOR, inv } from "../verifier/field.ts";
+import { GENERATOR, inv, mul, pow, rootOfUnity, sub } from "../verifier/field.ts";
 import { kernels, type Kernels } from "./kernels/index.ts";
 import { invalid } from "./kernels/errors.ts";
 import { checkShift, log2Exact } from "./ntt.ts";
@@ -25,6 +25,67 @@ function checkBlowup(logN: number, logBlowup: number): void {
 
 /** What a column given to the batched forms holds. */
 export type ColumnInput = "evals" | "coeffs";
+
+/**
+ * Zero-knowledge tails (docs/proof-system.md "Zero knowledge"): column j's polynomial is its main part (evaluations
+ * on H_m, or m = 2^logN coefficients) plus x^m·r_j(x), or (x^m − 1)·r_j(x) with `minusOne`, for the few
+ * coefficients r_j = data[j] (all of one length ≤ 2^MAX_LOG_TAIL: numQueries + 2 for the STARK). The tail is extended on its own (an LDE of
+ * ≤ 512 coefficients costs a few butterfly spans) and added in one pass: x^m is periodic on the coset with period
+ * N/m, so the factor comes from a table of N/m entries. This keeps a hidden column's LDE at the size of its
+ * trace (a polynomial of degree m + |r| − 1 on N points) instead of extending 2m values.
+ */
+export interface ColumnTails {
+  readonly data: readonly Uint32Array[];
+  readonly minusOne: boolean;
+}
+export const MAX_LOG_TAIL = 9;
+
+/** log2 of the power-of-two length a tail of `len` coefficients is padded to (at least 4, the kernel's lanes). */
+export function tailLog(len: number): number {
+  const l = Math.max(2, 32 - Math.clz32(Math.max(1, len) - 1));
+  if (l > MAX_LOG_TAIL) invalid(`a tail of ${len} coefficients exceeds 2^${MAX_LOG_TAIL}`);
+  return l;
+}
+
+/** Kernel bytes addTailInKernel needs from its `at` address on (P4: the periodic table's entries). */
+function tailScratchBytes(tailLen: number, logM: number, logLde: number): number {
+  const T = 2 ** tailLog(tailLen), P4 = Math.max(4, 2 ** (logLde - logM));
+  return 4 * T + 4 * 2 ** logLde + 8 * T + 8 * P4 + 4 * Math.max(T, P4);
+}
+
+/**
+ * dst (2^logLde evaluations on shift·H_N) += x^m·r(x) (or (x^m − 1)·r(x)), m = 2^logM, r = `tail` coefficients.
+ * Uses kernel memory [at, at + tailScratchBytes).
+ */
+function addTailInKernel(k: Kernels, tail: Uint32Array, logM: number, logLde: number, shift: number, minusOne: boolean, dst: number, at: number): void {
+  if (tail.length === 0) return;
+  const logT = tailLog(tail.length);
+  const T = 2 ** logT, N = 2 ** logLde, logP = logLde - logM, Pn = 2 ** logP;
+  if (logP < 0 || logT > logLde) invalid(`a tail at 2^${logM} does not fit an LDE of 2^${logLde}`);
+  const [twFwd] = k.twiddles(logLde);
+  const P4 = Math.max(Pn, 4);
+  const src = at, tmp = src + 4 * T, tab = tmp + 4 * N, ptab = tab + 8 * T, plain = ptab + 8 * P4;
+  k.ensure(at + tailScratchBytes(tail.length, logM, logLde));
+  // scale table for the tail's bit-reversed coefficients: shift^rev(i)
+  k.x.fillPowers(plain, T, shift, 1);
+  k.x.bitReverse(plain, logT);
+  k.x.toConstTable(plain, tab, 0, T);
+  // periodic factor z_j = (shift·ω_N^j)^m (− 1) = shift^m·ω_{N/m}^j (− 1), j < N/m (repeated up to 4 entries)
+  const sm = pow(shift, 2 ** logM), w = rootOfUnity(logP);
+  let mem = k.u32();
+  for (let j = 0, z = sm; j < P4; j++) {
+    if (j < Pn) { mem[(plain >>> 2) + j] = minusOne ? sub(z, 1) : z; z = mul(z, w); }
+    else mem[(plain >>> 2) + j] = mem[(plain >>> 2) + (j % Pn)]!;
+  }
+  k.x.toConstTable(plain, ptab, 0, P4);
+  mem = k.u32();
+  mem.set(tail, src >>> 2);
+  mem.fill(0, (src >>> 2) + tail.length, (src >>> 2) + T);
+  k.x.bitReverse(src, logT);
+  k.x.ldeSpread(src, tmp, logT, logLde - logT, tab);
+  k.x.dit(tmp, logLde, twFwd, logLde - logT);
+  k.x.addMulPeriodic(dst, tmp, N, ptab, logP);
+}
 
 /**
  * Run one column's LDE inside the kernel memory, leaving the 2^(logN+logBlowup) results at byte address `dst`.
@@ -117,9 +178,10 @@ function scatterGroup(mem: Uint32Array, base: number, rows: number, cnt: number,
 export function ldeColumnsInto(
   columns: readonly Uint32Array[], colStart: number, colEnd: number, logBlowup: number, shift: number,
   out: Uint32Array, width: number, input: ColumnInput = "evals", logN: number = log2Exact(columns[colStart]?.length ?? 0),
-  outOffset = 0, columnMajor = false,
+  outOffset = 0, columnMajor = false, tails?: ColumnTails,
 ): void {
   if (colEnd <= colStart) return;
+  if (tails && tails.data.length < colEnd) invalid(`${tails.data.length} tails for ${colEnd} columns`);
   const n = 2 ** logN;
   checkBlowup(logN, logBlowup);
   checkShift(shift);
@@ -132,13 +194,14 @@ export function ldeColumnsInto(
   const dst0 = src + 4 * n;
   if (columnMajor) {
     // column c of the output at [(outOffset + c)·rows, …): one copy per column, no scatter
-    k.ensure(dst0 + 4 * rows);
+    k.ensure(dst0 + 4 * rows + (tails ? tailScratchBytes(tails.data[colStart]!.length, logN, logN + logBlowup) : 0));
     for (let c = colStart; c < colEnd; c++) {
       const col = columns[c]!;
       if (input === "evals" ? col.length !== n : col.length > n) {
         invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
       }
       ldeInKernel(k, col, logN, logBlowup, shift, src, dst0, input);
+      if (tails) addTailInKernel(k, tails.data[c]!, logN, logN + logBlowup, shift, tails.minusOne, dst0, dst0 + 4 * rows);
       out.set(k.u32().subarray(dst0 >>> 2, (dst0 >>> 2) + rows), (outOffset + c) * rows);
     }
     return;
@@ -146,13 +209,15 @@ export function ldeColumnsInto(
   const GROUP = groupFor(rows);
   for (let g = colStart; g < colEnd; g += GROUP) {
     const gEnd = Math.min(colEnd, g + GROUP);
-    k.ensure(dst0 + 4 * rows * (gEnd - g));
+    const at = dst0 + 4 * rows * (gEnd - g);
+    k.ensure(at + (tails ? tailScratchBytes(tails.data[g]!.length, logN, logN + logBlowup) : 0));
     for (let c = g; c < gEnd; c++) {
       const col = columns[c]!;
       if (input === "evals" ? col.length !== n : col.length > n) {
         invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
       }
       ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g), input);
+      if (tails) addTailInKernel(k, tails.data[c]!, logN, logN + logBlowup, shift, tails.minusOne, dst0 + 4 * rows * (c - g), at);
     }
     scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g + outOffset);
   }

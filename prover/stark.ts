@@ -98,24 +98,12 @@ interface Commitment {
 }
 
 /**
- * ZK trace randomisation: the column's n values placed at every 2^z-th point of H_{n·2^z} (= H_n), uniformly
- * random values in between. The interpolant agrees with the trace on H_n and any `hiding` ≤ n·(2^z − 1) of its
- * evaluations outside H_{n·2^z} are jointly uniform. Without zk (z = 0) the column is returned as is.
+ * ZK trace randomisation (docs/proof-system.md "Zero knowledge"): each committed trace column t becomes
+ * t + Z_H·r with r uniformly random of `hiding` coefficients. It agrees with t on H_n, and any `hiding` of its
+ * evaluations outside H_n are jointly uniform. The tails r are what this returns (none without zk).
  */
-function interleaveRandom(col: Uint32Array, logD: number, rng: ProverRng = systemRng): Uint32Array {
-  const n = col.length;
-  const D = 2 ** logD;
-  if (D === n) return col;
-  const step = D / n;
-  // only the D − n in-between points need randomness
-  const r = rng.fieldElements(D - n);
-  const out = new Uint32Array(D);
-  for (let i = 0, k = 0; i < n; i++) {
-    const o = i * step;
-    out[o] = col[i]!;
-    for (let s = 1; s < step; s++) out[o + s] = r[k++]!;
-  }
-  return out;
+function hidingTails(count: number, hiding: number, rng: ProverRng = systemRng): Uint32Array[] {
+  return hiding === 0 ? [] : Array.from({ length: count }, () => rng.fieldElements(hiding));
 }
 
 /** Where one table's columns sit in a round's matrix (column-major: column c at [(offset + c)·N, …)). */
@@ -143,13 +131,22 @@ class Round {
     let off = 0;
     this.offsets = widths.map((w) => { const o = off; off += w; return o; });
   }
-  /** LDE of table t's columns: evaluations on H_{2^logD}, or coefficients (logD undefined). */
-  async lde(t: number, cols: readonly Uint32Array[], logD: number | undefined, logLde: number, pool: WorkerPool | null | undefined): Promise<void> {
-    if (cols.length !== this.widths[t]) throw new ProverError("Internal", `table ${t}: ${cols.length} columns for a width of ${this.widths[t]}`);
+  /**
+   * LDE of table t's columns [first, first + cols.length): evaluations on H_n (a trace; its tails, if any, are
+   * added times Z_H), or coefficients (tails times x^m, m the coefficients' power-of-two length).
+   */
+  async lde(
+    t: number, cols: readonly Uint32Array[], kind: "evals" | "coeffs", logLde: number, pool: WorkerPool | null | undefined,
+    tails: readonly Uint32Array[] = [], first = 0,
+  ): Promise<void> {
+    if (first + cols.length > this.widths[t]!) {
+      throw new ProverError("Internal", `table ${t}: columns [${first}, ${first + cols.length}) for a width of ${this.widths[t]}`);
+    }
     if (cols.length === 0) return;
-    const into = { data: this.matrix, width: this.width, offset: this.offsets[t]!, columnMajor: true };
-    if (logD === undefined) await evaluateColumnsParallel(cols, logLde, GENERATOR, { pool, into });
-    else await ldeColumnsParallel(cols, logLde - logD, GENERATOR, { pool, into });
+    const into = { data: this.matrix, width: this.width, offset: this.offsets[t]! + first, columnMajor: true };
+    const tl = tails.length > 0 ? { data: tails, minusOne: kind === "evals" } : undefined;
+    if (kind === "coeffs") await evaluateColumnsParallel(cols, logLde, GENERATOR, { pool, into, tails: tl });
+    else await ldeColumnsParallel(cols, logLde - Math.log2(cols[0]!.length), GENERATOR, { pool, into, tails: tl });
   }
   async commit(zk: boolean, pool: WorkerPool | null | undefined, rng: ProverRng = systemRng): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
     const salts = zk ? rng.salts(this.N) : undefined;
@@ -288,7 +285,9 @@ export interface MainPhase {
   readonly statementDigest: Uint8Array;
   /** @internal the transcript after the main root (cloned by each phase 2) */
   readonly transcript: Transcript;
-  /** @internal */ readonly mainEvals: readonly Uint32Array[][];
+  /** @internal the traces (evaluations on H_n) and their zero-knowledge tails (t + Z_H·r; none without zk) */
+  readonly mainEvals: readonly (readonly Uint32Array[])[];
+  /** @internal */ readonly mainTails: readonly Uint32Array[][];
   /** @internal */ readonly mainRound: Commitment & { readonly views: (TableView | undefined)[] };
   readonly timings: Readonly<Record<string, number>>;
 }
@@ -421,14 +420,15 @@ async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[],
 
   const t0 = performance.now();
   // 1. main traces
-  const mainEvals = traces.map((cols, ti) => cols.map((c) => interleaveRandom(c, shape.logTraceDegree[ti]!, rng)));
+  const mainEvals = traces;
+  const mainTails = traces.map((cols) => hidingTails(cols.length, shape.hiding, rng));
   const mainR = new Round(shape.mainWidth, N);
-  for (let ti = 0; ti < mainEvals.length; ti++) await mainR.lde(ti, mainEvals[ti]!, shape.logTraceDegree[ti]!, logLde, pool);
+  for (let ti = 0; ti < mainEvals.length; ti++) await mainR.lde(ti, mainEvals[ti]!, "evals", logLde, pool, mainTails[ti]!);
   const mainRound = await mainR.commit(params.zk, pool, rng);
   tr.absorbDigest("main", mainRound.tree.root);
   return {
     air, sym, params, opts, traces, publics, logHeights, shape, mainRoot: mainRound.tree.root, statementDigest: tr.digest,
-    transcript: tr, mainEvals, mainRound, timings: { main: Math.round(performance.now() - t0) },
+    transcript: tr, mainEvals, mainTails, mainRound, timings: { main: Math.round(performance.now() - t0) },
   };
 }
 
@@ -438,6 +438,7 @@ interface AuxPhase {
   readonly tr: Transcript;
   readonly challenges: readonly Ext[];
   readonly auxEvals: (Uint32Array[] | undefined)[];
+  readonly auxTails: Uint32Array[][];
   readonly auxRound: (Commitment & { readonly views: (TableView | undefined)[] }) | undefined;
   readonly sums: Ext[];
   readonly timings: Record<string, number>;
@@ -461,18 +462,21 @@ async function auxPhase(m: MainPhase, inject: InjectedChallenges | undefined): P
     for (let i = 0; i < sym.numChallenges; i++) challenges.push(tr.challengeExt("logup"));
   }
   const auxEvals: (Uint32Array[] | undefined)[] = [];
+  const auxTails: Uint32Array[][] = [];
   const auxR = shape.auxWidth.some((w) => w > 0) ? new Round(shape.auxWidth, N) : undefined;
   const sums: Ext[] = [];
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
-    if (t.auxWidth === 0) { auxEvals.push(undefined); continue; }
+    if (t.auxWidth === 0) { auxEvals.push(undefined); auxTails.push([]); continue; }
     let a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
     if (hooks.tamperAux) a = hooks.tamperAux(ti, a, challenges);
     const n = 2 ** logHeights[ti]!;
     const cs: Uint32Array[] = [];
-    for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(interleaveRandom(col.slice(k * n, (k + 1) * n), shape.logTraceDegree[ti]!));
+    for (const col of a.columns) for (let k = 0; k < 4; k++) cs.push(col.subarray(k * n, (k + 1) * n));
+    const tails = hidingTails(cs.length, shape.hiding);
     auxEvals.push(cs);
-    await auxR!.lde(ti, cs, shape.logTraceDegree[ti]!, shape.logLde, pool);
+    auxTails.push(tails);
+    await auxR!.lde(ti, cs, "evals", shape.logLde, pool, tails);
     sums.push(a.sum);
   }
   const auxRound = auxR ? await auxR.commit(m.params.zk, pool) : undefined;
@@ -482,7 +486,7 @@ async function auxPhase(m: MainPhase, inject: InjectedChallenges | undefined): P
   }
   if (auxRound) tr.absorbDigest("aux", auxRound.tree.root);
   tr.absorbExts("logup/sums", sums);
-  return { m, tr, challenges, auxEvals, auxRound, sums, timings: { ...m.timings, logup: Math.round(performance.now() - t0) } };
+  return { m, tr, challenges, auxEvals, auxTails, auxRound, sums, timings: { ...m.timings, logup: Math.round(performance.now() - t0) } };
 }
 
 /** Σ_tables σ_t + the AIR's public-tuple share (what the verifier requires to be zero). */
@@ -499,8 +503,8 @@ export async function finishProof(m: MainPhase, inject?: InjectedChallenges): Pr
 }
 
 async function completeProof(ap: AuxPhase): Promise<ProveResult> {
-  const { m, tr, challenges, auxEvals, auxRound, sums, timings } = ap;
-  const { sym, shape, opts, publics, logHeights, mainEvals, mainRound, params } = m;
+  const { m, tr, challenges, auxEvals, auxTails, auxRound, sums, timings } = ap;
+  const { sym, shape, opts, publics, logHeights, mainEvals, mainTails, mainRound, params } = m;
   const pool = opts.workers === false ? null : undefined;
   const hooks = opts.testHooks ?? {};
   const { logLde } = shape;
@@ -525,17 +529,24 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
     let chunks: Uint32Array[][];
     try {
       const qs = shape.quotient[ti]!;
-      chunks = splitQuotient(Q, qs, qs.traceDegree - 2 ** qs.logN, zk ? randomFieldElements : undefined, hooks.allowInvalidWitness ?? false);
+      chunks = splitQuotient(Q, qs, shape.hiding, zk ? randomFieldElements : undefined, hooks.allowInvalidWitness ?? false);
     } catch (e) {
       throw new ProverError("ConstraintFailed", `${t.name}: ${(e as Error).message}`);
     }
     const cols: Uint32Array[] = chunks.flat();
-    // DEEP mask R: as many random coefficients as the FRI degree bound allows (D − 1), so the linear functionals
-    // of f that FRI's openings reveal are masked whenever D exceeds their number (see docs/proof-system.md).
+    // each chunk: n coefficients, then (zk) its x^n·r tail
+    const n = 2 ** logHeights[ti]!;
+    await quotR.lde(ti, cols.map((c) => c.subarray(0, n)), "coeffs", logLde, pool, cols.map((c) => c.subarray(n)).filter((c) => c.length > 0));
+    // DEEP mask R: as many random coefficients as FRI's degree bound allows, so the linear functionals of f that
+    // FRI's openings reveal are masked whenever the bound exceeds their number (see docs/proof-system.md).
     // One mask for the whole proof (it enters f once): committed with the first table's quotient.
-    if (zk && ti === 0) for (let k = 0; k < 4; k++) cols.push(randomFieldElements(2 ** shape.logFriDegree - 1));
+    if (zk && ti === 0) {
+      const D = 2 ** shape.logFriDegree;
+      const R = [0, 1, 2, 3].map(() => randomFieldElements(D + shape.friExcess));
+      await quotR.lde(ti, R.map((c) => c.subarray(0, D)), "coeffs", logLde, pool, R.map((c) => c.subarray(D)).filter((c) => c.length > 0), cols.length);
+      cols.push(...R);
+    }
     quotCoeffs.push(cols);
-    await quotR.lde(ti, cols, undefined, logLde, pool);
   }
   const quotRound = await quotR.commit(zk, pool);
   tr.absorbDigest("quotient", quotRound.tree.root);
@@ -544,15 +555,23 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
   // 4. OOD
   const zeta = drawOodPoint(tr, logHeights, logLde);
   const ood: TableOodValues[] = sym.tables.map((_, ti) => {
-    const zw = eMul(zeta, extOf(rootOfUnity(logHeights[ti]!)));
-    const logD = shape.logTraceDegree[ti]!;
-    const bz = barycentricWeights(logD, zeta), bzw = rotatedWeights(bz, logD, 2 ** (logD - logHeights[ti]!), zw);
-    const at = (cs: readonly Uint32Array[] | undefined, bw: typeof bz) => evalBarycentric(cs ?? [], bw);
+    const logN = logHeights[ti]!;
+    const zw = eMul(zeta, extOf(rootOfUnity(logN)));
+    const bz = barycentricWeights(logN, zeta), bzw = rotatedWeights(bz, logN, 1, zw);
+    // a hidden column is t + Z_H·r, and Z_H(ζω) = Z_H(ζ) since ω^n = 1
+    const zh = eSub(ePow(zeta, 2 ** logN), extOf(1));
+    const tz = extPowersFlat(zeta, shape.hiding), tzw = extPowersFlat(zw, shape.hiding);
+    const at = (cs: readonly Uint32Array[] | undefined, tails: readonly Uint32Array[], bw: typeof bz, tp: Uint32Array) => {
+      const v = evalBarycentric(cs ?? [], bw);
+      if (tails.length === 0) return v;
+      const r = evalCoeffColumns(tails, tp);
+      return v.map((x, j) => eAdd(x, eMul(zh, r[j]!)));
+    };
     const len = Math.max(...quotCoeffs[ti]!.map((c) => c.length));
     const pz = extPowersFlat(zeta, len);
     return {
-      mainZ: at(mainEvals[ti], bz), mainZw: at(mainEvals[ti], bzw),
-      auxZ: at(auxEvals[ti], bz), auxZw: at(auxEvals[ti], bzw),
+      mainZ: at(mainEvals[ti], mainTails[ti]!, bz, tz), mainZw: at(mainEvals[ti], mainTails[ti]!, bzw, tzw),
+      auxZ: at(auxEvals[ti], auxTails[ti]!, bz, tz), auxZw: at(auxEvals[ti], auxTails[ti]!, bzw, tzw),
       quotZ: evalCoeffColumns(quotCoeffs[ti]!, pz),
     };
   });
@@ -570,7 +589,7 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
   lap("ood");
   // 5. DEEP composition on g·H_N
   const lambda = tr.challengeExt("deep");
-  const deep = await deepComposition(opts.workers !== false, shape, mainEvals, auxEvals, quotCoeffs, ood, zeta, lambda, N);
+  const deep = await deepComposition(opts.workers !== false, shape, mainEvals, mainTails, auxEvals, auxTails, quotCoeffs, ood, zeta, lambda, N);
   if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[4 * i] = (deep[4 * i]! + 1) % P;
 
   lap("deep");
@@ -638,25 +657,42 @@ const extEq = (a: Ext, b: Ext) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2
 /**
  * f = (A − a)/(X − ζ) + μ·Σ_t (T_t − b_t)/(X − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it, where
  * T_t = Σ λ^j·(trace column j of table t) and A = Σ_t (T_t + Σ λ^j·(quotient column j)).
- * Everything is linear, so it is assembled in coefficient form: the trace combinations on H_{D_t} (WASM kernel),
- * interpolated (4 NTTs per table); the quotient columns are coefficients already; each division by a linear
+ * Everything is linear, so it is assembled in coefficient form: the trace combinations on H_n (WASM kernel),
+ * interpolated (4 NTTs per table), plus Z_H times the combination of their zk tails; the quotient columns are coefficients already; each division by a linear
  * factor is an exact synthetic division (a = A(ζ) and b_t = T_t(ζω_t) by construction). Only f's 4 coordinates
  * are extended to g·H_N, on the worker pool, whose row-major width-4 output is exactly FRI's interleaved layout.
  */
 async function deepComposition(
-  useWorkers: boolean, shape: ProofShape, mainEvals: readonly Uint32Array[][], auxEvals: readonly (Uint32Array[] | undefined)[], quotCoeffs: readonly Uint32Array[][],
+  useWorkers: boolean, shape: ProofShape, mainEvals: readonly (readonly Uint32Array[])[], mainTails: readonly Uint32Array[][],
+  auxEvals: readonly (Uint32Array[] | undefined)[], auxTails: readonly Uint32Array[][], quotCoeffs: readonly Uint32Array[][],
   ood: TableOodValues[], zeta: Ext, lambda: Ext, N: number,
 ): Promise<Uint32Array> {
   const co = deepCoefficients(shape, ood, lambda);
   const logN = Math.log2(N);
   const flat = (es: readonly Ext[]) => { const c = new Uint32Array(4 * es.length); es.forEach((e, j) => c.set(e, 4 * j)); return c; };
   let len = 1;
-  shape.logHeights.forEach((_, t) => { len = Math.max(len, 2 ** shape.logTraceDegree[t]!, ...quotCoeffs[t]!.map((c) => c.length)); });
+  const h = shape.hiding;
+  shape.logHeights.forEach((l, t) => { len = Math.max(len, 2 ** l + h, ...quotCoeffs[t]!.map((c) => c.length)); });
   const A = new Uint32Array(4 * len), f = new Uint32Array(4 * len), q = new Uint32Array(4 * len);
   shape.logHeights.forEach((l, t) => {
-    const D = 2 ** shape.logTraceDegree[t]!;
-    const T = combineColumns([...mainEvals[t]!, ...(auxEvals[t] ?? [])], flat([...co.main[t]!, ...co.aux[t]!]), D);
-    for (let k = 0; k < 4; k++) interpolate(T.subarray(k * D, (k + 1) * D));
+    const n = 2 ** l;
+    const lc = flat([...co.main[t]!, ...co.aux[t]!]);
+    const Tn = combineColumns([...mainEvals[t]!, ...(auxEvals[t] ?? [])], lc, n);
+    for (let k = 0; k < 4; k++) interpolate(Tn.subarray(k * n, (k + 1) * n));
+    // + Z_H·Σλ^j r_j: the tails' combination r enters at degree n and, negated, at degree 0
+    const D = n + h;
+    const T = new Uint32Array(4 * D);
+    for (let k = 0; k < 4; k++) T.set(Tn.subarray(k * n, (k + 1) * n), k * D);
+    if (h > 0) {
+      const r = combineColumns([...mainTails[t]!, ...auxTails[t]!], lc, h);
+      for (let k = 0; k < 4; k++) {
+        for (let i = 0; i < h; i++) {
+          const v = r[k * h + i]!;
+          T[k * D + n + i] = v;
+          T[k * D + i] = (T[k * D + i]! + P - v) % P;
+        }
+      }
+    }
     const qLen = Math.max(...quotCoeffs[t]!.map((c) => c.length));
     const Qc = combineColumns(quotCoeffs[t]!, flat(co.quot[t]!), qLen);
     // T re-strided to len (divideByLinear and addScaled read one stride for all their vectors)
@@ -669,8 +705,11 @@ async function deepComposition(
   });
   if (!extEq(divideByLinear(A, len, len, zeta, q), co.a)) throw new ProverError("Internal", "DEEP: combination disagrees with its OOD values");
   for (let k = 0; k < 4; k++) addInto(f, k * len, q, k * len, len - 1);
-  const fc = [0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len));
-  const m = await evaluateColumnsParallel(fc, logN, GENERATOR, { pool: useWorkers ? undefined : null });
+  // f has up to 2^k + e coefficients: the first 2^k extended as usual, the few beyond as a tail (x^(2^k)·tail)
+  const D = Math.min(len, 2 ** shape.logFriDegree);
+  const fc = [0, 1, 2, 3].map((k) => f.subarray(k * len, k * len + D));
+  const tails = len > D ? { data: [0, 1, 2, 3].map((k) => f.subarray(k * len + D, (k + 1) * len)), minusOne: false } : undefined;
+  const m = await evaluateColumnsParallel(fc, logN, GENERATOR, { pool: useWorkers ? undefined : null, tails });
   return m.data;
 }
 

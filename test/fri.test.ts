@@ -132,6 +132,33 @@ describe("FRI", () => {
     expect(kindOf(verifyFri(new Transcript(LABEL), p, p.logFinalLen, proof, valuesAt(evals)))).toBe("ok");
   });
 
+  it("a degree excess (zero knowledge: 2^k + e coefficients): honest inputs verify, one more coefficient is refused", () => {
+    const r = rng(21);
+    for (const [logFoldingArity, logD, e] of [[3, 10, 15], [3, 12, 44], [2, 9, 8], [4, 13, 100]] as const) {
+      const p = params({ logFoldingArity });
+      const shape = friShape(p, logD, e);
+      expect(shape.finalLen).toBe(2 ** p.logFinalLen + Math.ceil(e / 2 ** (logD - p.logFinalLen)));
+      for (const nCoeffs of [2 ** logD + e, 2 ** logD + 1, 2 ** logD]) {
+        const { evals } = randomPoly(r, nCoeffs, shape.logN);
+        const { proof } = friProve(new Transcript(LABEL), shape, evals);
+        expect(proof.finalPoly.length / 4).toBe(shape.finalLen);
+        const back = decodeFriProof(encodeFriProof(proof, shape), shape);
+        expect(kindOf(verifyFri(new Transcript(LABEL), p, logD, back, valuesAt(evals), e)), `${logD}+${e}: ${nCoeffs}`).toBe("ok");
+        // the same proof against the plain power-of-two bound: the final polynomial's length differs
+        if (e > 0) expect(kindOf(verifyFri(new Transcript(LABEL), p, logD, back, valuesAt(evals)))).toBe("FriFinalDegree");
+      }
+      // beyond the bound: the honest prover refuses, a cheating one (truncated final polynomial) is caught
+      const over = 2 ** logD + (shape.finalLen - 2 ** p.logFinalLen) * 2 ** (logD - p.logFinalLen) + 1;
+      const { evals } = randomPoly(r, over, shape.logN);
+      expect(() => friProve(new Transcript(LABEL), shape, evals)).toThrow(RangeError);
+      const cheat = cheatProve(shape, evals);
+      expect(kindOf(verifyFri(new Transcript(LABEL), p, logD, cheat, valuesAt(evals), e))).toBe("FriFinalDegree");
+    }
+    // an excess above 2^k/64 is not a FRI instance the protocol allows
+    expect(() => friShape(params(), 12, 65)).toThrow(/excess/);
+    expect(() => friShape(params(), 12, -1)).toThrow(/excess/);
+  });
+
   it("the last round uses a smaller arity so exactly logDegree − logFinalLen halvings happen", () => {
     const shape = friShape(params({ logFoldingArity: 3, logFinalLen: 3 }), 10);
     expect(shape.layerLogArities).toEqual([3, 3, 1]);

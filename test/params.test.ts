@@ -42,6 +42,13 @@ describe("STARK parameters", () => {
     // with many queries the field term binds (the 128-bit hash cap cannot bind with a 124-bit field)
     expect(securityBits(P({ numQueries: 200, logBlowup: 4, powBits: 30 }), 1).conjectured).toBe(EXT_FIELD_BITS - 1 - 1);
     expect(securityBits(P({ numQueries: 10, powBits: 0 }), 20).conjectured).toBe(19);
+    // a degree excess e (zk: 2^k + e coefficients) lowers the rate bits to log2(N/(2^k + e)), floored: 2^20 rows with
+    // 44 extra coefficients keep 101.997 query bits → 100 conjectured; an excess of 2^k/64 costs 43·0.022 bits
+    expect(securityBits(DEFAULT_PARAMS, 22, 44).conjectured).toBe(100);
+    expect(securityBits(DEFAULT_PARAMS, 22, 44).queryBits).toBe(101);
+    expect(securityBits(DEFAULT_PARAMS, 22, 0).conjectured).toBe(101);
+    expect(securityBits(DEFAULT_PARAMS, 14, 2 ** 12 / 64).conjectured).toBe(Math.floor(43 * (2 - Math.log2(1 + 1 / 64)) + 16 - 1));
+    expect(securityBits(DEFAULT_PARAMS, 14, 2 ** 12 / 64).proven).toBeLessThan(securityBits(DEFAULT_PARAMS, 14).proven + 1);
     // proven is smaller than conjectured, and more queries never lower it
     for (let l = 10; l <= 25; l++) {
       const a = securityBits(DEFAULT_PARAMS, l);

@@ -17,16 +17,15 @@ describe("receipt parameters", () => {
     expect(securityBits(COMPACT_PARAMS, 20).conjectured).toBe(101);
   });
 
-  it("takes COMPACT_PARAMS up to an LDE of 2^20 (runs of ≤ 2^16 cycles), DEFAULT_PARAMS beyond or when asked", () => {
-    expect(COMPACT_MAX_LOG_LDE).toBe(20);
+  it("takes COMPACT_PARAMS up to an LDE of 2^19 (runs of ≤ 2^16 cycles), DEFAULT_PARAMS beyond or when asked", () => {
+    expect(COMPACT_MAX_LOG_LDE).toBe(19);
     expect(receiptParams(air, heights(8))).toEqual(COMPACT_PARAMS);
-    expect(receiptParams(air, heights(16))).toEqual(COMPACT_PARAMS); // zk degree 2^17, LDE 2^20
-    expect(receiptParams(air, heights(17))).toEqual(DEFAULT_PARAMS); // LDE 2^21 at rate 1/8: too costly to prove
-    expect(receiptParams(air, heights(20))).toEqual(DEFAULT_PARAMS); // LDE 2^24 at rate 1/8: 99 bits
+    expect(receiptParams(air, heights(16))).toEqual(COMPACT_PARAMS); // zk degree 2^16 + 45, LDE 2^19
+    expect(receiptParams(air, heights(17))).toEqual(DEFAULT_PARAMS); // LDE 2^20 at rate 1/8: too costly to prove
+    expect(receiptParams(air, heights(20))).toEqual(DEFAULT_PARAMS); // LDE 2^23 at rate 1/8: 100 bits, too costly
     expect(receiptParams(air, heights(8), false)).toEqual({ ...COMPACT_PARAMS, zk: false });
-    expect(receiptParams(air, heights(16), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // no zk padding: LDE 2^19
-    expect(receiptParams(air, heights(17), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // 2^20
-    expect(receiptParams(air, heights(18), false)).toEqual({ ...DEFAULT_PARAMS, zk: false });
+    expect(receiptParams(air, heights(16), false)).toEqual({ ...COMPACT_PARAMS, zk: false }); // LDE 2^19 as with zk
+    expect(receiptParams(air, heights(17), false)).toEqual({ ...DEFAULT_PARAMS, zk: false }); // 2^20
     expect(receiptParams(air, heights(8), true, true)).toEqual(DEFAULT_PARAMS);
   });
 });

@@ -17,8 +17,9 @@
  * Layer 0 is the input itself; the verifier's layer-0 value at each query comes from the DEEP layer.
  *
  * Rounds: arity 2^logFoldingArity while it fits, the last round smaller so that exactly
- * logDegree − logFinalLen halvings happen (`friShape`). Then the prover sends the final polynomial, 2^logFinalLen
- * extension coefficients (exact length: its degree bound is its length), low degree first.
+ * logDegree − logFinalLen halvings happen (`friShape`). Then the prover sends the final polynomial, shape.finalLen
+ * extension coefficients (exact length: its degree bound is its length; 2^logFinalLen plus the share of a degree
+ * excess, see FriShape), low degree first.
  *
  * Transcript order (prover and verifier):
  *   for each layer r: absorbDigest("fri/layer", root_r); β_r = challengeExt("fri/beta")
@@ -66,6 +67,16 @@ export interface FriShape {
   readonly layerLogSizes: readonly number[];
   /** log2 size of the domain the final polynomial is checked on (= logFinalLen + logBlowup). */
   readonly finalLogSize: number;
+  /**
+   * Coefficients beyond 2^logDegree the input may have (zero-knowledge proofs: docs/proof-system.md "Zero
+   * knowledge"); the degree bound is 2^logDegree + degreeExcess coefficients, at most 2^logDegree/64 more.
+   */
+  readonly degreeExcess: number;
+  /**
+   * Coefficients of the final polynomial: 2^logFinalLen + ⌈degreeExcess / 2^(logDegree − logFinalLen)⌉ (folding
+   * by 2^s maps a bound of d coefficients to ⌈d/2^s⌉).
+   */
+  readonly finalLen: number;
 }
 
 export interface FriLayerOpening {
@@ -77,7 +88,7 @@ export interface FriLayerOpening {
 
 export interface FriProof {
   readonly layerRoots: readonly Uint8Array[];
-  /** 2^logFinalLen extension coefficients, flat (4 per coefficient), low degree first */
+  /** shape.finalLen extension coefficients, flat (4 per coefficient), low degree first */
   readonly finalPoly: Uint32Array;
   readonly powNonce: number;
   readonly layers: readonly FriLayerOpening[];
@@ -89,9 +100,17 @@ export interface FriChallenges {
   readonly indices: readonly number[];
 }
 
-/** Shape of a FRI instance; validates the parameters and the domain (InvalidParams / HeightOutOfRange). */
-export function friShape(params: FriParams, logDegree: number): FriShape {
+/** Largest degree excess a FRI instance accepts, as a fraction of 2^logDegree (the rate stays ≤ 2^−logBlowup·65/64). */
+export const MAX_EXCESS_SHIFT = 6;
+
+/**
+ * Shape of a FRI instance for inputs of at most 2^logDegree + excess coefficients; validates the parameters and the
+ * domain (InvalidParams / HeightOutOfRange).
+ */
+export function friShape(params: FriParams, logDegree: number, excess = 0): FriShape {
   validateDomain({ ...params, zk: false }, logDegree);
+  if (!Number.isInteger(excess) || excess < 0 || excess * 2 ** MAX_EXCESS_SHIFT > 2 ** logDegree)
+    throw new VerifierError("InvalidParams", `FRI degree excess ${excess} exceeds 2^${logDegree}/2^${MAX_EXCESS_SHIFT}`);
   const arities: number[] = [];
   const sizes: number[] = [];
   let logM = logDegree + params.logBlowup;
@@ -113,6 +132,8 @@ export function friShape(params: FriParams, logDegree: number): FriShape {
     layerLogArities: arities,
     layerLogSizes: sizes,
     finalLogSize: logM,
+    degreeExcess: excess,
+    finalLen: 2 ** params.logFinalLen + Math.ceil(excess / 2 ** (logDegree - params.logFinalLen)),
   };
 }
 
@@ -215,8 +236,8 @@ export function friVerifyCommitPhase(t: Transcript, shape: FriShape, proof: FriP
     t.absorbDigest("fri/layer", root);
     betas.push(t.challengeExt("fri/beta"));
   }
-  if (proof.finalPoly.length !== 4 * 2 ** shape.logFinalLen)
-    throw new VerifierError("FriFinalDegree", `FRI final polynomial has ${proof.finalPoly.length / 4} coefficients, expected exactly 2^${shape.logFinalLen}`);
+  if (proof.finalPoly.length !== 4 * shape.finalLen)
+    throw new VerifierError("FriFinalDegree", `FRI final polynomial has ${proof.finalPoly.length / 4} coefficients, expected exactly ${shape.finalLen}`);
   t.absorbExtsFlat("fri/final", proof.finalPoly);
   if (!isValidNonce(proof.powNonce)) throw new VerifierError("ProofOfWork", "proof-of-work nonce is not a valid integer");
   t.checkPow("fri/pow", shape.powBits, proof.powNonce);
@@ -281,7 +302,7 @@ export function friVerifyQueries(shape: FriShape, proof: FriProof, ch: FriChalle
     const x = mul(shift, pow(wF, pos[q]!));
     const y = evalExtPolyAtBase(proof.finalPoly, x);
     if (!eqAt(y, 0, vals, 4 * q))
-      throw new VerifierError("FriFinalDegree", `FRI final polynomial disagrees with the last layer at query ${q}: the committed function is not of degree < 2^${shape.logDegree}`);
+      throw new VerifierError("FriFinalDegree", `FRI final polynomial disagrees with the last layer at query ${q}: the committed function is not of degree < 2^${shape.logDegree} + ${shape.degreeExcess}`);
   }
   lap?.("fri/final-poly");
 }
@@ -294,9 +315,10 @@ export type FriResult = { readonly ok: true; readonly indices: readonly number[]
  */
 export function verifyFri(
   t: Transcript, params: FriParams, logDegree: number, proof: FriProof, initialValuesAt: (indices: readonly number[]) => readonly Uint32Array[],
+  excess = 0,
 ): FriResult {
   try {
-    const shape = friShape(params, logDegree);
+    const shape = friShape(params, logDegree, excess);
     const ch = friVerifyCommitPhase(t, shape, proof);
     friVerifyQueries(shape, proof, ch, initialValuesAt(ch.indices));
     return { ok: true, indices: ch.indices };
@@ -309,7 +331,7 @@ export function verifyFri(
 
 /**
  *   u32 R (= number of layers of the shape)   R × 32-byte roots
- *   u32 L (= 2^logFinalLen)                   L × 16 bytes (ext coefficients)
+ *   u32 L (= shape.finalLen)                  L × 16 bytes (ext coefficients)
  *   u64 nonce (< 2^53)
  *   per layer r: u32 G (1 ≤ G ≤ numQueries), G·a_r·16 bytes of values, u32 D (≤ G·depth_r), D × 32-byte digests
  * Counts that the shape fixes must match exactly (Malformed; FriFinalDegree for the final length); the others are
@@ -342,7 +364,7 @@ export function readFriProof(rd: ByteReader, shape: FriShape): FriProof {
   const layerRoots: Uint8Array[] = [];
   for (let r = 0; r < R; r++) layerRoots.push(rd.digest("FRI layer root"));
   const L = rd.u32("FRI final polynomial length");
-  if (L !== 2 ** shape.logFinalLen) throw new VerifierError("FriFinalDegree", `FRI final polynomial has ${L} coefficients, expected exactly 2^${shape.logFinalLen}`);
+  if (L !== shape.finalLen) throw new VerifierError("FriFinalDegree", `FRI final polynomial has ${L} coefficients, expected exactly ${shape.finalLen}`);
   const finalPoly = rd.extsFlat(L, "FRI final polynomial");
   const powNonce = rd.u64("FRI proof-of-work nonce");
   const layers: FriLayerOpening[] = [];

@@ -119,7 +119,7 @@ export interface SecurityFigures {
   readonly logLde: number;
   /** the field term EXT_FIELD_BITS − logLde */
   readonly fieldBits: number;
-  /** numQueries·logBlowup + powBits */
+  /** numQueries·log2(1/rate) + powBits, rounded down (= numQueries·logBlowup + powBits without excess) */
   readonly queryBits: number;
   readonly conjectured: number;
   readonly proven: number;
@@ -127,12 +127,20 @@ export interface SecurityFigures {
   readonly provenQueryBits: number;
 }
 
-/** Security figures for these parameters at LDE size 2^logLde (floors, so never optimistic by rounding). */
-export function securityBits(p: StarkParams, logLde: number): SecurityFigures {
+/**
+ * Security figures for these parameters at LDE size 2^logLde (floors, so never optimistic by rounding). The FRI
+ * degree bound is 2^(logLde − logBlowup) + `excess` coefficients: a zero-knowledge proof's polynomials have a few
+ * more coefficients than their trace height (docs/proof-system.md "Zero knowledge"), so the code's rate is a little
+ * above 2^−logBlowup and each query is worth log2(N / (D + excess)) bits instead of logBlowup.
+ */
+export function securityBits(p: StarkParams, logLde: number, excess = 0): SecurityFigures {
   const fieldBits = EXT_FIELD_BITS - logLde;
-  const queryBits = p.numQueries * p.logBlowup + p.powBits;
-  const conjectured = Math.min(Math.min(fieldBits, queryBits) - 1, HASH_BITS);
-  const rho = 2 ** -p.logBlowup;
+  const D = 2 ** (logLde - p.logBlowup);
+  const rateBits = p.logBlowup - Math.log2(1 + excess / D);
+  const exactQueryBits = p.numQueries * rateBits + p.powBits;
+  const queryBits = Math.floor(exactQueryBits);
+  const conjectured = Math.floor(Math.min(Math.min(fieldBits, exactQueryBits) - 1, HASH_BITS));
+  const rho = 2 ** -rateBits;
   const m = JOHNSON_M;
   const steps = Math.max(1, Math.ceil((logLde - p.logBlowup - p.logFinalLen) / p.logFoldingArity));
   const log2EpsC = 7 * Math.log2(m + 0.5) - Math.log2(3) - 1.5 * Math.log2(rho) + 2 * logLde - EXT_FIELD_BITS_EXACT + Math.log2(steps) + p.logFoldingArity;
@@ -146,9 +154,9 @@ export function securityBits(p: StarkParams, logLde: number): SecurityFigures {
  * The verifier's gate (soundness.md step 1): structurally valid, domain fits, and conjectured bits ≥ target
  * (InsecureParams otherwise). Returns the figures.
  */
-export function checkSecurity(p: StarkParams, logDegree: number, targetBits = SECURITY_TARGET_BITS): SecurityFigures {
+export function checkSecurity(p: StarkParams, logDegree: number, targetBits = SECURITY_TARGET_BITS, excess = 0): SecurityFigures {
   validateDomain(p, logDegree);
-  const s = securityBits(p, logDegree + p.logBlowup);
+  const s = securityBits(p, logDegree + p.logBlowup, excess);
   if (s.conjectured < targetBits)
     throw new VerifierError("InsecureParams", `parameters give ${s.conjectured} conjectured bits at LDE 2^${s.logLde}, below the target ${targetBits}`);
   return s;

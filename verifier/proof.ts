@@ -22,9 +22,10 @@ import type { CommitmentOpening, RoundQueryOpenings, StarkProof, TableOodValues 
 export const PROOF_MAGIC = 0x5053_4b5a; // "ZKSP" read as u32le
 /**
  * 2: one Merkle tree per commitment round (1 had one per table and round). 3: the aux and quotient widths follow
- * protocol v3 (batched LogUp columns, one DEEP mask per proof); same layout, so a v2 proof is refused up front.
+ * protocol v3 (batched LogUp columns, one DEEP mask per proof); same layout, so a v2 proof is refused up front. 4:
+ * protocol v4 (zero knowledge by t + Z_H·r: fewer quotient chunks, FRI final polynomials with a degree excess).
  */
-export const PROOF_VERSION = 3;
+export const PROOF_VERSION = 4;
 const MAX_TABLES = 64;
 const SALT = 16;
 

@@ -9,10 +9,13 @@ import { eInv, eIsBase, ePow, eSub, eMul, extOf, eIsZero, type Ext } from "./ext
 import { quotientShape, type QuotientShape, type SymbolicAir } from "./symbolic.ts";
 import { LOGUP_NUM_CHALLENGES, multiplicityTotal, multiplicitiesCannotWrap } from "./logup.ts";
 import { Transcript } from "./transcript.ts";
-import { friShape, type FriShape } from "./fri.ts";
+import { friShape, MAX_EXCESS_SHIFT, type FriShape } from "./fri.ts";
 
-/** 2: LogUp interactions batched in pairs per aux column (verifier/logup.ts); 3: one DEEP mask per proof */
-export const PROTOCOL_VERSION = 3;
+/**
+ * 2: LogUp interactions batched in pairs per aux column (verifier/logup.ts); 3: one DEEP mask per proof; 4: zero
+ * knowledge by t + Z_H·r (a hidden column has n + h coefficients, not 2n: half the LDE and quotient domains)
+ */
+export const PROTOCOL_VERSION = 4;
 export const MIN_LOG_HEIGHT = 2;
 export const MAX_LOG_HEIGHT = 24;
 
@@ -25,14 +28,15 @@ import { securityBits, type StarkParams, type SecurityFigures as SecurityBits } 
 /** Everything about a proof's size that follows from AIR, params and heights. */
 export interface ProofShape {
   readonly logHeights: readonly number[];
-  /** number of evaluations of each trace polynomial a proof may reveal (numQueries + 2 with zk, else 0) */
-  readonly hiding: number;
   /**
-   * per table: log2 of the trace polynomials' degree bound. Without zk it is the log height; with zk the trace is
-   * interleaved with random rows on H_{n·2^z}, the smallest such domain with n·(2^z − 1) ≥ hiding.
+   * number of evaluations of each committed polynomial a proof may reveal (numQueries + 2 with zk, else 0): with zk
+   * a table of height n commits polynomials of n + hiding coefficients (trace t + Z_H·r, quotient chunks with
+   * x^n·r tails; docs/proof-system.md "Zero knowledge")
    */
-  readonly logTraceDegree: readonly number[];
+  readonly hiding: number;
+  /** FRI's degree bound: 2^logFriDegree + friExcess coefficients (the DEEP polynomial's; FriShape.degreeExcess) */
   readonly logFriDegree: number;
+  readonly friExcess: number;
   readonly logLde: number;
   readonly fri: FriShape;
   readonly quotient: readonly QuotientShape[];
@@ -54,26 +58,29 @@ export function proofShape(sym: SymbolicAir, p: StarkParams, logHeights: readonl
     for (const col of sym.tables[t]!.periodic) ensure(col.length <= 2 ** l, "HeightOutOfRange", `table ${t}: height below its periodic column length`);
   });
   const hiding = p.zk ? p.numQueries + 2 : 0;
-  const logTraceDegree = logHeights.map((l) => {
-    let d = l;
-    while (2 ** d < 2 ** l + hiding) d++;
-    return d;
-  });
-  const logFriDegree = Math.max(...logTraceDegree);
+  // The DEEP polynomial has at most maxN + hiding − 1 coefficients (its terms: trace polynomials of n + hiding
+  // coefficients divided by linear factors). FRI's bound is the power of two 2^k ≥ maxN plus an excess of at most
+  // 2^k/64 (FriShape): a 2^20-row proof keeps LDE 2^22 at blowup 4 and loses < 0.001 bit per query; a small one
+  // whose hiding coefficients would be a larger share moves to the next power of two instead.
+  const maxN = Math.max(...logHeights.map((l) => 2 ** l));
+  const need = hiding > 0 ? maxN + hiding - 1 : maxN;
+  let logFriDegree = Math.log2(maxN);
+  while (need > 2 ** logFriDegree && (need - 2 ** logFriDegree) * 2 ** MAX_EXCESS_SHIFT > 2 ** logFriDegree) logFriDegree++;
+  const friExcess = Math.max(0, need - 2 ** logFriDegree);
   const logLde = logFriDegree + p.logBlowup;
   ensure(logLde <= TWO_ADICITY && logLde <= MAX_LOG_HEIGHT + 6, "HeightOutOfRange", `LDE of 2^${logLde} exceeds the two-adic domain`);
-  const fri = friShape(p, logFriDegree); // InvalidParams if the final polynomial exceeds the degree bound
-  const security = securityBits(p, logLde);
+  const fri = friShape(p, logFriDegree, friExcess); // InvalidParams if the final polynomial exceeds the degree bound
+  const security = securityBits(p, logLde, friExcess);
   ensure(security.conjectured >= minSecurityBits, "InsecureParams", `parameters give ${security.conjectured} conjectured bits at LDE 2^${logLde}, below the target ${minSecurityBits}`);
   const total = multiplicityTotal(sym.tables.map((t) => [...t.interactions]), logHeights.map((l) => 2 ** l), sym.publicTupleCount);
   ensure(multiplicitiesCannotWrap(total), "MultiplicityOverflow", `bounded bus multiplicities total ${total} ≥ p: LogUp could wrap`);
-  const quotient = sym.tables.map((t, i) => quotientShape(t, logHeights[i]!, 2 ** logTraceDegree[i]! - 2 ** logHeights[i]!));
+  const quotient = sym.tables.map((t, i) => quotientShape(t, logHeights[i]!, hiding));
   quotient.forEach((q, i) => ensure(q.logQuotientDomain <= logLde, "HeightOutOfRange", `table ${i}: constraint degree too high for blowup 2^${p.logBlowup}`));
   return {
     logHeights: [...logHeights],
     hiding,
-    logTraceDegree,
     logFriDegree,
+    friExcess,
     logLde,
     fri,
     quotient,

@@ -27,6 +27,7 @@ interface KernelExports {
   dif(ptr: number, logN: number, tw: number): void;
   dit(ptr: number, logN: number, tw: number, logStart: number): void;
   ldeSpread(src: number, dst: number, logN: number, logB: number, t: number): void;
+  addMulPeriodic(dst: number, src: number, n: number, tab: number, logP: number): void;
   dotColumns(cols: number, numCols: number, len: number, w: number, acc: number): void;
   dotFinish(acc: number, numCols: number, out: number): void;
   combineColumns(cols: number, numCols: number, len: number, coeffs: number, acc: number): void;

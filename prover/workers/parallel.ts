@@ -4,7 +4,7 @@
  * because starting work on a worker costs more than it saves.
  */
 import { GENERATOR } from "../../verifier/field.ts";
-import { coeffLogLength, evaluateColumns, ldeColumns, ldeColumnsInto, type RowMajorMatrix } from "../lde.ts";
+import { coeffLogLength, evaluateColumns, ldeColumns, ldeColumnsInto, tailLog, type ColumnTails, type RowMajorMatrix } from "../lde.ts";
 import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { invalid } from "../kernels/errors.ts";
@@ -35,6 +35,8 @@ export interface ParallelOptions {
   readonly into?: LdeTarget;
   /** commits only: the matrix is column-major (column c at [c·height, (c+1)·height); leaves are still rows) */
   readonly columnMajor?: boolean;
+  /** LDEs only: zero-knowledge tails added to the columns (prover/lde.ts ColumnTails; one per column) */
+  readonly tails?: ColumnTails;
 }
 
 const DEFAULT_MIN = 1 << 18;
@@ -63,13 +65,14 @@ export async function ldeColumnsParallel(
     if (c.length !== 2 ** logN) invalid(`column ${i} has ${c.length} rows, column 0 has ${2 ** logN}`);
   });
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
-  const into = checkTarget(opts.into, columns.length, 2 ** (logN + logBlowup));
+  const tails = checkTails(opts.tails, columns.length);
+  const into = checkTarget(opts.into, columns.length, 2 ** (logN + logBlowup)) ?? (tails ? newTarget(columns.length, 2 ** (logN + logBlowup)) : undefined);
   if (pool === null || columns.length * 2 ** (logN + logBlowup) < (opts.minParallelValues ?? DEFAULT_MIN)) {
     if (!into) return ldeColumns(columns, logBlowup, shift);
-    ldeColumnsInto(columns, 0, columns.length, logBlowup, shift, into.data, into.width, "evals", logN, into.offset, into.columnMajor ?? false);
+    ldeColumnsInto(columns, 0, columns.length, logBlowup, shift, into.data, into.width, "evals", logN, into.offset, into.columnMajor ?? false, tails);
     return { data: into.data, width: into.width, height: 2 ** (logN + logBlowup) };
   }
-  return runLde(pool, columns, "evals", logN, logBlowup, shift, into);
+  return runLde(pool, columns, "evals", logN, logBlowup, shift, into, tails);
 }
 
 /** evaluateColumns (coefficients → row-major evaluations on shift·H_{2^logN}) on the worker pool. */
@@ -82,13 +85,30 @@ export async function evaluateColumnsParallel(
   if (logC > logN) invalid(`a column of 2^${logC} coefficients does not fit 2^${logN} points`);
   checkShift(shift);
   const pool = opts.pool === undefined ? sharedPool() : opts.pool;
-  const into = checkTarget(opts.into, coeffs.length, 2 ** logN);
+  const tails = checkTails(opts.tails, coeffs.length);
+  const into = checkTarget(opts.into, coeffs.length, 2 ** logN) ?? (tails ? newTarget(coeffs.length, 2 ** logN) : undefined);
   if (pool === null || coeffs.length * 2 ** logN < (opts.minParallelValues ?? DEFAULT_MIN)) {
     if (!into) return evaluateColumns(coeffs, logN, shift);
-    ldeColumnsInto(coeffs, 0, coeffs.length, logN - logC, shift, into.data, into.width, "coeffs", logC, into.offset, into.columnMajor ?? false);
+    ldeColumnsInto(coeffs, 0, coeffs.length, logN - logC, shift, into.data, into.width, "coeffs", logC, into.offset, into.columnMajor ?? false, tails);
     return { data: into.data, width: into.width, height: 2 ** logN };
   }
-  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift, into);
+  return runLde(pool, coeffs, "coeffs", logC, logN - logC, shift, into, tails);
+}
+
+/** Tails: one per column, all of one length (ColumnTails); absent or all empty → undefined. */
+function checkTails(tails: ColumnTails | undefined, width: number): ColumnTails | undefined {
+  if (!tails) return undefined;
+  if (tails.data.length !== width) invalid(`${tails.data.length} tails for ${width} columns`);
+  const len = tails.data[0]?.length ?? 0;
+  if (tails.data.some((t) => t.length !== len)) invalid("every column's tail must have the same length");
+  if (len === 0) return undefined;
+  tailLog(len); // bounds
+  return tails;
+}
+
+/** A fresh shared row-major matrix as an LDE target (the in-thread LDEs have no tail path of their own). */
+function newTarget(width: number, height: number): LdeTarget {
+  return { data: new Uint32Array(new SharedArrayBuffer(4 * width * height)), width, offset: 0 };
 }
 
 function checkTarget(into: LdeTarget | undefined, width: number, height: number): LdeTarget | undefined {
@@ -101,9 +121,17 @@ function checkTarget(into: LdeTarget | undefined, width: number, height: number)
 
 async function runLde(
   pool: WorkerPool, columns: readonly Uint32Array[], kind: "evals" | "coeffs", logN: number, logBlowup: number, shift: number,
-  into?: LdeTarget,
+  into?: LdeTarget, tails?: ColumnTails,
 ): Promise<RowMajorMatrix> {
   const n = 2 ** logN;
+  let tailBuf: { tails: SharedArrayBuffer; tailLen: number; tailMinusOne: boolean } | {} = {};
+  if (tails) {
+    const tailLen = tails.data[0]!.length;
+    const tb = new SharedArrayBuffer(4 * tailLen * columns.length);
+    const tv = new Uint32Array(tb);
+    tails.data.forEach((t, i) => tv.set(t, i * tailLen));
+    tailBuf = { tails: tb, tailLen, tailMinusOne: tails.minusOne };
+  }
   const width = columns.length;
   const height = n * 2 ** logBlowup;
   // Column-major shared copy of the input (coefficient columns zero-padded to n by the fresh buffer).
@@ -116,7 +144,7 @@ async function runLde(
   const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
   const tasks: LdeTask[] = [];
   for (let c = 0; c < width; c += per) {
-    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output, ...place });
+    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output, ...place, ...tailBuf });
   }
   await pool.runAll(tasks);
   return into ? { data: into.data, width: into.width, height } : { data: new Uint32Array(output), width, height };

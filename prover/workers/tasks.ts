@@ -24,6 +24,10 @@ export interface LdeTask {
   readonly outOffset?: number;
   /** write column c of the output at [(outOffset + c)·rows, …) instead of row-major */
   readonly outColumnMajor?: boolean;
+  /** zero-knowledge tails (prover/lde.ts ColumnTails): column c's at [c·tailLen, (c+1)·tailLen) */
+  readonly tails?: SharedArrayBuffer;
+  readonly tailLen?: number;
+  readonly tailMinusOne?: boolean;
 }
 
 /**

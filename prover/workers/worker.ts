@@ -1,6 +1,6 @@
 /** Worker side of the pool: runs tasks (prover/workers/tasks.ts) on this thread's own kernel instance. */
 import { parentPort } from "node:worker_threads";
-import { ldeColumnsInto } from "../lde.ts";
+import { ldeColumnsInto, type ColumnTails } from "../lde.ts";
 import { log2Exact } from "../ntt.ts";
 import { hashLevels, hashRows, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
@@ -14,7 +14,12 @@ function run(task: WorkerTask): void {
       const columns: Uint32Array[] = [];
       for (let c = 0; c < task.width; c++) columns.push(input.subarray(c * task.n, (c + 1) * task.n));
       const logN = log2Exact(task.n);
-      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.outWidth ?? task.width, task.kind, logN, task.outOffset ?? 0, task.outColumnMajor ?? false);
+      let tails: ColumnTails | undefined;
+      if (task.tails) {
+        const tv = new Uint32Array(task.tails), len = task.tailLen ?? 0;
+        tails = { data: columns.map((_, c) => tv.subarray(c * len, (c + 1) * len)), minusOne: task.tailMinusOne === true };
+      }
+      ldeColumnsInto(columns, task.colStart, task.colEnd, task.logBlowup, task.shift, new Uint32Array(task.output), task.outWidth ?? task.width, task.kind, logN, task.outOffset ?? 0, task.outColumnMajor ?? false, tails);
       return;
     }
     case "subtree": {

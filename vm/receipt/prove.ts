@@ -64,11 +64,12 @@ export interface ProveReceiptResult {
 
 /**
  * Largest LDE (log2) proven with COMPACT_PARAMS by default. The rate-1/8 LDE doubles the prover's commitment work
- * and matrices: measured ≈ 1.7× CPU and 1.3–1.7× peak RSS for runs up to 2^16 cycles (LDE 2^20: ≈ 4–6 GiB), but
- * 2^18 cycles took 89 s and 13.2 GiB instead of 49 s and 7.5 GiB (docs/receipt.md). Runs over 2^16 cycles (a CPU
- * table over 2^16 rows: FRI degree 2^18 with zk) therefore keep DEFAULT_PARAMS unless the caller asks otherwise.
+ * and matrices: measured ≈ 1.7× CPU and 1.3–1.7× peak RSS for runs up to 2^16 cycles, but 2^18 cycles took 89 s
+ * and 13.2 GiB instead of 49 s and 7.5 GiB (docs/receipt.md, protocol v3). Runs over 2^16 cycles (a CPU table over
+ * 2^16 rows: FRI degree 2^17 with or without zk since protocol v4) therefore keep DEFAULT_PARAMS unless the caller
+ * asks otherwise.
  */
-export const COMPACT_MAX_LOG_LDE = 20;
+export const COMPACT_MAX_LOG_LDE = 19;
 
 /**
  * The parameters a receipt is proven with when the caller names none: COMPACT_PARAMS (rate 1/8, 28 queries:

@@ -446,3 +446,17 @@ export function ldeSpread(src: usize, dst: usize, logN: u32, logB: u32, t: usize
     for (let r: u32 = 0; r < bsz; r++) store<u32>(d + (<usize>r << 2), x);
   }
 }
+
+/**
+ * dst[i] ← dst[i] + src[i] · t[i mod 2^logP] for i < n (n a multiple of 4; t a constant table of max(2^logP, 4)
+ * entries, a shorter period repeated by the host). The zero-knowledge tail of a column: on the LDE coset x^m is
+ * periodic with period N/m, so adding x^m·r(x) (or (x^m − 1)·r(x)) to an LDE is one pass with a small table.
+ */
+export function addMulPeriodic(dst: usize, src: usize, n: u32, tab: usize, logP: u32): void {
+  const mask: u32 = (logP < 2 ? 4 : <u32>1 << logP) - 1;
+  for (let i: u32 = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const b = cBlock(tab, i & mask);
+    v128.store(dst + o, vadd(v128.load(dst + o), vmul(v128.load(src + o), v128.load(b), v128.load(b, 16))));
+  }
+}
