@@ -94,8 +94,8 @@ function addTailInKernel(k: Kernels, tail: Uint32Array, logM: number, logLde: nu
  */
 function ldeInKernel(
   k: Kernels, column: Uint32Array, logN: number, logBlowup: number, shift: number, src: number, dst: number,
-  input: ColumnInput = "evals",
-): void {
+  input: ColumnInput = "evals", tail?: Uint32Array, minusOne = false,
+): boolean {
   const n = 2 ** logN;
   const [twFwd, twInv] = k.twiddles(logN + logBlowup);
   const t = k.coeffScaleTable(logN, shift, input === "evals" ? inv(n) : 1);
@@ -108,7 +108,55 @@ function ldeInKernel(
     k.x.bitReverse(src, logN);
   }
   k.x.ldeSpread(src, dst, logN, logBlowup, t);
+  const injected = tail !== undefined && tail.length > 0 && injectTail(k.u32(), dst >>> 2, tail, logN, logBlowup, shift, minusOne);
   k.x.dit(dst, logN + logBlowup, twFwd, logBlowup);
+  return injected;
+}
+
+/** Most injected tail work allowed (tail length × 2^logBlowup field products in JavaScript) before the kernel path. */
+const MAX_INJECT_WORK = 1 << 14;
+const omegaPowers: Uint32Array[] = [];
+
+/**
+ * Adds a tail between the spread and the DIT spans, when it is cheap: after the spread, block i (2^logBlowup slots
+ * from i·2^logBlowup) holds coefficient rev_n(i) and stands for the coefficients rev_n(i) + n·q, q < 2^logBlowup,
+ * whose first logBlowup DIT spans are a DFT of size 2^logBlowup: slot s gets Σ_q a_q·ω^{s·q}. A tail coefficient
+ * r_j (degree n + j, j < n: q = 1) therefore adds r_j·shift^{n+j}·ω^s to slot s of block rev_n(j), and the
+ * (x^n − 1) form also −r_j·shift^j to every slot of it. h·2^logBlowup products, nothing extended: used while that
+ * stays under MAX_INJECT_WORK and the tail is no longer than n; otherwise addTailInKernel runs after the DIT.
+ */
+function injectTail(mem: Uint32Array, base: number, tail: Uint32Array, logN: number, logB: number, shift: number, minusOne: boolean): boolean {
+  const n = 2 ** logN, B = 2 ** logB;
+  if (tail.length > n || tail.length * B > MAX_INJECT_WORK) return false;
+  let w = omegaPowers[logB];
+  if (w === undefined) {
+    w = new Uint32Array(B);
+    for (let s = 0, x = 1, om = rootOfUnity(logB); s < B; s++, x = mul(x, om)) w[s] = x;
+    omegaPowers[logB] = w;
+  }
+  let sj = 1; // shift^j
+  const sn = pow(shift, n);
+  for (let j = 0; j < tail.length; j++, sj = mul(sj, shift)) {
+    const r = tail[j]!;
+    const hi = mul(r, mul(sn, sj));
+    const lo = minusOne ? sub(0, mul(r, sj)) : 0;
+    const o = base + ((logN === 0 ? 0 : reverseBits(j, logN)) << logB);
+    for (let s = 0; s < B; s++) {
+      let v = mem[o + s]! + mul(hi, w[s]!);
+      if (v >= P_) v -= P_;
+      v += lo;
+      if (v >= P_) v -= P_;
+      mem[o + s] = v;
+    }
+  }
+  return true;
+}
+
+const P_ = 2013265921;
+function reverseBits(x: number, bits: number): number {
+  let r = 0;
+  for (let i = 0; i < bits; i++) { r = (r << 1) | (x & 1); x >>>= 1; }
+  return r;
 }
 
 /** Evaluations on H_n (natural order) → evaluations on shift·H_{n·2^logBlowup} (natural order). New array. */
@@ -200,8 +248,8 @@ export function ldeColumnsInto(
       if (input === "evals" ? col.length !== n : col.length > n) {
         invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
       }
-      ldeInKernel(k, col, logN, logBlowup, shift, src, dst0, input);
-      if (tails) addTailInKernel(k, tails.data[c]!, logN, logN + logBlowup, shift, tails.minusOne, dst0, dst0 + 4 * rows);
+      const done = ldeInKernel(k, col, logN, logBlowup, shift, src, dst0, input, tails?.data[c], tails?.minusOne);
+      if (tails && !done) addTailInKernel(k, tails.data[c]!, logN, logN + logBlowup, shift, tails.minusOne, dst0, dst0 + 4 * rows);
       out.set(k.u32().subarray(dst0 >>> 2, (dst0 >>> 2) + rows), (outOffset + c) * rows);
     }
     return;
@@ -216,8 +264,8 @@ export function ldeColumnsInto(
       if (input === "evals" ? col.length !== n : col.length > n) {
         invalid(`column ${c} has ${col.length} values, expected ${input === "evals" ? "" : "at most "}${n}`);
       }
-      ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g), input);
-      if (tails) addTailInKernel(k, tails.data[c]!, logN, logN + logBlowup, shift, tails.minusOne, dst0 + 4 * rows * (c - g), at);
+      const done = ldeInKernel(k, col, logN, logBlowup, shift, src, dst0 + 4 * rows * (c - g), input, tails?.data[c], tails?.minusOne);
+      if (tails && !done) addTailInKernel(k, tails.data[c]!, logN, logN + logBlowup, shift, tails.minusOne, dst0 + 4 * rows * (c - g), at);
     }
     scatterGroup(k.u32(), dst0 >>> 2, rows, gEnd - g, out, width, g + outOffset);
   }

@@ -26,8 +26,9 @@ function fullCoeffs(low: Uint32Array, m: number, tail: Uint32Array, minusOne: bo
 }
 
 describe("LDE with zero-knowledge tails (prover/lde.ts ColumnTails)", () => {
-  // m = the main part's length; the LDE has 2^logLde points; tails of t coefficients
-  for (const [logM, logLde, t, workers] of [[6, 8, 45, false], [8, 10, 45, true], [10, 11, 30, true], [4, 9, 5, false], [3, 5, 4, false], [3, 12, 45, true], [2, 10, 7, false]] as const) {
+  // m = the main part's length; the LDE has 2^logLde points; tails of t coefficients. Both paths: injected between
+  // spread and DIT (t ≤ m, t·N/m ≤ 2^14) and extended separately (the rest: t > m, or a large blowup)
+  for (const [logM, logLde, t, workers] of [[6, 8, 45, false], [8, 10, 45, true], [10, 11, 30, true], [4, 9, 5, false], [3, 5, 4, false], [3, 12, 45, true], [2, 10, 7, false], [6, 16, 45, true], [12, 14, 45, false]] as const) {
     it(`coefficients: 2^${logM} + ${t} → 2^${logLde} (${workers ? "workers" : "in-thread"})`, async () => {
       const r = rng(logM * 31 + t);
       const lows = [vec(r, 2 ** logM), vec(r, 2 ** logM), vec(r, 2 ** logM - 3)];
