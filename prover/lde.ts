@@ -6,7 +6,7 @@
  * that multiplies coefficient i by shift^i/n and copies it across the 2^logBlowup slots the first DIT spans would
  * fill anyway (the zero padding makes those spans copies), then the remaining DIT spans (bit-reversed → natural).
  */
-import { GENERATOR, inv, mul, pow, rootOfUnity, sub } from "../verifier/field.ts";
+import { GENERATOR, add, inv, mul, pow, rootOfUnity, sub } from "../verifier/field.ts";
 import { kernels, type Kernels } from "./kernels/index.ts";
 import { invalid } from "./kernels/errors.ts";
 import { checkShift, log2Exact } from "./ntt.ts";
@@ -29,10 +29,10 @@ export type ColumnInput = "evals" | "coeffs";
 /**
  * Zero-knowledge tails (docs/proof-system.md "Zero knowledge"): column j's polynomial is its main part (evaluations
  * on H_m, or m = 2^logN coefficients) plus x^m·r_j(x), or (x^m − 1)·r_j(x) with `minusOne`, for the few
- * coefficients r_j = data[j] (all of one length ≤ 2^MAX_LOG_TAIL: numQueries + 2 for the STARK). The tail is extended on its own (an LDE of
- * ≤ 512 coefficients costs a few butterfly spans) and added in one pass: x^m is periodic on the coset with period
- * N/m, so the factor comes from a table of N/m entries. This keeps a hidden column's LDE at the size of its
- * trace (a polynomial of degree m + |r| − 1 on N points) instead of extending 2m values.
+ * coefficients r_j = data[j] (all of one length ≤ 2^MAX_LOG_TAIL: numQueries + 2 for the STARK). This keeps a
+ * hidden column's LDE at the size of its trace (a polynomial of degree m + |r| − 1 on N points) instead of
+ * extending 2m values. The tail is injected between the spread and the DIT spans (`injectTail`), or, for tiny
+ * tables, extended on its own and added in one pass (`addTailInKernel`).
  */
 export interface ColumnTails {
   readonly data: readonly Uint32Array[];
@@ -141,18 +141,11 @@ function injectTail(mem: Uint32Array, base: number, tail: Uint32Array, logN: num
     const hi = mul(r, mul(sn, sj));
     const lo = minusOne ? sub(0, mul(r, sj)) : 0;
     const o = base + ((logN === 0 ? 0 : reverseBits(j, logN)) << logB);
-    for (let s = 0; s < B; s++) {
-      let v = mem[o + s]! + mul(hi, w[s]!);
-      if (v >= P_) v -= P_;
-      v += lo;
-      if (v >= P_) v -= P_;
-      mem[o + s] = v;
-    }
+    for (let s = 0; s < B; s++) mem[o + s] = add(add(mem[o + s]!, mul(hi, w[s]!)), lo);
   }
   return true;
 }
 
-const P_ = 2013265921;
 function reverseBits(x: number, bits: number): number {
   let r = 0;
   for (let i = 0; i < bits; i++) { r = (r << 1) | (x & 1); x >>>= 1; }

@@ -106,6 +106,16 @@ function hidingTails(count: number, hiding: number, rng: ProverRng = systemRng):
   return hiding === 0 ? [] : Array.from({ length: count }, () => rng.fieldElements(hiding));
 }
 
+/**
+ * Coefficient columns as the LDE takes them: their first m coefficients, and what lies beyond (the zk tails, all
+ * of one length; none when no column is longer than m).
+ */
+function splitAt(cols: readonly Uint32Array[], m: number): { low: Uint32Array[]; tails: Uint32Array[] } {
+  const low = cols.map((c) => c.subarray(0, m));
+  const tails = cols.some((c) => c.length > m) ? cols.map((c) => c.subarray(m)) : [];
+  return { low, tails };
+}
+
 /** Where one table's columns sit in a round's matrix (column-major: column c at [(offset + c)·N, …)). */
 interface TableView {
   readonly matrix: Uint32Array;
@@ -535,15 +545,16 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
     }
     const cols: Uint32Array[] = chunks.flat();
     // each chunk: n coefficients, then (zk) its x^n·r tail
-    const n = 2 ** logHeights[ti]!;
-    await quotR.lde(ti, cols.map((c) => c.subarray(0, n)), "coeffs", logLde, pool, cols.map((c) => c.subarray(n)).filter((c) => c.length > 0));
+    const chunkParts = splitAt(cols, 2 ** logHeights[ti]!);
+    await quotR.lde(ti, chunkParts.low, "coeffs", logLde, pool, chunkParts.tails);
     // DEEP mask R: as many random coefficients as FRI's degree bound allows, so the linear functionals of f that
     // FRI's openings reveal are masked whenever the bound exceeds their number (see docs/proof-system.md).
     // One mask for the whole proof (it enters f once): committed with the first table's quotient.
     if (zk && ti === 0) {
       const D = 2 ** shape.logFriDegree;
       const R = [0, 1, 2, 3].map(() => randomFieldElements(D + shape.friExcess));
-      await quotR.lde(ti, R.map((c) => c.subarray(0, D)), "coeffs", logLde, pool, R.map((c) => c.subarray(D)).filter((c) => c.length > 0), cols.length);
+      const maskParts = splitAt(R, D);
+      await quotR.lde(ti, maskParts.low, "coeffs", logLde, pool, maskParts.tails, cols.length);
       cols.push(...R);
     }
     quotCoeffs.push(cols);
@@ -679,25 +690,23 @@ async function deepComposition(
     const lc = flat([...co.main[t]!, ...co.aux[t]!]);
     const Tn = combineColumns([...mainEvals[t]!, ...(auxEvals[t] ?? [])], lc, n);
     for (let k = 0; k < 4; k++) interpolate(Tn.subarray(k * n, (k + 1) * n));
-    // + Z_H·Σλ^j r_j: the tails' combination r enters at degree n and, negated, at degree 0
+    // T_t (n + h coefficients) at stride len: divideByLinear and addScaled read one stride for all their vectors
     const D = n + h;
-    const T = new Uint32Array(4 * D);
-    for (let k = 0; k < 4; k++) T.set(Tn.subarray(k * n, (k + 1) * n), k * D);
+    const Ts = new Uint32Array(4 * len);
+    for (let k = 0; k < 4; k++) Ts.set(Tn.subarray(k * n, (k + 1) * n), k * len);
     if (h > 0) {
+      // + Z_H·Σλ^j r_j: the tails' combination r enters at degree n and, negated, at degree 0
       const r = combineColumns([...mainTails[t]!, ...auxTails[t]!], lc, h);
       for (let k = 0; k < 4; k++) {
         for (let i = 0; i < h; i++) {
           const v = r[k * h + i]!;
-          T[k * D + n + i] = v;
-          T[k * D + i] = (T[k * D + i]! + P - v) % P;
+          Ts[k * len + n + i] = v;
+          Ts[k * len + i] = (Ts[k * len + i]! + P - v) % P;
         }
       }
     }
     const qLen = Math.max(...quotCoeffs[t]!.map((c) => c.length));
     const Qc = combineColumns(quotCoeffs[t]!, flat(co.quot[t]!), qLen);
-    // T re-strided to len (divideByLinear and addScaled read one stride for all their vectors)
-    const Ts = new Uint32Array(4 * len);
-    for (let k = 0; k < 4; k++) Ts.set(T.subarray(k * D, (k + 1) * D), k * len);
     for (let k = 0; k < 4; k++) { addInto(A, k * len, Ts, k * len, D); addInto(A, k * len, Qc, k * qLen, qLen); }
     const zw = eMul(zeta, extOf(rootOfUnity(l)));
     if (!extEq(divideByLinear(Ts, len, D, zw, q), co.b[t]!)) throw new ProverError("Internal", "DEEP: trace combination disagrees with its OOD value");
@@ -706,10 +715,9 @@ async function deepComposition(
   if (!extEq(divideByLinear(A, len, len, zeta, q), co.a)) throw new ProverError("Internal", "DEEP: combination disagrees with its OOD values");
   for (let k = 0; k < 4; k++) addInto(f, k * len, q, k * len, len - 1);
   // f has up to 2^k + e coefficients: the first 2^k extended as usual, the few beyond as a tail (x^(2^k)·tail)
-  const D = Math.min(len, 2 ** shape.logFriDegree);
-  const fc = [0, 1, 2, 3].map((k) => f.subarray(k * len, k * len + D));
-  const tails = len > D ? { data: [0, 1, 2, 3].map((k) => f.subarray(k * len + D, (k + 1) * len)), minusOne: false } : undefined;
-  const m = await evaluateColumnsParallel(fc, logN, GENERATOR, { pool: useWorkers ? undefined : null, tails });
+  const fParts = splitAt([0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len)), 2 ** shape.logFriDegree);
+  const tails = fParts.tails.length > 0 ? { data: fParts.tails, minusOne: false } : undefined;
+  const m = await evaluateColumnsParallel(fParts.low, logN, GENERATOR, { pool: useWorkers ? undefined : null, tails });
   return m.data;
 }
 
