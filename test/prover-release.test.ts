@@ -26,7 +26,11 @@ describe("releaseSharedBuffers", () => {
     const live = new Uint32Array(new SharedArrayBuffer(64 * MiB)).fill(7);
     allocateAndDrop(4, 32 * MiB);
     await releaseSharedBuffers();
-    expect(arrayBuffers() - before).toBeGreaterThanOrEqual(64 * MiB);
+    // Other small buffers of this process may be collected in the same pass (CI once saw 45 bytes fewer than
+    // `before` + 64 MiB), so the bounds leave 1 MiB of slack: the live 64 MiB stay, the dead 128 MiB go.
+    const grown = arrayBuffers() - before;
+    expect(grown).toBeGreaterThanOrEqual(63 * MiB);
+    expect(grown).toBeLessThan(100 * MiB);
     expect(live[live.length - 1]).toBe(7);
   });
 });
