@@ -51,9 +51,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option("cache-dir", { type: "string", requiresArg: true, describe: "where the built training image is cached (default node_modules/.cache/zkvm-train)" })
       .option("prove", { type: "boolean", default: false, describe: "write a receipt for every guest run (receipts/ in the run directory)" })
       .option("dev", { type: "boolean", default: false, describe: "with --prove: dev receipts (NO proof, only each run's statement; instant) instead of STARK receipts (hours for a full epoch)" })
-      .option("workers", { type: "number", requiresArg: true, describe: "with --prove: parallel provers (worker threads; default 1; each STARK prover needs its own ≈ 12 GiB)" })
+      .option("workers", { type: "number", requiresArg: true, describe: "with --prove: parallel provers (worker threads; default 1; each STARK prover needs its own memory: ≈ 4.5 GiB peak for an exp1 batch of 64)" })
       .option("segment-cycles", { type: "number", requiresArg: true, describe: "with --prove (STARK): prove each run in segments of about N cycles (integer in [16, 2^27]; default 2^17 = 131,072)" })
-      .option("zk", { type: "boolean", default: true, describe: "with --prove (STARK): zero knowledge (--no-zk: ≈ half the proving time and memory; the weights it may leak follow from the public seed anyway)" })
+      .option("zk", { type: "boolean", default: true, describe: "with --prove (STARK): zero knowledge (--no-zk: ≈ 10 % less proving time and memory; the weights it may leak follow from the public seed anyway)" })
       .option("json", { type: "boolean", default: false, describe: "print one JSON object" }) as unknown as Argv<TrainArgs>,
   handler: async (a: TrainArgs) => {
     try {
