@@ -92,6 +92,21 @@ describe("zkvm build / execute / inspect", () => {
     expect(text.stdout).toMatch(/<entry>:/);
     expect(text.stdout).toMatch(/EXIT/);
   });
+
+  it("re-executing itself for huge pages (bin/zkvm.js) passes output and exit status through unchanged", () => {
+    const run = (env: NodeJS.ProcessEnv, args: string[]) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp, encoding: "utf8", timeout: 120_000, env });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const { GLIBC_TUNABLES: _, ...bare } = process.env;
+    for (const args of [["inspect", img(), "--json"], ["verify", "missing.receipt", "--image-id", "zz", "--json"], ["execute", img(), "--input-hex", "02000000"]]) {
+      const reexec = run(bare, args);
+      const inProcess = run({ ...bare, ZKVM_HUGEPAGES: "0" }, args);
+      expect(reexec).toEqual(inProcess);
+    }
+    expect(run(bare, ["inspect", img(), "--json"]).status).toBe(0);
+    expect(run(bare, ["verify", "missing.receipt", "--image-id", "zz", "--json"]).status).toBe(2);
+  });
 });
 
 describe("bad input never shows a stack trace", () => {
