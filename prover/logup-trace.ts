@@ -66,6 +66,58 @@ export function buildAuxTrace(
   challenges: readonly Ext[],
 ): AuxTrace {
   const n = main[0]!.length;
+  return auxTraceOf(logupGroupColumns(t, main, periodic, publics, challenges, 0, n), n);
+}
+
+/** The aux trace from its group columns h (each coordinate-major over all n rows): h…, then the running sum S. */
+export function auxTraceOf(h: readonly Uint32Array[], n: number): AuxTrace {
+  const S = new Uint32Array(4 * n);
+  for (let k = 0; k < 4; k++) {
+    const o = k * n;
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      for (const c of h) acc += c[o + i]!;
+      acc %= P;
+      S[o + i] = acc;
+    }
+  }
+  const sum = Uint32Array.of(S[n - 1]!, S[2 * n - 1]!, S[3 * n - 1]!, S[4 * n - 1]!) as Ext;
+  return { columns: [...h, S], sum };
+}
+
+/**
+ * Main columns the interaction expressions of `t` read (the only ones a LogUp worker needs).
+ */
+export function interactionMainColumns(t: SymbolicTable): number[] {
+  const need = new Uint8Array(t.nodes.length);
+  for (const it of t.interactions) for (const o of [...it.tuple, it.multiplicity]) need[o] = 1;
+  const cols = new Set<number>();
+  for (let i = t.nodes.length - 1; i >= 0; i--) {
+    if (!need[i]) continue;
+    const nd = t.nodes[i]!;
+    if (nd.op === "add" || nd.op === "sub" || nd.op === "mul") { need[nd.a] = 1; need[nd.b] = 1; }
+    else if (nd.op === "neg") need[nd.a] = 1;
+    else if (nd.op === "main") cols.add(nd.col);
+  }
+  return [...cols].sort((a, b) => a - b);
+}
+
+/**
+ * The group columns h_0 … h_{m−1} of rows [from, to) (each coordinate-major, 4·(to − from) values); `main` holds
+ * whole columns of n rows (the next row of row n − 1 is row 0). Rows are independent, so workers may build
+ * ranges in parallel (prover/logup-parallel.ts).
+ */
+export function logupGroupColumns(
+  t: SymbolicTable,
+  main: readonly Uint32Array[],
+  periodic: readonly Uint32Array[],
+  publics: readonly number[],
+  challenges: readonly Ext[],
+  from: number,
+  to: number,
+): Uint32Array[] {
+  const N = main.find((c) => c.length > 0)?.length ?? to;
+  const n = to - from;
   const its = t.interactions;
   const outputs: number[] = [];
   for (const it of its) outputs.push(...it.tuple, it.multiplicity);
@@ -73,9 +125,10 @@ export function buildAuxTrace(
   const vals = ev.run({
     main(col, next, out) {
       const c = main[col]!;
-      if (!next) out.set(c);
+      if (!next) out.set(c.subarray(from, to));
+      else if (to < N) out.set(c.subarray(from + 1, to + 1));
       else {
-        out.set(c.subarray(1), 0);
+        out.set(c.subarray(from + 1, N), 0);
         out[n - 1] = c[0]!;
       }
     },
@@ -84,7 +137,7 @@ export function buildAuxTrace(
     },
     periodic(col, out) {
       const p = periodic[col]!;
-      for (let i = 0; i < n; i++) out[i] = p[i % p.length]!;
+      for (let i = 0; i < n; i++) out[i] = p[(from + i) % p.length]!;
     },
   });
   const alpha = challenges[0]!, beta = challenges[1]!;
@@ -97,7 +150,6 @@ export function buildAuxTrace(
     betaPows.push(o);
   }
   const columns: Uint32Array[] = [];
-  const S = new Uint32Array(4 * n);
   // d_i = α − f_i with f_i = bus + β·len + Σ β^{j+2}·t_j  (coordinate-major).
   const denominator = (it: (typeof its)[number]): Uint32Array => {
     const c0 = [it.bus % P, 0, 0, 0];
@@ -168,16 +220,5 @@ export function buildAuxTrace(
     }
     columns.push(d);
   }
-  for (let k = 0; k < 4; k++) {
-    const o = k * n;
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      for (const h of columns) acc += h[o + i]!;
-      acc %= P;
-      S[o + i] = acc;
-    }
-  }
-  columns.push(S);
-  const sum = Uint32Array.of(S[n - 1]!, S[2 * n - 1]!, S[3 * n - 1]!, S[4 * n - 1]!) as Ext;
-  return { columns, sum };
+  return columns;
 }

@@ -18,7 +18,8 @@ import { oodConstraintsHold } from "../verifier/stark.ts";
 import type { CommitmentOpening, StarkProof, TableOodValues } from "../verifier/proof-types.ts";
 import { encodeProof } from "../verifier/proof.ts";
 import { checkConstraints } from "./air-check.ts";
-import { buildAuxTrace, type AuxTrace } from "./logup-trace.ts";
+import { type AuxTrace } from "./logup-trace.ts";
+import { buildAuxTraceParallel } from "./logup-parallel.ts";
 import { multiplicitiesCannotWrap, publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
@@ -478,7 +479,7 @@ async function auxPhase(m: MainPhase, inject: InjectedChallenges | undefined): P
   for (let ti = 0; ti < sym.tables.length; ti++) {
     const t = sym.tables[ti]!;
     if (t.auxWidth === 0) { auxEvals.push(undefined); auxTails.push([]); continue; }
-    let a = buildAuxTrace(t, traces[ti]!, periodicColumns(t), publics, challenges);
+    let a = await buildAuxTraceParallel(t, traces[ti]!, periodicColumns(t), publics, challenges, opts.workers !== false);
     if (hooks.tamperAux) a = hooks.tamperAux(ti, a, challenges);
     const n = 2 ** logHeights[ti]!;
     const cs: Uint32Array[] = [];
