@@ -25,7 +25,8 @@ import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
 import { inverseOfBaseMinusExt } from "./deep-range.ts";
 import { interpolate } from "./ntt.ts";
-import type { MerkleTree } from "./merkle.ts";
+import { MerkleTree } from "./merkle.ts";
+import { hashLeaf } from "../verifier/merkle.ts";
 import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
 import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
 import { createHash } from "node:crypto";
@@ -132,6 +133,9 @@ interface TableView {
  * table's LDE is written straight into its columns (`lde`): no per-table matrix, no row-major scatter. The Merkle
  * leaf hashing transposes chunks of rows in the kernel; the quotient reads columns directly.
  */
+/** Leaves re-hashed when a round reuses kept Merkle nodes (a consistency check of the recomputation, not a proof). */
+const SPOT_CHECK_ROWS = 16;
+
 class Round {
   readonly width: number;
   readonly matrix: Uint32Array;
@@ -159,9 +163,26 @@ class Round {
     if (kind === "coeffs") await evaluateColumnsParallel(cols, logLde, GENERATOR, { pool, into, tails: tl });
     else await ldeColumnsParallel(cols, logLde - Math.log2(cols[0]!.length), GENERATOR, { pool, into, tails: tl });
   }
-  async commit(zk: boolean, pool: WorkerPool | null | undefined, rng: ProverRng = systemRng): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
+  /**
+   * `nodes`: this round's Merkle nodes from an earlier commitment of the same matrix and salts (a joint proof's
+   * phase 1): the tree is rebuilt from them instead of hashing every row again, after a spot check of
+   * SPOT_CHECK_ROWS leaves against the recomputed rows.
+   */
+  async commit(
+    zk: boolean, pool: WorkerPool | null | undefined, rng: ProverRng = systemRng, nodes?: Uint8Array,
+  ): Promise<Commitment & { readonly views: (TableView | undefined)[] }> {
     const salts = zk ? rng.salts(this.N) : undefined;
-    const tree = await commitParallel(this.matrix, this.width, this.N, salts, { pool, columnMajor: true });
+    let tree: MerkleTree;
+    if (nodes === undefined) tree = await commitParallel(this.matrix, this.width, this.N, salts, { pool, columnMajor: true });
+    else {
+      tree = new MerkleTree(this.matrix, this.width, this.N, salts, nodes, true);
+      for (let k = 0; k < SPOT_CHECK_ROWS; k++) {
+        const i = Math.floor(Math.random() * this.N);
+        if (!bytesEqual(hashLeaf(tree.getRow(i), tree.getSalt(i)), tree.leafHash(i))) {
+          throw new ProverError("Internal", `row ${i}: the recomputed commitment differs from the kept Merkle nodes`);
+        }
+      }
+    }
     const views = this.widths.map((w, t) => (w === 0 ? undefined : { matrix: this.matrix, stride: this.N, offset: this.offsets[t]!, columnMajor: true as const }));
     return { tree, matrix: this.matrix, width: this.width, salts, views };
   }
@@ -324,12 +345,20 @@ export interface JointProvePart {
 const tracesOf = (p: JointProvePart): readonly (readonly Uint32Array[])[] => (typeof p.traces === "function" ? p.traces() : p.traces);
 
 /**
+ * Merkle nodes of phase-1 main commitments a joint proof keeps for phase 2 (bytes, all parts together): with them
+ * phase 2 recomputes a part's LDE but does not hash its rows again (that hashing was ≈ 10 % of a segmented VM
+ * proof). A 2^17-row segment's nodes take 32 MiB (LDE 2^19), so 16 parts fit; parts beyond are hashed again.
+ */
+const JOINT_KEPT_NODES_BYTES = 512 * 2 ** 20;
+
+/**
  * Proves N parts whose LogUp buses balance only together (docs/proof-system.md "Joint proofs"; verify with
  * `verifyJoint` and the parts in the same order): phase 1 for every part, the global seed and α, β from every
  * part's statement digest (`jointChallenges`), phase 2 for every part with them injected. The honest prover
  * refuses (LogupSumNonZero) when Σ_parts σ ≠ 0, and (MultiplicityOverflow) when the no-wrap total over all
  * parts reaches p. Returns one proof per part, in order. Memory: one part's commitments at a time (phase 1's
- * randomness is seeded per part and the main commitment recomputed when the part is finished).
+ * randomness is seeded per part and the main LDE recomputed when the part is finished), plus up to
+ * JOINT_KEPT_NODES_BYTES of phase 1's Merkle nodes.
  */
 export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOptions = {}): Promise<ProveResult[]> {
   if (parts.length === 0) throw new ProverError("BadTrace", "a joint proof needs at least one part");
@@ -337,15 +366,22 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   // heights): the part's main LDE and tree are dropped and recomputed from the same seed when it is finished, so
   // at most one part's commitments are in memory at a time (docs/proof-system.md "Joint proofs").
   const seeds = parts.map(() => randomSeed());
-  const heads: { digest: Uint8Array; root: Uint8Array; total: number }[] = [];
+  const heads: { digest: Uint8Array; root: Uint8Array; total: number; nodes: Uint8Array | undefined; sum: string }[] = [];
   const last = parts.length - 1;
   // the last part's commitment is kept: phase 2 starts with it, so it is not recomputed
   let kept: MainPhase | undefined;
+  // the others keep their Merkle nodes while they fit the budget: phase 2 then recomputes only their LDE
+  let keptNodeBytes = 0;
   const head = async (k: number) => {
     const p = parts[k]!;
-    const m = await commitMain(p.air, tracesOf(p), p.publics, opts, true, seededRng(seeds[k]!));
+    const traces = tracesOf(p);
+    const m = await commitMain(p.air, traces, p.publics, opts, true, seededRng(seeds[k]!));
     if (k === last) kept = m;
-    return { digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights) };
+    let nodes: Uint8Array | undefined = m.mainRound.tree.nodes;
+    if (k === last || keptNodeBytes + nodes.length > JOINT_KEPT_NODES_BYTES) nodes = undefined;
+    else keptNodeBytes += nodes.length;
+    const sum = nodes === undefined ? "" : traceChecksum(traces);
+    return { digest: m.statementDigest, root: m.mainRoot, total: proofMultiplicityTotal(m.sym, m.logHeights), nodes, sum };
   };
   for (let k = 0; k < parts.length; k++) {
     heads.push(await head(k));
@@ -367,7 +403,11 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
     let m = kept;
     kept = undefined;
     if (m === undefined) {
-      m = await commitMain(p.air, tracesOf(p), p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!));
+      const traces = tracesOf(p), h = heads[k]!;
+      // with kept nodes the root is phase 1's by construction: the traces must be phase 1's too
+      if (h.nodes !== undefined && traceChecksum(traces) !== h.sum) throw new ProverError("Internal", `part ${k}: its traces differ between phase 1 and phase 2`);
+      m = await commitMain(p.air, traces, p.publics, { ...opts, check: false }, true, seededRng(seeds[k]!), h.nodes);
+      h.nodes = undefined;
       if (!bytesEqual(m.mainRoot, heads[k]!.root)) throw new ProverError("Internal", `part ${k}: the recomputed main commitment differs from phase 1's`);
     }
     const ap = await auxPhase(m, joint);
@@ -385,11 +425,33 @@ export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOp
   return out;
 }
 
+/**
+ * A 64-bit checksum of every trace value (two multiplicative hashes), to detect a trace builder that does not
+ * return the same traces twice. A consistency check between a joint proof's phases, not a commitment.
+ */
+function traceChecksum(traces: readonly (readonly Uint32Array[])[]): string {
+  let a = 0x811c9dc5, b = 0x01000193;
+  for (const cols of traces) {
+    for (const c of cols) {
+      for (let i = 0; i < c.length; i++) {
+        const v = c[i]!;
+        a = Math.imul(a ^ v, 0x01000193);
+        b = Math.imul(b + v, 0x5bd1e995) ^ (b >>> 15);
+      }
+      a = Math.imul(a ^ c.length, 0x01000193);
+    }
+  }
+  return `${(a >>> 0).toString(16)}.${(b >>> 0).toString(16)}`;
+}
+
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions, joint: boolean, rng: ProverRng = systemRng): Promise<MainPhase> {
+async function commitMain(
+  air: Air, traces: readonly (readonly Uint32Array[])[], publics: readonly number[], opts: ProveOptions, joint: boolean,
+  rng: ProverRng = systemRng, keptNodes?: Uint8Array,
+): Promise<MainPhase> {
   const pool = opts.workers === false ? null : undefined;
   const params = opts.params ?? DEFAULT_PARAMS;
   const sym = symbolicAir(air);
@@ -435,7 +497,7 @@ async function commitMain(air: Air, traces: readonly (readonly Uint32Array[])[],
   const mainTails = traces.map((cols) => hidingTails(cols.length, shape.hiding, rng));
   const mainR = new Round(shape.mainWidth, N);
   for (let ti = 0; ti < mainEvals.length; ti++) await mainR.lde(ti, mainEvals[ti]!, "evals", logLde, pool, mainTails[ti]!);
-  const mainRound = await mainR.commit(params.zk, pool, rng);
+  const mainRound = await mainR.commit(params.zk, pool, rng, keptNodes);
   tr.absorbDigest("main", mainRound.tree.root);
   return {
     air, sym, params, opts, traces, publics, logHeights, shape, mainRoot: mainRound.tree.root, statementDigest: tr.digest,

@@ -184,6 +184,25 @@ describe("joint proofs: rejected", () => {
     }
   });
 
+  it("phase 2 reuses phase 1's Merkle nodes only for the same traces: a trace builder that changes one value between the phases is refused", async () => {
+    // traces as a function: called once per phase (and for the joint balance); here the second call differs in one row
+    let calls = 0;
+    const flaky: JointProvePart = {
+      air: RECEIVER, publics: [33],
+      traces: () => {
+        calls++;
+        const t = trace(range(1, 10));
+        if (calls > 1) t[0]![2]![15] = 1; // one value of an unused row changed
+        return t;
+      },
+    };
+    await expect(proveJoint([A, flaky, C], TEST_OPTS)).rejects.toThrow(/part 1: its traces differ between phase 1 and phase 2/);
+    // the same parts with a deterministic builder prove and verify (phase 2 used the kept nodes of parts 0 and 1)
+    const steady: JointProvePart = { ...flaky, traces: () => trace(range(1, 10)) };
+    const rs = await proveJoint([A, steady, C], TEST_OPTS);
+    expect(kindOf(verifyJoint(asParts([A, steady, C], rs), TEST_OPTS))).toBe("ok");
+  });
+
   it("a part whose trace breaks a bus value: refused by the prover, LogupSumNonZero from the verifier", async () => {
     const bad = part(RECEIVER, range(11, 16).map((v) => (v === 13 ? 1013 : v)), 44);
     await expect(proveJoint([A, B1, bad], TEST_OPTS)).rejects.toThrow(/LogupSumNonZero/);
