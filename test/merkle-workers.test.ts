@@ -90,7 +90,7 @@ describe("worker pool", () => {
   it("a kernel error inside a worker keeps its kind", async () => {
     const input = new SharedArrayBuffer(4 * 6);
     const output = new SharedArrayBuffer(4 * 12);
-    await expect(pool.run({ op: "lde", input, kind: "evals", n: 6, width: 1, colStart: 0, colEnd: 1, logBlowup: 1, shift: 31, output })).rejects.toMatchObject({
+    await expect(pool.run({ op: "lde", inputs: [{ buf: input, offset: 0 }], kind: "evals", n: 6, width: 1, colStart: 0, colEnd: 1, logBlowup: 1, shift: 31, output })).rejects.toMatchObject({
       kind: "InvalidArgument",
     });
   });

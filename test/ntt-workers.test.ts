@@ -29,6 +29,21 @@ describe("ldeColumnsParallel (worker pool)", () => {
     }
   });
 
+  it("columns already in shared memory (whole buffers and views at offsets) are read in place, mixed with copied ones", async () => {
+    const n = 2 ** 9, cols = randomColumns(77, 9, n);
+    const expected = ldeColumns(cols, 2, 31);
+    const big = new SharedArrayBuffer(4 * n * 4 + 12); // views at offsets 12, 12 + 4n, …
+    const mixed = cols.map((c, i) => {
+      if (i % 3 === 0) return c; // plain: copied
+      if (i % 3 === 1) { const s = new Uint32Array(new SharedArrayBuffer(4 * n)); s.set(c); return s; }
+      const v = new Uint32Array(big, 12 + 4 * n * ((i - 2) / 3), n); v.set(c); return v;
+    });
+    const got = await ldeColumnsParallel(mixed, 2, 31, { pool, minParallelValues: 0 });
+    expect(Buffer.compare(Buffer.from(got.data.buffer), Buffer.from(expected.data.buffer))).toBe(0);
+    // the inputs are not modified
+    mixed.forEach((c, i) => expect(Buffer.compare(Buffer.from(c.buffer, c.byteOffset, c.byteLength), Buffer.from(cols[i]!.buffer))).toBe(0));
+  });
+
   it("evaluateColumnsParallel equals evaluateColumns", async () => {
     const cols = randomColumns(77, 9, 128).map((c, i) => c.subarray(0, 128 - 13 * i));
     const expected = evaluateColumns(cols, 10, 31);

@@ -25,9 +25,10 @@ export function wideAir(width: number): Air {
   };
 }
 
+/** The trace, its columns in shared memory: the prover's LDE reads them in place instead of copying them. */
 export function wideTrace(width: number, logN: number): { traces: Uint32Array[][]; publics: number[] } {
   const n = 2 ** logN;
-  const cols = Array.from({ length: width }, () => new Uint32Array(n));
+  const cols = Array.from({ length: width }, () => new Uint32Array(new SharedArrayBuffer(4 * n)));
   for (let j = 0; j < width; j++) cols[j]![0] = j + 3;
   for (let i = 1; i < n; i++) {
     for (let j = 0; j < width; j++) {

@@ -134,17 +134,27 @@ async function runLde(
   }
   const width = columns.length;
   const height = n * 2 ** logBlowup;
-  // Column-major shared copy of the input (coefficient columns zero-padded to n by the fresh buffer).
-  const input = new SharedArrayBuffer(4 * n * width);
-  const inView = new Uint32Array(input);
-  columns.forEach((c, i) => inView.set(c, i * n));
+  // Columns already in shared memory (n values: traces built as shared arrays, LogUp columns from the workers) are
+  // read where they are; the others are copied into one fresh shared buffer (coefficient columns zero-padded to n).
+  // The copy of a 2^20-row × 60 trace was 240 MiB of fresh memory and a pass over it.
+  const isShared = (c: Uint32Array) => c.buffer instanceof SharedArrayBuffer && c.length === n;
+  const copied = columns.filter((c) => !isShared(c)).length;
+  const copy = copied > 0 ? new SharedArrayBuffer(4 * n * copied) : undefined;
+  let next = 0;
+  const inputs = columns.map((c) => {
+    if (isShared(c)) return { buf: c.buffer as SharedArrayBuffer, offset: c.byteOffset };
+    new Uint32Array(copy!, 4 * n * next, n).set(c);
+    return { buf: copy!, offset: 4 * n * next++ };
+  });
   const output = into ? (into.data.buffer as SharedArrayBuffer) : new SharedArrayBuffer(4 * height * width);
   const place = into ? { outWidth: into.width, outOffset: into.offset, outColumnMajor: into.columnMajor ?? false } : {};
   // A few tasks per worker so a slow worker does not hold up the end.
   const per = Math.max(1, Math.ceil(width / (pool.size * 2)));
   const tasks: LdeTask[] = [];
   for (let c = 0; c < width; c += per) {
-    tasks.push({ op: "lde", input, kind, n, width, colStart: c, colEnd: Math.min(width, c + per), logBlowup, shift, output, ...place, ...tailBuf });
+    const colEnd = Math.min(width, c + per);
+    const own = inputs.map((at, i) => (i >= c && i < colEnd ? at : null));
+    tasks.push({ op: "lde", inputs: own, kind, n, width, colStart: c, colEnd, logBlowup, shift, output, ...place, ...tailBuf });
   }
   await pool.runAll(tasks);
   return into ? { data: into.data, width: into.width, height } : { data: new Uint32Array(output), width, height };

@@ -9,8 +9,11 @@
  */
 export interface LdeTask {
   readonly op: "lde";
-  /** width columns of n values each, column c at [c·n, (c+1)·n). */
-  readonly input: SharedArrayBuffer;
+  /**
+   * Where column c (for c in [colStart, colEnd)) lies: n values at byte `offset` of `buf` (a column the caller
+   * already holds in shared memory is read there; the others are copied into one buffer). Other entries are null.
+   */
+  readonly inputs: readonly ({ readonly buf: SharedArrayBuffer; readonly offset: number } | null)[];
   readonly kind: "evals" | "coeffs";
   readonly n: number;
   readonly width: number;

@@ -10,9 +10,7 @@ import type { TaskReply, TaskRequest, WorkerTask } from "./tasks.ts";
 function run(task: WorkerTask): void {
   switch (task.op) {
     case "lde": {
-      const input = new Uint32Array(task.input);
-      const columns: Uint32Array[] = [];
-      for (let c = 0; c < task.width; c++) columns.push(input.subarray(c * task.n, (c + 1) * task.n));
+      const columns: Uint32Array[] = task.inputs.map((at) => (at === null ? new Uint32Array(0) : new Uint32Array(at.buf, at.offset, task.n)));
       const logN = log2Exact(task.n);
       let tails: ColumnTails | undefined;
       if (task.tails) {

@@ -25,10 +25,12 @@ export function rowsToColumns(rows: readonly Uint32Array[], width: number, minPa
   return transpose(rows, width, height);
 }
 
-/** Rows (each `width` wide) as `width` columns of `height` ≥ rows.length values (zero below the rows). Plain loops:
+/** Rows (each `width` wide) as `width` columns of `height` ≥ rows.length values (zero below the rows), each in its
+ *  own SharedArrayBuffer. Plain loops:
  *  segment proving transposes each part's rows up to twice, and per-element closures made it seconds. */
 export function transpose(rows: readonly Uint32Array[], width: number, height: number): Uint32Array[] {
-  const cols = Array.from({ length: width }, () => new Uint32Array(height));
+  // shared memory: the prover's LDE reads shared columns in place (prover/workers/parallel.ts) instead of copying
+  const cols = Array.from({ length: width }, () => new Uint32Array(new SharedArrayBuffer(4 * height)));
   // blocks of up to 64 rows × all columns: reads stay within a few rows' cache lines, writes within 64 values per
   // column. Rows carved from one chunk (vm/air/row-slab.ts) are read through one flat view of the block instead of
   // a row object per value (a 2^17 × 258 CPU segment, memory warm: 220–290 → 200–215 ms; the rest is memory traffic).
