@@ -10,6 +10,17 @@ import { trainCommand } from "./commands/train.ts";
 import { proveCommand, verifyCommand } from "./commands/receipt.ts";
 import { aggregateCommand, verifyTrainingCommand } from "./commands/training.ts";
 import { EXIT, reportError, UsageError } from "./output.ts";
+import { readFileSync } from "node:fs";
+import { RECEIPT_VERSION } from "../vm/receipt/format.ts";
+import { VM_AIR_VERSION } from "../vm/air/air.ts";
+import { PROOF_VERSION } from "../verifier/proof.ts";
+import { PROTOCOL_VERSION } from "../verifier/protocol.ts";
+
+/** `zkvm --version`: the package and the versions a receipt depends on (a verifier refuses other ones). */
+function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return `${pkg.version} (receipt v${RECEIPT_VERSION}, VM AIR v${VM_AIR_VERSION}, STARK protocol v${PROTOCOL_VERSION}, proof format v${PROOF_VERSION})`;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandModule<any, any>[] = [buildCommand, executeCommand, proveCommand, verifyCommand, inspectCommand, newCommand, demoCommand, trainCommand, verifyTrainingCommand, aggregateCommand];
@@ -24,7 +35,7 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .help()
     .alias("help", "h")
-    .version(false)
+    .version(versionLine())
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       // Usage errors (unknown option, missing argument): one line (or JSON), never yargs' stack.

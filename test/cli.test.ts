@@ -135,6 +135,13 @@ describe("bad input never shows a stack trace", () => {
     expect((json(j).error as { kind: string }).kind).toBe("InvalidArgument");
   });
 
+  it("--version names the package and the receipt, AIR, protocol and proof-format versions", () => {
+    const r = zkvm(["--version"]);
+    expect(r.status).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string };
+    expect(r.stdout.trim()).toMatch(new RegExp(`^${pkg.version.replace(/\./g, "\\.")} \\(receipt v\\d+, VM AIR v\\d+, STARK protocol v\\d+, proof format v\\d+\\)$`));
+  });
+
   it("a float guest fails to build with its source line", () => {
     writeFileSync(join(tmp, "float.ts"), "export function main(): void {\n  let x: f64 = 1.5;\n  x = x * x;\n  store<f64>(64, x);\n}\n");
     const r = zkvm(["build", "float.ts", "-o", "f.zkimg", "--json"]);
