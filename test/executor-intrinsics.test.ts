@@ -108,6 +108,29 @@ describe("dot", () => {
       expect(kindOf(() => dotBig(shifted, x0 * 4 + 1, y0 * 4 + 1, n, sx, sy, acc, shift))).toBe(got);
     }
   });
+  it("matches the BigInt reference over several 64-element accumulation blocks (extreme values, strides, unaligned)", () => {
+    const r = rng(11);
+    for (let iter = 0; iter < 300; iter++) {
+      // every third vector pair all of one extreme sign: block sums then exceed 2^53 unless folded every 64
+      const extreme = iter % 3 === 0 ? [0x7fffffff, -0x80000000][iter % 2]! : undefined;
+      const words: number[] = [];
+      for (let i = 0; i < 1024; i++) words.push(extreme ?? interesting(r));
+      const mem = memOf(words);
+      const n = 60 + ((r() >>> 0) % 200);
+      const sx = ((r() >>> 0) % 4) - 1, sy = ((r() >>> 0) % 4) - 1;
+      const x0 = 300 + ((r() >>> 0) % 16), y0 = 300 + ((r() >>> 0) % 16);
+      const acc = BigInt.asIntN(64, (BigInt(interesting(r)) << 32n) | BigInt(interesting(r) >>> 0));
+      const shift = (r() >>> 0) % 64;
+      let s = acc;
+      for (let i = 0; i < n; i++) s = BigInt.asIntN(64, s + BigInt(words[x0 + i * sx]!) * BigInt(words[y0 + i * sy]!));
+      const want = roundShiftBig(s, shift);
+      const got = kindOf(() => dotBig(mem, x0 * 4, y0 * 4, n, sx, sy, acc, shift));
+      expect(got).toBe(fitsI32(want) ? Number(want) : "FixedPointOverflow");
+      const shifted = new DataView(new ArrayBuffer(mem.byteLength + 1));
+      new Uint8Array(shifted.buffer).set(new Uint8Array(mem.buffer), 1);
+      expect(kindOf(() => dotBig(shifted, x0 * 4 + 1, y0 * 4 + 1, n, sx, sy, acc, shift))).toBe(got);
+    }
+  });
   it("wraps the sum mod 2^64 like i64.add", () => {
     const m = 0x7fffffff;
     const mem = memOf([m, m, m, m]);
@@ -116,7 +139,7 @@ describe("dot", () => {
     const s = BigInt.asIntN(64, acc + BigInt(m) * BigInt(m));
     expect(dotBig(mem, 0, 4, 1, 0, 0, acc, 63)).toBe(Number(roundShiftBig(s, 63)));
   });
-  it("stays exact across accumulation blocks (n > 2^19) on extreme values, aligned and unaligned", () => {
+  it("stays exact over 2^19 + 5 elements on extreme values, aligned and unaligned", () => {
     const n = (1 << 19) + 5;
     for (const [x, y] of [[-0x80000000, -0x80000000], [0x7fffffff, -0x80000000], [0x7fffffff, 0x7fffffff], [-1, 0x12345678]]) {
       for (const off of [0, 1]) {
