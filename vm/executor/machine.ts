@@ -113,7 +113,10 @@ export class Machine {
     if (program.memory.initialPages > this.maxPages) {
       throw new VmError("InvalidImage", `initial memory of ${program.memory.initialPages} pages exceeds the limit of ${this.maxPages}`);
     }
-    this.backing = new ArrayBuffer(bytes);
+    // Capacity for one doubling up front: the first memory.grow of a guest with a big data segment (the MNIST image:
+    // 55 MB) otherwise copied the whole memory into a fresh buffer on every run. Untouched capacity costs no memory
+    // (a large zeroed allocation is mapped lazily).
+    this.backing = new ArrayBuffer(Math.min(this.maxPages * WASM_PAGE_BYTES, Math.max(2 * bytes, WASM_PAGE_BYTES)));
     this.memory = new Uint8Array(this.backing, 0, bytes);
     this.view = new DataView(this.backing, 0, bytes);
     for (const seg of program.segments) {
