@@ -250,6 +250,14 @@ export function axpy(
   const yStep = 4 * (sy | 0);
   let xa = xp >>> 0;
   let ya = yp >>> 0;
+  if (n > 0 && shift <= 32 && ((xa | ya | xStep | yStep | mem.byteOffset) & 3) === 0) {
+    const xl = xa + (n - 1) * xStep, yl = ya + (n - 1) * yStep;
+    // every element in bounds (addresses are affine in i): only the overflow traps remain, in the same order
+    if (wordInBounds(xa, memSize) && wordInBounds(xl, memSize) && wordInBounds(ya, memSize) && wordInBounds(yl, memSize)) {
+      axpyWords(wordsOf(mem), ya >>> 2, xa >>> 2, n, sy | 0, sx | 0, a, shift);
+      return;
+    }
+  }
   for (let i = 0; i < n; i++) {
     if (xa < 0 || xa + 4 > memSize) throw oob("axpy", xa, 4, memSize);
     const x = mem.getInt32(xa, true);
@@ -265,6 +273,35 @@ export function axpy(
     ya += yStep;
   }
 }
+
+/**
+ * axpy on an i32 view, all elements in bounds, shift ≤ 32. A product below 2^52 in magnitude is exact in a double,
+ * and so are p + 2^(shift−1) and the scaling by 2^−shift: R(p, shift) is one floor (the usual case: weights times
+ * a learning rate). Larger products take the exact 64-bit path.
+ */
+function axpyWords(w: Int32Array, yi: number, xi: number, n: number, sy: number, sx: number, a: number, shift: number): void {
+  const half = shift === 0 ? 0 : 2 ** (shift - 1);
+  const scale = 2 ** -shift;
+  for (let i = 0; i < n; i++) {
+    const x = w[xi]!;
+    const p = a * x;
+    let t: number;
+    if (p < EXACT_PRODUCT && p > -EXACT_PRODUCT) t = Math.floor((p + half) * scale);
+    else {
+      const lo = mul64(a, x);
+      t = roundShiftPairToI32(mulHi, lo, shift);
+    }
+    if (!(t <= 0x7fffffff && t >= -0x80000000)) throw overflow("axpy", `R(${a} * ${x}, ${shift})`); // NaN too
+    const y = w[yi]!;
+    const sum = y + t;
+    if (sum > 0x7fffffff || sum < -0x80000000) throw overflow("axpy", `${y} + ${t}`);
+    w[yi] = sum;
+    xi += sx;
+    yi += sy;
+  }
+}
+
+const EXACT_PRODUCT = 2 ** 52;
 
 // ---------------------------------------------------------------------------------------------
 // sha256_compress (FIPS 180-4 §6.2.2, one block)
