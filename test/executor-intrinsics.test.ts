@@ -85,52 +85,38 @@ function memOf(words: number[], extra = 0): DataView {
   return dv;
 }
 
+/**
+ * `iters` random dot products against the BigInt reference, aligned and one byte further on (the DataView path):
+ * `len` words of memory, n in [nMin, nMin + nSpan), strides in [−sMax, sMax], and every third memory all one
+ * extreme value when `extremes` (same-sign block sums then exceed 2^53 unless folded every 64 elements).
+ */
+function dotAgainstBigInt(seed: number, iters: number, len: number, nMin: number, nSpan: number, sMax: number, extremes: boolean): void {
+  const r = rng(seed);
+  for (let iter = 0; iter < iters; iter++) {
+    const extreme = extremes && iter % 3 === 0 ? [0x7fffffff, -0x80000000][iter % 2]! : undefined;
+    const words: number[] = [];
+    for (let i = 0; i < len; i++) words.push(extreme ?? interesting(r));
+    const mem = memOf(words);
+    const n = nMin + ((r() >>> 0) % nSpan);
+    const sx = ((r() >>> 0) % (2 * sMax + 1)) - sMax, sy = ((r() >>> 0) % (2 * sMax + 1)) - sMax;
+    const x0 = len / 2 - 8 + ((r() >>> 0) % 16), y0 = len / 2 - 8 + ((r() >>> 0) % 16);
+    const acc = BigInt.asIntN(64, (BigInt(interesting(r)) << 32n) | BigInt(interesting(r) >>> 0));
+    const shift = (r() >>> 0) % 64;
+    let s = acc;
+    for (let i = 0; i < n; i++) s = BigInt.asIntN(64, s + BigInt(words[x0 + i * sx]!) * BigInt(words[y0 + i * sy]!));
+    const want = roundShiftBig(s, shift);
+    const got = kindOf(() => dotBig(mem, x0 * 4, y0 * 4, n, sx, sy, acc, shift));
+    expect(got).toBe(fitsI32(want) ? Number(want) : "FixedPointOverflow");
+    const shifted = new DataView(new ArrayBuffer(mem.byteLength + 1));
+    new Uint8Array(shifted.buffer).set(new Uint8Array(mem.buffer), 1);
+    expect(kindOf(() => dotBig(shifted, x0 * 4 + 1, y0 * 4 + 1, n, sx, sy, acc, shift))).toBe(got);
+  }
+}
+
 describe("dot", () => {
-  it("matches a BigInt reference with strides, accumulators and shifts", () => {
-    const r = rng(5);
-    for (let iter = 0; iter < 2000; iter++) {
-      const words: number[] = [];
-      for (let i = 0; i < 64; i++) words.push(interesting(r));
-      const mem = memOf(words);
-      const n = (r() >>> 0) % 9;
-      const sx = ((r() >>> 0) % 5) - 2, sy = ((r() >>> 0) % 5) - 2;
-      const x0 = 24 + ((r() >>> 0) % 16), y0 = 24 + ((r() >>> 0) % 16);
-      const acc = BigInt.asIntN(64, (BigInt(interesting(r)) << 32n) | BigInt(interesting(r) >>> 0));
-      const shift = (r() >>> 0) % 64;
-      let s = acc;
-      for (let i = 0; i < n; i++) s = BigInt.asIntN(64, s + BigInt(words[x0 + i * sx]!) * BigInt(words[y0 + i * sy]!));
-      const want = roundShiftBig(s, shift);
-      const got = kindOf(() => dotBig(mem, x0 * 4, y0 * 4, n, sx, sy, acc, shift));
-      expect(got).toBe(fitsI32(want) ? Number(want) : "FixedPointOverflow");
-      // The same vectors one byte further on (unaligned path) give the same result.
-      const shifted = new DataView(new ArrayBuffer(mem.byteLength + 1));
-      new Uint8Array(shifted.buffer).set(new Uint8Array(mem.buffer), 1);
-      expect(kindOf(() => dotBig(shifted, x0 * 4 + 1, y0 * 4 + 1, n, sx, sy, acc, shift))).toBe(got);
-    }
-  });
-  it("matches the BigInt reference over several 64-element accumulation blocks (extreme values, strides, unaligned)", () => {
-    const r = rng(11);
-    for (let iter = 0; iter < 300; iter++) {
-      // every third vector pair all of one extreme sign: block sums then exceed 2^53 unless folded every 64
-      const extreme = iter % 3 === 0 ? [0x7fffffff, -0x80000000][iter % 2]! : undefined;
-      const words: number[] = [];
-      for (let i = 0; i < 1024; i++) words.push(extreme ?? interesting(r));
-      const mem = memOf(words);
-      const n = 60 + ((r() >>> 0) % 200);
-      const sx = ((r() >>> 0) % 4) - 1, sy = ((r() >>> 0) % 4) - 1;
-      const x0 = 300 + ((r() >>> 0) % 16), y0 = 300 + ((r() >>> 0) % 16);
-      const acc = BigInt.asIntN(64, (BigInt(interesting(r)) << 32n) | BigInt(interesting(r) >>> 0));
-      const shift = (r() >>> 0) % 64;
-      let s = acc;
-      for (let i = 0; i < n; i++) s = BigInt.asIntN(64, s + BigInt(words[x0 + i * sx]!) * BigInt(words[y0 + i * sy]!));
-      const want = roundShiftBig(s, shift);
-      const got = kindOf(() => dotBig(mem, x0 * 4, y0 * 4, n, sx, sy, acc, shift));
-      expect(got).toBe(fitsI32(want) ? Number(want) : "FixedPointOverflow");
-      const shifted = new DataView(new ArrayBuffer(mem.byteLength + 1));
-      new Uint8Array(shifted.buffer).set(new Uint8Array(mem.buffer), 1);
-      expect(kindOf(() => dotBig(shifted, x0 * 4 + 1, y0 * 4 + 1, n, sx, sy, acc, shift))).toBe(got);
-    }
-  });
+  it("matches a BigInt reference with strides, accumulators and shifts", () => dotAgainstBigInt(5, 2000, 64, 0, 9, 2, false));
+  it("matches the BigInt reference over several 64-element accumulation blocks (extreme values, strides, unaligned)", () =>
+    dotAgainstBigInt(11, 300, 1024, 60, 200, 1, true));
   it("wraps the sum mod 2^64 like i64.add", () => {
     const m = 0x7fffffff;
     const mem = memOf([m, m, m, m]);
