@@ -126,6 +126,9 @@ interface TableView {
   readonly columnMajor: true;
 }
 
+/** Leaves re-hashed when a round reuses kept Merkle nodes (a consistency check of the recomputation, not a proof). */
+const SPOT_CHECK_ROWS = 16;
+
 /**
  * One commitment round: leaf i holds the rows of every table (present in the round) at LDE index i, side by side,
  * so a round has one Merkle tree and the proof one multi-proof per round instead of one per table (all tables
@@ -133,9 +136,6 @@ interface TableView {
  * table's LDE is written straight into its columns (`lde`): no per-table matrix, no row-major scatter. The Merkle
  * leaf hashing transposes chunks of rows in the kernel; the quotient reads columns directly.
  */
-/** Leaves re-hashed when a round reuses kept Merkle nodes (a consistency check of the recomputation, not a proof). */
-const SPOT_CHECK_ROWS = 16;
-
 class Round {
   readonly width: number;
   readonly matrix: Uint32Array;
@@ -364,8 +364,9 @@ const JOINT_KEPT_NODES_BYTES = 256 * 2 ** 20;
 export async function proveJoint(parts: readonly JointProvePart[], opts: ProveOptions = {}): Promise<ProveResult[]> {
   if (parts.length === 0) throw new ProverError("BadTrace", "a joint proof needs at least one part");
   // Phase 1 for every part with its own secret seed, keeping only what the global challenges need (root, digest,
-  // heights): the part's main LDE and tree are dropped and recomputed from the same seed when it is finished, so
-  // at most one part's commitments are in memory at a time (docs/proof-system.md "Joint proofs").
+  // heights): the part's main LDE (and its tree, beyond the kept-nodes budget) is dropped and recomputed from the same
+  // seed when the part is finished, so at most one part's commitments are in memory at a time (docs/proof-system.md
+  // "Joint proofs").
   const seeds = parts.map(() => randomSeed());
   const heads: { digest: Uint8Array; root: Uint8Array; total: number; nodes: Uint8Array | undefined; sum: string }[] = [];
   const last = parts.length - 1;
