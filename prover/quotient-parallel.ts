@@ -53,7 +53,7 @@ export interface QuotientTask {
   readonly out: SharedArrayBuffer;
 }
 
-export function share(a: Uint32Array): Shared {
+function share(a: Uint32Array): Shared {
   if (a.buffer instanceof SharedArrayBuffer) return { buf: a.buffer, offset: a.byteOffset, length: a.length };
   const buf = new SharedArrayBuffer(a.byteLength);
   new Uint32Array(buf).set(a);
