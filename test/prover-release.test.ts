@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { releaseSharedBuffers } from "../prover/workers/release.ts";
+import { WorkerPool } from "../prover/workers/pool.ts";
+import { ldeColumnsParallel } from "../prover/workers/parallel.ts";
 
 // V8 does not collect dead SharedArrayBuffers on memory pressure (prover/workers/release.ts): without an explicit
 // collection a joint proof kept every part's matrices resident and was OOM-killed.
@@ -32,5 +34,30 @@ describe("releaseSharedBuffers", () => {
     expect(grown).toBeGreaterThanOrEqual(63 * MiB);
     expect(grown).toBeLessThan(100 * MiB);
     expect(live[live.length - 1]).toBe(7);
+  });
+
+  it("a worker that saw a buffer lets it go once idle: the backing store is freed after the main thread drops it", async () => {
+    const pool = new WorkerPool(2);
+    try {
+      await releaseSharedBuffers();
+      const before = arrayBuffers();
+      await (async () => {
+        // 16 shared columns of 2^20 values (64 MiB) read in place by the workers, and a 128 MiB shared output
+        const cols = Array.from({ length: 16 }, (_, i) => new Uint32Array(new SharedArrayBuffer(4 << 20)).fill(i + 1));
+        const m = await ldeColumnsParallel(cols, 1, 31, { pool, minParallelValues: 0 });
+        expect(m.data.length).toBe(16 * 2 ** 21);
+        expect(arrayBuffers() - before).toBeGreaterThanOrEqual(190 * MiB); // both still referenced here
+      })();
+      // the workers collect after 5 ms without a task; poll for up to 5 s (a loaded machine delays their timers)
+      let grown = Infinity;
+      for (let i = 0; i < 50 && grown >= 40 * MiB; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await releaseSharedBuffers();
+        grown = arrayBuffers() - before;
+      }
+      expect(grown).toBeLessThan(40 * MiB);
+    } finally {
+      await pool.close();
+    }
   });
 });
