@@ -6,7 +6,7 @@
 import type { SymbolicTable } from "../verifier/symbolic.ts";
 import type { Ext } from "../verifier/fp.ts";
 import { eInv } from "../verifier/fp.ts";
-import { mulm as mulmImported, VecEvaluator } from "./vec-eval.ts";
+import { mulm as mulmImported, neededNodes, VecEvaluator } from "./vec-eval.ts";
 import { combineColumns } from "./kernels/linalg.ts";
 import { batchInvertExtKernel, mulVectors } from "./kernels/vecmul.ts";
 
@@ -89,16 +89,9 @@ export function auxTraceOf(h: readonly Uint32Array[], n: number): AuxTrace {
  * Main columns the interaction expressions of `t` read (the only ones a LogUp worker needs).
  */
 export function interactionMainColumns(t: SymbolicTable): number[] {
-  const need = new Uint8Array(t.nodes.length);
-  for (const it of t.interactions) for (const o of [...it.tuple, it.multiplicity]) need[o] = 1;
+  const need = neededNodes(t, t.interactions.flatMap((it) => [...it.tuple, it.multiplicity]));
   const cols = new Set<number>();
-  for (let i = t.nodes.length - 1; i >= 0; i--) {
-    if (!need[i]) continue;
-    const nd = t.nodes[i]!;
-    if (nd.op === "add" || nd.op === "sub" || nd.op === "mul") { need[nd.a] = 1; need[nd.b] = 1; }
-    else if (nd.op === "neg") need[nd.a] = 1;
-    else if (nd.op === "main") cols.add(nd.col);
-  }
+  t.nodes.forEach((nd, i) => { if (need[i] && nd.op === "main") cols.add(nd.col); });
   return [...cols].sort((a, b) => a - b);
 }
 

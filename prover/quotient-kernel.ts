@@ -15,6 +15,7 @@ import type { SymbolicTable } from "../verifier/symbolic.ts";
 import { eAdd, eMul, eNeg, eSub, extOf, type Ext } from "../verifier/ext.ts";
 import { mul } from "../verifier/field.ts";
 import { kernels, type Kernels } from "./kernels/index.ts";
+import { neededNodes } from "./vec-eval.ts";
 
 const OP = {
   ADD_BB: 0, ADD_EB: 1, ADD_EE: 2, SUB_BB: 3, SUB_EB: 4, SUB_BE: 5, SUB_EE: 6, MUL_BB: 7, MUL_EB: 8, MUL_EE: 9,
@@ -39,14 +40,7 @@ export class QuotientProgram {
   ) {
     if (S % 4 !== 0 || S < 4 || pitch < S) throw new RangeError("block size must be a positive multiple of 4");
     const nodes = t.nodes;
-    const need = new Uint8Array(nodes.length);
-    for (const c of t.constraints) need[c.node] = 1;
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      if (!need[i]) continue;
-      const n = nodes[i]!;
-      if (n.op === "add" || n.op === "sub" || n.op === "mul") { need[n.a] = 1; need[n.b] = 1; }
-      else if (n.op === "neg") need[n.a] = 1;
-    }
+    const need = neededNodes(t, t.constraints.map((c) => c.node));
     // row-independent nodes: evaluated once (as extension elements; base ones have zero coordinates 1–3)
     const stat: (Ext | undefined)[] = new Array(nodes.length);
     nodes.forEach((n, i) => {

@@ -29,6 +29,20 @@ export interface VecScalars {
   readonly logupSum: Ext;
 }
 
+/** The nodes of `t` that computing `outputs` reads (1 = needed): the outputs and, transitively, their operands. */
+export function neededNodes(t: SymbolicTable, outputs: Iterable<number>): Uint8Array {
+  const nodes = t.nodes;
+  const need = new Uint8Array(nodes.length);
+  for (const o of outputs) need[o] = 1;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (!need[i]) continue;
+    const n = nodes[i]!;
+    if (n.op === "add" || n.op === "sub" || n.op === "mul") { need[n.a] = 1; need[n.b] = 1; }
+    else if (n.op === "neg") need[n.a] = 1;
+  }
+  return need;
+}
+
 export class VecEvaluator {
   private readonly need: Uint8Array;
   private readonly isStatic: Uint8Array;
@@ -42,16 +56,7 @@ export class VecEvaluator {
     private readonly scalars: VecScalars,
   ) {
     const nodes = t.nodes;
-    this.need = new Uint8Array(nodes.length);
-    for (const o of outputs) this.need[o] = 1;
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      if (!this.need[i]) continue;
-      const n = nodes[i]!;
-      if (n.op === "add" || n.op === "sub" || n.op === "mul") {
-        this.need[n.a] = 1;
-        this.need[n.b] = 1;
-      } else if (n.op === "neg") this.need[n.a] = 1;
-    }
+    this.need = neededNodes(t, outputs);
     this.isStatic = new Uint8Array(nodes.length);
     nodes.forEach((n, i) => {
       switch (n.op) {
