@@ -2,7 +2,6 @@
  * `npm run bench:fri [-- --min 16 --max 20 --arity 2 --queries 43 --pow 16]`: FRI prove / verify times and proof
  * sizes for 2^min..2^max extension evaluations (degree bound = size / blowup).
  */
-import { createHash } from "node:crypto";
 import { P } from "../verifier/field.ts";
 import { Transcript } from "../verifier/transcript.ts";
 import { friShape, verifyFri, encodeFriProof, decodeFriProof } from "../verifier/fri.ts";
@@ -34,10 +33,10 @@ for (let logN = opt("min", 16); logN <= opt("max", 20); logN++) {
   }
   const t = new Transcript("bench");
   let s = performance.now();
-  const st = friCommitPhase(t, shape, evals);
+  const st = await friCommitPhase(t, shape, evals);
   const commitMs = performance.now() - s;
   s = performance.now();
-  const { powNonce, indices } = friGrindAndQuery(t, st, (m) => createHash("sha256").update(m).digest());
+  const { powNonce, indices } = friGrindAndQuery(t, st);
   const powMs = performance.now() - s;
   s = performance.now();
   const proof = friProof(st, powNonce, indices);

@@ -20,7 +20,7 @@ export function cheatFriCommitPhase(t: Transcript, shape: FriShape, evals: Uint3
     const k = shape.layerLogArities[r]!;
     const logM = shape.layerLogSizes[r]!;
     const tree = MerkleTree.commit(groupMatrix(cur, logM, k), 4 << k, 2 ** (logM - k));
-    layers.push({ evals: cur, tree });
+    layers.push({ tree });
     t.absorbDigest("fri/layer", tree.root);
     const beta = t.challengeExt("fri/beta");
     betas.push(beta);

@@ -2,7 +2,7 @@
  * FRI prover (the protocol, domains and transcript order are specified in verifier/fri.ts).
  *
  * Use from the STARK layer:
- *   const st = friCommitPhase(transcript, shape, deepEvals)   // commits every layer, sends the final polynomial
+ *   const st = await friCommitPhase(transcript, shape, deepEvals)   // commits every layer, sends the final polynomial
  *   const { powNonce, indices } = friGrindAndQuery(transcript, st)
  *   ... open the trace at `indices` ...
  *   const proof = friProof(st, powNonce, indices)
@@ -18,6 +18,10 @@ import type { Transcript } from "../verifier/transcript.ts";
 import { FRI_SHIFT, INV_TWO, invRootOfUnity, layerGroups, type FriLayerOpening, type FriProof, type FriShape } from "../verifier/fri.ts";
 import { MerkleTree } from "./merkle.ts";
 import { interpolateCoset } from "./ntt.ts";
+import { kernels } from "./kernels/index.ts";
+import { grindNonceWasm } from "./pow.ts";
+import { commitParallel } from "./workers/parallel.ts";
+import type { WorkerPool } from "./workers/pool.ts";
 
 // Hot-path note: under tsx / vite-node, every use of an imported binding goes through a module-namespace getter
 // that V8 does not inline (profiled: more time in the getter than in the arithmetic). Reading the bindings once
@@ -31,11 +35,12 @@ export interface FriCommitOptions {
    * polynomial instead of refusing. An honest caller never sets this.
    */
   readonly truncateFinalPoly?: boolean;
+  /** worker pool for the layers' Merkle trees (default: the shared pool; null: in-thread) */
+  readonly pool?: WorkerPool | null;
 }
 
 export interface FriLayerState {
-  /** flat ext evaluations of this layer, natural order on its coset */
-  readonly evals: Uint32Array;
+  /** the layer's commitment; its matrix (leaf r = fold group r, groupMatrix's layout) is what the openings read */
   readonly tree: MerkleTree;
 }
 
@@ -133,8 +138,94 @@ export function groupMatrix(v: Uint32Array, logM: number, k: number): Uint32Arra
   return out;
 }
 
-/** Commit phase: commits layers, draws β's, sends the final polynomial (absorbed). */
-export function friCommitPhase(t: Transcript, shape: FriShape, evals: Uint32Array, opts: FriCommitOptions = {}): FriProverState {
+/** The inverse of groupMatrix: the layer's points in natural order. */
+function ungroupMatrix(g: Uint32Array, logM: number, k: number): Uint32Array {
+  const a = 1 << k;
+  const H = 2 ** logM / a;
+  const out = new Uint32Array(g.length);
+  for (let i = 0; i < H; i++) for (let j = 0; j < a; j++) out.set(g.subarray(4 * (i * a + j), 4 * (i * a + j) + 4), 4 * (i + j * H));
+  return out;
+}
+
+/**
+ * Fold groups per kernel call: a·FOLD_CHUNK points in and out of kernel memory (2 MiB each at arity 8), so the
+ * kernel's memory stays small whatever the layer size.
+ */
+const FOLD_CHUNK = 1 << 13;
+/** 2^32 mod p: x·R is x in Montgomery form, what the fold kernel's constants are stored as. */
+const MONT_R = 268435454;
+const toMont = (x: number): number => mul(x, MONT_R);
+
+/**
+ * groupMatrix in the WASM kernel (assembly/fri.ts friGroup), written into a new shared matrix (the tree's
+ * leaves, read in place by the worker pool). Layers of fewer than 4 groups stay in JavaScript.
+ */
+export function groupLayer(v: Uint32Array, logM: number, k: number): Uint32Array {
+  const a = 1 << k;
+  const H = 2 ** (logM - k);
+  if (H % 4 !== 0) return groupMatrix(v, logM, k);
+  const out = new Uint32Array(new SharedArrayBuffer(16 * a * H));
+  const kr = kernels();
+  const m = Math.min(H, FOLD_CHUNK);
+  const src = kr.scratchBase(), dst = src + 16 * a * m;
+  kr.ensure(dst + 16 * a * m);
+  for (let r0 = 0; r0 < H; r0 += m) {
+    const mem = kr.u32();
+    for (let j = 0; j < a; j++) mem.set(v.subarray(4 * (r0 + j * H), 4 * (r0 + j * H + m)), (src >>> 2) + 4 * j * m);
+    kr.x.friGroup(src, a, m, dst);
+    out.set(kr.u32().subarray(dst >>> 2, (dst >>> 2) + 4 * a * m), 4 * a * r0);
+  }
+  return out;
+}
+
+/**
+ * foldLayer from the grouped matrix (groupLayer's output), in the WASM kernel (assembly/fri.ts friFold): the
+ * layer's k binary folds done group by group, 4 groups per vector. Equal to foldLayer(v, …) for the v that was
+ * grouped (test/fri.test.ts).
+ */
+export function foldGrouped(g: Uint32Array, logM: number, shift: number, k: number, beta: Uint32Array): Uint32Array {
+  const a = 1 << k;
+  const H = 2 ** (logM - k);
+  if (H % 4 !== 0) return foldLayer(ungroupMatrix(g, logM, k), logM, shift, k, beta);
+  const out = new Uint32Array(4 * H);
+  const kr = kernels();
+  const m = Math.min(H, FOLD_CHUNK);
+  const rec = 8 + (a >>> 1);
+  const consts = kr.scratchBase(), work = consts + ((4 * (8 + k * rec) + 15) & ~15);
+  const src = work + 64 * a, dst = src + 16 * a * m;
+  kr.ensure(dst + 16 * m);
+  const c = new Uint32Array(8 + k * rec);
+  const wInv = invRootOfUnity(logM);
+  c[4] = toMont(pow(wInv, 4));
+  let b = beta.slice(0, 4);
+  for (let s = 0; s < k; s++) {
+    const o = 8 + s * rec;
+    for (let e = 0; e < 4; e++) { c[o + e] = toMont(b[e]!); c[o + 4 + e] = toMont(mul(11, b[e]!)); }
+    // 1/(2x) of slot j = 1/(2·x_s(r)·ω_{a/2^s}^j)
+    const wa = invRootOfUnity(k - s);
+    for (let j = 0, w = INV_TWO as number; j < a >>> (s + 1); j++, w = mul(w, wa)) c[o + 8 + j] = toMont(w);
+    const b2 = new Uint32Array(4);
+    eMulAt(b2, 0, b, 0, b, 0);
+    b = b2;
+  }
+  const invShift = inv(shift);
+  for (let r0 = 0; r0 < H; r0 += m) {
+    let x = mul(invShift, pow(wInv, r0)); // 1/x of group r0 at fold 0
+    for (let l = 0; l < 4; l++, x = mul(x, wInv)) c[l] = toMont(x);
+    const mem = kr.u32();
+    mem.set(c, consts >>> 2);
+    mem.set(g.subarray(4 * a * r0, 4 * a * (r0 + m)), src >>> 2);
+    kr.x.friFold(src, m, k, consts, dst, work);
+    out.set(kr.u32().subarray(dst >>> 2, (dst >>> 2) + 4 * m), 4 * r0);
+  }
+  return out;
+}
+
+/**
+ * Commit phase: commits layers, draws β's, sends the final polynomial (absorbed). A layer is kept only as its
+ * tree's grouped matrix (what the openings read); the input `evals` is not referenced afterwards.
+ */
+export async function friCommitPhase(t: Transcript, shape: FriShape, evals: Uint32Array, opts: FriCommitOptions = {}): Promise<FriProverState> {
   if (evals.length !== 4 * 2 ** shape.logN) throw new RangeError(`FRI input must hold 2^${shape.logN} extension values, got ${evals.length / 4}`);
   const layers: FriLayerState[] = [];
   const betas: Ext[] = [];
@@ -143,13 +234,13 @@ export function friCommitPhase(t: Transcript, shape: FriShape, evals: Uint32Arra
   for (let r = 0; r < shape.layerLogArities.length; r++) {
     const k = shape.layerLogArities[r]!;
     const logM = shape.layerLogSizes[r]!;
-    const matrix = groupMatrix(cur, logM, k);
-    const tree = MerkleTree.commit(matrix, 4 << k, 2 ** (logM - k));
-    layers.push({ evals: cur, tree });
+    const grouped = groupLayer(cur, logM, k);
+    const tree = await commitParallel(grouped, 4 << k, 2 ** (logM - k), undefined, { pool: opts.pool });
+    layers.push({ tree });
     t.absorbDigest("fri/layer", tree.root);
     const beta = t.challengeExt("fri/beta");
     betas.push(beta);
-    cur = foldLayer(cur, logM, shift, k, beta);
+    cur = foldGrouped(grouped, logM, shift, k, beta);
     shift = pow(shift, 1 << k);
   }
   const finalPoly = finalPolynomial(cur, shape, shift, opts.truncateFinalPoly === true);
@@ -173,9 +264,14 @@ export function finalPolynomial(v: Uint32Array, shape: FriShape, shift: number, 
   return out;
 }
 
-/** Proof of work after the commit phase, then the query positions (uniform in [0, 2^logN)). */
-export function friGrindAndQuery(t: Transcript, st: FriProverState, hash?: (m: Uint8Array) => Uint8Array): { powNonce: number; indices: number[] } {
-  const powNonce = t.grindPow("fri/pow", st.shape.powBits, hash);
+/**
+ * Proof of work after the commit phase, then the query positions (uniform in [0, 2^logN)). `search` finds the
+ * nonce (default: the WASM batch search of prover/pow.ts, the same nonce as verifier/pow.ts grindNonce).
+ */
+export function friGrindAndQuery(
+  t: Transcript, st: FriProverState, search: (seed: Uint8Array, bits: number) => number = grindNonceWasm,
+): { powNonce: number; indices: number[] } {
+  const powNonce = t.grindPow("fri/pow", st.shape.powBits, search);
   const indices = t.challengeIndices("fri/queries", st.shape.numQueries, st.shape.logN);
   return { powNonce, indices };
 }
@@ -196,8 +292,8 @@ export function friProof(st: FriProverState, powNonce: number, indices: readonly
 }
 
 /** All of FRI in one call (when nothing has to happen between the query draw and the openings). */
-export function friProve(t: Transcript, shape: FriShape, evals: Uint32Array, opts: FriCommitOptions = {}): { proof: FriProof; indices: number[] } {
-  const st = friCommitPhase(t, shape, evals, opts);
+export async function friProve(t: Transcript, shape: FriShape, evals: Uint32Array, opts: FriCommitOptions = {}): Promise<{ proof: FriProof; indices: number[] }> {
+  const st = await friCommitPhase(t, shape, evals, opts);
   const { powNonce, indices } = friGrindAndQuery(t, st);
   return { proof: friProof(st, powNonce, indices), indices };
 }

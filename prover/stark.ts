@@ -29,7 +29,6 @@ import { MerkleTree } from "./merkle.ts";
 import { hashLeaf } from "../verifier/merkle.ts";
 import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
 import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
-import { createHash } from "node:crypto";
 import { commitParallel, evaluateColumnsParallel, ldeColumnsParallel } from "./workers/parallel.ts";
 import { combineColumns, dotColumns } from "./kernels/linalg.ts";
 import type { WorkerPool } from "./workers/pool.ts";
@@ -670,8 +669,8 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
 
   lap("deep");
   // 6. FRI
-  const st = hooks.corruptFinalPoly ? cheatFriCommitPhase(tr, shape.fri, deep) : friCommitPhase(tr, shape.fri, deep, { truncateFinalPoly: hooks.allowInvalidWitness === true });
-  const { powNonce, indices } = hooks.skipProofOfWork ? cheatGrindAndQuery(tr, st) : friGrindAndQuery(tr, st, nodeSha256);
+  const st = hooks.corruptFinalPoly ? cheatFriCommitPhase(tr, shape.fri, deep) : await friCommitPhase(tr, shape.fri, deep, { truncateFinalPoly: hooks.allowInvalidWitness === true, pool });
+  const { powNonce, indices } = hooks.skipProofOfWork ? cheatGrindAndQuery(tr, st) : friGrindAndQuery(tr, st);
   const fri = { proof: friProof(st, powNonce, indices), indices };
   const uniq = [...new Set(fri.indices)].sort((a, b) => a - b);
   const queries = {
@@ -786,7 +785,3 @@ async function deepComposition(
   return m.data;
 }
 
-/** node:crypto SHA-256 for grinding (several times faster than the pure-JS hash; same function). */
-function nodeSha256(m: Uint8Array): Uint8Array {
-  return createHash("sha256").update(m).digest();
-}

@@ -41,6 +41,8 @@ interface KernelExports {
   runProgram(prog: number, count: number, n: number, st: number): void;
   transposeToRows(src: number, cols: number, rows: number, dst: number): void;
   extBatchInvBackward(v: number, pre: number, n: number, inv: number): void;
+  friGroup(src: number, a: number, m: number, dst: number): void;
+  friFold(src: number, m: number, k: number, consts: number, dst: number, work: number): void;
   scratchBytes(itemBytes: number, saltBytes: number): number;
   hashBatch(
     src: number, stride: number, itemBytes: number, prefix: number, salt: number, saltBytes: number, count: number,
