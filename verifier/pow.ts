@@ -43,7 +43,8 @@ export function meetsDifficulty(digest: Uint8Array, bits: number): boolean {
   return leadingZeroBits(digest) >= bits;
 }
 
-function message(seed: Uint8Array): Uint8Array {
+/** The grinding message with nonce 0: domain ‖ seed ‖ u64le(0); the nonce is its last 8 bytes. */
+export function powMessage(seed: Uint8Array): Uint8Array {
   if (seed.length !== SEED_BYTES) throw new RangeError(`proof-of-work seed must be ${SEED_BYTES} bytes`);
   const msg = new Uint8Array(POW_DOMAIN.length + SEED_BYTES + 8);
   msg.set(POW_DOMAIN, 0);
@@ -68,7 +69,7 @@ export function isValidNonce(nonce: number): boolean {
 /** The grinding digest for one nonce. */
 export function powDigest(seed: Uint8Array, nonce: number): Uint8Array {
   if (!isValidNonce(nonce)) throw new RangeError(`nonce must be a safe non-negative integer`);
-  const msg = message(seed);
+  const msg = powMessage(seed);
   setNonce(msg, nonce);
   return sha256(msg);
 }
@@ -88,7 +89,7 @@ export function verifyPowNonce(seed: Uint8Array, bits: number, nonce: number): b
 export function grindNonce(seed: Uint8Array, bits: number, start = 0, hash: (m: Uint8Array) => Uint8Array = sha256): number {
   checkPowBits(bits);
   if (bits === 0) return start;
-  const msg = message(seed);
+  const msg = powMessage(seed);
   for (let n = start; n <= Number.MAX_SAFE_INTEGER; n++) {
     setNonce(msg, n);
     if (meetsDifficulty(hash(msg), bits)) return n;

@@ -236,11 +236,12 @@ export class Transcript {
 
   /**
    * Prover: proof of work at this point of the transcript. Squeezes a 32-byte seed under `tag`, grinds a nonce with
-   * `bits` leading zero bits (pow.ts), absorbs it under `tag`/nonce and returns it.
+   * `bits` leading zero bits (pow.ts), absorbs it under `tag`/nonce and returns it. `search` finds the nonce (default
+   * pow.ts grindNonce; the prover plugs in a batched SHA-256 search with the same result).
    */
-  grindPow(tag: string, bits: number, hash?: (m: Uint8Array) => Uint8Array): number {
+  grindPow(tag: string, bits: number, search: (seed: Uint8Array, bits: number) => number = grindNonce): number {
     const seed = this.challengeBytes(tag, 32);
-    const nonce = grindNonce(seed, bits, 0, hash);
+    const nonce = search(seed, bits);
     this.absorbUints(`${tag}/nonce`, [nonce]);
     return nonce;
   }
