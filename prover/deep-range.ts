@@ -1,7 +1,7 @@
 /**
- * Inverses 1/(x − ζ) of many base points minus one extension point (the barycentric weights of the prover's OOD
- * evaluation). The DEEP composition itself no longer divides pointwise: prover/stark.ts divides in coefficient
- * form (synthetic division), which needs no inverses at all.
+ * Inverses 1/(x − ζ) of many base points minus one extension point: the JavaScript form of the prover's OOD
+ * barycentric weights (prover/ood.ts uses the WASM kernel assembly/bary.ts, which computes the same thing, for
+ * every domain of at least 4 points, and this for smaller ones; tests compare the two).
  */
 import { P, batchInverse, mul as fieldMul } from "../verifier/field.ts";
 import { eAdd, eMul, ePow, type Ext } from "../verifier/ext.ts";
@@ -16,12 +16,7 @@ const mul: (a: number, b: number) => number = fieldMul;
  */
 export function inverseOfBaseMinusExt(xs: Uint32Array, zeta: Ext): Uint32Array {
   const L = xs.length;
-  const z1 = ePow(zeta, P), z2 = ePow(z1, P), z3 = ePow(z2, P);
-  const e1 = eAdd(eAdd(z1, z2), z3);
-  const e2 = eAdd(eAdd(eMul(z1, z2), eMul(z1, z3)), eMul(z2, z3));
-  const e3 = eMul(eMul(z1, z2), z3);
-  // m(Y) = Y⁴ − s1·Y³ + s2·Y² − s3·Y + s4 (coefficients in F_p: coordinate 0)
-  const s1 = eAdd(zeta, e1)[0]!, s2 = eAdd(e2, eMul(zeta, e1))[0]!, s3 = eAdd(e3, eMul(zeta, e2))[0]!, s4 = eMul(zeta, e3)[0]!;
+  const { s1, s2, s3, s4, e1, e2, e3 } = normCoefficients(zeta);
   const m = new Uint32Array(L);
   const qv = new Uint32Array(4 * L);
   for (let i = 0; i < L; i++) {
@@ -42,4 +37,17 @@ export function inverseOfBaseMinusExt(xs: Uint32Array, zeta: Ext): Uint32Array {
   const mi = batchInverse(m);
   for (let k = 0; k < 4; k++) for (let i = 0; i < L; i++) qv[k * L + i] = mul(qv[k * L + i]!, mi[i]!);
   return qv;
+}
+
+/**
+ * The norm m(Y) = (Y − ζ)·q(Y) = Y⁴ − s1·Y³ + s2·Y² − s3·Y + s4 ∈ F_p[Y] and q(Y) = ((Y − e1)·Y + e2)·Y − e3, with
+ * z_k = ζ^{p^k} (Frobenius conjugates) and e1, e2, e3 the elementary symmetric functions of z_1, z_2, z_3.
+ */
+export function normCoefficients(zeta: Ext): { s1: number; s2: number; s3: number; s4: number; e1: Ext; e2: Ext; e3: Ext } {
+  const z1 = ePow(zeta, P), z2 = ePow(z1, P), z3 = ePow(z2, P);
+  const e1 = eAdd(eAdd(z1, z2), z3);
+  const e2 = eAdd(eAdd(eMul(z1, z2), eMul(z1, z3)), eMul(z2, z3));
+  const e3 = eMul(eMul(z1, z2), z3);
+  // m's coefficients lie in F_p (coordinate 0)
+  return { s1: eAdd(zeta, e1)[0]!, s2: eAdd(e2, eMul(zeta, e1))[0]!, s3: eAdd(e3, eMul(zeta, e2))[0]!, s4: eMul(zeta, e3)[0]!, e1, e2, e3 };
 }

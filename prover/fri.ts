@@ -18,7 +18,7 @@ import type { Transcript } from "../verifier/transcript.ts";
 import { FRI_SHIFT, INV_TWO, invRootOfUnity, layerGroups, type FriLayerOpening, type FriProof, type FriShape } from "../verifier/fri.ts";
 import { MerkleTree } from "./merkle.ts";
 import { interpolateCoset } from "./ntt.ts";
-import { kernels } from "./kernels/index.ts";
+import { kernels, toMont } from "./kernels/index.ts";
 import { grindNonceWasm } from "./pow.ts";
 import { commitParallel } from "./workers/parallel.ts";
 import type { WorkerPool } from "./workers/pool.ts";
@@ -152,9 +152,6 @@ function ungroupMatrix(g: Uint32Array, logM: number, k: number): Uint32Array {
  * kernel's memory stays small whatever the layer size.
  */
 const FOLD_CHUNK = 1 << 13;
-/** 2^32 mod p: x·R is x in Montgomery form, what the fold kernel's constants are stored as. */
-const MONT_R = 268435454;
-const toMont = (x: number): number => mul(x, MONT_R);
 
 /**
  * groupMatrix in the WASM kernel (assembly/fri.ts friGroup), written into a new shared matrix (the tree's

@@ -6,7 +6,7 @@
  */
 import type { Air } from "../verifier/air.ts";
 import { symbolicAir, type SymbolicAir, type SymbolicTable } from "../verifier/symbolic.ts";
-import { GENERATOR, P, mul as field_mul, rootOfUnity, inv } from "../verifier/field.ts";
+import { GENERATOR, P, rootOfUnity } from "../verifier/field.ts";
 import { eAdd, eIsZero, eMul, eSub, ePow, extOf, type Ext, EXT_ZERO } from "../verifier/ext.ts";
 import { Transcript } from "../verifier/transcript.ts";
 import {
@@ -23,24 +23,19 @@ import { buildAuxTraceParallel } from "./logup-parallel.ts";
 import { multiplicitiesCannotWrap, publicLogupSum } from "../verifier/logup.ts";
 import { splitQuotient } from "./quotient.ts";
 import { evaluateQuotientParallel } from "./quotient-parallel.ts";
-import { inverseOfBaseMinusExt } from "./deep-range.ts";
+import { barycentricWeights, evalBarycentric, evalCoeffColumns, extPowersFlat, rotatedWeights } from "./ood.ts";
+import { deepDivide } from "./deep-divide.ts";
 import { interpolate } from "./ntt.ts";
 import { MerkleTree } from "./merkle.ts";
 import { hashLeaf } from "../verifier/merkle.ts";
 import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
 import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
 import { commitParallel, evaluateColumnsParallel, ldeColumnsParallel } from "./workers/parallel.ts";
-import { combineColumns, dotColumns } from "./kernels/linalg.ts";
+import { combineColumns } from "./kernels/linalg.ts";
 import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSeed, seededRng, systemRng, type ProverRng } from "./random.ts";
-import { mulm as mulmImported } from "./vec-eval.ts";
 import { releaseSharedBuffers } from "./workers/release.ts";
 import type { FriProof } from "../verifier/fri.ts";
-
-// Module-local aliases of the hot multiply: a call through an imported binding can cost an accessor per call when
-// the module is loaded through a CommonJS transform (tsx outside an ESM package); a local const never does.
-const mul: (a: number, b: number) => number = field_mul;
-const mulm: (a: number, b: number) => number = mulmImported;
 
 export interface ProveOptions {
   readonly params?: StarkParams;
@@ -187,60 +182,6 @@ class Round {
   }
 }
 
-/**
- * Barycentric weights for evaluating polynomials given on H_D at an extension point x ∉ H_D:
- *   p(x) = (x^D − 1)/D · Σ_i p(ω^i)·ω^i/(x − ω^i).
- * Returns the weights ω^i/(x − ω^i) (split for evalBarycentric) and the factor (x^D − 1)/D.
- */
-interface BarycentricWeights {
-  /** the weights ω^i/(x − ω^i), coordinate-major (4·D) */
-  readonly w: Uint32Array;
-  readonly factor: Ext;
-}
-
-function barycentricWeights(logD: number, x: Ext): BarycentricWeights {
-  const D = 2 ** logD;
-  const w = new Uint32Array(4 * D);
-  const om = rootOfUnity(logD);
-  let wi = 1;
-  const pts = new Uint32Array(D);
-  for (let i = 0; i < D; i++) { pts[i] = wi; wi = mul(wi, om); }
-  // ω^i/(x − ω^i) = −ω^i · 1/(ω^i − x)
-  const invs = inverseOfBaseMinusExt(pts, x);
-  for (let k = 0; k < 4; k++) {
-    for (let i = 0; i < D; i++) {
-      const v = mulm(invs[k * D + i]!, pts[i]!);
-      w[k * D + i] = v === 0 ? 0 : P - v;
-    }
-  }
-  return { w, factor: barycentricFactor(D, x) };
-}
-
-function barycentricFactor(D: number, x: Ext): Ext {
-  return eMul(eSub(ePow(x, D), extOf(1)), extOf(inv(D % P)));
-}
-
-/**
- * The weights at x·ω_D^s from those at x, without new inverses: ω^i/(xω^s − ω^i) = ω^{i−s}/(x − ω^{i−s}), i.e.
- * the same weights rotated by s places (the OOD point ζω_n is ζ·ω_D^{D/n}).
- */
-function rotatedWeights(bw: BarycentricWeights, logD: number, s: number, xs: Ext): BarycentricWeights {
-  const D = 2 ** logD;
-  const w = new Uint32Array(4 * D);
-  for (let k = 0; k < 4; k++) {
-    const src = bw.w.subarray(k * D, (k + 1) * D);
-    w.set(src.subarray(D - s), k * D);
-    w.set(src.subarray(0, D - s), k * D + s);
-  }
-  return { w, factor: barycentricFactor(D, xs) };
-}
-
-/** Every column's value at the weights' point: Σ_i col[i]·w[i] (one WASM pass over all columns) times the factor. */
-function evalBarycentric(cols: readonly Uint32Array[], bw: BarycentricWeights): Ext[] {
-  const d = dotColumns(cols, bw.w);
-  return cols.map((_, j) => eMul(extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!), bw.factor));
-}
-
 function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOpening {
   const rows = new Uint32Array(indices.length * c.width);
   const salts = new Uint8Array(c.salts ? 16 * indices.length : 0);
@@ -249,23 +190,6 @@ function openCommitment(c: Commitment, indices: readonly number[]): CommitmentOp
     if (c.salts) salts.set(c.salts.subarray(16 * i, 16 * i + 16), 16 * k);
   });
   return { rows, salts, proof: c.tree.openMulti(indices) };
-}
-
-/** Powers 1, x, x², … of an extension point, coordinate-major (4·len). */
-function extPowersFlat(x: Ext, len: number): Uint32Array {
-  const out = new Uint32Array(4 * len);
-  let cur = extOf(1);
-  for (let j = 0; j < len; j++) {
-    for (let k = 0; k < 4; k++) out[k * len + j] = cur[k]!;
-    cur = eMul(cur, x);
-  }
-  return out;
-}
-
-/** Σ_j c_j·x^j for every coefficient column, from the powers of x (coordinate-major; one WASM pass). */
-function evalCoeffColumns(cols: readonly Uint32Array[], powers: Uint32Array): Ext[] {
-  const d = dotColumns(cols, powers);
-  return cols.map((_, j) => extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!));
 }
 
 function periodicColumns(t: SymbolicTable): Uint32Array[] {
@@ -687,54 +611,15 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
   return { proof, bytes, shape, timings };
 }
 
-/**
- * q = (c − c(z))/(X − z) by synthetic division, for ext coefficients c (coordinate-major with stride `stride`,
- * `n` coefficients, lowest first); q is written coordinate-major with stride `stride` (n − 1 coefficients).
- * Returns c(z), the remainder.
- */
-function divideByLinear(c: Uint32Array, stride: number, n: number, z: Ext, q: Uint32Array): Ext {
-  const z0 = z[0]!, z1 = z[1]!, z2 = z[2]!, z3 = z[3]!;
-  const s1 = stride, s2 = 2 * stride, s3 = 3 * stride;
-  // running value r = c_{n−1} + z·(…): after step i it is q_{i−1}
-  let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    // r ← c_i + z·r  (X⁴ = 11)
-    const t0 = (mulm(z0, r0) + 11 * ((mulm(z1, r3) + mulm(z2, r2) + mulm(z3, r1)) % P) + c[i]!) % P;
-    const t1 = (mulm(z0, r1) + mulm(z1, r0) + 11 * ((mulm(z2, r3) + mulm(z3, r2)) % P) + c[s1 + i]!) % P;
-    const t2 = (mulm(z0, r2) + mulm(z1, r1) + mulm(z2, r0) + 11 * mulm(z3, r3) + c[s2 + i]!) % P;
-    const t3 = (mulm(z0, r3) + mulm(z1, r2) + mulm(z2, r1) + mulm(z3, r0) + c[s3 + i]!) % P;
-    r0 = t0; r1 = t1; r2 = t2; r3 = t3;
-    if (i > 0) { q[i - 1] = r0; q[s1 + i - 1] = r1; q[s2 + i - 1] = r2; q[s3 + i - 1] = r3; }
-  }
-  return extOf(r0, r1, r2, r3);
-}
-
-/** acc += m·v for ext vectors (coordinate-major, stride `stride`, first n entries) and an ext scalar m. */
-function addScaled(acc: Uint32Array, v: Uint32Array, stride: number, n: number, m: Ext): void {
-  const m0 = m[0]!, m1 = m[1]!, m2 = m[2]!, m3 = m[3]!;
-  const s1 = stride, s2 = 2 * stride, s3 = 3 * stride;
-  for (let i = 0; i < n; i++) {
-    const v0 = v[i]!, v1 = v[s1 + i]!, v2 = v[s2 + i]!, v3 = v[s3 + i]!;
-    acc[i] = (acc[i]! + mulm(m0, v0) + 11 * ((mulm(m1, v3) + mulm(m2, v2) + mulm(m3, v1)) % P)) % P;
-    acc[s1 + i] = (acc[s1 + i]! + mulm(m0, v1) + mulm(m1, v0) + 11 * ((mulm(m2, v3) + mulm(m3, v2)) % P)) % P;
-    acc[s2 + i] = (acc[s2 + i]! + mulm(m0, v2) + mulm(m1, v1) + mulm(m2, v0) + 11 * mulm(m3, v3)) % P;
-    acc[s3 + i] = (acc[s3 + i]! + mulm(m0, v3) + mulm(m1, v2) + mulm(m2, v1) + mulm(m3, v0)) % P;
-  }
-}
-
-/** acc[ao + i] += v[vo + i] for i < n. */
-function addInto(acc: Uint32Array, ao: number, v: Uint32Array, vo: number, n: number): void {
-  for (let i = 0; i < n; i++) { const s = acc[ao + i]! + v[vo + i]!; acc[ao + i] = s >= P ? s - P : s; }
-}
-
 const extEq = (a: Ext, b: Ext) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 
 /**
  * f = (A − a)/(X − ζ) + μ·Σ_t (T_t − b_t)/(X − ζω_t) on g·H_N, interleaved (4 per point) as FRI takes it, where
  * T_t = Σ λ^j·(trace column j of table t) and A = Σ_t (T_t + Σ λ^j·(quotient column j)).
  * Everything is linear, so it is assembled in coefficient form: the trace combinations on H_n (WASM kernel),
- * interpolated (4 NTTs per table), plus Z_H times the combination of their zk tails; the quotient columns are coefficients already; each division by a linear
- * factor is an exact synthetic division (a = A(ζ) and b_t = T_t(ζω_t) by construction). Only f's 4 coordinates
+ * interpolated (4 NTTs per table), plus Z_H times the combination of their zk tails; the quotient columns are
+ * coefficients already; each division by a linear factor is an exact synthetic division (a = A(ζ) and
+ * b_t = T_t(ζω_t) by construction), in the WASM kernel (prover/deep-divide.ts), table by table. Only f's 4 coordinates
  * are extended to g·H_N, on the worker pool, whose row-major width-4 output is exactly FRI's interleaved layout.
  */
 async function deepComposition(
@@ -748,36 +633,37 @@ async function deepComposition(
   let len = 1;
   const h = shape.hiding;
   shape.logHeights.forEach((l, t) => { len = Math.max(len, 2 ** l + h, ...quotCoeffs[t]!.map((c) => c.length)); });
-  const A = new Uint32Array(4 * len), f = new Uint32Array(4 * len), q = new Uint32Array(4 * len);
+  const f = new Uint32Array(4 * len);
+  const fk = [0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len));
+  let a = EXT_ZERO;
   shape.logHeights.forEach((l, t) => {
     const n = 2 ** l;
     const lc = flat([...co.main[t]!, ...co.aux[t]!]);
     const Tn = combineColumns([...mainEvals[t]!, ...(auxEvals[t] ?? [])], lc, n);
     for (let k = 0; k < 4; k++) interpolate(Tn.subarray(k * n, (k + 1) * n));
-    // T_t (n + h coefficients) at stride len: divideByLinear and addScaled read one stride for all their vectors
+    // T_t: n + h coefficients
     const D = n + h;
-    const Ts = new Uint32Array(4 * len);
-    for (let k = 0; k < 4; k++) Ts.set(Tn.subarray(k * n, (k + 1) * n), k * len);
+    const Ts = [0, 1, 2, 3].map((k) => { const v = new Uint32Array(D); v.set(Tn.subarray(k * n, (k + 1) * n)); return v; });
     if (h > 0) {
       // + Z_H·Σλ^j r_j: the tails' combination r enters at degree n and, negated, at degree 0
       const r = combineColumns([...mainTails[t]!, ...auxTails[t]!], lc, h);
       for (let k = 0; k < 4; k++) {
         for (let i = 0; i < h; i++) {
           const v = r[k * h + i]!;
-          Ts[k * len + n + i] = v;
-          Ts[k * len + i] = (Ts[k * len + i]! + P - v) % P;
+          Ts[k]![n + i] = v;
+          Ts[k]![i] = (Ts[k]![i]! + P - v) % P;
         }
       }
     }
     const qLen = Math.max(...quotCoeffs[t]!.map((c) => c.length));
     const Qc = combineColumns(quotCoeffs[t]!, flat(co.quot[t]!), qLen);
-    for (let k = 0; k < 4; k++) { addInto(A, k * len, Ts, k * len, D); addInto(A, k * len, Qc, k * qLen, qLen); }
     const zw = eMul(zeta, extOf(rootOfUnity(l)));
-    if (!extEq(divideByLinear(Ts, len, D, zw, q), co.b[t]!)) throw new ProverError("Internal", "DEEP: trace combination disagrees with its OOD value");
-    addScaled(f, q, len, D - 1, co.mu);
+    // f += (T_t + Q_t)/(X − ζ) + μ·(T_t − b_t)/(X − ζω_t): A/(X − ζ) is the sum over the tables (linearity)
+    const rem = deepDivide(Ts, [0, 1, 2, 3].map((k) => Qc.subarray(k * qLen, (k + 1) * qLen)), len, zeta, zw, co.mu, fk);
+    if (!extEq(rem.b, co.b[t]!)) throw new ProverError("Internal", "DEEP: trace combination disagrees with its OOD value");
+    a = eAdd(a, rem.a);
   });
-  if (!extEq(divideByLinear(A, len, len, zeta, q), co.a)) throw new ProverError("Internal", "DEEP: combination disagrees with its OOD values");
-  for (let k = 0; k < 4; k++) addInto(f, k * len, q, k * len, len - 1);
+  if (!extEq(a, co.a)) throw new ProverError("Internal", "DEEP: combination disagrees with its OOD values");
   // f has up to 2^k + e coefficients: the first 2^k extended as usual, the few beyond as a tail (x^(2^k)·tail)
   const fParts = splitAt([0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len)), 2 ** shape.logFriDegree);
   const tails = fParts.tails.length > 0 ? { data: fParts.tails, minusOne: false } : undefined;

@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { inv, rootOfUnity, TWO_ADICITY } from "../../verifier/field.ts";
+import { inv, mul, rootOfUnity, TWO_ADICITY } from "../../verifier/field.ts";
 import { KernelError, invalid } from "./errors.ts";
 
 interface KernelExports {
@@ -43,11 +43,22 @@ interface KernelExports {
   extBatchInvBackward(v: number, pre: number, n: number, inv: number): void;
   friGroup(src: number, a: number, m: number, dst: number): void;
   friFold(src: number, m: number, k: number, consts: number, dst: number, work: number): void;
+  deepDivide(t: number, q: number, n: number, consts: number, acc: number, carry: number): void;
+  extPowers(z: number, n: number, out: number): void;
+  baryForward(n: number, consts: number, out: number): void;
+  baryBackward(n: number, consts: number, out: number): void;
   scratchBytes(itemBytes: number, saltBytes: number): number;
   hashBatch(
     src: number, stride: number, itemBytes: number, prefix: number, salt: number, saltBytes: number, count: number,
     out: number, scratch: number,
   ): void;
+}
+
+/** 2^32 mod p: the kernels' vector Montgomery product mont(a, b·R) = a·b, so constants are passed as b·R. */
+const MONT_R = 268435454;
+/** x in Montgomery form (x·2^32 mod p), as the kernels take their constant multipliers. */
+export function toMont(x: number): number {
+  return mul(x, MONT_R);
 }
 
 const WASM_PATH = fileURLToPath(new URL("./build/kernels.wasm", import.meta.url));
