@@ -9,7 +9,8 @@
 import { inv, mul, P, pow, powers, rootOfUnity } from "../verifier/field.ts";
 import { eMul, ePow, eSub, extOf, type Ext } from "../verifier/ext.ts";
 import { kernels, toMont } from "./kernels/index.ts";
-import { dotColumns } from "./kernels/linalg.ts";
+import { dotColumnsParallel } from "./workers/linalg-parallel.ts";
+import type { WorkerPool } from "./workers/pool.ts";
 import { inverseOfBaseMinusExt, normCoefficients } from "./deep-range.ts";
 import { matrixRows } from "./deep-divide.ts";
 
@@ -71,7 +72,14 @@ function weightsKernel(logD: number, x: Ext): Uint32Array {
   c.set(e1, 32); c.set(e2, 36); c.set(e3, 40);
   mem.set(c, cP >>> 2);
   k.x.baryBackward(D, cP, out);
-  return k.u32().slice(out >>> 2, (out >>> 2) + 4 * D);
+  return sharedCopy(k.u32().subarray(out >>> 2, (out >>> 2) + 4 * D));
+}
+
+/** A copy in shared memory, so the pool's workers read it without another copy. */
+function sharedCopy(v: Uint32Array): Uint32Array {
+  const out = new Uint32Array(new SharedArrayBuffer(4 * v.length));
+  out.set(v);
+  return out;
 }
 
 function barycentricFactor(D: number, x: Ext): Ext {
@@ -84,7 +92,7 @@ function barycentricFactor(D: number, x: Ext): Ext {
  */
 export function rotatedWeights(bw: BarycentricWeights, logD: number, s: number, xs: Ext): BarycentricWeights {
   const D = 2 ** logD;
-  const w = new Uint32Array(4 * D);
+  const w = new Uint32Array(new SharedArrayBuffer(16 * D));
   for (let k = 0; k < 4; k++) {
     const src = bw.w.subarray(k * D, (k + 1) * D);
     w.set(src.subarray(D - s), k * D);
@@ -93,9 +101,12 @@ export function rotatedWeights(bw: BarycentricWeights, logD: number, s: number, 
   return { w, factor: barycentricFactor(D, xs) };
 }
 
-/** Every column's value at the weights' point: Σ_i col[i]·w[i] (one WASM pass over all columns) times the factor. */
-export function evalBarycentric(cols: readonly Uint32Array[], bw: BarycentricWeights): Ext[] {
-  const d = dotColumns(cols, bw.w);
+/**
+ * Every column's value at the weights' point: Σ_i col[i]·w[i] (one WASM pass over all columns, split by columns
+ * over the worker pool; null: in-thread) times the factor.
+ */
+export async function evalBarycentric(cols: readonly Uint32Array[], bw: BarycentricWeights, pool?: WorkerPool | null): Promise<Ext[]> {
+  const d = await dotColumnsParallel(cols, bw.w, pool);
   return cols.map((_, j) => eMul(extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!), bw.factor));
 }
 
@@ -109,11 +120,11 @@ export function extPowersFlat(x: Ext, len: number): Uint32Array {
   matrixRows(x, rows, 0);
   k.u32().set(rows, zP >>> 2);
   k.x.extPowers(zP, len, out);
-  return k.u32().slice(out >>> 2, (out >>> 2) + 4 * len);
+  return sharedCopy(k.u32().subarray(out >>> 2, (out >>> 2) + 4 * len));
 }
 
 /** Σ_j c_j·x^j for every coefficient column, from the powers of x (coordinate-major; one WASM pass). */
-export function evalCoeffColumns(cols: readonly Uint32Array[], pw: Uint32Array): Ext[] {
-  const d = dotColumns(cols, pw);
+export async function evalCoeffColumns(cols: readonly Uint32Array[], pw: Uint32Array, pool?: WorkerPool | null): Promise<Ext[]> {
+  const d = await dotColumnsParallel(cols, pw, pool);
   return cols.map((_, j) => extOf(d[4 * j]!, d[4 * j + 1]!, d[4 * j + 2]!, d[4 * j + 3]!));
 }

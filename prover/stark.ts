@@ -32,6 +32,7 @@ import { friCommitPhase, friGrindAndQuery, friProof } from "./fri.ts";
 import { cheatFriCommitPhase, cheatGrindAndQuery } from "./fri-cheats.ts";
 import { commitParallel, evaluateColumnsParallel, ldeColumnsParallel } from "./workers/parallel.ts";
 import { combineColumns } from "./kernels/linalg.ts";
+import { combineColumnsParallel } from "./workers/linalg-parallel.ts";
 import type { WorkerPool } from "./workers/pool.ts";
 import { randomFieldElements, randomSeed, seededRng, systemRng, type ProverRng } from "./random.ts";
 import { releaseSharedBuffers } from "./workers/release.ts";
@@ -553,27 +554,29 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
   lap("quotient");
   // 4. OOD
   const zeta = drawOodPoint(tr, logHeights, logLde);
-  const ood: TableOodValues[] = sym.tables.map((_, ti) => {
+  const ood: TableOodValues[] = [];
+  for (let ti = 0; ti < sym.tables.length; ti++) {
     const logN = logHeights[ti]!;
     const zw = eMul(zeta, extOf(rootOfUnity(logN)));
     const bz = barycentricWeights(logN, zeta), bzw = rotatedWeights(bz, logN, 1, zw);
     // a hidden column is t + Z_H·r, and Z_H(ζω) = Z_H(ζ) since ω^n = 1
     const zh = eSub(ePow(zeta, 2 ** logN), extOf(1));
     const tz = extPowersFlat(zeta, shape.hiding), tzw = extPowersFlat(zw, shape.hiding);
-    const at = (cs: readonly Uint32Array[] | undefined, tails: readonly Uint32Array[], bw: typeof bz, tp: Uint32Array) => {
-      const v = evalBarycentric(cs ?? [], bw);
+    // main and aux columns in one pass per point (every column has a zk tail, or none has)
+    const cols = [...mainEvals[ti]!, ...(auxEvals[ti] ?? [])], nm = mainEvals[ti]!.length;
+    const tails = [...mainTails[ti]!, ...auxTails[ti]!];
+    if (tails.length !== 0 && tails.length !== cols.length) throw new ProverError("Internal", "zk tails for some columns only");
+    const at = async (bw: typeof bz, tp: Uint32Array) => {
+      const v = await evalBarycentric(cols, bw, pool);
       if (tails.length === 0) return v;
-      const r = evalCoeffColumns(tails, tp);
+      const r = await evalCoeffColumns(tails, tp, pool);
       return v.map((x, j) => eAdd(x, eMul(zh, r[j]!)));
     };
+    const vz = await at(bz, tz), vzw = await at(bzw, tzw);
     const len = Math.max(...quotCoeffs[ti]!.map((c) => c.length));
-    const pz = extPowersFlat(zeta, len);
-    return {
-      mainZ: at(mainEvals[ti], mainTails[ti]!, bz, tz), mainZw: at(mainEvals[ti], mainTails[ti]!, bzw, tzw),
-      auxZ: at(auxEvals[ti], auxTails[ti]!, bz, tz), auxZw: at(auxEvals[ti], auxTails[ti]!, bzw, tzw),
-      quotZ: evalCoeffColumns(quotCoeffs[ti]!, pz),
-    };
-  });
+    const quotZ = await evalCoeffColumns(quotCoeffs[ti]!, extPowersFlat(zeta, len), pool);
+    ood.push({ mainZ: vz.slice(0, nm), mainZw: vzw.slice(0, nm), auxZ: vz.slice(nm), auxZw: vzw.slice(nm), quotZ });
+  }
   if (!hooks.allowInvalidWitness) {
     let si = 0;
     sym.tables.forEach((t, ti) => {
@@ -636,10 +639,11 @@ async function deepComposition(
   const f = new Uint32Array(4 * len);
   const fk = [0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len));
   let a = EXT_ZERO;
-  shape.logHeights.forEach((l, t) => {
-    const n = 2 ** l;
+  const pool = useWorkers ? undefined : null;
+  for (let t = 0; t < shape.logHeights.length; t++) {
+    const l = shape.logHeights[t]!, n = 2 ** l;
     const lc = flat([...co.main[t]!, ...co.aux[t]!]);
-    const Tn = combineColumns([...mainEvals[t]!, ...(auxEvals[t] ?? [])], lc, n);
+    const Tn = await combineColumnsParallel([...mainEvals[t]!, ...(auxEvals[t] ?? [])], lc, n, pool);
     for (let k = 0; k < 4; k++) interpolate(Tn.subarray(k * n, (k + 1) * n));
     // T_t: n + h coefficients
     const D = n + h;
@@ -656,18 +660,18 @@ async function deepComposition(
       }
     }
     const qLen = Math.max(...quotCoeffs[t]!.map((c) => c.length));
-    const Qc = combineColumns(quotCoeffs[t]!, flat(co.quot[t]!), qLen);
+    const Qc = await combineColumnsParallel(quotCoeffs[t]!, flat(co.quot[t]!), qLen, pool);
     const zw = eMul(zeta, extOf(rootOfUnity(l)));
     // f += (T_t + Q_t)/(X − ζ) + μ·(T_t − b_t)/(X − ζω_t): A/(X − ζ) is the sum over the tables (linearity)
     const rem = deepDivide(Ts, [0, 1, 2, 3].map((k) => Qc.subarray(k * qLen, (k + 1) * qLen)), len, zeta, zw, co.mu, fk);
     if (!extEq(rem.b, co.b[t]!)) throw new ProverError("Internal", "DEEP: trace combination disagrees with its OOD value");
     a = eAdd(a, rem.a);
-  });
+  }
   if (!extEq(a, co.a)) throw new ProverError("Internal", "DEEP: combination disagrees with its OOD values");
   // f has up to 2^k + e coefficients: the first 2^k extended as usual, the few beyond as a tail (x^(2^k)·tail)
   const fParts = splitAt([0, 1, 2, 3].map((k) => f.subarray(k * len, (k + 1) * len)), 2 ** shape.logFriDegree);
   const tails = fParts.tails.length > 0 ? { data: fParts.tails, minusOne: false } : undefined;
-  const m = await evaluateColumnsParallel(fParts.low, logN, GENERATOR, { pool: useWorkers ? undefined : null, tails });
+  const m = await evaluateColumnsParallel(fParts.low, logN, GENERATOR, { pool, tails });
   return m.data;
 }
 

@@ -42,7 +42,7 @@ export interface ParallelOptions {
 const DEFAULT_MIN = 1 << 18;
 
 /** Copy into a SharedArrayBuffer unless the array already is the whole of one. */
-function shareU32(a: Uint32Array): { buf: SharedArrayBuffer; offset: number } {
+export function shareU32(a: Uint32Array): { buf: SharedArrayBuffer; offset: number } {
   if (a.buffer instanceof SharedArrayBuffer) return { buf: a.buffer, offset: a.byteOffset };
   const buf = new SharedArrayBuffer(a.byteLength);
   new Uint32Array(buf).set(a);

@@ -52,13 +52,48 @@ export interface SubtreeTask {
   readonly columnMajor?: boolean;
 }
 
+/** A column the caller holds in shared memory: `len` u32 at byte `offset` of `buf`. */
+export interface SharedColumn {
+  readonly buf: SharedArrayBuffer;
+  readonly offset: number;
+}
+
+/**
+ * kernels/linalg.ts dotColumns of some columns against shared extension weights (4·len u32, coordinate-major):
+ * column j's 4 sums written at out[4·(outIndex + j) …].
+ */
+export interface DotTask {
+  readonly op: "dot";
+  readonly columns: readonly SharedColumn[];
+  readonly lengths: readonly number[];
+  readonly weights: SharedColumn;
+  readonly len: number;
+  readonly out: SharedArrayBuffer;
+  readonly outIndex: number;
+}
+
+/**
+ * kernels/linalg.ts combineColumns over rows [rowStart, rowEnd) of every column (`len` rows each; columns shorter
+ * than len are zero-padded), written coordinate-major into out (4·len u32) at those rows.
+ */
+export interface CombineTask {
+  readonly op: "combine";
+  readonly columns: readonly SharedColumn[];
+  readonly lengths: readonly number[];
+  readonly coeffs: readonly number[];
+  readonly len: number;
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly out: SharedArrayBuffer;
+}
+
 /** Used by tests: a task that fails inside the worker, to check errors come back typed. */
 export interface FailTask {
   readonly op: "fail";
   readonly message: string;
 }
 
-export type WorkerTask = LdeTask | SubtreeTask | FailTask;
+export type WorkerTask = LdeTask | SubtreeTask | DotTask | CombineTask | FailTask;
 
 export interface TaskRequest {
   readonly id: number;

@@ -4,11 +4,26 @@ import { ldeColumnsInto, type ColumnTails } from "../lde.ts";
 import { log2Exact } from "../ntt.ts";
 import { hashLevels, hashRows, levelOffsets } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
+import { combineColumns, dotColumns } from "../kernels/linalg.ts";
 import { collectSharedBuffersSoon } from "./release.ts";
 import type { TaskReply, TaskRequest, WorkerTask } from "./tasks.ts";
 
 function run(task: WorkerTask): void {
   switch (task.op) {
+    case "dot": {
+      const cols = task.columns.map((c, j) => new Uint32Array(c.buf, c.offset, task.lengths[j]!));
+      const d = dotColumns(cols, new Uint32Array(task.weights.buf, task.weights.offset, 4 * task.len));
+      new Uint32Array(task.out).set(d, 4 * task.outIndex);
+      return;
+    }
+    case "combine": {
+      const { rowStart: r0, rowEnd: r1, len } = task;
+      const cols = task.columns.map((c, j) => new Uint32Array(c.buf, c.offset, task.lengths[j]!).subarray(Math.min(r0, task.lengths[j]!), Math.min(r1, task.lengths[j]!)));
+      const d = combineColumns(cols, Uint32Array.from(task.coeffs), r1 - r0);
+      const out = new Uint32Array(task.out);
+      for (let k = 0; k < 4; k++) out.set(d.subarray(k * (r1 - r0), (k + 1) * (r1 - r0)), k * len + r0);
+      return;
+    }
     case "lde": {
       const columns: Uint32Array[] = task.inputs.map((at) => (at === null ? new Uint32Array(0) : new Uint32Array(at.buf, at.offset, task.n)));
       const logN = log2Exact(task.n);
