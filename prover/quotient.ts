@@ -285,7 +285,8 @@ export function splitQuotient(Q: Uint32Array, shape: QuotientShape, hiding: numb
   const chunks: Uint32Array[][] = [];
   for (let ci = 0; ci < shape.numChunks; ci++) {
     chunks.push(coords.map((c) => {
-      const out = new Uint32Array(len);
+      // shared: the OOD evaluation and the DEEP combination read the chunks on the worker pool in place
+      const out = new Uint32Array(new SharedArrayBuffer(4 * len));
       out.set(c.subarray(ci * n, Math.min((ci + 1) * n, q)));
       return out;
     }));

@@ -541,7 +541,7 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
     // One mask for the whole proof (it enters f once): committed with the first table's quotient.
     if (zk && ti === 0) {
       const D = 2 ** shape.logFriDegree;
-      const R = [0, 1, 2, 3].map(() => randomFieldElements(D + shape.friExcess));
+      const R = [0, 1, 2, 3].map(() => { const r = new Uint32Array(new SharedArrayBuffer(4 * (D + shape.friExcess))); r.set(randomFieldElements(r.length)); return r; });
       const maskParts = splitAt(R, D);
       await quotR.lde(ti, maskParts.low, "coeffs", logLde, pool, maskParts.tails, cols.length);
       cols.push(...R);
