@@ -593,6 +593,10 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
   const lambda = tr.challengeExt("deep");
   const deep = await deepComposition(opts.workers !== false, shape, mainEvals, mainTails, auxEvals, auxTails, quotCoeffs, ood, zeta, lambda, N);
   if (hooks.corruptDeep) for (let i = 0; i < N; i++) deep[4 * i] = (deep[4 * i]! + 1) % P;
+  // The coefficient and aux columns are read by OOD and DEEP only (the openings read the committed LDEs): let them
+  // go before FRI, the proof's peak (2^20 × 60: the quotient coefficients are 80 MiB).
+  quotCoeffs.length = 0;
+  auxEvals.fill(undefined);
 
   lap("deep");
   // 6. FRI
