@@ -62,7 +62,7 @@ function addTailInKernel(k: Kernels, tail: Uint32Array, logM: number, logLde: nu
   const logT = tailLog(tail.length);
   const T = 2 ** logT, N = 2 ** logLde, logP = logLde - logM, Pn = 2 ** logP;
   if (logP < 0 || logT > logLde) invalid(`a tail at 2^${logM} does not fit an LDE of 2^${logLde}`);
-  const [twFwd] = k.twiddles(logLde);
+  const [twFwd] = k.twiddles(logLde, 0);
   const P4 = Math.max(Pn, 4);
   const src = at, tmp = src + 4 * T, tab = tmp + 4 * N, ptab = tab + 8 * T, plain = ptab + 8 * P4;
   k.ensure(at + tailScratchBytes(tail.length, logM, logLde));
@@ -97,7 +97,7 @@ function ldeInKernel(
   input: ColumnInput = "evals", tail?: Uint32Array, minusOne = false,
 ): boolean {
   const n = 2 ** logN;
-  const [twFwd, twInv] = k.twiddles(logN + logBlowup);
+  const [twFwd, twInv] = k.twiddles(logN + logBlowup, logN);
   const t = k.coeffScaleTable(logN, shift, input === "evals" ? inv(n) : 1);
   const mem = k.u32();
   mem.set(column, src >>> 2);
@@ -158,7 +158,7 @@ export function lde(evals: Uint32Array, logBlowup: number, shift: number = GENER
   checkBlowup(logN, logBlowup);
   checkShift(shift);
   const k = kernels();
-  k.twiddles(logN + logBlowup); // may move the scratch area: before taking addresses
+  k.twiddles(logN + logBlowup, logN); // may move the scratch area: before taking addresses
   const n = evals.length;
   const src = k.scratchBase();
   const dst = src + 4 * n;
@@ -230,7 +230,7 @@ export function ldeColumnsInto(
   if (out.length < rows * width) invalid(`output matrix holds ${out.length} values, needs ${rows * width}`);
   if (!Number.isInteger(outOffset) || outOffset < 0 || outOffset + colEnd > width) invalid(`columns [${colStart}, ${colEnd}) at offset ${outOffset} do not fit rows of ${width}`);
   const k = kernels();
-  k.twiddles(logN + logBlowup);
+  k.twiddles(logN + logBlowup, logN); // before taking addresses (as ldeInKernel's)
   const src = k.scratchBase();
   const dst0 = src + 4 * n;
   if (columnMajor) {

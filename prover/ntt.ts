@@ -31,7 +31,7 @@ export function interpolate(evals: Uint32Array): Uint32Array {
   const n = evals.length;
   if (n === 1) return evals;
   const k = kernels();
-  const [, twInv] = k.twiddles(logN);
+  const [, twInv] = k.twiddles(0, logN);
   const ptr = k.scratchBase();
   k.ensure(ptr + 4 * n);
   k.u32().set(evals, ptr >>> 2);
@@ -71,7 +71,7 @@ export function evaluate(coeffs: Uint32Array, logN: number, shift = 1): Uint32Ar
   checkShift(shift);
   if (coeffs.length > n) invalid(`${coeffs.length} coefficients do not fit a domain of ${n} points`);
   const k = kernels();
-  const [twFwd] = k.twiddles(logN);
+  const [twFwd] = k.twiddles(logN, 0);
   const ptr = k.scratchBase();
   const tab = ptr + 4 * n;
   if (shift !== 1) k.powersTable(tab, coeffs.length, shift, 1);

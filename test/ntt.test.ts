@@ -155,6 +155,27 @@ describe("LDE", () => {
     }
   });
 
+  it("forward and inverse tables grow apart (an LDE needs the inverse only at the trace size): mixed sizes stay exact", () => {
+    const r = rng(41);
+    // inverse larger than any forward so far, then a forward beyond it, then an LDE whose trace size exceeds both
+    for (const [kind, logN, logB] of [["interp", 17, 0], ["lde", 9, 9], ["interp", 18, 0], ["lde", 18, 1]] as const) {
+      const n = 2 ** logN;
+      const c = randVec(r, n);
+      const evals = evaluate(c, logN);
+      if (kind === "interp") {
+        const back = interpolate(evals.slice());
+        expect(back.every((v, i) => v === c[i]), `interpolate 2^${logN}`).toBe(true);
+      } else {
+        const ext = lde(evals, logB, 31);
+        const w = omega(logN + logB);
+        for (let s = 0; s < 4; s++) {
+          const i = Math.floor(r() * ext.length);
+          expect(ext[i], `lde 2^${logN} → 2^${logN + logB}`).toBe(hornerB(c, (31n * powB(w, BigInt(i))) % P));
+        }
+      }
+    }
+  });
+
   it("lde with blowup 0 and shift 1 is the identity", () => {
     const a = randVec(rng(5), 256);
     expect(Array.from(lde(a, 0, 1))).toEqual(Array.from(a));

@@ -4,9 +4,9 @@
  * and prover/merkle.ts; only they touch raw pointers.
  *
  * Memory layout (byte addresses, all 16-byte aligned):
- *   [heapBase, tablesEnd)  forward and inverse twiddles for 2^logMax points and one cached coefficient-scale
- *                          table, all "constant tables" (value + Shoup companion, see assembly/ntt.ts), 8 bytes
- *                          per entry; rebuilt from scratch when a bigger size is needed
+ *   [heapBase, tablesEnd)  forward twiddles for 2^logFwd points, inverse twiddles and one cached coefficient-scale
+ *                          table for 2^logInv, all "constant tables" (value + Shoup companion, see
+ *                          assembly/ntt.ts), 8 bytes per entry; rebuilt from scratch when a bigger size is needed
  *   [tablesEnd, …)         per-call scratch, reused by every call (calls never nest)
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -101,7 +101,8 @@ function loadModule(): WebAssembly.Module {
 /** One instantiated kernel module with its memory plan. Not re-entrant: calls must not interleave. */
 export class Kernels {
   readonly x: KernelExports;
-  private logMax = -1;
+  private logFwd = -1;
+  private logInv = -1;
   private twFwd = 0;
   private twInv = 0;
   private scaleTab = 0;
@@ -142,9 +143,13 @@ export class Kernels {
     return this.tablesEnd;
   }
 
-  /** Ensure twiddle tables for 2^logN points; returns [forward, inverse] pointers. */
-  twiddles(logN: number): [number, number] {
-    if (logN > this.logMax) this.rebuildTables(Math.max(logN, 16));
+  /**
+   * Ensure forward twiddles for NTTs of up to 2^logFwd points and inverse ones (and the coefficient-scale table)
+   * for up to 2^logInv; returns [forward, inverse] pointers. Sized apart because an LDE runs its inverse NTT at
+   * the trace size and only its forward one at the LDE size: a 2^20 → 2^22 LDE needs 48 MiB of tables, not 96.
+   */
+  twiddles(logFwd: number, logInv: number = logFwd): [number, number] {
+    if (logFwd > this.logFwd || logInv > this.logInv) this.rebuildTables(Math.max(logFwd, this.logFwd, 16), Math.max(logInv, this.logInv, 16));
     return [this.twFwd, this.twInv];
   }
 
@@ -154,7 +159,7 @@ export class Kernels {
    */
   coeffScaleTable(logN: number, shift: number, c: number): number {
     const key = `${logN}:${shift}:${c}`;
-    this.twiddles(logN);
+    this.twiddles(0, logN);
     if (key !== this.scaleKey) {
       const n = 2 ** logN;
       const tmp = this.tablesEnd; // scratch: plain powers, permuted, then turned into a constant table
@@ -179,25 +184,30 @@ export class Kernels {
     return bytes;
   }
 
-  private rebuildTables(logMax: number): void {
+  private rebuildTables(logFwd: number, logInv: number): void {
+    const logMax = Math.max(logFwd, logInv);
     if (logMax > TWO_ADICITY) invalid(`2^${logMax} points exceed BabyBear's two-adicity ${TWO_ADICITY}`);
-    const n = 2 ** logMax;
     const base = align16(this.x.heapBase());
     this.twFwd = base;
-    this.twInv = base + 8 * n;
-    this.scaleTab = base + 16 * n;
-    this.tablesEnd = base + 24 * n;
+    this.twInv = base + 8 * 2 ** logFwd;
+    this.scaleTab = this.twInv + 8 * 2 ** logInv;
+    this.tablesEnd = this.scaleTab + 8 * 2 ** logInv;
     const tmp = this.tablesEnd;
-    this.ensure(tmp + 4 * (n / 2));
+    this.ensure(tmp + 4 * 2 ** (logMax - 1));
     for (let k = 0; k < logMax; k++) {
       const h = 2 ** k;
       const w = rootOfUnity(k + 1);
-      this.x.fillPowers(tmp, h, w, 1);
-      this.x.toConstTable(tmp, this.twFwd, h, h);
-      this.x.fillPowers(tmp, h, inv(w), 1);
-      this.x.toConstTable(tmp, this.twInv, h, h);
+      if (k < logFwd) {
+        this.x.fillPowers(tmp, h, w, 1);
+        this.x.toConstTable(tmp, this.twFwd, h, h);
+      }
+      if (k < logInv) {
+        this.x.fillPowers(tmp, h, inv(w), 1);
+        this.x.toConstTable(tmp, this.twInv, h, h);
+      }
     }
-    this.logMax = logMax;
+    this.logFwd = logFwd;
+    this.logInv = logInv;
     this.scaleKey = "";
   }
 }
