@@ -153,8 +153,8 @@ describe(`trees store only levels ≥ CUT = ${CUT} and re-hash the rest`, () => 
     });
   }
 
-  it("several leaf chunks per call (2^16 rows of 64 values, salted): the chunk edges fall on whole blocks", async () => {
-    const c = makeCase(5, 64, 2 ** 16, true);
+  it("several leaf chunks per call (2^16 rows of 61 values, salted: 32,263 rows fit a chunk): the chunk edges fall on whole blocks", async () => {
+    const c = makeCase(5, 61, 2 ** 16, true);
     for (const how of ["in-thread", "in-thread col-major", "parallel col-major"] as const) {
       const t = await build(c, how);
       expect(Buffer.compare(Buffer.from(t.nodes), Buffer.concat(c.levels.slice(t.bottom).flat()))).toBe(0);
