@@ -27,9 +27,11 @@ const CHUNK_BYTES = 8 << 20;
  * Tree levels below CUT are not stored but re-hashed from the rows when an opening needs them. Memory: the node
  * array is 2^(1−CUT) of a full tree's, 32·(2^(depth+1−CUT) − 1) bytes (a 2^22-leaf tree, the 2^20-row
  * benchmark's main LDE: 32 MiB instead of 256 MiB; CUT = 2 would keep 64 MiB). Cost: every opened row re-hashes
- * its block of 2^CUT leaves and 2^CUT − 1 nodes. Measured (/tmp bench, 2^20 × 60 column-major salted tree, 43
- * random rows, a loaded 2-core machine): openMulti 2.0–3.6 ms with CUT = 3, 2.0–2.2 ms with 2, 3.6–4.6 ms with 4,
- * 0.5–0.8 ms with every level stored — a few ms per proof, the per-block call overhead dominating up to CUT = 3.
+ * its block of 2^CUT leaves and 2^CUT − 1 nodes, one kernel call per block, whose overhead dominates. Measured
+ * on the 2-core VM (load ≈ 2), 43 random rows of a 2^20 × 60 column-major salted tree, the same script with CUT
+ * edited: openMulti 1.7 ms with CUT = 2, 2.4 ms with 3, 3.3 ms with 4, 0.4 ms with every level stored; commit time
+ * unchanged (`npm run bench:kernels`, "merkle open": 1.4–1.8 ms with CUT = 3). A whole 2^20 × 60 proof opens 8
+ * trees, ≈ 320 rows: ≈ 10 ms of openings instead of ≈ 3, for 7/8 of its Merkle node memory (≈ 450 MiB).
  */
 export const CUT = 3;
 
