@@ -345,9 +345,10 @@ const tracesOf = (p: JointProvePart): readonly (readonly Uint32Array[])[] => (ty
 
 /**
  * Merkle nodes of phase-1 main commitments a joint proof keeps for phase 2 (bytes, all parts together): with them
- * phase 2 recomputes a part's LDE but does not hash its rows again. A 2^17-row segment's nodes take 32 MiB (LDE
- * 2^19), so 8 parts fit; parts beyond are hashed again. Measured on 2^20 cycles in 8 segments: 72.5 → 64.5 s, peak
- * RSS 2.39 → 2.84 GiB.
+ * phase 2 recomputes a part's LDE but does not hash its rows again. A 2^17-row segment's nodes take 4 MiB (LDE
+ * 2^19, the levels from prover/merkle.ts CUT = 3 up), so 64 parts fit; parts beyond are hashed again. Measured on
+ * 2^20 cycles in 8 segments with full trees (32 MiB a part): 72.5 → 64.5 s, peak RSS 2.39 → 2.84 GiB; storing
+ * levels ≥ CUT only then took that run's peak RSS from 2,574 to 2,337 MiB (same load).
  */
 const JOINT_KEPT_NODES_BYTES = 256 * 2 ** 20;
 
