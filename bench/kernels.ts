@@ -2,7 +2,7 @@
  * `npm run bench:kernels [-- --columns 60 --log-rows 20 --json]`: the prover kernels' speed.
  *   - NTT (evaluate: coefficients → natural-order evaluations) at 2^16 … 2^20, best of several runs, ms;
  *   - LDE of `columns` columns × 2^logRows rows with blowup 2 and 4 into a row-major matrix, s;
- *   - Merkle commitment of 2^logRows leaves × `columns` values, s;
+ *   - Merkle commitment of 2^logRows leaves × `columns` values, s; opening 43 rows of such a tree, ms;
  * in-thread and on the worker pool (one worker per core). Run with --no-liftoff (the npm script does).
  */
 import { availableParallelism, loadavg } from "node:os";
@@ -87,6 +87,12 @@ try {
   MerkleTree.commit(matrix.subarray(0, 64 * columns), columns, 64); // warm-up
   log(`merkle 2^${logRows} leaves × ${columns} in-thread`, await seconds(() => MerkleTree.commit(matrix, columns, h)), "s");
   log(`merkle 2^${logRows} leaves × ${columns} workers(${pool.size})`, await seconds(() => commitParallel(matrix, columns, h, undefined, { pool })), "s");
+  // Openings re-hash the blocks of 2^CUT leaves below the stored levels (prover/merkle.ts CUT): 43 random rows (the
+  // default query count) of the same values read as a column-major, salted matrix, as a prover round commits them.
+  const salts = new Uint8Array(new SharedArrayBuffer(16 * h)).map((_, i) => (i * 131) & 255);
+  const tree = await commitParallel(matrix, columns, h, salts, { pool, columnMajor: true });
+  const sets = Array.from({ length: 40 }, (_, s) => [...new Set(randomColumn(43, 7 + s).map((v) => v % h))].sort((a, b) => a - b));
+  log(`merkle open 43 rows, col-major salted`, bestMs(5, () => sets.forEach((idx) => tree.openMulti(idx))) / sets.length, "ms");
 } finally {
   await pool.close();
 }

@@ -5,7 +5,7 @@
  */
 import { GENERATOR } from "../../verifier/field.ts";
 import { coeffLogLength, evaluateColumns, ldeColumns, ldeColumnsInto, tailLog, type ColumnTails, type RowMajorMatrix } from "../lde.ts";
-import { MerkleTree, checkMatrix, hashLevels, levelOffsets } from "../merkle.ts";
+import { MerkleTree, checkMatrix, hashLevels, levelOffsets, storedBottom } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { invalid } from "../kernels/errors.ts";
 import { checkShift, log2Exact } from "../ntt.ts";
@@ -161,8 +161,9 @@ async function runLde(
 }
 
 /**
- * MerkleTree.commit on the worker pool: each worker hashes the leaves and inner nodes of whole subtrees into a
- * shared node array, then this thread hashes the few levels above them.
+ * MerkleTree.commit on the worker pool: each worker hashes the leaves of whole subtrees in its own kernel memory
+ * and writes the subtree's stored levels (storedBottom and up) into a shared node array, then this thread hashes
+ * the few levels above them.
  */
 export async function commitParallel(
   matrix: Uint32Array, width: number, height: number, salts?: Uint8Array, opts: ParallelOptions = {},
@@ -173,12 +174,14 @@ export async function commitParallel(
   if (pool === null || height * width < (opts.minParallelValues ?? DEFAULT_MIN) || height < 64) {
     return MerkleTree.commit(matrix, width, height, salts, columnMajor);
   }
-  // Subtrees: the smallest power of two ≥ 2·workers, so the top levels left to this thread are few.
+  // Subtrees: the smallest power of two ≥ 2·workers, so the top levels left to this thread are few; each at least
+  // one block of 2^bottom leaves (the unstored levels are hashed inside a worker).
+  const bottom = storedBottom(depth);
   let parts = 1;
-  while (parts < 2 * pool.size) parts *= 2;
+  while (parts < 2 * pool.size && 2 * parts <= height / 2 ** bottom) parts *= 2;
   const count = height / parts;
   const levels = depth - Math.log2(parts);
-  const offs = levelOffsets(depth);
+  const offs = levelOffsets(depth, bottom);
   const nodesBuf = new SharedArrayBuffer(offs[depth + 1]!);
   const m = shareU32(matrix);
   let saltBuf: SharedArrayBuffer | null = null;
@@ -197,8 +200,6 @@ export async function commitParallel(
   await pool.runAll(tasks);
   const nodes = new Uint8Array(nodesBuf);
   // Levels above the subtrees: `parts` digests at level `levels`, hashed here.
-  const top = levelOffsets(depth - levels);
-  const topNodes = nodes.subarray(offs[levels]!);
-  hashLevels(kernels(), topNodes, top, 0, parts, depth - levels);
+  hashLevels(kernels(), nodes, offs, levels, 0, parts, depth - levels);
   return new MerkleTree(matrix, width, height, salts, nodes, columnMajor);
 }

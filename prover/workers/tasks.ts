@@ -35,7 +35,9 @@ export interface LdeTask {
 
 /**
  * Leaves [first, first + count) of a Merkle tree and the `levels` node levels of the subtree above them
- * (count = 2^levels), written into the shared node array (layout: prover/merkle.ts levelOffsets).
+ * (count = 2^levels ≥ 2^storedBottom(depth)): the leaves and the levels below storedBottom are hashed in the
+ * worker's own kernel memory, the stored levels written into the shared node array (layout: prover/merkle.ts
+ * levelOffsets).
  */
 export interface SubtreeTask {
   readonly op: "subtree";

@@ -2,7 +2,7 @@
 import { parentPort } from "node:worker_threads";
 import { ldeColumnsInto, type ColumnTails } from "../lde.ts";
 import { log2Exact } from "../ntt.ts";
-import { hashLevels, hashRows, levelOffsets } from "../merkle.ts";
+import { hashLevels, hashRows, levelOffsets, storedBottom } from "../merkle.ts";
 import { kernels } from "../kernels/index.ts";
 import { combineColumns, dotColumns } from "../kernels/linalg.ts";
 import { collectSharedBuffersSoon } from "./release.ts";
@@ -40,10 +40,14 @@ function run(task: WorkerTask): void {
       const salts = task.salts === null ? undefined : new Uint8Array(task.salts);
       const nodes = new Uint8Array(task.nodes);
       const depth = 31 - Math.clz32(task.height);
-      const offs = levelOffsets(depth);
+      const bottom = storedBottom(depth);
+      if (task.levels < bottom) throw new Error(`a subtree of 2^${task.levels} leaves is smaller than a block of 2^${bottom}`);
+      const offs = levelOffsets(depth, bottom);
       const k = kernels();
-      hashRows(k, matrix, task.width, task.first, task.count, salts, nodes.subarray(32 * task.first, 32 * (task.first + task.count)), task.columnMajor ? task.height : undefined);
-      hashLevels(k, nodes, offs, task.first, task.count, task.levels);
+      // leaves and the levels below `bottom` stay in this worker's kernel memory; only stored levels are written
+      const first = task.first >>> bottom, count = task.count >>> bottom;
+      hashRows(k, matrix, task.width, task.first, task.count, salts, nodes.subarray(offs[bottom]! + 32 * first, offs[bottom]! + 32 * (first + count)), task.columnMajor ? task.height : undefined, bottom);
+      hashLevels(k, nodes, offs, bottom, first, count, task.levels - bottom);
       return;
     }
     case "fail":
