@@ -597,6 +597,9 @@ async function completeProof(ap: AuxPhase): Promise<ProveResult> {
   // go before FRI, the proof's peak (2^20 × 60: the quotient coefficients are 80 MiB).
   quotCoeffs.length = 0;
   auxEvals.fill(undefined);
+  // ...and with them the OOD weights and DEEP's intermediate vectors: V8 does not collect dead shared buffers on
+  // its own (prover/workers/release.ts). Measured on 2^20 × 60: peak array buffers 1,957 → 1,872 MiB.
+  await releaseSharedBuffers();
 
   lap("deep");
   // 6. FRI
