@@ -9,7 +9,10 @@
  * or `friProve` for all three.
  *
  * Input: flat extension evaluations (4 base elements per point) of length 4·2^logN on the LDE coset
- * s·ω_N^i (s = 31, natural order). The input array is kept (not copied) as layer 0.
+ * s·ω_N^i (s = 31, natural order). Every layer, layer 0 included, is kept only as its tree's grouped matrix (leaf
+ * r = fold group r); the input array is not referenced once layer 0 is grouped. Grouping and folding run in the WASM
+ * kernel (assembly/fri.ts), the layer trees on the worker pool; foldBinary/foldLayer/groupMatrix stay as the
+ * JavaScript reference (tests, layers of fewer than 4 groups, the cheating provers).
  */
 import * as F from "../verifier/field.ts";
 import * as E from "../verifier/ext.ts";
