@@ -196,7 +196,11 @@ describe("joint proofs: rejected", () => {
         return t;
       },
     };
-    await expect(proveJoint([A, flaky, C], TEST_OPTS)).rejects.toThrow(/part 1: its traces differ between phase 1 and phase 2/);
+    await expect(proveJoint([A, flaky, C], TEST_OPTS)).rejects.toThrow(/the recomputed commitment differs from the kept Merkle nodes/);
+    // a builder whose second call returns another height is refused before any LDE
+    let n = 0;
+    const taller: JointProvePart = { ...flaky, traces: () => trace(range(1, 10), n++ === 0 ? N : 2 * N) };
+    await expect(proveJoint([A, taller, C], TEST_OPTS)).rejects.toThrow(/part 1: its traces differ between phase 1 and phase 2 \(shape/);
     // the same parts with a deterministic builder prove and verify (phase 2 used the kept nodes of parts 0 and 1)
     const steady: JointProvePart = { ...flaky, traces: () => trace(range(1, 10)) };
     const rs = await proveJoint([A, steady, C], TEST_OPTS);
