@@ -115,14 +115,8 @@ export function hashRows(
     const mem = k.u8();
     if (salts !== undefined) mem.set(salts.subarray(first * SALT_BYTES, (first + m) * SALT_BYTES), saltPtr);
     k.x.hashBatch(rowsPtr, rowBytes, rowBytes, LEAF_PREFIX, saltPtr, saltBytes, m, outPtr, scratch);
-    let src = outPtr, c = m;
-    for (let l = 1; l <= up; l++) {
-      const dst = src + 32 * c;
-      k.x.hashBatch(src, 64, 64, NODE_PREFIX, 0, 0, c >>> 1, dst, scratch);
-      c >>>= 1;
-      src = dst;
-    }
-    out.set(k.u8().subarray(src, src + 32 * c), 32 * (r / block));
+    const top = hashUp(k, outPtr, m, up, scratch);
+    out.set(k.u8().subarray(top, top + 32 * (m / block)), 32 * (r / block));
   }
 }
 
@@ -138,17 +132,23 @@ export function hashLevels(k: Kernels, nodes: Uint8Array, offs: readonly number[
   k.ensure(scratch + k.x.scratchBytes(64, 0));
   const o = levelAt(offs, from);
   k.u8().set(nodes.subarray(o + 32 * first, o + 32 * (first + count)), base);
-  let src = base;
+  hashUp(k, base, count, levels, scratch, (l, at, c) => nodes.set(k.u8().subarray(at, at + 32 * c), levelAt(offs, from + l) + 32 * (first >>> l)));
+}
+
+/**
+ * Hashes `count` digests at kernel address `src` `levels` levels up, each level written right after the one below
+ * (`onLevel(l, address, count)` after level l is done); returns the address of the top level's digests.
+ */
+function hashUp(k: Kernels, src: number, count: number, levels: number, scratch: number, onLevel?: (l: number, at: number, count: number) => void): number {
   let c = count;
-  let f = first;
-  for (let l = from + 1; l <= from + levels; l++) {
+  for (let l = 1; l <= levels; l++) {
     const dst = src + 32 * c;
     k.x.hashBatch(src, 64, 64, NODE_PREFIX, 0, 0, c >>> 1, dst, scratch);
     c >>>= 1;
-    f >>>= 1;
-    nodes.set(k.u8().subarray(dst, dst + 32 * c), levelAt(offs, l) + 32 * f);
+    onLevel?.(l, dst, c);
     src = dst;
   }
+  return src;
 }
 
 /** A committed matrix: the tree's stored levels, the rows (to open and to re-hash the levels below) and their salts. */

@@ -19,14 +19,15 @@ const total = (cols: readonly Uint32Array[]) => cols.reduce((s, c) => s + c.leng
 
 /** dotColumns(cols, w) on the pool (undefined: the shared pool; null: in-thread). */
 export async function dotColumnsParallel(cols: readonly Uint32Array[], w: Uint32Array, pool?: WorkerPool | null): Promise<Uint32Array> {
-  if (pool === null || cols.length < 2 || total(cols) < MIN_PARALLEL_VALUES) return dotColumns(cols, w);
+  const values = total(cols);
+  if (pool === null || cols.length < 2 || values < MIN_PARALLEL_VALUES) return dotColumns(cols, w);
   if (w.length % 4 !== 0) invalid(`weights hold ${w.length} values, not 4 coordinates of equal length`);
   const p = pool ?? sharedPool();
   const len = w.length / 4;
   const weights = shareU32(w);
   const out = new SharedArrayBuffer(16 * cols.length);
   // contiguous column groups of about equal work
-  const per = total(cols) / p.size;
+  const per = values / p.size;
   const tasks: DotTask[] = [];
   let j0 = 0, acc = 0;
   for (let j = 0; j < cols.length; j++) {

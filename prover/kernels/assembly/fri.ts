@@ -18,6 +18,16 @@ export function friGroup(src: usize, a: u32, m: u32, dst: usize): void {
   }
 }
 
+/** The 4×4 u32 transpose of rows r0…r3 (one v128 each) stored as 4 v128 at p: lane k of r_i lands in vector k, lane i. */
+@inline function storeTransposed(p: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(p, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(p, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+  v128.store(p, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+  v128.store(p, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+}
+
 @inline function halve(s: v128): v128 {
   // s/2 mod p for canonical s: (s + p·(s & 1)) >> 1 (s + p < 2^32)
   const odd = v128.and(s, i32x4.splat(1));
@@ -47,14 +57,7 @@ export function friFold(src: usize, m: u32, k: u32, consts: usize, dst: usize, w
     // load and transpose: work[j] = 4 vectors (coordinate c of slot j of groups r … r+3)
     for (let j: u32 = 0; j < a; j++) {
       const s = src + ((<usize>r * <usize>a + <usize>j) << 4);
-      const r0 = v128.load(s), r1 = v128.load(s + row), r2 = v128.load(s + 2 * row), r3 = v128.load(s + 3 * row);
-      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const w = work + (<usize>j << 6);
-      v128.store(w, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-      v128.store(w, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
-      v128.store(w, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
-      v128.store(w, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+      storeTransposed(work + (<usize>j << 6), v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
     }
     let xi = base; // 1/x of the lanes' groups at this fold (Montgomery form)
     let half: u32 = a >>> 1;
@@ -86,14 +89,7 @@ export function friFold(src: usize, m: u32, k: u32, consts: usize, dst: usize, w
       cs += rec;
     }
     // transpose back: 4 points (groups r … r+3) of the next layer
-    const c0 = v128.load(work), c1 = v128.load(work, 16), c2 = v128.load(work, 32), c3 = v128.load(work, 48);
-    const t0 = i32x4.shuffle(c0, c1, 0, 4, 1, 5), t1 = i32x4.shuffle(c2, c3, 0, 4, 1, 5);
-    const t2 = i32x4.shuffle(c0, c1, 2, 6, 3, 7), t3 = i32x4.shuffle(c2, c3, 2, 6, 3, 7);
-    const o = dst + (<usize>r << 4);
-    v128.store(o, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-    v128.store(o, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
-    v128.store(o, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
-    v128.store(o, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+    storeTransposed(dst + (<usize>r << 4), v128.load(work), v128.load(work, 16), v128.load(work, 32), v128.load(work, 48));
     base = mont(base, step);
   }
 }
